@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Warehouse } from '@retain/warehouse';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { createServices } from './context.ts';
+import { appRouter } from './root.ts';
+import { createStaticHandler } from './staticFiles.ts';
+
+export interface ServerOptions {
+  warehouse: Warehouse;
+  port: number;
+  host: string;
+  /** The built dashboard (apps/web/dist); without it only the API is served. */
+  webRoot?: string | undefined;
+}
+
+export interface RunningServer {
+  url: string;
+  server: http.Server;
+  close(): Promise<void>;
+}
+
+/** The API at /trpc and the dashboard at every other path, on one port. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const services = createServices(options.warehouse);
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    createContext: () => ({ ...services }),
+    onError({ error, path }) {
+      if (error.code === 'INTERNAL_SERVER_ERROR')
+        console.error(`[api] ${path ?? '?'}:`, error.cause ?? error);
+    },
+  });
+  const web =
+    options.webRoot && fs.existsSync(options.webRoot)
+      ? createStaticHandler(options.webRoot)
+      : (_req: http.IncomingMessage, res: http.ServerResponse) => {
+          res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+          res.end('The dashboard is not built. Run `npm start` (it builds it) or `npm run build`.');
+        };
+
+  const server = http.createServer((req, res) => {
+    if (req.url?.startsWith('/trpc/')) trpc(req, res);
+    else if (req.url === '/healthz') res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    else web(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host === '127.0.0.1' || host === '[::1]' ? 'localhost' : host}:${address.port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,81 @@
+import path from 'node:path';
+import { startServer } from '@retain/api';
+import { generateDemo } from '@retain/demo-data';
+import { ingest, Warehouse, warehouseInfo } from '@retain/warehouse';
+import type { Command } from 'commander';
+import { env, REPO_ROOT, resolveDb } from '../env.ts';
+import { UsageError } from '../output/errors.ts';
+import { formatNumber } from '../output/table.ts';
+import { demoRequests } from './demo.ts';
+
+interface ServeFlags {
+  db?: string;
+  port?: string;
+  host?: string;
+  demoIfEmpty?: boolean;
+  demoCustomers: string;
+}
+
+const DEFAULT_PORT = 3000;
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('Start the API and the dashboard.')
+    .option('--port <n>', `port (default ${DEFAULT_PORT} or RETAIN_PORT; the next free one if taken)`)
+    .option('--host <host>', 'address to bind (default 127.0.0.1, or RETAIN_HOST)')
+    .option('--db <path>', 'database file (default data/retain.duckdb, or RETAIN_DB)')
+    .option('--demo-if-empty', 'generate and load demo data when the warehouse holds no purchases')
+    .option('--demo-customers <n>', 'customers in that demo data', '50000')
+    .addHelpText('after', '\nExample:\n  $ retain serve --port 8080 --db data/shop.duckdb')
+    .action(async (flags: ServeFlags) => {
+      const warehouse = await Warehouse.open(resolveDb(flags.db));
+      if (flags.demoIfEmpty && (await warehouseInfo(warehouse)).purchases.rows === 0) {
+        await loadDemo(warehouse, Number(flags.demoCustomers));
+      }
+      const explicitPort = flags.port ?? (env.port === undefined ? undefined : String(env.port));
+      const port = explicitPort === undefined ? DEFAULT_PORT : Number(explicitPort);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be 0–65535');
+      const host = flags.host ?? env.host ?? '127.0.0.1';
+      const running = await listenOnFreePort(warehouse, host, port, explicitPort === undefined ? 10 : 1);
+      const info = await warehouseInfo(warehouse);
+      console.log(
+        `Retain is running at ${running.url}  (database ${info.database}, ` +
+          `${formatNumber(info.customers.withOrders)} customers with orders, data version ${info.dataVersion})`,
+      );
+      const stop = async () => {
+        await running.close();
+        warehouse.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}
+
+async function listenOnFreePort(warehouse: Warehouse, host: string, first: number, attempts: number) {
+  const webRoot = path.join(REPO_ROOT, 'apps', 'web', 'dist');
+  for (let i = 0; ; i++) {
+    try {
+      return await startServer({ warehouse, host, port: first + i, webRoot });
+    } catch (error) {
+      const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+      if (!inUse || i + 1 >= attempts) {
+        throw inUse ? new UsageError(`port ${first + i} is in use; pass --port`) : error;
+      }
+    }
+  }
+}
+
+async function loadDemo(warehouse: Warehouse, customers: number): Promise<void> {
+  const dir = path.join(REPO_ROOT, 'data', 'demo');
+  console.log(
+    `The warehouse is empty: generating demo data (${formatNumber(customers)} customers) in ${dir} …`,
+  );
+  const demo = await generateDemo({ outDir: dir, customers, seed: 42 });
+  const summary = await ingest(warehouse, demoRequests(dir));
+  console.log(
+    `Loaded ${formatNumber(demo.purchases)} order lines, ${formatNumber(demo.complaints)} complaints and ` +
+      `${formatNumber(demo.returns)} returns (data version ${summary.dataVersion}).`,
+  );
+}

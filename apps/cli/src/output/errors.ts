@@ -1,0 +1,43 @@
+import path from 'node:path';
+import { BadInputError, WarehouseLockedError } from '@retain/warehouse';
+
+/** Exit codes: 0 ok, 2 bad input (the user can fix it), 1 internal error. */
+export const EXIT = { ok: 0, internal: 1, badInput: 2 } as const;
+
+export class UsageError extends Error {}
+
+/** Prints an error the way a user can act on it and returns the exit code. */
+export function reportError(error: unknown, json: boolean): number {
+  if (error instanceof BadInputError) {
+    const lines = [`error: ${error.message}`];
+    for (const issue of error.issues) {
+      const where = issue.line === null ? '' : `:${issue.line}`;
+      const kind = issue.lineKind === 'line' ? '' : ` (${issue.lineKind} ${issue.line})`;
+      const column = issue.column === null ? '' : `  column "${issue.column}"`;
+      const value = issue.value === null ? '' : ` = ${JSON.stringify(issue.value)}`;
+      lines.push(
+        `  ${path.basename(issue.file)}${kind ? '' : where}${kind}${column}${value}: ${issue.reason}`,
+      );
+    }
+    if (error.totalIssues > error.issues.length) {
+      lines.push(`  … and ${error.totalIssues - error.issues.length} more (${error.totalIssues} in all)`);
+    }
+    console.error(lines.join('\n'));
+    if (json) {
+      console.log(
+        JSON.stringify(
+          { error: { message: error.message, issues: error.issues, total: error.totalIssues } },
+          null,
+          2,
+        ),
+      );
+    }
+    return EXIT.badInput;
+  }
+  if (error instanceof UsageError || error instanceof WarehouseLockedError) {
+    console.error(`error: ${error.message}`);
+    return error instanceof UsageError ? EXIT.badInput : EXIT.internal;
+  }
+  console.error(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  return EXIT.internal;
+}

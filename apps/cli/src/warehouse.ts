@@ -1,0 +1,15 @@
+import { Warehouse } from '@retain/warehouse';
+import { resolveDb } from './env.ts';
+
+/** Opens the warehouse named by --db / RETAIN_DB / the default, runs `task`, and closes it. */
+export async function withWarehouse<T>(
+  db: string | undefined,
+  task: (warehouse: Warehouse) => Promise<T>,
+): Promise<T> {
+  const warehouse = await Warehouse.open(resolveDb(db));
+  try {
+    return await task(warehouse);
+  } finally {
+    warehouse.close();
+  }
+}

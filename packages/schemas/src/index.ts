@@ -1,0 +1,3 @@
+export * from './info.ts';
+export * from './ingest.ts';
+export * from './mapping.ts';

@@ -1,0 +1,9 @@
+export type { DuckDBConnection } from '@duckdb/node-api';
+export { BadInputError, isBadInput, WarehouseLockedError } from './errors.ts';
+export { warehouseInfo } from './info.ts';
+export { type IngestOptions, type IngestProgress, ingest } from './ingest/ingest.ts';
+export { mappingToRequests, readMappingFile } from './ingest/mappingFile.ts';
+export type { SectionRequest } from './ingest/plan.ts';
+export { readMeta, SCHEMA_VERSION } from './schema.ts';
+export { sqlIdent, sqlString } from './sql.ts';
+export { Warehouse, type WarehouseOptions } from './Warehouse.ts';

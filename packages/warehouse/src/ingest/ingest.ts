@@ -1,0 +1,350 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { IngestSummary, Section, SectionSummary } from '@retain/schemas';
+import { BadInputError } from '../errors.ts';
+import { readMeta, writeMeta } from '../schema.ts';
+import { sqlIdent } from '../sql.ts';
+import type { Warehouse } from '../Warehouse.ts';
+import { diagnose } from './diagnose.ts';
+import { convertedSelect, planSection, type SectionPlan, type SectionRequest, sqlTypeOf } from './plan.ts';
+import { trackProgress } from './progress.ts';
+
+export interface IngestProgress {
+  section: Section;
+  step: string;
+  /** 0–100 for the running statement, or null when DuckDB cannot tell. */
+  percent: number | null;
+}
+
+export interface IngestOptions {
+  onProgress?: (progress: IngestProgress) => void;
+}
+
+/** Sections load in this order: customers first so complaints and returns can be checked against them. */
+const ORDER: readonly Section[] = ['customers', 'purchases', 'complaints', 'returns'];
+
+const PURCHASE_COLUMNS = [
+  'order_id',
+  'customer_id',
+  'order_date',
+  'amount',
+  'quantity',
+  'unit_price',
+  'product',
+  'category',
+  'channel',
+  'region',
+] as const;
+
+class LoadAborted extends Error {}
+
+function emptySummary(): SectionSummary {
+  return { rows: 0, inserted: 0, duplicates: 0, skipped: 0, updated: 0, toReturns: 0, files: [] };
+}
+
+/**
+ * Loads exports into the warehouse in one transaction: every file or none. Duplicate rows (already
+ * loaded, by purchase line content or by id) are counted and left alone, so daily exports that
+ * overlap can be loaded again and again.
+ */
+export async function ingest(
+  warehouse: Warehouse,
+  requests: SectionRequest[],
+  options: IngestOptions = {},
+): Promise<IngestSummary> {
+  if (requests.length === 0) throw new BadInputError('Nothing to load: name at least one file or a mapping.');
+  const started = new Date();
+  return warehouse.write(async (conn) => {
+    const sorted = [...requests].sort((a, b) => ORDER.indexOf(a.section) - ORDER.indexOf(b.section));
+    const plans: SectionPlan[] = [];
+    for (const request of sorted) plans.push(await planSection(conn, request));
+
+    const summary: IngestSummary = {
+      customers: emptySummary(),
+      purchases: emptySummary(),
+      complaints: emptySummary(),
+      returns: emptySummary(),
+      dataVersion: 0,
+      warnings: [],
+      seconds: 0,
+    };
+    await conn.run('BEGIN TRANSACTION');
+    try {
+      const batch = await nextBatchId(conn);
+      const step = (section: Section, label: string, sql: string) =>
+        trackProgress(conn, sql, (percent) => options.onProgress?.({ section, step: label, percent }));
+      const returnPlans = plans.filter((p) => p.request.section === 'returns');
+      let returnsFromLines: string | null = null;
+
+      for (const plan of plans) {
+        const section = plan.request.section;
+        const target = summary[section];
+        target.files.push(plan.source.path);
+        if (section === 'purchases') {
+          returnsFromLines = await loadPurchases(conn, plan, batch, target, step);
+          if (returnsFromLines && returnPlans.length === 0) {
+            await loadKeyed(conn, null, returnsFromLines, batch, summary.returns, step);
+          }
+        } else if (section === 'returns') {
+          await loadKeyed(conn, plan, returnsFromLines, batch, target, step);
+          returnsFromLines = null;
+        } else {
+          await loadKeyed(conn, plan, null, batch, target, step);
+        }
+      }
+      summary.warnings.push(...(await unknownCustomerWarnings(conn, batch, summary)));
+      const dataVersion = Number((await readMeta(conn, 'data_version')) ?? 0) + 1;
+      await writeMeta(conn, 'data_version', String(dataVersion));
+      summary.dataVersion = dataVersion;
+      summary.seconds = (Date.now() - started.getTime()) / 1000;
+      await conn.run(
+        `INSERT INTO ingest_batches (batch_id, data_version, started_at, finished_at, summary)
+         VALUES ($batch, $version, $started::TIMESTAMP, now()::TIMESTAMP, $summary)`,
+        { batch, version: dataVersion, started: started.toISOString(), summary: JSON.stringify(summary) },
+      );
+      await conn.run('COMMIT');
+      return summary;
+    } catch (error) {
+      await conn.run('ROLLBACK');
+      throw await explainFailure(conn, plans, error);
+    } finally {
+      await conn.run('DROP TABLE IF EXISTS temp.stage_rows').catch(() => undefined);
+      await conn.run('DROP TABLE IF EXISTS temp.returns_from_lines').catch(() => undefined);
+    }
+  });
+}
+
+type Step = (section: Section, label: string, sql: string) => Promise<number>;
+
+async function nextBatchId(conn: DuckDBConnection): Promise<number> {
+  const rows = (
+    await conn.runAndReadAll('SELECT coalesce(max(batch_id), 0) + 1 FROM ingest_batches')
+  ).getRows();
+  return Number(rows[0]?.[0] ?? 1);
+}
+
+async function scalar(conn: DuckDBConnection, sql: string): Promise<number> {
+  return Number((await conn.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
+}
+
+/**
+ * Purchases go straight from the file into the table (the hot path for large exports); a line is
+ * a duplicate when a line with the same order and identical content is already stored.
+ * Returns the name of a temp table of negative lines when those become returns.
+ */
+async function loadPurchases(
+  conn: DuckDBConnection,
+  plan: SectionPlan,
+  batch: number,
+  target: SectionSummary,
+  step: Step,
+): Promise<string | null> {
+  const { negativeLinesAreReturns, skipRowsWithoutCustomer } = plan.request;
+  const skippedSql = skipRowsWithoutCustomer
+    ? `, count(*) FILTER (WHERE ${plan.customerPresent} IS NULL)`
+    : '';
+  const counts =
+    (await conn.runAndReadAll(`SELECT count(*)${skippedSql} FROM ${plan.reader}`)).getRows()[0] ?? [];
+  target.rows += Number(counts[0] ?? 0);
+  target.skipped += Number(counts[1] ?? 0);
+
+  const converted = convertedSelect(plan);
+  const negative = '(coalesce(quantity < 0, false) OR amount < 0)';
+  let returnsTable: string | null = null;
+  let toReturns = 0;
+  if (negativeLinesAreReturns) {
+    returnsTable = 'returns_from_lines';
+    await step(
+      'purchases',
+      'negative lines',
+      `CREATE OR REPLACE TEMP TABLE ${returnsTable} AS
+       SELECT NULL::VARCHAR AS return_id, order_id, customer_id, order_date AS returned_at, abs(amount) AS amount
+       FROM (${converted}) WHERE ${negative}`,
+    );
+    toReturns = await scalar(conn, `SELECT count(*) FROM ${returnsTable}`);
+    target.toReturns += toReturns;
+  }
+  const columns = PURCHASE_COLUMNS.map(sqlIdent).join(', ');
+  const kept = negativeLinesAreReturns
+    ? `SELECT * FROM converted WHERE NOT ${negative}`
+    : 'SELECT * FROM converted';
+  const inserted = await step(
+    'purchases',
+    'loading',
+    `INSERT INTO purchases (${columns}, line_key, batch_id)
+     WITH converted AS (${converted}),
+          kept AS (${kept}),
+          keyed AS (SELECT ${columns}, hash(${columns}) AS line_key FROM kept)
+     SELECT keyed.*, ${batch} FROM keyed
+     WHERE NOT EXISTS (SELECT 1 FROM purchases p WHERE p.line_key = keyed.line_key AND p.order_id = keyed.order_id)`,
+  );
+  target.inserted += inserted;
+  target.duplicates += target.rows - target.skipped - toReturns - inserted;
+  // Plausibility of what was just written (NaN amounts, dates in year 20 or 9999): abort if any.
+  const implausible = await scalar(
+    conn,
+    `SELECT count(*) FROM purchases WHERE batch_id = ${batch}
+       AND (NOT isfinite(amount) OR year(order_date) NOT BETWEEN 1900 AND 2200)`,
+  );
+  if (implausible > 0) throw new LoadAborted('implausible purchase values');
+  return returnsTable;
+}
+
+/**
+ * Customers, complaints and returns are keyed by their id: a known id with identical values is a
+ * duplicate, a known id with changed values is updated (a ticket closed since the last export, a
+ * customer who withdrew consent), a new id is inserted. Only mapped columns are compared and updated.
+ */
+async function loadKeyed(
+  conn: DuckDBConnection,
+  plan: SectionPlan | null,
+  extraRows: string | null,
+  batch: number,
+  target: SectionSummary,
+  step: Step,
+): Promise<void> {
+  const section: Section = plan?.request.section ?? 'returns';
+  const all = plan
+    ? plan.columns
+    : (['return_id', 'order_id', 'customer_id', 'returned_at', 'amount'] as const).map((name) => ({
+        name,
+        source: { kind: 'mapped' as const },
+      }));
+  const key = plan?.key ?? 'return_id';
+  const present = all.filter((c) => c.source.kind !== 'absent').map((c) => c.name);
+  const names = all.map((c) => c.name);
+  const list = names.map(sqlIdent).join(', ');
+
+  const parts: string[] = [];
+  if (plan) {
+    const counts = (
+      await conn.runAndReadAll(
+        `SELECT count(*)${plan.request.skipRowsWithoutCustomer ? `, count(*) FILTER (WHERE ${plan.customerPresent} IS NULL)` : ''} FROM ${plan.reader}`,
+      )
+    ).getRows()[0];
+    target.rows += Number(counts?.[0] ?? 0);
+    target.skipped += Number(counts?.[1] ?? 0);
+    parts.push(`SELECT ${list} FROM (${convertedSelect(plan)})`);
+  }
+  if (extraRows) {
+    target.rows += await scalar(conn, `SELECT count(*) FROM ${extraRows}`);
+    parts.push(`SELECT ${list} FROM ${extraRows}`);
+  }
+  if (parts.length === 0) return;
+
+  const types = names.map((n) => `${sqlIdent(n)} ${sqlTypeOf(section, n)}`).join(', ');
+  await conn.run(`CREATE OR REPLACE TEMP TABLE stage_rows (${types})`);
+  await step(section, 'reading', `INSERT INTO stage_rows ${parts.join(' UNION ALL ')}`);
+
+  const derived = plan === null || plan.columns.find((c) => c.name === key)?.source.kind === 'derivedId';
+  if (derived) {
+    // Returns without an id get one from their content; identical rows are numbered so that
+    // loading the same file twice yields the same ids.
+    const content = names
+      .filter((n) => n !== key)
+      .map(sqlIdent)
+      .join(', ');
+    await conn.run(`CREATE OR REPLACE TEMP TABLE stage_rows AS
+      SELECT * REPLACE (coalesce(${sqlIdent(key)}, 'R' || lower(hex(hash(${content}))) ||
+        CASE WHEN row_number() OVER (PARTITION BY ${content}) > 1
+             THEN '-' || row_number() OVER (PARTITION BY ${content}) ELSE '' END) AS ${sqlIdent(key)})
+      FROM stage_rows`);
+    if (!present.includes(key)) present.push(key);
+  }
+
+  const conflicts = await scalar(
+    conn,
+    `SELECT count(*) FROM (SELECT ${sqlIdent(key)} FROM (SELECT DISTINCT * FROM stage_rows) GROUP BY 1 HAVING count(*) > 1)`,
+  );
+  if (conflicts > 0) throw new LoadAborted(`conflicting ${key}`);
+  const implausible = implausibleSql(section);
+  if (implausible && (await scalar(conn, `SELECT count(*) FROM stage_rows WHERE ${implausible}`)) > 0) {
+    throw new LoadAborted(`implausible ${section} values`);
+  }
+
+  const table = sqlIdent(section);
+  const k = sqlIdent(key);
+  const changed = present.filter((n) => n !== key);
+  let updated = 0;
+  if (changed.length > 0) {
+    updated = await step(
+      section,
+      'updating',
+      `UPDATE ${table} SET ${changed.map((n) => `${sqlIdent(n)} = s.${sqlIdent(n)}`).join(', ')}, batch_id = ${batch}
+       FROM (SELECT DISTINCT * FROM stage_rows) s
+       WHERE ${table}.${k} = s.${k} AND (${changed.map((n) => `${table}.${sqlIdent(n)} IS DISTINCT FROM s.${sqlIdent(n)}`).join(' OR ')})`,
+    );
+  }
+  const presentList = present.map(sqlIdent).join(', ');
+  const inserted = await step(
+    section,
+    'inserting',
+    `INSERT INTO ${table} (${presentList}, batch_id)
+     SELECT DISTINCT ${presentList}, ${batch} FROM stage_rows s
+     WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.${k} = s.${k})`,
+  );
+  target.updated += updated;
+  target.inserted += inserted;
+  target.duplicates += target.rows - target.skipped - inserted - updated;
+}
+
+function implausibleSql(section: Section): string | null {
+  const year = (c: string) => `year(${c}) NOT BETWEEN 1900 AND 2200`;
+  switch (section) {
+    case 'customers':
+      return year('signup_date');
+    case 'complaints':
+      return `${year('opened_at')} OR ${year('resolved_at')}`;
+    case 'returns':
+      return `${year('returned_at')} OR NOT isfinite(amount)`;
+    case 'purchases':
+      return null;
+  }
+}
+
+async function unknownCustomerWarnings(
+  conn: DuckDBConnection,
+  batch: number,
+  summary: IngestSummary,
+): Promise<string[]> {
+  const warnings: string[] = [];
+  for (const section of ['complaints', 'returns'] as const) {
+    if (summary[section].inserted + summary[section].updated === 0) continue;
+    const rows = (
+      await conn.runAndReadAll(
+        `SELECT count(*), count(DISTINCT customer_id) FROM ${section} x
+         WHERE batch_id = ${batch}
+           AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = x.customer_id)
+           AND NOT EXISTS (SELECT 1 FROM purchases p WHERE p.customer_id = x.customer_id)`,
+      )
+    ).getRows()[0];
+    const count = Number(rows?.[0] ?? 0);
+    if (count > 0) {
+      warnings.push(
+        `${count} ${section} belong to ${Number(rows?.[1] ?? 0)} customers with no customer record and no purchase; they are kept.`,
+      );
+    }
+  }
+  return warnings;
+}
+
+const INPUT_ERROR =
+  /Conversion Error|Invalid Input Error|Constraint Error|CSV Error|Could not parse|Could not convert/i;
+
+/** Turns a failed load into a BadInputError listing problems by file, line and column. */
+async function explainFailure(conn: DuckDBConnection, plans: SectionPlan[], error: unknown): Promise<Error> {
+  if (error instanceof BadInputError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (!(error instanceof LoadAborted) && !INPUT_ERROR.test(message)) {
+    return error instanceof Error ? error : new Error(message);
+  }
+  const { issues, total } = await diagnose(conn, plans);
+  if (total === 0) {
+    return new BadInputError(`The load failed and nothing was written: ${message.split('\n')[0]}`);
+  }
+  const files = new Set(issues.map((i) => i.file)).size;
+  return new BadInputError(
+    `${total} problem${total === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}; nothing was loaded.`,
+    issues,
+    total,
+  );
+}

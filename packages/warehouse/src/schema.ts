@@ -1,0 +1,98 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+
+/**
+ * Ordered migrations. Each runs once, in its own transaction, and bumps `meta.schema_version`.
+ * Append new steps; never edit a released one.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE customers (
+    customer_id     VARCHAR NOT NULL,
+    name            VARCHAR,
+    email           VARCHAR,
+    phone           VARCHAR,
+    region          VARCHAR,
+    channel         VARCHAR,
+    signup_date     DATE,
+    contact_consent BOOLEAN,
+    batch_id        INTEGER NOT NULL
+  );
+  CREATE TABLE purchases (
+    order_id    VARCHAR   NOT NULL,
+    customer_id VARCHAR   NOT NULL,
+    order_date  TIMESTAMP NOT NULL,
+    amount      DOUBLE    NOT NULL,
+    quantity    DOUBLE,
+    unit_price  DOUBLE,
+    product     VARCHAR,
+    category    VARCHAR,
+    channel     VARCHAR,
+    region      VARCHAR,
+    line_key    UBIGINT   NOT NULL,
+    batch_id    INTEGER   NOT NULL
+  );
+  CREATE TABLE complaints (
+    complaint_id VARCHAR   NOT NULL,
+    customer_id  VARCHAR   NOT NULL,
+    opened_at    TIMESTAMP NOT NULL,
+    resolved_at  TIMESTAMP,
+    category     VARCHAR,
+    severity     INTEGER,
+    batch_id     INTEGER   NOT NULL
+  );
+  CREATE TABLE returns (
+    return_id   VARCHAR   NOT NULL,
+    order_id    VARCHAR,
+    customer_id VARCHAR   NOT NULL,
+    returned_at TIMESTAMP NOT NULL,
+    amount      DOUBLE    NOT NULL,
+    batch_id    INTEGER   NOT NULL
+  );
+  CREATE TABLE ingest_batches (
+    batch_id     INTEGER PRIMARY KEY,
+    data_version INTEGER NOT NULL,
+    started_at   TIMESTAMP NOT NULL,
+    finished_at  TIMESTAMP NOT NULL,
+    summary      JSON NOT NULL
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Brings a database to the current schema. Safe to call on every open. */
+export async function migrate(conn: DuckDBConnection): Promise<void> {
+  await conn.run('CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)');
+  const current = await readMeta(conn, 'schema_version');
+  let version = current === null ? 0 : Number(current);
+  if (version > SCHEMA_VERSION) {
+    throw new Error(
+      `This database was written by a newer Retain (schema ${version}; this build knows ${SCHEMA_VERSION}). Upgrade Retain.`,
+    );
+  }
+  while (version < SCHEMA_VERSION) {
+    const step = MIGRATIONS[version];
+    if (step === undefined) break;
+    await conn.run('BEGIN TRANSACTION');
+    try {
+      await conn.run(step);
+      version += 1;
+      await writeMeta(conn, 'schema_version', String(version));
+      if (version === 1) await writeMeta(conn, 'data_version', '0');
+      await conn.run('COMMIT');
+    } catch (error) {
+      await conn.run('ROLLBACK');
+      throw error;
+    }
+  }
+}
+
+export async function readMeta(conn: DuckDBConnection, key: string): Promise<string | null> {
+  const reader = await conn.runAndReadAll('SELECT value FROM meta WHERE key = $key', { key });
+  const value = reader.getRows()[0]?.[0];
+  return typeof value === 'string' ? value : null;
+}
+
+export async function writeMeta(conn: DuckDBConnection, key: string, value: string): Promise<void> {
+  await conn.run('INSERT OR REPLACE INTO meta (key, value) VALUES ($key, $value)', { key, value });
+}
