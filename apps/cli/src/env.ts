@@ -1,30 +1,34 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
 
 /** The repository root: defaults (data/, the built web app) are found relative to it. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-const schema = z.object({
-  RETAIN_DB: z.string().min(1).optional(),
-  RETAIN_PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  RETAIN_HOST: z.string().min(1).optional(),
-  NO_COLOR: z.string().optional(),
-});
-
-const parsed = schema.safeParse(process.env);
-if (!parsed.success) {
-  const issue = parsed.error.issues[0];
-  console.error(`error: environment variable ${issue?.path.join('.')}: ${issue?.message}`);
+function fail(name: string, message: string): never {
+  console.error(`error: environment variable ${name}: ${message}`);
   process.exit(2);
 }
 
-/** Environment, read once and validated; nothing else reads process.env. */
+function readPort(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    fail(name, `"${raw}" is not a port number (0–65535)`);
+  return port;
+}
+
+function readText(name: string): string | undefined {
+  const raw = process.env[name];
+  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+}
+
+/** Environment, read once and validated (by hand: this module is on the path of every command). */
 export const env = {
-  db: parsed.data.RETAIN_DB,
-  port: parsed.data.RETAIN_PORT,
-  host: parsed.data.RETAIN_HOST,
-  color: parsed.data.NO_COLOR === undefined && process.stderr.isTTY === true,
+  db: readText('RETAIN_DB'),
+  port: readPort('RETAIN_PORT'),
+  host: readText('RETAIN_HOST'),
+  color: process.env.NO_COLOR === undefined && process.stderr.isTTY === true,
   interactive: process.stderr.isTTY === true,
 };
 

@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { generateDemo } from '@retain/demo-data';
-import { ingest } from '@retain/warehouse';
+import type { IngestSummary } from '@retain/schemas';
 import type { Command } from 'commander';
 import { env } from '../env.ts';
 import { UsageError } from '../output/errors.ts';
@@ -46,16 +45,18 @@ the history ends and the latent churn probability, for judging churn models. It 
       if (flags.end !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(flags.end))
         throw new UsageError('--end must be YYYY-MM-DD');
       const outDir = path.resolve(flags.out);
+      const { generateDemo } = await import('@retain/demo-data');
       const bar = new ProgressBar(env.interactive && !flags.json);
       const summary = await generateDemo({
         outDir,
         customers,
         seed,
         ...(flags.end ? { end: flags.end } : {}),
-        onProgress: (done, total) => bar.update('generating', (done / total) * 100),
+        onProgress: (done: number, total: number) => bar.update('generating', (done / total) * 100),
       }).finally(() => bar.done());
-      let loaded: Awaited<ReturnType<typeof ingest>> | null = null;
+      let loaded: IngestSummary | null = null;
       if (flags.ingest) {
+        const { ingest } = await import('@retain/warehouse');
         loaded = await withWarehouse(flags.db, (warehouse) => ingest(warehouse, demoRequests(outDir)));
       }
       if (flags.json) {

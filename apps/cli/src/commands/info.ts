@@ -1,5 +1,4 @@
 import type { WarehouseInfo } from '@retain/schemas';
-import { warehouseInfo } from '@retain/warehouse';
 import type { Command } from 'commander';
 import { renderTable } from '../output/table.ts';
 import { withWarehouse } from '../warehouse.ts';
@@ -12,6 +11,7 @@ export function registerInfo(program: Command): void {
     .option('--json', 'print as JSON')
     .addHelpText('after', '\nExample:\n  $ retain info --json')
     .action(async (flags: { db?: string; json?: boolean }) => {
+      const { warehouseInfo } = await import('@retain/warehouse');
       const info = await withWarehouse(flags.db, warehouseInfo);
       console.log(flags.json ? JSON.stringify(info, null, 2) : renderInfo(info));
     });

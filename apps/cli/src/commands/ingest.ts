@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { IngestSummary } from '@retain/schemas';
-import { ingest, readMappingFile, type SectionRequest } from '@retain/warehouse';
+import type { SectionRequest } from '@retain/warehouse';
 import type { Command } from 'commander';
 import { env } from '../env.ts';
 import { UsageError } from '../output/errors.ts';
@@ -52,7 +52,8 @@ Loading the same rows again adds nothing: they are reported as duplicates. On an
 command exits with code 2, lists the file, line and column of each problem, and writes nothing.`,
     )
     .action(async (flags: IngestFlags) => {
-      const requests = requestsFromFlags(flags);
+      const { ingest, readMappingFile } = await import('@retain/warehouse');
+      const requests = requestsFromFlags(flags, readMappingFile);
       const bar = new ProgressBar(env.interactive && !flags.json);
       const summary = await withWarehouse(flags.db, (warehouse) =>
         ingest(warehouse, requests, {
@@ -65,7 +66,10 @@ command exits with code 2, lists the file, line and column of each problem, and 
     });
 }
 
-function requestsFromFlags(flags: IngestFlags): SectionRequest[] {
+function requestsFromFlags(
+  flags: IngestFlags,
+  readMappingFile: (file: string) => SectionRequest[],
+): SectionRequest[] {
   const direct = SECTION_FLAGS.filter((s) => flags[s] !== undefined);
   if (flags.mapping && direct.length > 0) {
     throw new UsageError('use either --mapping or the per-section file options (--purchases …), not both');
@@ -84,13 +88,18 @@ function requestsFromFlags(flags: IngestFlags): SectionRequest[] {
 }
 
 function renderSummary(summary: IngestSummary): string {
+  const moved = summary.purchases.toReturns > 0;
   const rows = SECTION_FLAGS.map((s) => {
     const x = summary[s];
-    return [s, x.rows, x.inserted, x.updated, x.duplicates, x.skipped];
+    const row: Array<string | number> = [s, x.rows, x.inserted, x.updated, x.duplicates, x.skipped];
+    if (moved) row.push(x.toReturns);
+    return row;
   });
+  const headers = ['', 'rows', 'inserted', 'updated', 'duplicates', 'skipped'];
+  if (moved) headers.push('to returns');
   return [
     `Loaded in ${summary.seconds.toFixed(1)} s; data version ${summary.dataVersion}.`,
     '',
-    renderTable(['', 'rows', 'inserted', 'updated', 'duplicates', 'skipped'], rows),
+    renderTable(headers, rows),
   ].join('\n');
 }

@@ -1,7 +1,5 @@
 import path from 'node:path';
-import { startServer } from '@retain/api';
-import { generateDemo } from '@retain/demo-data';
-import { ingest, Warehouse, warehouseInfo } from '@retain/warehouse';
+import type { Warehouse } from '@retain/warehouse';
 import type { Command } from 'commander';
 import { env, REPO_ROOT, resolveDb } from '../env.ts';
 import { UsageError } from '../output/errors.ts';
@@ -29,6 +27,7 @@ export function registerServe(program: Command): void {
     .option('--demo-customers <n>', 'customers in that demo data', '50000')
     .addHelpText('after', '\nExample:\n  $ retain serve --port 8080 --db data/shop.duckdb')
     .action(async (flags: ServeFlags) => {
+      const { Warehouse, warehouseInfo } = await import('@retain/warehouse');
       const warehouse = await Warehouse.open(resolveDb(flags.db));
       if (flags.demoIfEmpty && (await warehouseInfo(warehouse)).purchases.rows === 0) {
         await loadDemo(warehouse, Number(flags.demoCustomers));
@@ -54,6 +53,7 @@ export function registerServe(program: Command): void {
 }
 
 async function listenOnFreePort(warehouse: Warehouse, host: string, first: number, attempts: number) {
+  const { startServer } = await import('@retain/api');
   const webRoot = path.join(REPO_ROOT, 'apps', 'web', 'dist');
   for (let i = 0; ; i++) {
     try {
@@ -68,7 +68,12 @@ async function listenOnFreePort(warehouse: Warehouse, host: string, first: numbe
 }
 
 async function loadDemo(warehouse: Warehouse, customers: number): Promise<void> {
-  const dir = path.join(REPO_ROOT, 'data', 'demo');
+  const [{ generateDemo }, { ingest }] = await Promise.all([
+    import('@retain/demo-data'),
+    import('@retain/warehouse'),
+  ]);
+  // Beside the database: data/demo for the default data/retain.duckdb.
+  const dir = path.join(path.dirname(warehouse.path), 'demo');
   console.log(
     `The warehouse is empty: generating demo data (${formatNumber(customers)} customers) in ${dir} …`,
   );

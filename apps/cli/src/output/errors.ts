@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { BadInputError, WarehouseLockedError } from '@retain/warehouse';
+import { BadInputError, WarehouseLockedError } from '@retain/warehouse/errors';
 
 /** Exit codes: 0 ok, 2 bad input (the user can fix it), 1 internal error. */
 export const EXIT = { ok: 0, internal: 1, badInput: 2 } as const;

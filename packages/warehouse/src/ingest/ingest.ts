@@ -139,13 +139,19 @@ async function loadPurchases(
   step: Step,
 ): Promise<string | null> {
   const { negativeLinesAreReturns, skipRowsWithoutCustomer } = plan.request;
-  const skippedSql = skipRowsWithoutCustomer
-    ? `, count(*) FILTER (WHERE ${plan.customerPresent} IS NULL)`
-    : '';
-  const counts =
-    (await conn.runAndReadAll(`SELECT count(*)${skippedSql} FROM ${plan.reader}`)).getRows()[0] ?? [];
-  target.rows += Number(counts[0] ?? 0);
-  target.skipped += Number(counts[1] ?? 0);
+  // Rows read = inserted + duplicates + skipped + sent to returns. Into an empty table nothing can
+  // be a duplicate, so the first (and largest) load of a history needs no separate counting pass.
+  const empty = (await scalar(conn, 'SELECT count(*) FROM purchases')) === 0;
+  let rows: number | null = null;
+  if (skipRowsWithoutCustomer || !empty) {
+    const skippedSql = skipRowsWithoutCustomer
+      ? `, count(*) FILTER (WHERE ${plan.customerPresent} IS NULL)`
+      : '';
+    const counts =
+      (await conn.runAndReadAll(`SELECT count(*)${skippedSql} FROM ${plan.reader}`)).getRows()[0] ?? [];
+    rows = Number(counts[0] ?? 0);
+    target.skipped += Number(counts[1] ?? 0);
+  }
 
   const converted = convertedSelect(plan);
   const negative = '(coalesce(quantity < 0, false) OR amount < 0)';
@@ -178,7 +184,9 @@ async function loadPurchases(
      WHERE NOT EXISTS (SELECT 1 FROM purchases p WHERE p.line_key = keyed.line_key AND p.order_id = keyed.order_id)`,
   );
   target.inserted += inserted;
-  target.duplicates += target.rows - target.skipped - toReturns - inserted;
+  const read = rows ?? inserted + toReturns;
+  target.rows += read;
+  target.duplicates += read - target.skipped - toReturns - inserted;
   // Plausibility of what was just written (NaN amounts, dates in year 20 or 9999): abort if any.
   const implausible = await scalar(
     conn,
