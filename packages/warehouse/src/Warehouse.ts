@@ -54,10 +54,15 @@ export class Warehouse {
     } catch (error) {
       throw translateOpenError(error, resolved);
     }
+    const first = await instance.connect();
+    // Every timestamp in the warehouse is UTC, and naive input is read as UTC. Set once for the
+    // whole instance, before anything may lock the configuration.
+    await first.run("SET GLOBAL TimeZone = 'UTC'");
     let writer: DuckDBConnection | null = null;
-    if (!options.readOnly) {
-      writer = await instance.connect();
-      await prepareConnection(writer);
+    if (options.readOnly) {
+      first.closeSync();
+    } else {
+      writer = first;
       await migrate(writer);
     }
     return new Warehouse(resolved, options.readOnly ?? false, instance, writer, options.readers ?? 4);
@@ -92,9 +97,7 @@ export class Warehouse {
 
   /** A connection the caller owns and must close (e.g. for a long-running sandboxed query). */
   async connect(): Promise<DuckDBConnection> {
-    const conn = await this.instance.connect();
-    await prepareConnection(conn);
-    return conn;
+    return this.instance.connect();
   }
 
   close(): void {
@@ -128,11 +131,6 @@ export class Warehouse {
     else if (this.closed) conn.closeSync();
     else this.idleReaders.push(conn);
   }
-}
-
-async function prepareConnection(conn: DuckDBConnection): Promise<void> {
-  // Every timestamp in the warehouse is UTC; naive input is read as UTC too.
-  await conn.run("SET TimeZone = 'UTC'");
 }
 
 function translateOpenError(error: unknown, file: string): Error {
