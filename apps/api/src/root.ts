@@ -1,9 +1,11 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { dataRouter } from './routers/data.ts';
 import { infoRouter } from './routers/info.ts';
 import { createCallerFactory, createTRPCRouter } from './trpc.ts';
 
 export const appRouter = createTRPCRouter({
   info: infoRouter,
+  data: dataRouter,
 });
 
 export type AppRouter = typeof appRouter;

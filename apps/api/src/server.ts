@@ -6,6 +6,7 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { createServices } from './context.ts';
 import { appRouter } from './root.ts';
 import { createStaticHandler } from './staticFiles.ts';
+import { handleUpload } from './uploads.ts';
 
 export interface ServerOptions {
   warehouse: Warehouse;
@@ -24,6 +25,7 @@ export interface RunningServer {
 /** The API at /trpc and the dashboard at every other path, on one port. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const services = createServices(options.warehouse);
+  services.uploads.sweep();
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
@@ -43,6 +45,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const server = http.createServer((req, res) => {
     if (req.url?.startsWith('/trpc/')) trpc(req, res);
+    else if (req.url?.startsWith('/upload?')) void handleUpload(services.uploads, req, res);
     else if (req.url === '/healthz') res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     else web(req, res);
   });

@@ -64,3 +64,22 @@ export const mappingFileSchema = z
   })
   .strict();
 export type MappingFile = z.infer<typeof mappingFileSchema>;
+
+/** What a first look at an uploaded export finds (the dashboard's Data page shows it). */
+export const sourceInspectionSchema = z.object({
+  name: z.string(),
+  format: z.enum(['csv', 'parquet', 'json']),
+  delimiter: z.string().nullable(),
+  headers: z.array(z.string()),
+  /** The first rows, every value as text. */
+  sample: z.array(z.array(z.string())),
+  proposal: z.object({
+    section: z.enum(SECTIONS),
+    columns: z.record(z.string(), z.string()),
+    confidence: z.number(),
+    dateFormat: z.string().nullable(),
+    decimalSeparator: z.enum(['.', ',']),
+  }),
+  notes: z.array(z.string()),
+});
+export type SourceInspection = z.infer<typeof sourceInspectionSchema>;

@@ -1,0 +1,65 @@
+import { SECTIONS } from '@retain/schemas';
+import { ingest, inspectSource, type SectionRequest } from '@retain/warehouse';
+import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { publicProcedure } from '../trpc.ts';
+
+const uploadId = z.string().uuid();
+
+const fileToLoad = z.object({
+  uploadId,
+  section: z.enum(SECTIONS),
+  columns: z.record(z.string(), z.string().min(1)),
+  dateFormat: z.string().min(1).nullish(),
+  decimalSeparator: z.enum(['.', ',']).optional(),
+  negativeLinesAreReturns: z.boolean().optional(),
+  skipRowsWithoutCustomer: z.boolean().optional(),
+});
+
+export const dataRouter = {
+  /** Headers, first rows and a proposed mapping of an uploaded file. */
+  inspect: publicProcedure.input(z.object({ uploadId })).query(({ ctx, input }) => {
+    const stored = ctx.uploads.file(input.uploadId);
+    if (!stored)
+      throw new TRPCError({ code: 'NOT_FOUND', message: 'That upload is gone; upload the file again.' });
+    return inspectSource(ctx.warehouse, stored.path, stored.name);
+  }),
+
+  /** Loads uploaded files with the mapping the user confirmed; all or nothing, like `retain ingest`. */
+  ingest: publicProcedure
+    .input(z.object({ jobId: z.string().min(8).max(64), files: z.array(fileToLoad).min(1).max(8) }))
+    .mutation(async ({ ctx, input }) => {
+      const requests: SectionRequest[] = input.files.map((f) => {
+        const stored = ctx.uploads.file(f.uploadId);
+        if (!stored)
+          throw new TRPCError({ code: 'NOT_FOUND', message: 'An upload is gone; upload the file again.' });
+        return {
+          section: f.section,
+          file: stored.path,
+          columns: f.columns,
+          dateFormat: f.dateFormat ?? undefined,
+          decimalSeparator: f.decimalSeparator,
+          negativeLinesAreReturns: f.negativeLinesAreReturns,
+          skipRowsWithoutCustomer: f.skipRowsWithoutCustomer,
+        };
+      });
+      try {
+        const summary = await ingest(ctx.warehouse, requests, {
+          onProgress: (p) => ctx.loads.publish(input.jobId, p),
+        });
+        ctx.loads.publish(input.jobId, { section: null, step: 'done', percent: 100 }, true);
+        for (const f of input.files) ctx.uploads.remove(f.uploadId);
+        return summary;
+      } catch (error) {
+        ctx.loads.publish(input.jobId, { section: null, step: 'failed', percent: 100 }, true);
+        throw error;
+      }
+    }),
+
+  /** Live progress of a load started with `ingest` (same jobId). */
+  progress: publicProcedure
+    .input(z.object({ jobId: z.string().min(8).max(64) }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      yield* ctx.loads.subscribe(input.jobId, signal);
+    }),
+} satisfies TRPCRouterRecord;
