@@ -1,5 +1,5 @@
-import { openTestWarehouse, tempDir } from '@retain/warehouse/testing';
 import type { Warehouse } from '@retain/warehouse';
+import { openTestWarehouse, tempDir } from '@retain/warehouse/testing';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../context.ts';
@@ -26,15 +26,25 @@ describe('data router: upload, inspect, load', () => {
   });
 
   async function upload(name: string, body: string) {
-    const res = await fetch(`${server.url}/upload?name=${encodeURIComponent(name)}`, { method: 'POST', body });
+    const res = await fetch(`${server.url}/upload?name=${encodeURIComponent(name)}`, {
+      method: 'POST',
+      body,
+    });
     return { status: res.status, body: (await res.json()) as { uploadId: string; error?: string } };
   }
 
   it('proposes a mapping for an uploaded ERP export and loads it', async () => {
-    const { status, body } = await upload('orders.csv', 'Invoice;Customer ID;InvoiceDate;Revenue\n1;C1;05/01/2024 09:30;12,50\n2;C2;31/01/2024 23:59;7,00\n');
+    const { status, body } = await upload(
+      'orders.csv',
+      'Invoice;Customer ID;InvoiceDate;Revenue\n1;C1;05/01/2024 09:30;12,50\n2;C2;31/01/2024 23:59;7,00\n',
+    );
     expect(status).toBe(201);
     const inspection = await caller.data.inspect({ uploadId: body.uploadId });
-    expect(inspection.proposal).toMatchObject({ section: 'purchases', dateFormat: '%d/%m/%Y %H:%M', decimalSeparator: ',' });
+    expect(inspection.proposal).toMatchObject({
+      section: 'purchases',
+      dateFormat: '%d/%m/%Y %H:%M',
+      decimalSeparator: ',',
+    });
     const summary = await caller.data.ingest({
       jobId: 'job-00000001',
       files: [
@@ -54,16 +64,32 @@ describe('data router: upload, inspect, load', () => {
   });
 
   it('reports a bad date with its line number as a BAD_REQUEST carrying the issues', async () => {
-    const { body } = await upload('more.csv', 'order_id,customer_id,order_date,amount\nO1,C1,2024-01-01,1\nO2,C1,2024-02-30,1\n');
+    const { body } = await upload(
+      'more.csv',
+      'order_id,customer_id,order_date,amount\nO1,C1,2024-01-01,1\nO2,C1,2024-02-30,1\n',
+    );
     const error = await caller.data
       .ingest({
         jobId: 'job-00000002',
-        files: [{ uploadId: body.uploadId, section: 'purchases', columns: { order_id: 'order_id', customer_id: 'customer_id', order_date: 'order_date', amount: 'amount' } }],
+        files: [
+          {
+            uploadId: body.uploadId,
+            section: 'purchases',
+            columns: {
+              order_id: 'order_id',
+              customer_id: 'customer_id',
+              order_date: 'order_date',
+              amount: 'amount',
+            },
+          },
+        ],
       })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCError);
     expect((error as TRPCError).code).toBe('BAD_REQUEST');
-    expect((error as TRPCError).cause).toMatchObject({ issues: [expect.objectContaining({ line: 3, column: 'order_date', value: '2024-02-30' })] });
+    expect((error as TRPCError).cause).toMatchObject({
+      issues: [expect.objectContaining({ line: 3, column: 'order_date', value: '2024-02-30' })],
+    });
     expect((await caller.info.get()).purchases.rows).toBe(2);
   });
 
@@ -77,11 +103,23 @@ describe('data router: upload, inspect, load', () => {
     const { body } = await upload('p.csv', 'order_id,customer_id,order_date,amount\nO9,C9,2024-03-01,4\n');
     const events: string[] = [];
     const subscription = (async () => {
-      for await (const event of await caller.data.progress({ jobId: 'job-00000003' })) events.push(event.step);
+      for await (const event of await caller.data.progress({ jobId: 'job-00000003' }))
+        events.push(event.step);
     })();
     await caller.data.ingest({
       jobId: 'job-00000003',
-      files: [{ uploadId: body.uploadId, section: 'purchases', columns: { order_id: 'order_id', customer_id: 'customer_id', order_date: 'order_date', amount: 'amount' } }],
+      files: [
+        {
+          uploadId: body.uploadId,
+          section: 'purchases',
+          columns: {
+            order_id: 'order_id',
+            customer_id: 'customer_id',
+            order_date: 'order_date',
+            amount: 'amount',
+          },
+        },
+      ],
     });
     await subscription;
     expect(events.at(-1)).toBe('done');

@@ -42,14 +42,22 @@ describe('inspectSource', () => {
   });
 
   it('warns when day and month cannot be told apart', async () => {
-    const file = writeFile(dir, 'tickets.csv', 'Ticket,Customer,Opened\nT1,C1,01/02/2024\nT2,C2,03/04/2024\n');
+    const file = writeFile(
+      dir,
+      'tickets.csv',
+      'Ticket,Customer,Opened\nT1,C1,01/02/2024\nT2,C2,03/04/2024\n',
+    );
     const found = await inspectSource(warehouse, file);
     expect(found.proposal.dateFormat).toBe('%d/%m/%Y');
     expect(found.notes.join(' ')).toContain('%m/%d/%Y');
   });
 
   it('needs no date format for ISO dates', async () => {
-    const file = writeFile(dir, 'returns.csv', 'return_id,customer_id,returned_at,amount\nR1,C1,2024-01-05,3.5\n');
+    const file = writeFile(
+      dir,
+      'returns.csv',
+      'return_id,customer_id,returned_at,amount\nR1,C1,2024-01-05,3.5\n',
+    );
     const found = await inspectSource(warehouse, file);
     expect(found.proposal).toMatchObject({ section: 'returns', dateFormat: null, decimalSeparator: '.' });
   });
