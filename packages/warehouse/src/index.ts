@@ -6,6 +6,15 @@ export { inspectSource } from './ingest/inspectSource.ts';
 export { mappingToRequests, readMappingFile } from './ingest/mappingFile.ts';
 export type { SectionRequest } from './ingest/plan.ts';
 export { DATE_FORMAT_CANDIDATES, type MappingProposal, proposeMapping } from './ingest/proposeMapping.ts';
+export {
+  type QueryCell,
+  type QueryColumn,
+  QueryError,
+  type QueryErrorKind,
+  type ReadOnlyQueryOptions,
+  type ReadOnlyQueryResult,
+  readOnlyQuery,
+} from './sandbox/readOnlyQuery.ts';
 export { readMeta, SCHEMA_VERSION } from './schema.ts';
 export { sqlIdent, sqlString } from './sql.ts';
 export { Warehouse, type WarehouseOptions } from './Warehouse.ts';

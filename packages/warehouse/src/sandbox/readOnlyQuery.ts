@@ -1,0 +1,159 @@
+import { type DuckDBConnection, type DuckDBResultReader, StatementType } from '@duckdb/node-api';
+import type { Warehouse } from '../Warehouse.ts';
+
+/** Statement types the SQL console may run: reads only. DESCRIBE, SUMMARIZE, SHOW parse as SELECT. */
+const ALLOWED = new Set<StatementType>([StatementType.SELECT, StatementType.EXPLAIN]);
+
+export interface ReadOnlyQueryOptions {
+  /** The query is interrupted after this long (default 30 s). */
+  timeoutMs?: number;
+  /** Rows returned at most; `truncated` says when there were more (default 10,000). */
+  rowCap?: number;
+  /** Schemas searched for unqualified names, e.g. a schema of masked views. */
+  searchPath?: string;
+}
+
+export interface QueryColumn {
+  name: string;
+  type: string;
+}
+
+export type QueryCell = string | number | boolean | null;
+
+export interface ReadOnlyQueryResult {
+  columns: QueryColumn[];
+  rows: QueryCell[][];
+  truncated: boolean;
+  elapsedMs: number;
+}
+
+export type QueryErrorKind = 'syntax' | 'refused' | 'timeout' | 'runtime';
+
+/** A query that could not run, with DuckDB's own message and, where it gave one, the position. */
+export class QueryError extends Error {
+  override readonly name = 'QueryError';
+  constructor(
+    readonly kind: QueryErrorKind,
+    message: string,
+    /** 0-based character offset into the query text. */
+    readonly position: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+const NUMERIC =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL)/;
+
+/**
+ * Runs one statement of user SQL on a connection of its own, inside a READ ONLY transaction, after
+ * DuckDB's own parser has said it is exactly one read statement. Interrupted at the timeout.
+ */
+export async function readOnlyQuery(
+  warehouse: Warehouse,
+  sql: string,
+  options: ReadOnlyQueryOptions = {},
+): Promise<ReadOnlyQueryResult> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const rowCap = options.rowCap ?? 10_000;
+  const conn = await warehouse.connect();
+  const started = performance.now();
+  let timedOut = false;
+  try {
+    if (options.searchPath) await conn.run(`SET search_path = '${options.searchPath.replaceAll("'", "''")}'`);
+    const prepared = await prepareSingleRead(conn, sql);
+    await conn.run('BEGIN TRANSACTION READ ONLY');
+    const timer = setTimeout(() => {
+      timedOut = true;
+      conn.interrupt();
+    }, timeoutMs);
+    let reader: DuckDBResultReader;
+    try {
+      reader = await prepared.streamAndReadUntil(rowCap + 1);
+    } finally {
+      clearTimeout(timer);
+    }
+    const columns = reader
+      .columnNames()
+      .map((name, i) => ({ name, type: reader.columnTypes()[i]?.toString() ?? 'UNKNOWN' }));
+    const json = reader.getRowsJson();
+    const rows = json.slice(0, rowCap).map((row) =>
+      row.map((value, i): QueryCell => {
+        if (value === null || typeof value === 'boolean' || typeof value === 'number') return value;
+        if (typeof value === 'string') return NUMERIC.test(columns[i]?.type ?? '') ? Number(value) : value;
+        return JSON.stringify(value);
+      }),
+    );
+    return { columns, rows, truncated: json.length > rowCap, elapsedMs: performance.now() - started };
+  } catch (error) {
+    if (error instanceof QueryError) throw error;
+    if (timedOut)
+      throw new QueryError('timeout', `The query ran longer than ${timeoutMs / 1000} s and was stopped.`);
+    throw toQueryError(error, sql);
+  } finally {
+    await conn.run('ROLLBACK').catch(() => undefined);
+    conn.closeSync();
+  }
+}
+
+/** Parses with DuckDB, refuses anything but exactly one read statement, and prepares it. */
+export async function prepareSingleRead(conn: DuckDBConnection, sql: string) {
+  let extracted: Awaited<ReturnType<DuckDBConnection['extractStatements']>>;
+  try {
+    extracted = await conn.extractStatements(sql);
+  } catch (error) {
+    throw toQueryError(error, sql, 'syntax');
+  }
+  if (extracted.count === 0) throw new QueryError('refused', 'There is no statement to run.');
+  if (extracted.count > 1)
+    throw new QueryError('refused', `Run one statement at a time (found ${extracted.count}).`);
+  let prepared: Awaited<ReturnType<typeof extracted.prepare>>;
+  try {
+    prepared = await extracted.prepare(0);
+  } catch (error) {
+    throw toQueryError(error, sql);
+  }
+  if (!ALLOWED.has(prepared.statementType)) {
+    const kind = StatementType[prepared.statementType] ?? 'this kind of';
+    prepared.destroySync();
+    throw new QueryError(
+      'refused',
+      `Only reading queries can run here (SELECT, WITH, EXPLAIN, DESCRIBE, SUMMARIZE, SHOW); this is a ${kind} statement.`,
+    );
+  }
+  return prepared;
+}
+
+/** DuckDB errors carry "LINE n:" and a caret under the offending token; turn that into an offset. */
+function toQueryError(error: unknown, sql: string, kind: QueryErrorKind = 'runtime'): QueryError {
+  const message = error instanceof Error ? error.message : String(error);
+  const lines = message.split('\n');
+  const at = lines.findIndex((l) => /^LINE \d+:/.test(l));
+  let position: number | null = null;
+  if (at >= 0) {
+    const lineNo = Number(/^LINE (\d+):/.exec(lines[at] ?? '')?.[1]);
+    const prefix = /^LINE \d+: /.exec(lines[at] ?? '')?.[0].length ?? 0;
+    const caret = (lines[at + 1] ?? '').indexOf('^');
+    const shown = (lines[at] ?? '').slice(prefix);
+    const sqlLines = sql.split('\n');
+    const lineText = sqlLines[lineNo - 1] ?? '';
+    // DuckDB may show a window of a long line ("...") rather than the whole line.
+    const offsetInLine =
+      caret >= prefix
+        ? lineText.indexOf(shown.replace(/^\.\.\./, '').slice(0, 20)) +
+          (caret - prefix) -
+          (shown.startsWith('...') ? 3 : 0)
+        : -1;
+    if (offsetInLine >= 0)
+      position = sqlLines.slice(0, lineNo - 1).reduce((n, l) => n + l.length + 1, 0) + offsetInLine;
+  }
+  const parserError = /^Parser Error/.test(message);
+  return new QueryError(
+    parserError ? 'syntax' : kind,
+    lines
+      .slice(0, at >= 0 ? at : 3)
+      .join('\n')
+      .trim(),
+    position,
+  );
+}
