@@ -1,11 +1,13 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { dataRouter } from './routers/data.ts';
 import { infoRouter } from './routers/info.ts';
+import { queryRouter } from './routers/query.ts';
 import { createCallerFactory, createTRPCRouter } from './trpc.ts';
 
 export const appRouter = createTRPCRouter({
   info: infoRouter,
   data: dataRouter,
+  query: queryRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,4 +1,4 @@
-import { BadInputError } from '@retain/warehouse';
+import { BadInputError, QueryError } from '@retain/warehouse';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { ApiContext } from './context.ts';
 
@@ -10,6 +10,7 @@ const t = initTRPC.context<ApiContext>().create({
       data: {
         ...shape.data,
         issues: cause instanceof BadInputError ? cause.issues : undefined,
+        query: cause instanceof QueryError ? { kind: cause.kind, position: cause.position } : undefined,
       },
     };
   },
@@ -21,12 +22,10 @@ export const createCallerFactory = t.createCallerFactory;
 /** Maps domain errors to tRPC codes so the dashboard can show the server's message. */
 const errorMapping = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof BadInputError) {
-    throw new TRPCError({
-      code: 'BAD_REQUEST',
-      message: result.error.cause.message,
-      cause: result.error.cause,
-    });
+  const cause = result.ok ? undefined : result.error.cause;
+  if (cause instanceof BadInputError || cause instanceof QueryError) {
+    const code = cause instanceof QueryError && cause.kind === 'timeout' ? 'TIMEOUT' : 'BAD_REQUEST';
+    throw new TRPCError({ code, message: cause.message, cause });
   }
   return result;
 });

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDemo } from './commands/demo.ts';
 import { registerInfo } from './commands/info.ts';
 import { registerIngest } from './commands/ingest.ts';
+import { registerQuery } from './commands/query.ts';
 import { registerServe } from './commands/serve.ts';
 import { EXIT, reportError } from './output/errors.ts';
 
@@ -26,6 +27,7 @@ Exit codes: 0 ok, 2 bad input (the message says what to fix), 1 internal error.`
 registerDemo(program);
 registerIngest(program);
 registerInfo(program);
+registerQuery(program);
 registerServe(program);
 
 const json = process.argv.includes('--json');

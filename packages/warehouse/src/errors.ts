@@ -21,3 +21,18 @@ export class WarehouseLockedError extends Error {
 export function isBadInput(error: unknown): error is BadInputError {
   return error instanceof BadInputError;
 }
+
+export type QueryErrorKind = 'syntax' | 'refused' | 'timeout' | 'runtime';
+
+/** A query that could not run, with DuckDB's own message and, where it gave one, the position. */
+export class QueryError extends Error {
+  override readonly name = 'QueryError';
+  constructor(
+    readonly kind: QueryErrorKind,
+    message: string,
+    /** 0-based character offset into the query text. */
+    readonly position: number | null = null,
+  ) {
+    super(message);
+  }
+}

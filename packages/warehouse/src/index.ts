@@ -1,5 +1,12 @@
 export type { DuckDBConnection } from '@duckdb/node-api';
-export { BadInputError, isBadInput, WarehouseLockedError } from './errors.ts';
+export {
+  BadInputError,
+  isBadInput,
+  QueryError,
+  type QueryErrorKind,
+  WarehouseLockedError,
+} from './errors.ts';
+export { type CsvValue, csvField, csvLine, UTF8_BOM } from './export/csv.ts';
 export { warehouseInfo } from './info.ts';
 export { type IngestOptions, type IngestProgress, ingest } from './ingest/ingest.ts';
 export { inspectSource } from './ingest/inspectSource.ts';
@@ -9,8 +16,6 @@ export { DATE_FORMAT_CANDIDATES, type MappingProposal, proposeMapping } from './
 export {
   type QueryCell,
   type QueryColumn,
-  QueryError,
-  type QueryErrorKind,
   type ReadOnlyQueryOptions,
   type ReadOnlyQueryResult,
   readOnlyQuery,

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { BadInputError, WarehouseLockedError } from '@retain/warehouse/errors';
+import { BadInputError, QueryError, WarehouseLockedError } from '@retain/warehouse/errors';
 
 /** Exit codes: 0 ok, 2 bad input (the user can fix it), 1 internal error. */
 export const EXIT = { ok: 0, internal: 1, badInput: 2 } as const;
@@ -32,6 +32,14 @@ export function reportError(error: unknown, json: boolean): number {
         ),
       );
     }
+    return EXIT.badInput;
+  }
+  if (error instanceof QueryError) {
+    console.error(`error: ${error.message}`);
+    if (json)
+      console.log(
+        JSON.stringify({ error: { message: error.message, kind: error.kind, position: error.position } }),
+      );
     return EXIT.badInput;
   }
   if (error instanceof UsageError || error instanceof WarehouseLockedError) {

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QueryError } from '../errors.ts';
 import { ingest } from '../ingest/ingest.ts';
 import { openTestWarehouse, snapshot, tempDir, writeFile } from '../testing/fixtures.ts';
 import type { Warehouse } from '../Warehouse.ts';
-import { QueryError, readOnlyQuery } from './readOnlyQuery.ts';
+import { readOnlyQuery } from './readOnlyQuery.ts';
 
 let warehouse: Warehouse;
 let cleanup: () => void;

@@ -1,4 +1,5 @@
 import { type DuckDBConnection, type DuckDBResultReader, StatementType } from '@duckdb/node-api';
+import { QueryError, type QueryErrorKind } from '../errors.ts';
 import type { Warehouse } from '../Warehouse.ts';
 
 /** Statement types the SQL console may run: reads only. DESCRIBE, SUMMARIZE, SHOW parse as SELECT. */
@@ -25,21 +26,6 @@ export interface ReadOnlyQueryResult {
   rows: QueryCell[][];
   truncated: boolean;
   elapsedMs: number;
-}
-
-export type QueryErrorKind = 'syntax' | 'refused' | 'timeout' | 'runtime';
-
-/** A query that could not run, with DuckDB's own message and, where it gave one, the position. */
-export class QueryError extends Error {
-  override readonly name = 'QueryError';
-  constructor(
-    readonly kind: QueryErrorKind,
-    message: string,
-    /** 0-based character offset into the query text. */
-    readonly position: number | null = null,
-  ) {
-    super(message);
-  }
 }
 
 const NUMERIC =

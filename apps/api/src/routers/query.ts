@@ -1,0 +1,46 @@
+import { readOnlyQuery } from '@retain/warehouse';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { publicProcedure } from '../trpc.ts';
+
+export const queryRouter = {
+  /** One read-only statement of SQL; at most `limit` rows come back, `truncated` says if there were more. */
+  run: publicProcedure
+    .input(
+      z.object({
+        sql: z.string().min(1).max(100_000),
+        limit: z.number().int().min(1).max(10_000).default(1_000),
+      }),
+    )
+    .mutation(({ ctx, input }) => readOnlyQuery(ctx.warehouse, input.sql, { rowCap: input.limit })),
+
+  /** Tables and views with their columns, for the schema browser and completion. */
+  schema: publicProcedure.query(({ ctx }) =>
+    ctx.warehouse.read(async (conn) => {
+      const rows = (
+        await conn.runAndReadAll(`
+          SELECT c.table_name, c.column_name, c.data_type, t.table_type
+          FROM information_schema.columns c
+          JOIN information_schema.tables t USING (table_catalog, table_schema, table_name)
+          WHERE c.table_schema = 'main' AND c.table_name NOT IN ('meta', 'ingest_batches')
+            AND c.column_name NOT IN ('line_key', 'batch_id')
+          ORDER BY t.table_type, c.table_name, c.ordinal_position`)
+      ).getRowObjects();
+      const tables = new Map<
+        string,
+        { name: string; kind: 'table' | 'view'; columns: { name: string; type: string }[] }
+      >();
+      for (const row of rows) {
+        const name = String(row.table_name);
+        const table = tables.get(name) ?? {
+          name,
+          kind: row.table_type === 'VIEW' ? 'view' : 'table',
+          columns: [],
+        };
+        table.columns.push({ name: String(row.column_name), type: String(row.data_type) });
+        tables.set(name, table);
+      }
+      return [...tables.values()];
+    }),
+  ),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { tempDir, writeFile } from '@retain/warehouse/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runRetain } from '../testing/runRetain.ts';
+
+describe('retain query', () => {
+  let cleanup: () => void;
+  let db: string;
+  beforeAll(() => {
+    const tmp = tempDir('retain-cli-query-');
+    cleanup = tmp.cleanup;
+    db = path.join(tmp.dir, 'q.duckdb');
+    const file = writeFile(
+      tmp.dir,
+      'p.csv',
+      'order_id,customer_id,order_date,amount,product\nO1,C1,2024-01-01,10,"=cmd|x"\nO2,C2,2024-01-02,5,"a, b"\n',
+    );
+    expect(runRetain(['ingest', '--db', db, '--purchases', file]).code).toBe(0);
+  });
+  afterAll(() => cleanup());
+
+  it('prints JSON rows', () => {
+    const result = runRetain([
+      'query',
+      '--db',
+      db,
+      'SELECT customer_id, amount FROM purchases ORDER BY 1',
+      '--json',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      columns: [
+        { name: 'customer_id', type: 'VARCHAR' },
+        { name: 'amount', type: 'DOUBLE' },
+      ],
+      rows: [
+        ['C1', 10],
+        ['C2', 5],
+      ],
+      truncated: false,
+    });
+  });
+
+  it('prints safe CSV', () => {
+    const result = runRetain([
+      'query',
+      '--db',
+      db,
+      'SELECT order_id, product FROM purchases ORDER BY 1',
+      '--csv',
+    ]);
+    expect(result.stdout).toBe('order_id,product\r\nO1,\'=cmd|x\r\nO2,"a, b"\r\n');
+  });
+
+  it('refuses a write with exit code 2 and leaves the data alone', () => {
+    const result = runRetain(['query', '--db', db, 'DELETE FROM purchases']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('DELETE statement');
+    expect(
+      JSON.parse(runRetain(['query', '--db', db, 'SELECT count(*) AS n FROM purchases', '--json']).stdout)
+        .rows,
+    ).toEqual([[2]]);
+  });
+});

@@ -1,0 +1,70 @@
+import type { ReadOnlyQueryResult } from '@retain/warehouse';
+import type { Command } from 'commander';
+import { UsageError } from '../output/errors.ts';
+import { renderTable } from '../output/table.ts';
+import { withWarehouse } from '../warehouse.ts';
+
+interface QueryFlags {
+  db?: string;
+  json?: boolean;
+  csv?: boolean;
+  limit: string;
+  timeout: string;
+}
+
+const SHOWN_ON_TERMINAL = 50;
+
+export function registerQuery(program: Command): void {
+  program
+    .command('query')
+    .description(
+      'Run one read-only SQL statement (SELECT, WITH, EXPLAIN, DESCRIBE, SUMMARIZE, SHOW) on the warehouse.',
+    )
+    .argument('<sql>', 'the statement, quoted')
+    .option('--json', 'print {columns, rows, truncated, elapsedMs} as JSON')
+    .option('--csv', 'print the rows as CSV (RFC 4180)')
+    .option('--limit <n>', 'rows at most', '100000')
+    .option('--timeout <seconds>', 'stop the query after this long', '30')
+    .option('--db <path>', 'database file (default data/retain.duckdb, or RETAIN_DB)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ retain query "SELECT channel, count(DISTINCT customer_id) AS customers FROM purchases GROUP BY 1"
+  $ retain query "SUMMARIZE purchases" --json
+
+Writes, settings, file access and more than one statement are refused (exit code 2).`,
+    )
+    .action(async (sql: string, flags: QueryFlags) => {
+      const limit = Number(flags.limit);
+      const timeout = Number(flags.timeout);
+      if (!Number.isInteger(limit) || limit < 1)
+        throw new UsageError('--limit must be a whole number above 0');
+      if (!(timeout > 0)) throw new UsageError('--timeout must be a number of seconds above 0');
+      if (flags.json && flags.csv) throw new UsageError('choose --json or --csv');
+      const { readOnlyQuery, csvLine } = await import('@retain/warehouse');
+      const result = await withWarehouse(flags.db, (warehouse) =>
+        readOnlyQuery(warehouse, sql, { rowCap: limit, timeoutMs: timeout * 1000 }),
+      );
+      if (flags.json) console.log(JSON.stringify(result));
+      else if (flags.csv) {
+        process.stdout.write(csvLine(result.columns.map((c) => c.name)));
+        for (const row of result.rows) process.stdout.write(csvLine(row));
+      } else console.log(renderResult(result));
+      if (result.truncated) console.error(`note: only the first ${limit} rows; raise --limit for more`);
+    });
+}
+
+function renderResult(result: ReadOnlyQueryResult): string {
+  const shown = result.rows
+    .slice(0, SHOWN_ON_TERMINAL)
+    .map((row) => row.map((v) => (typeof v === 'number' ? v : String(v ?? ''))));
+  const more =
+    result.rows.length > SHOWN_ON_TERMINAL
+      ? `\n… ${result.rows.length - SHOWN_ON_TERMINAL} more rows (use --csv or --json)`
+      : '';
+  return `${renderTable(
+    result.columns.map((c) => c.name),
+    shown,
+  )}${more}\n(${result.rows.length} rows, ${result.elapsedMs.toFixed(0)} ms)`;
+}
