@@ -37,7 +37,8 @@ Example:
   $ retain demo --out data/demo --customers 100000 --seed 7 --ingest
 
 Besides the four exports it writes truth.csv: each customer's realised churn over the 90 days after
-the history ends and the latent churn probability, for judging churn models. It is never loaded.`,
+the history ends, the latent churn probability and the posterior churn probability under the
+generator's own process (the reachable ceiling), for judging churn models. It is never loaded.`,
     )
     .action(async (flags: DemoFlags) => {
       const customers = positiveInt(flags.customers, '--customers');

@@ -14,7 +14,11 @@ describe('retain ingest', () => {
   afterAll(() => cleanup());
 
   it('loads canonical files and prints the JSON summary', () => {
-    const file = writeFile(dir, 'p.csv', 'order_id,customer_id,order_date,amount\nO1,C1,2024-01-01,10\nO2,C1,2024-02-01,12\n');
+    const file = writeFile(
+      dir,
+      'p.csv',
+      'order_id,customer_id,order_date,amount\nO1,C1,2024-01-01,10\nO2,C1,2024-02-01,12\n',
+    );
     const result = runRetain(['ingest', '--db', db, '--purchases', file, '--json']);
     expect(result.code, result.stderr).toBe(0);
     const summary = JSON.parse(result.stdout);
@@ -34,7 +38,11 @@ describe('retain ingest', () => {
   });
 
   it('exits 2 naming file, line, column, value and reason, and writes nothing', () => {
-    const file = writeFile(dir, 'bad.csv', 'order_id,customer_id,order_date,amount\nO9,C1,2024-01-01,1\nO10,C1,2024-13-45,2\n');
+    const file = writeFile(
+      dir,
+      'bad.csv',
+      'order_id,customer_id,order_date,amount\nO9,C1,2024-01-01,1\nO10,C1,2024-13-45,2\n',
+    );
     const result = runRetain(['ingest', '--db', db, '--purchases', file]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('1 problem in 1 file; nothing was loaded.');
@@ -50,7 +58,11 @@ describe('retain ingest', () => {
     expect(result.code).toBe(2);
     const body = JSON.parse(result.stdout);
     expect(body.error.total).toBe(1);
-    expect(body.error.issues[0]).toMatchObject({ line: 2, column: 'customer_id', reason: 'required value is empty' });
+    expect(body.error.issues[0]).toMatchObject({
+      line: 2,
+      column: 'customer_id',
+      reason: 'required value is empty',
+    });
   });
 
   it('refuses a missing file and a missing option with exit code 2', () => {
