@@ -20,6 +20,7 @@ export {
   type ReadOnlyQueryResult,
   readOnlyQuery,
 } from './sandbox/readOnlyQuery.ts';
+export { deleteSavedQuery, listSavedQueries, type SavedQuery, saveQuery } from './savedQueries.ts';
 export { readMeta, SCHEMA_VERSION } from './schema.ts';
 export { sqlIdent, sqlString } from './sql.ts';
 export { Warehouse, type WarehouseOptions } from './Warehouse.ts';

@@ -56,6 +56,18 @@ const MIGRATIONS: readonly string[] = [
     summary      JSON NOT NULL
   );
   `,
+  // 2: the SQL console's saved queries.
+  `
+  CREATE TABLE saved_queries (
+    query_id   VARCHAR PRIMARY KEY,
+    name       VARCHAR NOT NULL,
+    sql        VARCHAR NOT NULL,
+    chart      JSON,
+    created_by VARCHAR,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,4 +1,4 @@
-import { readOnlyQuery } from '@retain/warehouse';
+import { deleteSavedQuery, listSavedQueries, readOnlyQuery, saveQuery } from '@retain/warehouse';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { publicProcedure } from '../trpc.ts';
@@ -43,4 +43,22 @@ export const queryRouter = {
       return [...tables.values()];
     }),
   ),
+
+  /** Queries saved from the console, stored in the warehouse. */
+  saved: publicProcedure.query(({ ctx }) => listSavedQueries(ctx.warehouse)),
+
+  save: publicProcedure
+    .input(
+      z.object({
+        queryId: z.string().uuid().optional(),
+        name: z.string().trim().min(1).max(200),
+        sql: z.string().min(1).max(100_000),
+        chart: z.unknown().optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => saveQuery(ctx.warehouse, input)),
+
+  remove: publicProcedure
+    .input(z.object({ queryId: z.string().uuid() }))
+    .mutation(({ ctx, input }) => deleteSavedQuery(ctx.warehouse, input.queryId)),
 } satisfies TRPCRouterRecord;
