@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Warehouse } from '@retain/warehouse';
+import { secureForConsole, type Warehouse } from '@retain/warehouse';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { createServices } from './context.ts';
 import { appRouter } from './root.ts';
@@ -26,6 +26,8 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const services = createServices(options.warehouse);
   services.uploads.sweep();
+  // From here on DuckDB reads files only from the uploads folder and its settings cannot change.
+  await secureForConsole(options.warehouse, { allowedDirectories: [services.uploads.root] });
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',

@@ -13,6 +13,7 @@ export { inspectSource } from './ingest/inspectSource.ts';
 export { mappingToRequests, readMappingFile } from './ingest/mappingFile.ts';
 export type { SectionRequest } from './ingest/plan.ts';
 export { DATE_FORMAT_CANDIDATES, type MappingProposal, proposeMapping } from './ingest/proposeMapping.ts';
+export { CONSOLE_SCHEMA, type ConsoleAccess, prepareConsoleSchemas } from './sandbox/consoleSchemas.ts';
 export {
   type QueryCell,
   type QueryColumn,
@@ -20,6 +21,7 @@ export {
   type ReadOnlyQueryResult,
   readOnlyQuery,
 } from './sandbox/readOnlyQuery.ts';
+export { type ConsoleSecurity, secureForConsole } from './sandbox/secureForConsole.ts';
 export { deleteSavedQuery, listSavedQueries, type SavedQuery, saveQuery } from './savedQueries.ts';
 export { readMeta, SCHEMA_VERSION } from './schema.ts';
 export { sqlIdent, sqlString } from './sql.ts';

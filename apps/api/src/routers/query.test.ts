@@ -1,5 +1,5 @@
 import type { Warehouse } from '@retain/warehouse';
-import { ingest } from '@retain/warehouse';
+import { ingest, secureForConsole } from '@retain/warehouse';
 import { openTestWarehouse, tempDir, writeFile } from '@retain/warehouse/testing';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ describe('query router', () => {
     warehouse = await openTestWarehouse(tmp.dir);
     const file = writeFile(tmp.dir, 'p.csv', 'order_id,customer_id,order_date,amount\nO1,C1,2024-01-01,10\n');
     await ingest(warehouse, [{ section: 'purchases', file }]);
+    await secureForConsole(warehouse);
     caller = createCaller(createServices(warehouse));
   });
   afterAll(() => {

@@ -1,4 +1,10 @@
-import { deleteSavedQuery, listSavedQueries, readOnlyQuery, saveQuery } from '@retain/warehouse';
+import {
+  CONSOLE_SCHEMA,
+  deleteSavedQuery,
+  listSavedQueries,
+  readOnlyQuery,
+  saveQuery,
+} from '@retain/warehouse';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { publicProcedure } from '../trpc.ts';
@@ -12,19 +18,22 @@ export const queryRouter = {
         limit: z.number().int().min(1).max(10_000).default(1_000),
       }),
     )
-    .mutation(({ ctx, input }) => readOnlyQuery(ctx.warehouse, input.sql, { rowCap: input.limit })),
+    .mutation(({ ctx, input }) =>
+      readOnlyQuery(ctx.warehouse, input.sql, { rowCap: input.limit, access: 'full' }),
+    ),
 
-  /** Tables and views with their columns, for the schema browser and completion. */
+  /** The tables the console can query, with their columns, for the schema browser and completion. */
   schema: publicProcedure.query(({ ctx }) =>
     ctx.warehouse.read(async (conn) => {
       const rows = (
-        await conn.runAndReadAll(`
-          SELECT c.table_name, c.column_name, c.data_type, t.table_type
+        await conn.runAndReadAll(
+          `
+          SELECT c.table_name, c.column_name, c.data_type
           FROM information_schema.columns c
-          JOIN information_schema.tables t USING (table_catalog, table_schema, table_name)
-          WHERE c.table_schema = 'main' AND c.table_name NOT IN ('meta', 'ingest_batches')
-            AND c.column_name NOT IN ('line_key', 'batch_id')
-          ORDER BY t.table_type, c.table_name, c.ordinal_position`)
+          WHERE c.table_schema = $schema
+          ORDER BY c.table_name, c.ordinal_position`,
+          { schema: CONSOLE_SCHEMA.full },
+        )
       ).getRowObjects();
       const tables = new Map<
         string,

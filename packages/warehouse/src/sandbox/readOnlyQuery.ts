@@ -1,6 +1,8 @@
 import { type DuckDBConnection, type DuckDBResultReader, StatementType } from '@duckdb/node-api';
 import { QueryError, type QueryErrorKind } from '../errors.ts';
 import type { Warehouse } from '../Warehouse.ts';
+import { checkReadOnlySql } from './checkReadOnlySql.ts';
+import { CONSOLE_SCHEMA, type ConsoleAccess } from './consoleSchemas.ts';
 
 /** Statement types the SQL console may run: reads only. DESCRIBE, SUMMARIZE, SHOW parse as SELECT. */
 const ALLOWED = new Set<StatementType>([StatementType.SELECT, StatementType.EXPLAIN]);
@@ -10,8 +12,8 @@ export interface ReadOnlyQueryOptions {
   timeoutMs?: number;
   /** Rows returned at most; `truncated` says when there were more (default 10,000). */
   rowCap?: number;
-  /** Schemas searched for unqualified names, e.g. a schema of masked views. */
-  searchPath?: string;
+  /** Which console views the query sees: all columns, or personal fields masked (default). */
+  access?: ConsoleAccess;
 }
 
 export interface QueryColumn {
@@ -46,8 +48,17 @@ export async function readOnlyQuery(
   const started = performance.now();
   let timedOut = false;
   try {
-    if (options.searchPath) await conn.run(`SET search_path = '${options.searchPath.replaceAll("'", "''")}'`);
-    const prepared = await prepareSingleRead(conn, sql);
+    const schema = CONSOLE_SCHEMA[options.access ?? 'masked'];
+    // Unqualified names resolve to the console's views only.
+    const prepared = await prepareSingleRead(conn, sql, schema);
+    if (prepared.statementType === StatementType.SELECT) {
+      const views = (
+        await conn.runAndReadAll('SELECT view_name FROM duckdb_views() WHERE schema_name = $schema', {
+          schema,
+        })
+      ).getRows();
+      await checkReadOnlySql(conn, sql, schema, new Set(views.map((r) => String(r[0]).toLowerCase())));
+    }
     await conn.run('BEGIN TRANSACTION READ ONLY');
     const timer = setTimeout(() => {
       timedOut = true;
@@ -82,8 +93,11 @@ export async function readOnlyQuery(
   }
 }
 
-/** Parses with DuckDB, refuses anything but exactly one read statement, and prepares it. */
-export async function prepareSingleRead(conn: DuckDBConnection, sql: string) {
+/**
+ * Parses with DuckDB, refuses anything but exactly one read statement, and prepares it with
+ * unqualified names resolving to `schema`.
+ */
+export async function prepareSingleRead(conn: DuckDBConnection, sql: string, schema: string) {
   let extracted: Awaited<ReturnType<DuckDBConnection['extractStatements']>>;
   try {
     extracted = await conn.extractStatements(sql);
@@ -93,21 +107,43 @@ export async function prepareSingleRead(conn: DuckDBConnection, sql: string) {
   if (extracted.count === 0) throw new QueryError('refused', 'There is no statement to run.');
   if (extracted.count > 1)
     throw new QueryError('refused', `Run one statement at a time (found ${extracted.count}).`);
+  // First the statement's kind as DuckDB binds it against the warehouse's own tables (the console's
+  // views share their names), so that a write is refused as a write, not as a missing table.
+  try {
+    const probe = await extracted.prepare(0);
+    const kind = probe.statementType;
+    probe.destroySync();
+    if (!ALLOWED.has(kind)) throw refusedKind(kind);
+  } catch (error) {
+    if (error instanceof QueryError) throw error;
+    // Not bindable against the tables; the real preparation below reports why.
+  }
+  await conn.run(`SET search_path = '${schema}'`);
   let prepared: Awaited<ReturnType<typeof extracted.prepare>>;
   try {
-    prepared = await extracted.prepare(0);
+    // An extracted statement prepares once; extract again for the console's search path.
+    prepared = await (await conn.extractStatements(sql)).prepare(0);
   } catch (error) {
     throw toQueryError(error, sql);
   }
   if (!ALLOWED.has(prepared.statementType)) {
-    const kind = StatementType[prepared.statementType] ?? 'this kind of';
+    const kind = prepared.statementType;
     prepared.destroySync();
-    throw new QueryError(
-      'refused',
-      `Only reading queries can run here (SELECT, WITH, EXPLAIN, DESCRIBE, SUMMARIZE, SHOW); this is a ${kind} statement.`,
-    );
+    throw refusedKind(kind);
   }
   return prepared;
+}
+
+function refusedKind(kind: StatementType): QueryError {
+  const name = StatementType[kind] ?? 'this kind of';
+  const pivot =
+    kind === StatementType.CREATE
+      ? " A PIVOT must list its values: PIVOT t ON col IN ('a', 'b') USING sum(x)."
+      : '';
+  return new QueryError(
+    'refused',
+    `Only reading queries can run here (SELECT, WITH, EXPLAIN, DESCRIBE, SUMMARIZE, SHOW); this is a ${name} statement.${pivot}`,
+  );
 }
 
 /** DuckDB errors carry "LINE n:" and a caret under the offending token; turn that into an offset. */

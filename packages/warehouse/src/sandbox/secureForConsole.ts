@@ -1,0 +1,26 @@
+import { sqlString } from '../sql.ts';
+import type { Warehouse } from '../Warehouse.ts';
+import { prepareConsoleSchemas } from './consoleSchemas.ts';
+
+export interface ConsoleSecurity {
+  /** Folders DuckDB may still read files from (the dashboard's uploads); nothing else. */
+  allowedDirectories?: string[];
+  /** DuckDB's memory limit for the whole process, e.g. "4GB". */
+  memoryLimit?: string;
+}
+
+/**
+ * Prepares a warehouse that will run other people's SQL: creates the console's views, then turns
+ * off DuckDB's access to files and the network (but for `allowedDirectories`), caps its memory and
+ * locks the configuration so no statement can undo any of it. Irreversible for this process.
+ */
+export async function secureForConsole(warehouse: Warehouse, security: ConsoleSecurity = {}): Promise<void> {
+  await warehouse.write(async (conn) => {
+    await prepareConsoleSchemas(conn);
+    const dirs = (security.allowedDirectories ?? []).map((d) => sqlString(d.endsWith('/') ? d : `${d}/`));
+    if (dirs.length > 0) await conn.run(`SET GLOBAL allowed_directories = [${dirs.join(', ')}]`);
+    await conn.run('SET GLOBAL enable_external_access = false');
+    if (security.memoryLimit) await conn.run(`SET GLOBAL memory_limit = ${sqlString(security.memoryLimit)}`);
+    await conn.run('SET GLOBAL lock_configuration = true');
+  });
+}
