@@ -1,4 +1,16 @@
 export type { DuckDBConnection } from '@duckdb/node-api';
+export { type AuditEntry, appendAudit, listAudit } from './access/audit.ts';
+export { hashPassword, verifyPassword } from './access/passwords.ts';
+export { createSession, endSession, SESSION_HOURS, sessionUser } from './access/sessions.ts';
+export {
+  addUser,
+  countUsers,
+  listUsers,
+  removeUser,
+  resetPassword,
+  type User,
+  verifyCredentials,
+} from './access/users.ts';
 export {
   BadInputError,
   isBadInput,
@@ -6,7 +18,7 @@ export {
   type QueryErrorKind,
   WarehouseLockedError,
 } from './errors.ts';
-export { type CsvValue, csvField, csvLine, UTF8_BOM } from './export/csv.ts';
+export { type FilterValues, filterValues } from './filterValues.ts';
 export { warehouseInfo } from './info.ts';
 export { type IngestOptions, type IngestProgress, ingest } from './ingest/ingest.ts';
 export { inspectSource } from './ingest/inspectSource.ts';

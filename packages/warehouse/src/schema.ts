@@ -68,6 +68,37 @@ const MIGRATIONS: readonly string[] = [
     updated_at TIMESTAMP NOT NULL
   );
   `,
+  // 3: people who sign in, their sessions, the audit trail, and outcomes of retention calls.
+  `
+  CREATE TABLE users (
+    username      VARCHAR PRIMARY KEY,
+    role          VARCHAR NOT NULL,
+    password_hash VARCHAR NOT NULL,
+    created_at    TIMESTAMP NOT NULL,
+    password_set_at TIMESTAMP NOT NULL
+  );
+  CREATE TABLE sessions (
+    token_hash VARCHAR PRIMARY KEY,
+    username   VARCHAR NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    expires_at TIMESTAMP NOT NULL
+  );
+  CREATE SEQUENCE audit_seq;
+  CREATE TABLE audit_log (
+    audit_id BIGINT PRIMARY KEY DEFAULT nextval('audit_seq'),
+    occurred_at TIMESTAMP NOT NULL,
+    username VARCHAR,
+    action   VARCHAR NOT NULL,
+    detail   JSON NOT NULL
+  );
+  CREATE TABLE contact_outcomes (
+    customer_id  VARCHAR NOT NULL,
+    contacted_at TIMESTAMP NOT NULL,
+    outcome      VARCHAR NOT NULL,
+    note         VARCHAR,
+    recorded_by  VARCHAR
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -42,7 +42,10 @@ Writes, settings, file access and more than one statement are refused (exit code
         throw new UsageError('--limit must be a whole number above 0');
       if (!(timeout > 0)) throw new UsageError('--timeout must be a number of seconds above 0');
       if (flags.json && flags.csv) throw new UsageError('choose --json or --csv');
-      const { readOnlyQuery, csvLine, secureForConsole } = await import('@retain/warehouse');
+      const [{ readOnlyQuery, secureForConsole }, { csvLine }] = await Promise.all([
+        import('@retain/warehouse'),
+        import('@retain/schemas'),
+      ]);
       const result = await withWarehouse(flags.db, async (warehouse) => {
         await secureForConsole(warehouse);
         // Whoever can run the CLI can read the database file anyway: all columns, unmasked.

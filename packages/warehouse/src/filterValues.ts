@@ -1,0 +1,32 @@
+import type { Warehouse } from './Warehouse.ts';
+
+/** The values the dashboard offers in its channel, region and category filters. */
+export interface FilterValues {
+  channels: string[];
+  regions: string[];
+  categories: string[];
+}
+
+/** More than this many distinct values is not a filter list any more (free text, ids). */
+const MAX_VALUES = 200;
+
+/** Distinct channels, regions and categories of the order lines, most frequent first. */
+export async function filterValues(warehouse: Warehouse): Promise<FilterValues> {
+  return warehouse.read(async (conn) => {
+    const rows = (
+      await conn.runAndReadAll(`
+        WITH v AS (
+          SELECT 'channel' AS kind, channel AS value, count(*) AS n FROM purchases WHERE channel IS NOT NULL GROUP BY channel
+          UNION ALL
+          SELECT 'region', region, count(*) FROM purchases WHERE region IS NOT NULL GROUP BY region
+          UNION ALL
+          SELECT 'category', category, count(*) FROM purchases WHERE category IS NOT NULL GROUP BY category
+        )
+        SELECT kind, value FROM v
+        QUALIFY row_number() OVER (PARTITION BY kind ORDER BY n DESC, value) <= ${MAX_VALUES}
+        ORDER BY kind, n DESC, value`)
+    ).getRowObjects();
+    const pick = (kind: string) => rows.filter((r) => r.kind === kind).map((r) => String(r.value));
+    return { channels: pick('channel'), regions: pick('region'), categories: pick('category') };
+  });
+}
