@@ -14,11 +14,14 @@ export async function appendAudit(
   entry: { username: string | null; action: string; detail: Record<string, unknown> },
 ): Promise<void> {
   await warehouse.write((conn) =>
-    conn.run('INSERT INTO audit_log (occurred_at, username, action, detail) VALUES (now()::TIMESTAMP, $u, $a, $d)', {
-      u: entry.username,
-      a: entry.action,
-      d: JSON.stringify(entry.detail),
-    }),
+    conn.run(
+      'INSERT INTO audit_log (occurred_at, username, action, detail) VALUES (now()::TIMESTAMP, $u, $a, $d)',
+      {
+        u: entry.username,
+        a: entry.action,
+        d: JSON.stringify(entry.detail),
+      },
+    ),
   );
 }
 
