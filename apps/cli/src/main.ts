@@ -1,8 +1,11 @@
 import { Command, CommanderError } from 'commander';
+import { registerCohorts } from './commands/cohorts.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerInfo } from './commands/info.ts';
 import { registerIngest } from './commands/ingest.ts';
+import { registerKpis } from './commands/kpis.ts';
 import { registerQuery } from './commands/query.ts';
+import { registerRepeat } from './commands/repeat.ts';
 import { registerServe } from './commands/serve.ts';
 import { EXIT, reportError } from './output/errors.ts';
 
@@ -20,6 +23,7 @@ Examples:
   $ retain demo --out data/demo --ingest      synthetic retailer, loaded into data/retain.duckdb
   $ retain ingest --mapping exports/mapping.json
   $ retain info --json
+  $ retain cohorts --period month --metric customers
 
 Exit codes: 0 ok, 2 bad input (the message says what to fix), 1 internal error.`,
   );
@@ -27,6 +31,9 @@ Exit codes: 0 ok, 2 bad input (the message says what to fix), 1 internal error.`
 registerDemo(program);
 registerIngest(program);
 registerInfo(program);
+registerCohorts(program);
+registerRepeat(program);
+registerKpis(program);
 registerQuery(program);
 registerServe(program);
 

@@ -1,0 +1,14 @@
+import { complaintImpact } from '@retain/analytics';
+import { impactInputSchema, impactSchema } from '@retain/schemas';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { cachedRead, publicProcedure } from '../trpc.ts';
+
+export const impactRouter = {
+  /** Retention by complaint experience and by returns, return rates, complainers' repeat rate. */
+  summary: publicProcedure
+    .input(impactInputSchema.prefault({}))
+    .output(impactSchema)
+    .query(({ ctx, input }) =>
+      cachedRead(ctx, 'impact.summary', input, () => complaintImpact(ctx.warehouse, input)),
+    ),
+} satisfies TRPCRouterRecord;

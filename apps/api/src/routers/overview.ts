@@ -1,0 +1,14 @@
+import { retentionKpis } from '@retain/analytics';
+import { kpisInputSchema, kpisSchema } from '@retain/schemas';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { cachedRead, publicProcedure } from '../trpc.ts';
+
+export const overviewRouter = {
+  /** Executive KPIs as of a day (default: the data's end), each with the value 90 days earlier. */
+  kpis: publicProcedure
+    .input(kpisInputSchema.prefault({}))
+    .output(kpisSchema)
+    .query(({ ctx, input }) =>
+      cachedRead(ctx, 'overview.kpis', input, () => retentionKpis(ctx.warehouse, input)),
+    ),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,14 @@
+import { repeatPurchase } from '@retain/analytics';
+import { repeatInputSchema, repeatSchema } from '@retain/schemas';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { cachedRead, publicProcedure } from '../trpc.ts';
+
+export const repeatRouter = {
+  /** Repeat-purchase rates overall and by cohort, with the timing distributions. */
+  summary: publicProcedure
+    .input(repeatInputSchema.prefault({}))
+    .output(repeatSchema)
+    .query(({ ctx, input }) =>
+      cachedRead(ctx, 'repeat.summary', input, () => repeatPurchase(ctx.warehouse, input)),
+    ),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,113 @@
+import { createCaller, createServices } from '@retain/api';
+import type { Command } from 'commander';
+import type { z } from 'zod';
+import { UsageError } from '../output/errors.ts';
+import { withWarehouse } from '../warehouse.ts';
+
+/** Flags every analytics verb takes: the filters, --db and --json. */
+export interface AnalyticsFlags {
+  db?: string;
+  json?: boolean;
+  from?: string;
+  to?: string;
+  channel?: string;
+  region?: string;
+  category?: string;
+  complained?: string;
+}
+
+export function addAnalyticsOptions(command: Command): Command {
+  return command
+    .option('--from <date>', 'only customers whose first order is on or after this day (YYYY-MM-DD)')
+    .option(
+      '--to <date>',
+      'only customers whose first order is on or before this day; later activity is ignored',
+    )
+    .option(
+      '--channel <list>',
+      'only customers whose first order came through these channels (comma-separated)',
+    )
+    .option('--region <list>', 'only customers whose first order came from these regions')
+    .option('--category <list>', "only customers whose first order's largest line was in these categories")
+    .option('--complained <yes|no>', 'only customers with (yes) or without (no) a complaint')
+    .option('--db <path>', 'database file (default data/retain.duckdb, or RETAIN_DB)')
+    .option('--json', 'print as JSON');
+}
+
+const list = (value: string | undefined) =>
+  value === undefined
+    ? undefined
+    : value
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v !== '');
+
+export function filtersFromFlags(flags: AnalyticsFlags): Record<string, unknown> {
+  let complained: boolean | undefined;
+  if (flags.complained !== undefined) {
+    const answer = flags.complained.toLowerCase();
+    if (['yes', 'y', 'true'].includes(answer)) complained = true;
+    else if (['no', 'n', 'false'].includes(answer)) complained = false;
+    else throw new UsageError('--complained must be yes or no');
+  }
+  return {
+    from: flags.from,
+    to: flags.to,
+    channel: list(flags.channel),
+    region: list(flags.region),
+    category: list(flags.category),
+    complained,
+  };
+}
+
+/** Input field → the flag that sets it, for error messages. */
+const FLAG_OF: Record<string, string> = {
+  asOf: '--as-of',
+  withinDays: '--within',
+  minCohortSize: '--min-size',
+  maxOffset: '--max-offset',
+};
+
+/** Validates an input with the API's own schema; a mistake names the flag (exit code 2). */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = String(issue?.path.at(-1) ?? '');
+  const flag = FLAG_OF[field] ?? `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  throw new UsageError(`${flag}: ${issue?.message ?? 'invalid value'}`);
+}
+
+type Caller = ReturnType<typeof createCaller>;
+
+/**
+ * Runs analytics through the API's own procedures, so that the CLI and the dashboard answer alike;
+ * errors come back as the domain errors behind them (bad input exits 2).
+ */
+export async function withAnalytics<T>(
+  db: string | undefined,
+  task: (caller: Caller) => Promise<T>,
+): Promise<T> {
+  return withWarehouse(db, async (warehouse) => {
+    try {
+      return await task(createCaller(createServices(warehouse)));
+    } catch (error) {
+      throw error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    }
+  });
+}
+
+const percentFormat = new Intl.NumberFormat('en-US', {
+  style: 'percent',
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+});
+const decimalFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+
+export function formatShare(value: number | null): string {
+  return value === null ? '–' : percentFormat.format(value);
+}
+
+export function formatDecimal(value: number | null): string {
+  return value === null ? '–' : decimalFormat.format(value);
+}

@@ -1,0 +1,95 @@
+import { type DayHistogram, type Repeat, repeatInputSchema } from '@retain/schemas';
+import type { Command } from 'commander';
+import { formatNumber, renderTable } from '../output/table.ts';
+import {
+  type AnalyticsFlags,
+  addAnalyticsOptions,
+  filtersFromFlags,
+  formatDecimal,
+  formatShare,
+  parseInput,
+  withAnalytics,
+} from './analyticsOptions.ts';
+
+interface RepeatFlags extends AnalyticsFlags {
+  within?: string;
+  period: string;
+  by?: string;
+}
+
+export function registerRepeat(program: Command): void {
+  addAnalyticsOptions(
+    program
+      .command('repeat')
+      .description(
+        'Repeat purchase: share of customers with a second order, by cohort, and how long it takes.',
+      )
+      .option('--within <days>', 'count a second order only within this many days of the first')
+      .option('--period <day|week|month|quarter>', 'cohort period', 'month')
+      .option(
+        '--by <channel|region|category|complainedEarly>',
+        'group by first-order attribute instead of period',
+      ),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ retain repeat --within 90
+  $ retain repeat --by channel --json
+
+With --within N, customers whose first order is less than N days before the data's end are left out
+of the rate and counted as "too recent". JSON: {"withinDays","period","by","dataEnd","overall":
+{"customers","repeaters","rate","tooRecent"},"cohorts":[…],"daysToSecondOrder","gapDays",
+"ordersPerCustomer"} (see docs/analytics.md).`,
+    )
+    .action(async (flags: RepeatFlags) => {
+      const input = parseInput(repeatInputSchema, {
+        withinDays: flags.within === undefined ? undefined : Number(flags.within),
+        period: flags.period,
+        by: flags.by,
+        filters: filtersFromFlags(flags),
+      });
+      const repeat = await withAnalytics(flags.db, (api) => api.repeat.summary(input));
+      console.log(flags.json ? JSON.stringify(repeat) : renderRepeat(repeat));
+    });
+}
+
+function renderRepeat(r: Repeat): string {
+  const o = r.overall;
+  const rule = r.withinDays === null ? 'a second order' : `a second order within ${r.withinDays} days`;
+  return [
+    `Repeat purchase (${rule}); data to ${r.dataEnd ?? '—'}.`,
+    `Overall: ${formatNumber(o.repeaters)} of ${formatNumber(o.customers)} customers (${formatShare(o.rate)})` +
+      (r.withinDays === null ? '.' : `; ${formatNumber(o.tooRecent)} too recent to tell.`),
+    '',
+    renderTable(
+      [
+        r.by === 'period' ? 'cohort' : r.by,
+        'customers',
+        'repeaters',
+        'rate',
+        ...(r.withinDays === null ? [] : ['too recent']),
+      ],
+      r.cohorts.map((c) => [
+        c.cohort,
+        c.customers,
+        c.repeaters,
+        formatShare(c.rate),
+        ...(r.withinDays === null ? [] : [c.tooRecent]),
+      ]),
+    ),
+    '',
+    histogramLine('Days to the second order', r.daysToSecondOrder),
+    histogramLine('Days between orders', r.gapDays),
+    `Orders per customer: mean ${formatDecimal(r.ordersPerCustomer.mean)}; ` +
+      r.ordersPerCustomer.counts.map((c) => `${c.orders}: ${c.customers}`).join(', '),
+  ].join('\n');
+}
+
+function histogramLine(title: string, h: DayHistogram): string {
+  const bins = h.bins.map(
+    (b) => `${b.to === null ? `${b.from}+` : b.from === b.to ? b.from : `${b.from}–${b.to}`}: ${b.count}`,
+  );
+  return `${title}: median ${formatDecimal(h.median)} (n = ${formatNumber(h.count)}); ${bins.join(', ')}`;
+}

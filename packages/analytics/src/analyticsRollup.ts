@@ -1,0 +1,192 @@
+import type { DuckDBConnection, Warehouse } from '@retain/warehouse';
+import { dayIndex } from './periods.ts';
+import { readRows, sqlQuery } from './sqlQuery.ts';
+
+/*
+ * Every analytics query reads one order-level rollup instead of the raw order lines: one row per
+ * order with its customer's first-order facts beside it, so that a cohort matrix is one scan and
+ * one GROUP BY, with no join and no DISTINCT. It is rebuilt once per data_version (ingest bumps
+ * it), on the warehouse's single writer, in one transaction, and kept in the database file, so a
+ * CLI run after an ingest pays for it once and later runs not at all.
+ *
+ * Definitions fixed here (docs/analytics.md):
+ * - an order is a distinct order_id; its time is the earliest order_date of its lines, its value
+ *   the sum of their amounts; if its lines name different customers (an export error) it goes
+ *   to the alphabetically first;
+ * - an order's channel, region and category are each that of its largest line (by amount) that
+ *   has one, ties going to the alphabetically first value; a customer's are their first order's;
+ * - a customer's orders are numbered by (time, order_id): seq 1 is the first order.
+ */
+
+/** Bump when the rollup's shape or definitions change: databases built by older code are rebuilt. */
+const ROLLUP_FORMAT = 1;
+
+/** Period indices of a DATE expression, numbered as in periods.ts. */
+function periodColumns(day: string, prefix: string): string {
+  const days = `(${day} - DATE '1970-01-01')`;
+  return `${days}::INTEGER AS ${prefix}d,
+      floor((${days} + 3) / 7)::INTEGER AS ${prefix}w,
+      (year(${day}) * 12 + month(${day}) - 1)::INTEGER AS ${prefix}m,
+      (year(${day}) * 4 + quarter(${day}) - 1)::INTEGER AS ${prefix}q`;
+}
+
+/** Customer facts copied onto every fact table, so that the same filters apply to each. */
+const CUSTOMER_COLUMNS = 'c.first_day, c.fd, c.fw, c.fm, c.fq, c.f_channel, c.f_region, c.f_category';
+
+const BUILD_STATEMENTS: readonly string[] = [
+  `CREATE OR REPLACE TEMP TABLE analytics_build_orders AS
+   SELECT order_id, min(customer_id) AS customer_id, min(order_date) AS ts, sum(amount) AS value
+   FROM purchases
+   GROUP BY order_id`,
+  `CREATE OR REPLACE TEMP TABLE analytics_build_ids AS
+   SELECT customer_id, row_number() OVER (ORDER BY customer_id)::INTEGER AS cust
+   FROM (SELECT DISTINCT customer_id FROM analytics_build_orders)`,
+  `CREATE OR REPLACE TEMP TABLE analytics_build_sequenced AS
+   SELECT i.cust, o.order_id, o.ts, o.ts::DATE AS day, o.value,
+          row_number() OVER w AS seq,
+          lag(o.ts::DATE) OVER w AS prev_day,
+          lead(o.ts::DATE) OVER w AS next_day,
+          first_value(o.ts::DATE) OVER w AS first_day
+   FROM analytics_build_orders o JOIN analytics_build_ids i USING (customer_id)
+   WINDOW w AS (PARTITION BY i.cust ORDER BY o.ts, o.order_id)`,
+  // Attributes are only ever read off first orders, so only their lines are ranked: far cheaper
+  // than ranking all lines of all orders. arg_min skips lines without the value.
+  `CREATE OR REPLACE TEMP TABLE analytics_build_first AS
+   SELECT f.cust,
+          arg_min(p.channel, (-p.amount, p.channel)) AS f_channel,
+          arg_min(p.region, (-p.amount, p.region)) AS f_region,
+          arg_min(p.category, (-p.amount, p.category)) AS f_category
+   FROM purchases p JOIN analytics_build_sequenced f ON f.order_id = p.order_id AND f.seq = 1
+   GROUP BY f.cust`,
+  `CREATE OR REPLACE TABLE analytics_orders AS
+   WITH numbered AS (
+     SELECT s.*, f.f_channel, f.f_region, f.f_category,
+            ${periodColumns('s.day', '')}, ${periodColumns('s.first_day', 'f')}, ${periodColumns('s.prev_day', 'p')}
+     FROM analytics_build_sequenced s JOIN analytics_build_first f USING (cust)
+   )
+   SELECT cust, seq::INTEGER AS seq, ts, day, prev_day, next_day, value, d, w, m, q,
+          -- the customer's first order in its period: counting these counts active customers
+          -- per period without a DISTINCT (orders are numbered in time order)
+          prev_day IS NULL OR pd <> d AS new_d,
+          prev_day IS NULL OR pw <> w AS new_w,
+          prev_day IS NULL OR pm <> m AS new_m,
+          prev_day IS NULL OR pq <> q AS new_q,
+          first_day, fd, fw, fm, fq, f_channel, f_region, f_category
+   FROM numbered`,
+  `CREATE OR REPLACE TABLE analytics_customers AS
+   SELECT o.cust, i.customer_id, o.ts AS first_ts, o.first_day, o.fd, o.fw, o.fm, o.fq,
+          o.f_channel, o.f_region, o.f_category
+   FROM analytics_orders o JOIN analytics_build_ids i USING (cust)
+   WHERE o.seq = 1`,
+  `CREATE OR REPLACE TABLE analytics_returns AS
+   SELECT c.cust, r.returned_at::DATE AS day, r.amount, ${periodColumns('r.returned_at::DATE', '')},
+          ${CUSTOMER_COLUMNS}
+   FROM returns r JOIN analytics_customers c USING (customer_id)`,
+  `CREATE OR REPLACE TABLE analytics_complaints AS
+   SELECT c.cust, x.opened_at, x.resolved_at, x.opened_at::DATE AS opened_day,
+          x.resolved_at::DATE AS resolved_day,
+          (epoch(x.resolved_at) - epoch(x.opened_at)) / 86400 AS resolution_days,
+          ${CUSTOMER_COLUMNS}
+   FROM complaints x JOIN analytics_customers c USING (customer_id)`,
+  'DROP TABLE analytics_build_orders',
+  'DROP TABLE analytics_build_ids',
+  'DROP TABLE analytics_build_sequenced',
+  'DROP TABLE analytics_build_first',
+];
+
+export interface RollupState {
+  dataVersion: number;
+  /** First and last day with an order, as day indices (null without orders). */
+  firstDay: number | null;
+  lastDay: number | null;
+  /** Seconds the last build took. */
+  buildSeconds: number;
+}
+
+const STATE_EXISTS = `SELECT count(*) AS n FROM duckdb_tables()
+  WHERE table_name = 'analytics_state' AND schema_name = 'main' AND NOT temporary`;
+
+/** The rollup's state as this connection's snapshot sees it, or null if there is none or it is stale. */
+export async function readRollupState(conn: DuckDBConnection): Promise<RollupState | null> {
+  const [exists] = await readRows(conn, sqlQuery(STATE_EXISTS, {}));
+  if (!exists || exists.number('n') === 0) return null;
+  return readCurrentRollupState(conn);
+}
+
+/** The same, one statement, for callers who know the state table exists (it throws otherwise). */
+export async function readCurrentRollupState(conn: DuckDBConnection): Promise<RollupState | null> {
+  const [row] = await readRows(
+    conn,
+    sqlQuery(
+      `SELECT s.data_version, s.format, s.build_seconds,
+              strftime(s.first_day, '%Y-%m-%d') AS first_day, strftime(s.last_day, '%Y-%m-%d') AS last_day,
+              (SELECT value FROM meta WHERE key = 'data_version')::INTEGER AS current_version
+       FROM analytics_state s`,
+      {},
+    ),
+  );
+  if (!row || row.number('format') !== ROLLUP_FORMAT) return null;
+  const dataVersion = row.number('data_version');
+  if (dataVersion !== (row.nullableNumber('current_version') ?? 0)) return null;
+  const first = row.nullableString('first_day');
+  const last = row.nullableString('last_day');
+  return {
+    dataVersion,
+    firstDay: first === null ? null : dayIndex(first),
+    lastDay: last === null ? null : dayIndex(last),
+    buildSeconds: row.number('build_seconds'),
+  };
+}
+
+const pendingBuilds = new WeakMap<Warehouse, Promise<RollupState>>();
+
+/**
+ * Makes sure the rollup matches the warehouse's data_version, building it if not. Concurrent
+ * callers share one build; a build queues behind any ingest on the writer.
+ */
+export async function ensureAnalyticsRollup(warehouse: Warehouse): Promise<RollupState> {
+  const current = await warehouse.read(readRollupState);
+  if (current) return current;
+  if (warehouse.readOnly) {
+    throw new Error(
+      'The analytics tables of this database are missing or out of date and it is open read-only. ' +
+        'Run any analytics command once on a writable database (e.g. `retain kpis`).',
+    );
+  }
+  const pending = pendingBuilds.get(warehouse);
+  if (pending) return pending;
+  const build = buildAnalyticsRollup(warehouse).finally(() => pendingBuilds.delete(warehouse));
+  pendingBuilds.set(warehouse, build);
+  return build;
+}
+
+/** (Re)builds the rollup on the writer unless it is already current. */
+export async function buildAnalyticsRollup(warehouse: Warehouse, force = false): Promise<RollupState> {
+  return warehouse.write(async (conn) => {
+    if (!force) {
+      const current = await readRollupState(conn);
+      if (current) return current;
+    }
+    const started = performance.now();
+    await conn.run('BEGIN TRANSACTION');
+    try {
+      for (const statement of BUILD_STATEMENTS) await conn.run(statement);
+      const seconds = (performance.now() - started) / 1000;
+      await conn.run(
+        `CREATE OR REPLACE TABLE analytics_state AS
+         SELECT coalesce((SELECT value FROM meta WHERE key = 'data_version')::INTEGER, 0) AS data_version,
+                $format::INTEGER AS format, $seconds::DOUBLE AS build_seconds,
+                (SELECT min(day) FROM analytics_orders) AS first_day,
+                (SELECT max(day) FROM analytics_orders) AS last_day`,
+        { format: ROLLUP_FORMAT, seconds },
+      );
+      await conn.run('COMMIT');
+    } catch (error) {
+      await conn.run('ROLLBACK');
+      throw error;
+    }
+    const state = await readRollupState(conn);
+    if (!state) throw new Error('the analytics rollup was built but reads as stale');
+    return state;
+  });
+}
