@@ -7,6 +7,7 @@ import { createServices } from './context.ts';
 import { appRouter } from './root.ts';
 import { createStaticHandler } from './staticFiles.ts';
 import { handleUpload } from './uploads.ts';
+import { warmAnalytics } from './warmAnalytics.ts';
 
 export interface ServerOptions {
   warehouse: Warehouse;
@@ -28,6 +29,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   services.uploads.sweep();
   // From here on DuckDB reads files only from the uploads folder and its settings cannot change.
   await secureForConsole(options.warehouse, { allowedDirectories: [services.uploads.root] });
+  // Build the analytics rollup now rather than on the first dashboard request.
+  warmAnalytics(options.warehouse);
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',

@@ -3,6 +3,7 @@ import { ingest, inspectSource, type SectionRequest } from '@retain/warehouse';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { publicProcedure } from '../trpc.ts';
+import { warmAnalytics } from '../warmAnalytics.ts';
 
 const uploadId = z.string().uuid();
 
@@ -49,6 +50,7 @@ export const dataRouter = {
         });
         ctx.loads.publish(input.jobId, { section: null, step: 'done', percent: 100 }, true);
         for (const f of input.files) ctx.uploads.remove(f.uploadId);
+        warmAnalytics(ctx.warehouse);
         return summary;
       } catch (error) {
         ctx.loads.publish(input.jobId, { section: null, step: 'failed', percent: 100 }, true);
