@@ -35,7 +35,9 @@ async function generate(): Promise<void> {
   ) TO '${csv}' (HEADER)`);
   conn.closeSync();
   instance.closeSync();
-  console.log(`  ${(fs.statSync(csv).size / 1e6).toFixed(0)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  console.log(
+    `  ${(fs.statSync(csv).size / 1e6).toFixed(0)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+  );
 }
 
 function freshDb(name: string): string {
@@ -54,23 +56,60 @@ for (let run = 1; run <= repeat; run++) {
   const bareSeconds = (JSON.parse(bare.stdout) as { seconds: number }).seconds;
 
   const db = freshDb('bench-ingest.duckdb');
-  const retain = [path.join(root, 'apps', 'cli', 'bin', 'retain.js'), 'ingest', '--purchases', csv, '--db', db, '--json'];
+  const retain = [
+    path.join(root, 'apps', 'cli', 'bin', 'retain.js'),
+    'ingest',
+    '--purchases',
+    csv,
+    '--db',
+    db,
+    '--json',
+  ];
   const ours = await runMeasured(process.execPath, retain);
   if (ours.code !== 0) throw new Error(`retain ingest failed: ${ours.stderr}`);
   const summary = JSON.parse(ours.stdout) as { purchases: { inserted: number }; seconds: number };
-  if (summary.purchases.inserted !== lines) throw new Error(`expected ${lines} rows, got ${summary.purchases.inserted}`);
+  if (summary.purchases.inserted !== lines)
+    throw new Error(`expected ${lines} rows, got ${summary.purchases.inserted}`);
 
   const again = await runMeasured(process.execPath, retain);
   const dupes = JSON.parse(again.stdout) as { purchases: { duplicates: number } };
 
   ratios.push(ours.seconds / bareSeconds);
   rows.push(
-    [`bare DuckDB CTAS (run ${run})`, bareSeconds.toFixed(2), Math.round(lines / bareSeconds).toLocaleString('en-US'), formatBytes(bare.peakRss), ''],
-    [`retain ingest, whole command (run ${run})`, ours.seconds.toFixed(2), Math.round(lines / ours.seconds).toLocaleString('en-US'), formatBytes(ours.peakRss), (ours.seconds / bareSeconds).toFixed(2)],
-    [`retain ingest, load only (run ${run})`, summary.seconds.toFixed(2), Math.round(lines / summary.seconds).toLocaleString('en-US'), '', (summary.seconds / bareSeconds).toFixed(2)],
-    [`same file again: ${dupes.purchases.duplicates.toLocaleString('en-US')} duplicates`, again.seconds.toFixed(2), Math.round(lines / again.seconds).toLocaleString('en-US'), formatBytes(again.peakRss), (again.seconds / bareSeconds).toFixed(2)],
+    [
+      `bare DuckDB CTAS (run ${run})`,
+      bareSeconds.toFixed(2),
+      Math.round(lines / bareSeconds).toLocaleString('en-US'),
+      formatBytes(bare.peakRss),
+      '',
+    ],
+    [
+      `retain ingest, whole command (run ${run})`,
+      ours.seconds.toFixed(2),
+      Math.round(lines / ours.seconds).toLocaleString('en-US'),
+      formatBytes(ours.peakRss),
+      (ours.seconds / bareSeconds).toFixed(2),
+    ],
+    [
+      `retain ingest, load only (run ${run})`,
+      summary.seconds.toFixed(2),
+      Math.round(lines / summary.seconds).toLocaleString('en-US'),
+      '',
+      (summary.seconds / bareSeconds).toFixed(2),
+    ],
+    [
+      `same file again: ${dupes.purchases.duplicates.toLocaleString('en-US')} duplicates`,
+      again.seconds.toFixed(2),
+      Math.round(lines / again.seconds).toLocaleString('en-US'),
+      formatBytes(again.peakRss),
+      (again.seconds / bareSeconds).toFixed(2),
+    ],
   );
 }
-console.log(`purchases CSV: ${lines.toLocaleString('en-US')} lines, ${(fs.statSync(csv).size / 1e6).toFixed(0)} MB; validation, dedupe and one transaction included\n`);
+console.log(
+  `purchases CSV: ${lines.toLocaleString('en-US')} lines, ${(fs.statSync(csv).size / 1e6).toFixed(0)} MB; validation, dedupe and one transaction included\n`,
+);
 printTable(['', 'seconds', 'rows/s', 'peak RSS', 'ratio'], rows);
-console.log(`\nratio retain/bare (whole command, best of ${repeat}): ${Math.min(...ratios).toFixed(2)}  (target ≤ 1.5; peak RSS target ≤ 2 GB)`);
+console.log(
+  `\nratio retain/bare (whole command, best of ${repeat}): ${Math.min(...ratios).toFixed(2)}  (target ≤ 1.5; peak RSS target ≤ 2 GB)`,
+);

@@ -21,7 +21,11 @@ function highWaterMark(pid: number): number {
 }
 
 /** Runs a command, timing it and sampling its peak RSS until it exits. */
-export function runMeasured(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<ProcessRun> {
+export function runMeasured(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ProcessRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });

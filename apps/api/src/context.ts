@@ -1,5 +1,8 @@
 import path from 'node:path';
+import { ChurnTrainingManager } from '@retain/churn';
+import type { TrainingEvent } from '@retain/schemas';
 import type { IngestProgress, Warehouse } from '@retain/warehouse';
+import { CallListDownloads } from './exports.ts';
 import { JobProgress } from './jobProgress.ts';
 import { ResultCache } from './resultCache.ts';
 import { UploadStore } from './uploads.ts';
@@ -12,6 +15,12 @@ export interface ApiServices {
   uploads: UploadStore;
   /** Progress of loads started from the Data page. */
   loads: JobProgress<LoadEvent>;
+  /** One-time tokens for call-list downloads (see exports.ts). */
+  downloads: CallListDownloads;
+  /** Churn model training in the background, one run at a time. */
+  training: ChurnTrainingManager;
+  /** Progress of training runs, for `model.progress`. */
+  trainingProgress: JobProgress<TrainingEvent>;
 }
 
 export type LoadEvent = IngestProgress | { section: null; step: 'done' | 'failed'; percent: 100 };
@@ -19,10 +28,21 @@ export type LoadEvent = IngestProgress | { section: null; step: 'done' | 'failed
 export interface ApiContext extends ApiServices {}
 
 export function createServices(warehouse: Warehouse): ApiServices {
+  const cache = new ResultCache();
+  const trainingProgress = new JobProgress<TrainingEvent>();
+  const training = new ChurnTrainingManager(warehouse, {
+    onEvent: (event) =>
+      trainingProgress.publish(event.jobId, event, event.phase === 'done' || event.phase === 'failed'),
+    // New scores change what latest_scores (and every read built on it) returns.
+    onModelReady: () => cache.clear(),
+  });
   return {
     warehouse,
-    cache: new ResultCache(),
+    cache,
     uploads: new UploadStore(path.join(path.dirname(warehouse.path), 'uploads')),
     loads: new JobProgress<LoadEvent>(),
+    downloads: new CallListDownloads(),
+    training,
+    trainingProgress,
   };
 }

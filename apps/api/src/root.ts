@@ -1,12 +1,15 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { atRiskRouter } from './routers/atRisk.ts';
 import { cohortsRouter } from './routers/cohorts.ts';
 import { dataRouter } from './routers/data.ts';
 import { filtersRouter } from './routers/filters.ts';
 import { impactRouter } from './routers/impact.ts';
 import { infoRouter } from './routers/info.ts';
+import { modelRouter } from './routers/model.ts';
 import { overviewRouter } from './routers/overview.ts';
 import { queryRouter } from './routers/query.ts';
 import { repeatRouter } from './routers/repeat.ts';
+import { scoresRouter } from './routers/scores.ts';
 import { createCallerFactory, createTRPCRouter } from './trpc.ts';
 
 export const appRouter = createTRPCRouter({
@@ -18,6 +21,9 @@ export const appRouter = createTRPCRouter({
   data: dataRouter,
   query: queryRouter,
   filters: filtersRouter,
+  atRisk: atRiskRouter,
+  model: modelRouter,
+  scores: scoresRouter,
 });
 
 export type AppRouter = typeof appRouter;

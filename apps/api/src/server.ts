@@ -3,7 +3,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { secureForConsole, type Warehouse } from '@retain/warehouse';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
-import { createServices } from './context.ts';
+import { type ApiServices, createServices } from './context.ts';
+import { CALL_LIST_DOWNLOAD_PATH, handleCallListDownload } from './exports.ts';
 import { appRouter } from './root.ts';
 import { createStaticHandler } from './staticFiles.ts';
 import { handleUpload } from './uploads.ts';
@@ -20,6 +21,8 @@ export interface ServerOptions {
 export interface RunningServer {
   url: string;
   server: http.Server;
+  /** The services the procedures use (e.g. to start the first model training after start-up). */
+  services: ApiServices;
   close(): Promise<void>;
 }
 
@@ -51,6 +54,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const server = http.createServer((req, res) => {
     if (req.url?.startsWith('/trpc/')) trpc(req, res);
     else if (req.url?.startsWith('/upload?')) void handleUpload(services.uploads, req, res);
+    else if (req.url?.startsWith(`${CALL_LIST_DOWNLOAD_PATH}?`))
+      void handleCallListDownload(services, req, res);
     else if (req.url === '/healthz') res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     else web(req, res);
   });
@@ -64,6 +69,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   return {
     url: `http://${host === '127.0.0.1' || host === '[::1]' ? 'localhost' : host}:${address.port}`,
     server,
+    services,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

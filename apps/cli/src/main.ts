@@ -1,12 +1,16 @@
 import { Command, CommanderError } from 'commander';
+import { registerAtRisk } from './commands/atRisk.ts';
 import { registerCohorts } from './commands/cohorts.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerInfo } from './commands/info.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerKpis } from './commands/kpis.ts';
+import { registerModels } from './commands/models.ts';
 import { registerQuery } from './commands/query.ts';
 import { registerRepeat } from './commands/repeat.ts';
+import { registerScore } from './commands/score.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerTrain } from './commands/train.ts';
 import { EXIT, reportError } from './output/errors.ts';
 
 const program = new Command('retain')
@@ -35,6 +39,10 @@ registerCohorts(program);
 registerRepeat(program);
 registerKpis(program);
 registerQuery(program);
+registerAtRisk(program);
+registerTrain(program);
+registerScore(program);
+registerModels(program);
 registerServe(program);
 
 const json = process.argv.includes('--json');

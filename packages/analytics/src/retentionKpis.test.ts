@@ -1,5 +1,6 @@
 import { type KpisInput, kpisInputSchema } from '@retain/schemas';
 import { BadInputError, type Warehouse } from '@retain/warehouse';
+import { writeScores } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { retentionKpis } from './retentionKpis.ts';
 import { HAND_FIXTURE } from './testing/handFixture.ts';
@@ -71,16 +72,18 @@ describe('KPIs', () => {
   });
 
   it('sums value_at_risk over the churn model’s latest scores once there are some', async () => {
-    await warehouse.write((conn) =>
-      conn.run(`CREATE VIEW latest_scores AS
-        SELECT * FROM (VALUES ('A1', 0.5, 100.0), ('B1', 0.2, 50.0), ('A2', 0.9, 25.0))
-          t(customer_id, churn_probability, value_at_risk)`),
+    await writeScores(
+      warehouse,
+      `SELECT * FROM (VALUES ('A1', 0.5, 100.0), ('B1', 0.2, 50.0), ('A2', 0.9, 25.0))
+         t(customer_id, churn_probability, value_at_risk), (SELECT 'Loyal' AS segment, []::VARCHAR[] AS reasons)`,
     );
     try {
       expect((await kpis({})).kpis.atRiskRevenue).toEqual({ value: 175, previous: null, delta: null });
       expect((await kpis({ filters: { channel: ['store'] } })).kpis.atRiskRevenue.value).toBe(25);
     } finally {
-      await warehouse.write((conn) => conn.run('DROP VIEW latest_scores'));
+      await warehouse.write((conn) =>
+        conn.run('DELETE FROM scores; DELETE FROM score_runs; DELETE FROM models;'),
+      );
     }
   });
 });

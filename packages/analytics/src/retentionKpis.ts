@@ -101,11 +101,15 @@ export function kpiQueries(scope: AnalyticsScope): { orders: SqlQuery; complaint
   return { orders, complaints };
 }
 
-/** Sum of value_at_risk over the churn model's `latest_scores` view, or null where there is none. */
+/**
+ * Sum of value_at_risk over the churn model's `latest_scores`, or null while no model has scored
+ * anyone (0 means scores exist but none in the filtered population).
+ */
 export function atRiskQuery(scope: AnalyticsScope): SqlQuery {
   return sqlQuery(
     `${withClause(scope.ctes)}
-     SELECT coalesce(sum(s.value_at_risk), 0)::DOUBLE AS at_risk
+     SELECT CASE WHEN (SELECT count(*) FROM latest_scores) = 0 THEN NULL
+                 ELSE coalesce(sum(s.value_at_risk), 0) END::DOUBLE AS at_risk
      FROM latest_scores s JOIN analytics_customers c ON c.customer_id = s.customer_id ${scope.joins('c')}
      WHERE ${scope.where('c')}`,
     scope.params,
@@ -185,7 +189,7 @@ async function kpisFromSnapshot(conn: DuckDBConnection, plan: KpisPlan): Promise
   const [view] = await readRows(conn, plan.scoresView);
   if (view && view.number('n') > 0 && plan.atRisk) {
     const [row] = await readRows(conn, plan.atRisk);
-    atRisk = row?.number('at_risk') ?? null;
+    atRisk = row?.nullableNumber('at_risk') ?? null;
   }
 
   /** KPI value as of D (previous = false) or D − 90, null where its windows are not fully observed. */

@@ -38,3 +38,22 @@ export function canonicalColumns(section: Section): readonly string[] {
   const c = CANONICAL_COLUMNS[section];
   return [...c.required, ...c.optional];
 }
+
+/** Date formats tried on sample values, most specific first; ISO needs no format. */
+export const DATE_FORMAT_CANDIDATES = [
+  '%d/%m/%Y %H:%M:%S',
+  '%d/%m/%Y %H:%M',
+  '%d/%m/%Y',
+  '%m/%d/%Y %H:%M:%S',
+  '%m/%d/%Y %H:%M',
+  '%m/%d/%Y',
+  '%d.%m.%Y %H:%M:%S',
+  '%d.%m.%Y %H:%M',
+  '%d.%m.%Y',
+  '%d-%m-%Y %H:%M:%S',
+  '%d-%m-%Y %H:%M',
+  '%d-%m-%Y',
+  '%Y/%m/%d %H:%M:%S',
+  '%Y/%m/%d',
+  '%Y%m%d',
+] as const;

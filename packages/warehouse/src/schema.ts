@@ -99,6 +99,54 @@ const MIGRATIONS: readonly string[] = [
     recorded_by  VARCHAR
   );
   `,
+  // 4: churn model versions (files under models/ beside the database), their scores per as-of date,
+  // and latest_scores: the newest ready model's scores at its latest as-of date.
+  `
+  CREATE TABLE models (
+    model_id      VARCHAR NOT NULL,
+    created_at    TIMESTAMP NOT NULL,
+    as_of         DATE NOT NULL,
+    horizon_days  INTEGER NOT NULL,
+    data_version  INTEGER NOT NULL,
+    backend       VARCHAR NOT NULL,
+    features      JSON NOT NULL,
+    normalisation JSON NOT NULL,
+    metrics       JSON NOT NULL,
+    path          VARCHAR NOT NULL,
+    train_seconds DOUBLE NOT NULL,
+    status        VARCHAR NOT NULL
+  );
+  CREATE TABLE score_runs (
+    model_id  VARCHAR NOT NULL,
+    as_of     DATE NOT NULL,
+    scored_at TIMESTAMP NOT NULL,
+    customers INTEGER NOT NULL,
+    backend   VARCHAR NOT NULL
+  );
+  CREATE TABLE scores (
+    model_id             VARCHAR NOT NULL,
+    as_of                DATE NOT NULL,
+    customer_id          VARCHAR NOT NULL,
+    churn_probability    DOUBLE NOT NULL,
+    expected_revenue_12m DOUBLE NOT NULL,
+    value_at_risk        DOUBLE NOT NULL,
+    segment              VARCHAR NOT NULL,
+    rfm                  VARCHAR NOT NULL,
+    reasons              VARCHAR[] NOT NULL,
+    reason_codes         VARCHAR[] NOT NULL,
+    reason_impacts       DOUBLE[] NOT NULL
+  );
+  CREATE VIEW latest_scores AS
+  WITH newest AS (
+    SELECT r.model_id, r.as_of
+    FROM score_runs r JOIN models m ON m.model_id = r.model_id
+    WHERE m.status = 'ready'
+    ORDER BY m.created_at DESC, r.as_of DESC, r.scored_at DESC
+    LIMIT 1)
+  SELECT s.customer_id, s.churn_probability, s.value_at_risk, s.segment, s.reasons, s.model_id, s.as_of,
+         s.expected_revenue_12m, s.rfm, s.reason_codes
+  FROM scores s JOIN newest n ON s.model_id = n.model_id AND s.as_of = n.as_of;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { ApiServices } from '@retain/api';
 import type { Warehouse } from '@retain/warehouse';
 import type { Command } from 'commander';
 import { env, REPO_ROOT, resolveDb } from '../env.ts';
@@ -42,7 +43,9 @@ export function registerServe(program: Command): void {
         `Retain is running at ${running.url}  (database ${info.database}, ` +
           `${formatNumber(info.customers.withOrders)} customers with orders, data version ${info.dataVersion})`,
       );
+      if (info.purchases.rows > 0) void trainFirstModel(warehouse, running.services.training);
       const stop = async () => {
+        await running.services.training.cancel();
         await running.close();
         warehouse.close();
         process.exit(0);
@@ -83,4 +86,38 @@ async function loadDemo(warehouse: Warehouse, customers: number): Promise<void> 
     `Loaded ${formatNumber(demo.purchases)} order lines, ${formatNumber(demo.complaints)} complaints and ` +
       `${formatNumber(demo.returns)} returns (data version ${summary.dataVersion}).`,
   );
+}
+
+/**
+ * "Once the model exists": with orders and no churn model yet, train one in the background after the
+ * server listens (the dashboard answers meanwhile), logging progress, then score at the data's end.
+ */
+async function trainFirstModel(warehouse: Warehouse, training: ApiServices['training']): Promise<void> {
+  try {
+    const { hasReadyModel } = await import('@retain/churn');
+    if (training.current || (await hasReadyModel(warehouse))) return;
+    console.log('No churn model yet: training the first one in the background …');
+    let phase = '';
+    const { done } = training.start({}, (event) => {
+      const epochLine = event.epoch !== undefined && event.epoch % 5 === 0;
+      if (event.phase === phase && !epochLine) return;
+      phase = event.phase;
+      if (event.phase !== 'done' && event.phase !== 'failed') console.log(`[churn] ${event.message}`);
+    });
+    const result = await done;
+    if (!result) {
+      console.error(`[churn] ${training.latest?.message ?? 'training failed'}`);
+      return;
+    }
+    const auc = (v: number | null) => (v === null ? '–' : v.toFixed(3));
+    console.log(
+      `[churn] model ${result.modelId} ready in ${result.trainSeconds.toFixed(0)} s (backend ${result.backend}): ` +
+        `validation AUC ${auc(result.validation.auc)}, BG/NBD ${auc(result.baselines.bgnbd.auc)}; ` +
+        `scored ${formatNumber(result.scored.customers)} customers at ${result.scored.asOf}.`,
+    );
+  } catch (error) {
+    console.error(
+      `[churn] could not train the first model: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }

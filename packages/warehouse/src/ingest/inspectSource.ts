@@ -1,9 +1,9 @@
 import path from 'node:path';
-import type { SourceInspection } from '@retain/schemas';
+import { DATE_FORMAT_CANDIDATES, type SourceInspection } from '@retain/schemas';
 import { sqlIdent, sqlString } from '../sql.ts';
 import type { Warehouse } from '../Warehouse.ts';
 import { detectDelimiter, readHeaderLine } from './csvLayout.ts';
-import { DATE_FORMAT_CANDIDATES, proposeMapping } from './proposeMapping.ts';
+import { proposeMapping } from './proposeMapping.ts';
 import { assertReadable, describeSource, detectFormat, readerSql, type SourceFile } from './sourceFile.ts';
 
 const SAMPLE_ROWS = 20;

@@ -202,21 +202,5 @@ function requiredCount(section: Section): number {
   return { customers: 1, purchases: 4, complaints: 3, returns: 4 }[section];
 }
 
-/** Date formats tried on sample values, most specific first; ISO needs no format. */
-export const DATE_FORMAT_CANDIDATES = [
-  '%d/%m/%Y %H:%M:%S',
-  '%d/%m/%Y %H:%M',
-  '%d/%m/%Y',
-  '%m/%d/%Y %H:%M:%S',
-  '%m/%d/%Y %H:%M',
-  '%m/%d/%Y',
-  '%d.%m.%Y %H:%M:%S',
-  '%d.%m.%Y %H:%M',
-  '%d.%m.%Y',
-  '%d-%m-%Y %H:%M:%S',
-  '%d-%m-%Y %H:%M',
-  '%d-%m-%Y',
-  '%Y/%m/%d %H:%M:%S',
-  '%Y/%m/%d',
-  '%Y%m%d',
-] as const;
+// The candidates live in @retain/schemas, where the dashboard offers the same list.
+export { DATE_FORMAT_CANDIDATES } from '@retain/schemas';

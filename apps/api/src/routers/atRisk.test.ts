@@ -1,0 +1,140 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { generateScoredCustomers, openCallListFixture } from '@retain/outreach/testing';
+import { CALL_LIST_COLUMNS } from '@retain/schemas';
+import { listAudit, type Warehouse } from '@retain/warehouse';
+import { openTestWarehouse, tempDir } from '@retain/warehouse/testing';
+import { TRPCError } from '@trpc/server';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type ApiServices, createServices } from '../context.ts';
+import { handleCallListDownload } from '../exports.ts';
+import { createCaller } from '../root.ts';
+
+describe('atRisk router and the call-list download', () => {
+  let warehouse: Warehouse;
+  let close: () => void;
+  let services: ApiServices;
+  let caller: ReturnType<typeof createCaller>;
+  let server: http.Server;
+  let origin: string;
+  beforeAll(async () => {
+    ({ warehouse, close } = await openCallListFixture());
+    services = createServices(warehouse);
+    caller = createCaller(services);
+    server = http.createServer((req, res) => void handleCallListDownload(services, req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    close();
+  });
+
+  it('lists a page with totals and exclusion counts', async () => {
+    const page = await caller.atRisk.list({ limit: 2 });
+    expect(page.rows.map((r) => [r.rank, r.customerId])).toEqual([
+      [1, 'C01'],
+      [2, 'C02'],
+    ]);
+    expect(page.summary).toMatchObject({
+      listed: 7,
+      eligible: 7,
+      excludedNoConsent: 2,
+      excludedDoNotCall: 1,
+    });
+    const filtered = await caller.atRisk.list({ region: 'East', excludeContactedDays: 3650 });
+    expect(filtered.rows.map((r) => r.customerId)).toEqual(['C10']);
+    expect(filtered.summary).toMatchObject({ excludedDoNotCall: 1, excludedRecentlyContacted: 1 });
+  });
+
+  it('refuses bad filters as BAD_REQUEST', async () => {
+    for (const input of [{ top: 1, capacity: 1 }, { minProbability: 2 }, { limit: 10_000 }]) {
+      const error = await caller.atRisk.list(input).catch((e: unknown) => e);
+      expect(error, JSON.stringify(input)).toBeInstanceOf(TRPCError);
+      expect((error as TRPCError).code).toBe('BAD_REQUEST');
+    }
+  });
+
+  it('records outcomes and reads them back; unknown customers are BAD_REQUEST', async () => {
+    const stored = await caller.atRisk.recordOutcome({
+      customerId: 'C03',
+      outcome: 'declined',
+      note: 'moved away',
+    });
+    expect(stored).toMatchObject({
+      customerId: 'C03',
+      outcome: 'declined',
+      note: 'moved away',
+      recordedBy: null,
+    });
+    expect(await caller.atRisk.outcomes({ customerId: 'C03' })).toEqual([stored]);
+    const unknown = await caller.atRisk
+      .recordOutcome({ customerId: 'NOPE', outcome: 'reached' })
+      .catch((e) => e);
+    expect((unknown as TRPCError).code).toBe('BAD_REQUEST');
+    const bad = await caller.atRisk
+      .recordOutcome({ customerId: 'C03', outcome: 'maybe' as 'reached' })
+      .catch((e: unknown) => e);
+    expect((bad as TRPCError).code).toBe('BAD_REQUEST');
+  });
+
+  it('exports through a one-time URL that streams the CSV and audits the download', async () => {
+    const { url, expiresAt } = await caller.atRisk.export({ top: 3, bom: true });
+    expect(url).toMatch(/^\/export\/call-list\.csv\?token=[\w-]{43}$/);
+    expect(Date.parse(expiresAt)).toBeGreaterThan(Date.now());
+    const response = await fetch(`${origin}${url}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="call-list-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.toString('utf8').slice(1).split('\r\n');
+    expect(lines[0]).toBe(CALL_LIST_COLUMNS.join(','));
+    expect(lines.slice(1, 4).map((l) => l.split(',')[1])).toEqual(['C01', 'C02', 'C03']);
+    expect(lines[2]).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
+
+    // Audited once the response has ended, so possibly a moment after the client has it all.
+    await vi.waitFor(async () => {
+      const [entry] = await listAudit(warehouse, { action: 'export', limit: 1 });
+      expect(entry).toMatchObject({
+        username: null,
+        detail: { via: 'api', filters: { top: 3 }, rows: 3, complete: true, excludedNoConsent: 2 },
+      });
+    });
+    expect((await fetch(`${origin}${url}`)).status).toBe(410); // used once already
+    expect((await fetch(`${origin}/export/call-list.csv?token=forged`)).status).toBe(410);
+  });
+});
+
+describe('a call-list download the client stops reading', () => {
+  it('stops at what the socket holds, and audits the rows sent as incomplete', async () => {
+    const { dir, cleanup } = tempDir('retain-api-download-');
+    const warehouse = await openTestWarehouse(dir);
+    const server = http.createServer();
+    try {
+      await generateScoredCustomers(warehouse, 50_000); // 45,000 callable, about 7 MB of CSV
+      const services = createServices(warehouse);
+      server.on('request', (req, res) => void handleCallListDownload(services, req, res));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { url } = await createCaller(services).atRisk.export({});
+      const stop = new AbortController();
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${url}`, {
+        signal: stop.signal,
+      });
+      const reader = response.body?.getReader();
+      expect((await reader?.read())?.done).toBe(false);
+      stop.abort();
+      await vi.waitFor(async () => {
+        const [entry] = await listAudit(warehouse, { action: 'export', limit: 1 });
+        expect(entry?.detail).toMatchObject({ via: 'api', complete: false });
+        expect(entry?.detail.rows).toBeLessThan(45_000);
+      });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      warehouse.close();
+      cleanup();
+    }
+  });
+});

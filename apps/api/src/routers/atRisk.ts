@@ -1,0 +1,58 @@
+import { callListPage, outcomesOf, recordOutcome, requireScores } from '@retain/outreach';
+import {
+  callListExportInputSchema,
+  callListPageInputSchema,
+  callListPageSchema,
+  contactOutcomeSchema,
+  customerIdSchema,
+  recordOutcomeInputSchema,
+} from '@retain/schemas';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { publicProcedure } from '../trpc.ts';
+
+/**
+ * The name of whoever is signed in, once the sign-in layer puts a `viewer` in the context; null
+ * until then (read without assuming the context's shape).
+ */
+function viewerName(ctx: object): string | null {
+  const viewer = 'viewer' in ctx ? ctx.viewer : null;
+  return typeof viewer === 'object' &&
+    viewer !== null &&
+    'username' in viewer &&
+    typeof viewer.username === 'string'
+    ? viewer.username
+    : null;
+}
+
+export const atRiskRouter = {
+  /** A page of the call list, with the totals and how many customers each exclusion left out. */
+  list: publicProcedure
+    .input(callListPageInputSchema.prefault({}))
+    .output(callListPageSchema)
+    .query(({ ctx, input: { offset, limit, ...filters } }) =>
+      callListPage(ctx.warehouse, filters, { offset, limit }),
+    ),
+
+  /**
+   * The whole list as CSV. tRPC cannot stream a file: this checks there is a list to export and
+   * returns a one-time URL, valid for two minutes, from which the browser downloads it.
+   */
+  export: publicProcedure.input(callListExportInputSchema.prefault({})).mutation(async ({ ctx, input }) => {
+    const { bom, ...filters } = input;
+    await requireScores(ctx.warehouse);
+    return ctx.downloads.issue({ filters, bom, username: viewerName(ctx) });
+  }),
+
+  /** Records what came of contacting a customer; "do not call" takes them off every later list. */
+  recordOutcome: publicProcedure
+    .input(recordOutcomeInputSchema)
+    .output(contactOutcomeSchema)
+    .mutation(({ ctx, input }) => recordOutcome(ctx.warehouse, { ...input, by: viewerName(ctx) })),
+
+  /** A customer's recorded contacts, newest first. */
+  outcomes: publicProcedure
+    .input(z.object({ customerId: customerIdSchema }))
+    .output(z.array(contactOutcomeSchema))
+    .query(({ ctx, input }) => outcomesOf(ctx.warehouse, input.customerId)),
+} satisfies TRPCRouterRecord;

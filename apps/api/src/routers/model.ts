@@ -1,0 +1,70 @@
+import { listModels, modelDetail, TrainingBusyError } from '@retain/churn';
+import {
+  modelDetailSchema,
+  modelSummarySchema,
+  trainInputSchema,
+  trainingEventSchema,
+} from '@retain/schemas';
+import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { publicProcedure } from '../trpc.ts';
+
+const jobSchema = z.object({ jobId: z.string(), startedAt: z.string() });
+
+export const modelRouter = {
+  /**
+   * Starts training a model version in the background and returns its job id at once; follow it
+   * with `model.progress`. A second request while one trains is refused (CONFLICT).
+   */
+  train: publicProcedure
+    .input(trainInputSchema.prefault({}))
+    .output(jobSchema)
+    .mutation(({ ctx, input }) => {
+      try {
+        const { jobId, startedAt } = ctx.training.start(input);
+        return { jobId, startedAt };
+      } catch (error) {
+        if (error instanceof TrainingBusyError)
+          throw new TRPCError({ code: 'CONFLICT', message: error.message });
+        throw error;
+      }
+    }),
+
+  /** Progress of a training run (default: the current one, else the last): epoch, loss, hold-out AUC. */
+  progress: publicProcedure
+    .input(z.object({ jobId: z.string().min(1).max(64).optional() }).prefault({}))
+    .subscription(async function* ({ ctx, input, signal }) {
+      const jobId = input.jobId ?? ctx.training.current?.jobId ?? ctx.training.latest?.jobId;
+      if (!jobId) return;
+      yield* ctx.trainingProgress.subscribe(jobId, signal);
+    }),
+
+  /** The run in progress and the latest event of the current or last run. */
+  status: publicProcedure
+    .output(z.object({ running: jobSchema.nullable(), latest: trainingEventSchema.nullable() }))
+    .query(({ ctx }) => {
+      const current = ctx.training.current;
+      return {
+        running: current ? { jobId: current.jobId, startedAt: current.startedAt } : null,
+        latest: ctx.training.latest,
+      };
+    }),
+
+  /** Every ready model version, newest first, with its headline figures. */
+  list: publicProcedure.output(z.array(modelSummarySchema)).query(({ ctx }) => listModels(ctx.warehouse)),
+
+  /** One version's features, set-up and metrics next to its baselines (default: the newest). */
+  evaluation: publicProcedure
+    .input(z.object({ modelId: z.string().min(1).max(100).optional() }).prefault({}))
+    .output(modelDetailSchema)
+    .query(async ({ ctx, input }) => {
+      const detail = await modelDetail(ctx.warehouse, input.modelId);
+      if (!detail) {
+        throw new TRPCError({
+          code: 'NOT_FOUND',
+          message: input.modelId ? `No ready model ${input.modelId}.` : 'No model has been trained yet.',
+        });
+      }
+      return detail;
+    }),
+} satisfies TRPCRouterRecord;

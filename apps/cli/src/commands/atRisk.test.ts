@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { openCallListFixture } from '@retain/outreach/testing';
+import { CALL_LIST_COLUMNS } from '@retain/schemas';
+import { listAudit, Warehouse } from '@retain/warehouse';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runRetain } from '../testing/runRetain.ts';
+
+const HEADER = CALL_LIST_COLUMNS.join(',');
+
+describe('retain at-risk', () => {
+  let db: string;
+  let dir: string;
+  let close: () => void;
+  beforeAll(async () => {
+    const fixture = await openCallListFixture();
+    ({ dir, close } = fixture);
+    db = fixture.warehouse.path;
+    fixture.warehouse.close(); // the CLI opens it in its own process
+  });
+  afterAll(() => close());
+
+  it('writes the top N to a file and prints the summary as JSON', async () => {
+    const out = path.join(dir, 'calls.csv');
+    const result = runRetain(['at-risk', '--db', db, '--top', '2', '--out', out, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      cut: 'top',
+      rows: 2,
+      eligible: 7,
+      excludedNoConsent: 2,
+      excludedDoNotCall: 1,
+      path: out,
+    });
+    const lines = fs.readFileSync(out, 'utf8').split('\r\n');
+    expect(lines[0]).toBe(HEADER);
+    expect(lines.slice(1, 3).map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['1,C01', '2,C02']);
+    const warehouse = await Warehouse.open(db, { readOnly: true });
+    const [entry] = await listAudit(warehouse, { action: 'export', limit: 1 });
+    warehouse.close();
+    expect(entry).toMatchObject({ username: null, detail: { via: 'cli', filters: { top: 2 }, rows: 2 } });
+  });
+
+  it('prints the CSV when there is no --out, and says what a capacity covers', () => {
+    const printed = runRetain(['at-risk', '--db', db, '--capacity', '3', '--bom']);
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(printed.stdout.startsWith(`\uFEFF${HEADER}\r\n1,C01,`)).toBe(true);
+    expect(printed.stdout.split('\r\n')).toHaveLength(5);
+    expect(printed.stderr).toContain(
+      'Capacity 3 of 7 callable customers covers 1,500 of 2,350 value at risk (63.8%)',
+    );
+    expect(printed.stderr).toContain('Left out: 2 without contact consent, 1 "do not call"');
+  });
+
+  it('exits 2 on bad flags, naming the flag, and writes nothing', () => {
+    const out = path.join(dir, 'bad.csv');
+    const cases: Array<[string[], RegExp]> = [
+      [['--top', '5', '--capacity', '5'], /choose --top or --capacity/],
+      [['--min-probability', '1.5'], /--min-probability/],
+      [['--top', 'many'], /--top: "many" is not a number/],
+    ];
+    for (const [flags, message] of cases) {
+      const result = runRetain(['at-risk', '--db', db, '--out', out, ...flags]);
+      expect(result.code, flags.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(message);
+    }
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  it('exits 2 with what to run when nothing is scored yet', () => {
+    const result = runRetain([
+      'at-risk',
+      '--db',
+      path.join(dir, 'empty.duckdb'),
+      '--out',
+      path.join(dir, 'x.csv'),
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('retain train');
+    expect(fs.existsSync(path.join(dir, 'x.csv'))).toBe(false);
+  });
+});

@@ -1,0 +1,158 @@
+import os from 'node:os';
+import { type CallListSummary, callListFiltersSchema } from '@retain/schemas';
+import type { Command } from 'commander';
+import { env } from '../env.ts';
+import { UsageError } from '../output/errors.ts';
+import { ProgressBar } from '../output/progressBar.ts';
+import { withWarehouse } from '../warehouse.ts';
+import { parseInput } from './analyticsOptions.ts';
+
+interface AtRiskFlags {
+  db?: string;
+  out?: string;
+  top?: string;
+  capacity?: string;
+  minProbability?: string;
+  segment?: string;
+  region?: string;
+  excludeContactedDays?: string;
+  bom?: boolean;
+  json?: boolean;
+}
+
+/**
+ * DuckDB settings for the export, which this process has to itself: one thread and a small memory
+ * limit (the ranking spills to a temporary file beside the database), and memory handed back to
+ * the system as soon as it is freed, so that a million-row list stays under 300 MB peak RSS.
+ */
+const EXPORT_SETTINGS = `
+  SET threads = 1;
+  SET memory_limit = '112MB';
+  SET allocator_flush_threshold = '1MB';
+  SET allocator_bulk_deallocation_flush_threshold = '1MB';`;
+
+const number = (flag: string, value: string | undefined) => {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed))
+    throw new UsageError(`${flag}: "${value}" is not a number`);
+  return parsed;
+};
+
+export function registerAtRisk(program: Command): void {
+  program
+    .command('at-risk')
+    .description('Write the call list: scored customers who may be contacted, ranked by value at risk (CSV).')
+    .option('--out <file>', 'write the list to this CSV file (default: print the CSV)')
+    .option('--top <n>', 'the first N customers of the ranked list')
+    .option(
+      '--capacity <n>',
+      'as many customers as the team can call; the summary says how much value at risk they cover',
+    )
+    .option('--min-probability <p>', 'only customers with a churn probability of at least p (0–1)')
+    .option('--segment <name>', 'only customers in this RFM segment, e.g. "At risk"')
+    .option('--region <name>', 'only customers in this region')
+    .option('--exclude-contacted-days <d>', 'leave out customers with an outcome recorded in the last D days')
+    .option('--bom', 'start the file with a byte order mark, so that Excel reads it as UTF-8')
+    .option('--db <path>', 'database file (default data/retain.duckdb, or RETAIN_DB)')
+    .option('--json', 'print the summary as JSON (with --out)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ retain at-risk --top 200 --out calls.csv
+  $ retain at-risk --capacity 500 --exclude-contacted-days 30 --bom --out calls.csv
+  $ retain at-risk --segment "At risk" --region North --min-probability 0.6 --out north.csv --json
+
+Customers without contact consent, and those whose latest outcome is "do not call", are never
+listed; the summary counts them. Cells that a spreadsheet would run as a formula (starting with
+= + - @, tab or CR) get a leading ' . The file appears under its name only once complete.
+Columns: rank, customer_id, name, phone, email, churn_probability, value_at_risk, last_order_date,
+orders, open_complaints, reasons, last_contact, last_outcome (see docs/call-lists.md).`,
+    )
+    .action(async (flags: AtRiskFlags) => {
+      if (flags.json && !flags.out)
+        throw new UsageError('--json prints the summary of a file: give --out FILE');
+      if (flags.top !== undefined && flags.capacity !== undefined) {
+        throw new UsageError('choose --top or --capacity, not both');
+      }
+      const filters = parseInput(callListFiltersSchema, {
+        top: number('--top', flags.top),
+        capacity: number('--capacity', flags.capacity),
+        minProbability: number('--min-probability', flags.minProbability),
+        segment: flags.segment,
+        region: flags.region,
+        excludeContactedDays: number('--exclude-contacted-days', flags.excludeContactedDays),
+      });
+      const { auditCallListExport, exportCallList, writeCallListCsv } = await import('@retain/outreach');
+      // The CLI has no sign-in: the audit entry names the operating-system user in its detail.
+      const requester = { username: null, via: 'cli', detail: { osUser: osUser() } } as const;
+      const stop = new AbortController();
+      const interrupt = () => stop.abort();
+      process.once('SIGINT', interrupt);
+      const bar = new ProgressBar(env.interactive && !flags.json && flags.out !== undefined);
+      try {
+        await withWarehouse(flags.db, async (warehouse) => {
+          await warehouse.write((conn) => conn.run(EXPORT_SETTINGS));
+          const options = {
+            bom: flags.bom ?? false,
+            signal: stop.signal,
+            onProgress: (rows: number, of: number) => bar.update(`${rows} of ${of} rows`, (100 * rows) / of),
+          };
+          if (flags.out) {
+            const result = await exportCallList(warehouse, filters, flags.out, { ...options, requester });
+            bar.done();
+            if (flags.json) console.log(JSON.stringify(result, null, 2));
+            else console.log(renderSummary(result, result.path));
+          } else {
+            const result = await writeCallListCsv(warehouse, filters, process.stdout, options);
+            await auditCallListExport(warehouse, requester, filters, result, { printed: true });
+            console.error(renderSummary(result, null));
+          }
+        });
+      } catch (error) {
+        if (!stop.signal.aborted) throw error;
+        console.error('interrupted: no file was written');
+        process.exitCode = 130;
+      } finally {
+        bar.done();
+        process.off('SIGINT', interrupt);
+      }
+    });
+}
+
+function osUser(): string | null {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return null; // a user id without a passwd entry, as in some containers
+  }
+}
+
+const money = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const share = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
+
+function renderSummary(summary: CallListSummary & { rows: number }, file: string | null): string {
+  const lines = [
+    `${summary.rows.toLocaleString('en-US')} customers ${file ? `written to ${file}` : 'listed'}, ranked by value at risk.`,
+  ];
+  if (summary.cut === 'capacity') {
+    const covered =
+      summary.valueAtRiskEligible > 0 ? summary.valueAtRiskListed / summary.valueAtRiskEligible : 1;
+    lines.push(
+      `Capacity ${summary.listed.toLocaleString('en-US')} of ${summary.eligible.toLocaleString('en-US')} callable customers covers ` +
+        `${money.format(summary.valueAtRiskListed)} of ${money.format(summary.valueAtRiskEligible)} value at risk (${share.format(covered)}).`,
+    );
+  } else if (summary.cut === 'top') {
+    lines.push(
+      `Top ${summary.listed.toLocaleString('en-US')} of ${summary.eligible.toLocaleString('en-US')} callable customers.`,
+    );
+  }
+  lines.push(
+    `Left out: ${summary.excludedNoConsent} without contact consent, ${summary.excludedDoNotCall} "do not call", ` +
+      `${summary.excludedRecentlyContacted} contacted recently.`,
+  );
+  if (summary.modelId)
+    lines.push(`Scores: model ${summary.modelId}${summary.scoredAt ? ` as of ${summary.scoredAt}` : ''}.`);
+  return lines.join('\n');
+}

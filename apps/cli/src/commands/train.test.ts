@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { openDemoWarehouse } from '@retain/churn/testing';
+import { tempDir } from '@retain/warehouse/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runRetain } from '../testing/runRetain.ts';
+
+let demo: Awaited<ReturnType<typeof openDemoWarehouse>>;
+let db: string;
+
+beforeAll(async () => {
+  demo = await openDemoWarehouse(500, 9);
+  db = demo.warehouse.path;
+  demo.warehouse.close();
+}, 120_000);
+afterAll(() => demo.close());
+
+describe('retain train / score / models', () => {
+  it('train --json prints the model id, backend, validation metrics and baselines', () => {
+    const result = runRetain(['train', '--db', db, '--horizon', '90', '--seed', '4', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(json).toMatchObject({ asOf: '2025-12-31', horizonDays: 90 });
+    expect(typeof json.modelId).toBe('string');
+    expect(['tensorflow', 'wasm', 'cpu']).toContain(json.backend);
+    for (const key of ['auc', 'prAuc', 'brier', 'logLoss', 'liftTop10'])
+      expect(typeof json.validation[key]).toBe('number');
+    for (const baseline of ['recency', 'rfmLogistic', 'bgnbd', 'gbt'])
+      expect(typeof json.baselines[baseline].auc).toBe('number');
+    expect(json.trainSeconds).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('score --out writes one row per customer, reasons joined with " | "', () => {
+    const out = path.join(demo.dir, 'scores.csv');
+    const result = runRetain(['score', '--db', db, '--out', out, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    const lines = fs.readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines[0]).toMatch(/^customer_id,churn_probability,value_at_risk,segment,reasons/);
+    expect(lines).toHaveLength(summary.customers + 1);
+    expect(lines.some((line) => line.includes(' | '))).toBe(true);
+  }, 120_000);
+
+  it('models lists the versions; bad input exits 2', () => {
+    const models = runRetain(['models', '--db', db, '--json']);
+    expect(models.code, models.stderr).toBe(0);
+    expect(JSON.parse(models.stdout)[0]).toMatchObject({ active: true, horizonDays: 90 });
+    expect(runRetain(['train', '--db', db, '--horizon', 'soon']).code).toBe(2);
+    expect(runRetain(['score', '--db', db, '--model', 'm-missing']).code).toBe(2);
+    const { dir, cleanup } = tempDir('retain-cli-empty-');
+    try {
+      const empty = runRetain(['train', '--db', path.join(dir, 'empty.duckdb')]);
+      expect(empty.code).toBe(2);
+      expect(empty.stderr).toMatch(/no purchases/);
+    } finally {
+      cleanup();
+    }
+  }, 120_000);
+});

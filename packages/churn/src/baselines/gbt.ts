@@ -1,0 +1,336 @@
+import { SeededRandom } from '../random.ts';
+
+/**
+ * A compact histogram gradient-boosted-trees classifier (logistic loss, Newton leaves, level-wise trees
+ * with histogram subtraction, early stopping on a hold-out set): the strong tabular peer the network
+ * is compared with, trained on exactly the same features and rows.
+ */
+
+export interface GbtOptions {
+  maxDepth?: number;
+  learningRate?: number;
+  maxTrees?: number;
+  /** Smallest number of rows in a leaf. */
+  minLeafRows?: number;
+  l2?: number;
+  /** Histogram bins per feature (≤ 255). */
+  bins?: number;
+  /** Stop after this many trees without a better hold-out log loss. */
+  patience?: number;
+  /** Share of rows each tree is grown on (stochastic gradient boosting); default 0.5. */
+  rowShare?: number;
+  seed?: number;
+  onTree?: (trees: number, holdoutLogLoss: number | null) => void;
+}
+
+interface Tree {
+  feature: Int32Array;
+  /** Rows with bin ≤ threshold go left. */
+  threshold: Int32Array;
+  left: Int32Array;
+  right: Int32Array;
+  /** Leaf value (already scaled by the learning rate); only read where feature = −1. */
+  value: Float64Array;
+}
+
+export interface GbtModel {
+  base: number;
+  /** Per feature, the ascending cut points: bin = number of cuts below the value. */
+  cuts: Float64Array[];
+  trees: Tree[];
+}
+
+export interface Dataset {
+  /** Row-major n × d. */
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+}
+
+export function fitGbt(
+  train: Dataset,
+  d: number,
+  holdout: Dataset | null,
+  options: GbtOptions = {},
+): GbtModel {
+  const maxDepth = options.maxDepth ?? 4;
+  const lr = options.learningRate ?? 0.15;
+  const maxTrees = options.maxTrees ?? 150;
+  const minLeaf = options.minLeafRows ?? 20;
+  const l2 = options.l2 ?? 1;
+  const patience = options.patience ?? 10;
+  const random = new SeededRandom(options.seed ?? 1);
+  const rowShare = Math.min(1, Math.max(0.05, options.rowShare ?? 0.5));
+  const n = train.y.length;
+  const cuts = quantileCuts(train.x, n, d, Math.min(255, options.bins ?? 64));
+  const binCount = Math.max(...cuts.map((c) => c.length + 1), 1);
+  const bins = binColumns(train.x, n, d, cuts);
+  const holdoutN = holdout?.y.length ?? 0;
+  const holdoutBins = holdout ? binColumns(holdout.x, holdoutN, d, cuts) : null;
+
+  let positives = 0;
+  for (let i = 0; i < n; i++) positives += train.y[i] ?? 0;
+  const rate = Math.min(1 - 1e-6, Math.max(1e-6, positives / Math.max(1, n)));
+  const base = Math.log(rate / (1 - rate));
+  const score = new Float64Array(n).fill(base);
+  const holdoutScore = new Float64Array(holdoutN).fill(base);
+  const g = new Float64Array(n);
+  const h = new Float64Array(n);
+  const trees: Tree[] = [];
+  let bestLoss = Number.POSITIVE_INFINITY;
+  let bestTrees = 0;
+  const rows = new Uint32Array(n);
+
+  for (let t = 0; t < maxTrees; t++) {
+    for (let i = 0; i < n; i++) {
+      const p = 1 / (1 + Math.exp(-(score[i] ?? 0)));
+      g[i] = p - (train.y[i] ?? 0);
+      h[i] = Math.max(p * (1 - p), 1e-12);
+    }
+    for (let i = 0; i < n; i++) rows[i] = i;
+    random.shuffle(rows);
+    const used = Math.max(1, Math.round(n * rowShare));
+    const tree = growTree(bins, used, d, binCount, rows, g, h, { maxDepth, minLeaf, l2, lr });
+    trees.push(tree);
+    for (let i = 0; i < n; i++) score[i] = (score[i] ?? 0) + leafValue(tree, bins, d, i);
+    let holdoutLoss: number | null = null;
+    if (holdout && holdoutBins && holdoutN > 0) {
+      let loss = 0;
+      for (let i = 0; i < holdoutN; i++) {
+        const z = (holdoutScore[i] ?? 0) + leafValue(tree, holdoutBins, d, i);
+        holdoutScore[i] = z;
+        const p = Math.min(1 - 1e-15, Math.max(1e-15, 1 / (1 + Math.exp(-z))));
+        loss -= (holdout.y[i] ?? 0) === 1 ? Math.log(p) : Math.log(1 - p);
+      }
+      holdoutLoss = loss / holdoutN;
+      if (holdoutLoss < bestLoss - 1e-7) {
+        bestLoss = holdoutLoss;
+        bestTrees = trees.length;
+      } else if (trees.length - bestTrees >= patience) {
+        break;
+      }
+    } else {
+      bestTrees = trees.length;
+    }
+    options.onTree?.(trees.length, holdoutLoss);
+  }
+  return { base, cuts, trees: trees.slice(0, Math.max(1, bestTrees)) };
+}
+
+/** Probabilities for row-major n × d features. */
+export function predictGbt(model: GbtModel, x: ArrayLike<number>, d: number): Float64Array {
+  const n = Math.floor(x.length / Math.max(1, d));
+  const bins = binColumns(x, n, d, model.cuts);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let z = model.base;
+    for (const tree of model.trees) z += leafValue(tree, bins, d, i);
+    out[i] = 1 / (1 + Math.exp(-z));
+  }
+  return out;
+}
+
+function quantileCuts(x: ArrayLike<number>, n: number, d: number, bins: number): Float64Array[] {
+  const sampleSize = Math.min(n, 50_000);
+  const stride = n / Math.max(1, sampleSize);
+  const cuts: Float64Array[] = [];
+  const column = new Float64Array(sampleSize);
+  for (let f = 0; f < d; f++) {
+    for (let s = 0; s < sampleSize; s++) column[s] = x[Math.floor(s * stride) * d + f] ?? 0;
+    const sorted = Float64Array.from(column).sort();
+    const chosen: number[] = [];
+    for (let b = 1; b < bins; b++) {
+      const lo = sorted[Math.floor((b * sampleSize) / bins) - 1];
+      const hi = sorted[Math.floor((b * sampleSize) / bins)];
+      if (lo === undefined || hi === undefined || lo === hi) continue;
+      const cut = (lo + hi) / 2;
+      if (chosen.length === 0 || cut > (chosen[chosen.length - 1] ?? 0)) chosen.push(cut);
+    }
+    cuts.push(Float64Array.from(chosen));
+  }
+  return cuts;
+}
+
+/** Row-major bin indices: bins[i · d + f] (a row's bins sit together, which the histogram loop reads). */
+function binColumns(x: ArrayLike<number>, n: number, d: number, cuts: Float64Array[]): Uint8Array {
+  const bins = new Uint8Array(n * d);
+  for (let f = 0; f < d; f++) {
+    const c = cuts[f] ?? new Float64Array(0);
+    for (let i = 0; i < n; i++) {
+      const v = x[i * d + f] ?? 0;
+      let lo = 0;
+      let hi = c.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((c[mid] ?? 0) < v) lo = mid + 1;
+        else hi = mid;
+      }
+      bins[i * d + f] = lo;
+    }
+  }
+  return bins;
+}
+
+function leafValue(tree: Tree, bins: Uint8Array, d: number, i: number): number {
+  let node = 0;
+  for (;;) {
+    const f = tree.feature[node] ?? -1;
+    if (f < 0) return tree.value[node] ?? 0;
+    node =
+      (bins[i * d + f] ?? 0) <= (tree.threshold[node] ?? 0)
+        ? (tree.left[node] ?? 0)
+        : (tree.right[node] ?? 0);
+  }
+}
+
+interface GrowOptions {
+  maxDepth: number;
+  minLeaf: number;
+  l2: number;
+  lr: number;
+}
+
+interface OpenNode {
+  id: number;
+  start: number;
+  end: number;
+  depth: number;
+  /** Per feature and bin: gradient sum, hessian sum, row count. */
+  hist: Float64Array;
+}
+
+function growTree(
+  bins: Uint8Array,
+  n: number,
+  d: number,
+  binCount: number,
+  rows: Uint32Array,
+  g: Float64Array,
+  h: Float64Array,
+  options: GrowOptions,
+): Tree {
+  const maxNodes = 2 ** (options.maxDepth + 1);
+  const tree: Tree = {
+    feature: new Int32Array(maxNodes).fill(-1),
+    threshold: new Int32Array(maxNodes),
+    left: new Int32Array(maxNodes),
+    right: new Int32Array(maxNodes),
+    value: new Float64Array(maxNodes),
+  };
+  let nodes = 1;
+  const stride = binCount * 3;
+  const histogram = (start: number, end: number) => buildHistogram(bins, d, stride, rows, start, end, g, h);
+  const leaf = (id: number, hist: Float64Array) => {
+    let G = 0;
+    let H = 0;
+    for (let b = 0; b < binCount; b++) {
+      G += hist[b * 3] ?? 0;
+      H += hist[b * 3 + 1] ?? 0;
+    }
+    tree.feature[id] = -1;
+    tree.value[id] = (-G / (H + options.l2)) * options.lr;
+  };
+  let queue: OpenNode[] = [{ id: 0, start: 0, end: n, depth: 0, hist: histogram(0, n) }];
+  while (queue.length > 0) {
+    const next: OpenNode[] = [];
+    for (const node of queue) {
+      const count = node.end - node.start;
+      if (node.depth >= options.maxDepth || count < 2 * options.minLeaf) {
+        leaf(node.id, node.hist);
+        continue;
+      }
+      let G = 0;
+      let H = 0;
+      for (let b = 0; b < binCount; b++) {
+        G += node.hist[b * 3] ?? 0;
+        H += node.hist[b * 3 + 1] ?? 0;
+      }
+      const parentScore = (G * G) / (H + options.l2);
+      let bestGain = 1e-9;
+      let bestFeature = -1;
+      let bestBin = 0;
+      for (let f = 0; f < d; f++) {
+        let GL = 0;
+        let HL = 0;
+        let CL = 0;
+        const base = f * stride;
+        for (let b = 0; b < binCount - 1; b++) {
+          GL += node.hist[base + b * 3] ?? 0;
+          HL += node.hist[base + b * 3 + 1] ?? 0;
+          CL += node.hist[base + b * 3 + 2] ?? 0;
+          if (CL < options.minLeaf) continue;
+          if (count - CL < options.minLeaf) break;
+          const GR = G - GL;
+          const HR = H - HL;
+          const gain = (GL * GL) / (HL + options.l2) + (GR * GR) / (HR + options.l2) - parentScore;
+          if (gain > bestGain) {
+            bestGain = gain;
+            bestFeature = f;
+            bestBin = b;
+          }
+        }
+      }
+      if (bestFeature < 0 || nodes + 2 > maxNodes) {
+        leaf(node.id, node.hist);
+        continue;
+      }
+      // Partition the node's rows in place: left (bin ≤ threshold) first.
+      let lo = node.start;
+      let hi = node.end - 1;
+      while (lo <= hi) {
+        if ((bins[(rows[lo] ?? 0) * d + bestFeature] ?? 0) <= bestBin) lo++;
+        else {
+          const tmp = rows[lo] ?? 0;
+          rows[lo] = rows[hi] ?? 0;
+          rows[hi] = tmp;
+          hi--;
+        }
+      }
+      const leftId = nodes;
+      const rightId = nodes + 1;
+      nodes += 2;
+      tree.feature[node.id] = bestFeature;
+      tree.threshold[node.id] = bestBin;
+      tree.left[node.id] = leftId;
+      tree.right[node.id] = rightId;
+      const leftCount = lo - node.start;
+      const rightCount = node.end - lo;
+      const smallIsLeft = leftCount <= rightCount;
+      const small = smallIsLeft ? histogram(node.start, lo) : histogram(lo, node.end);
+      const large = new Float64Array(node.hist.length);
+      for (let k = 0; k < large.length; k++) large[k] = (node.hist[k] ?? 0) - (small[k] ?? 0);
+      next.push(
+        { id: leftId, start: node.start, end: lo, depth: node.depth + 1, hist: smallIsLeft ? small : large },
+        { id: rightId, start: lo, end: node.end, depth: node.depth + 1, hist: smallIsLeft ? large : small },
+      );
+    }
+    queue = next;
+  }
+  return tree;
+}
+
+/** Per feature and bin: Σ gradient, Σ hessian, row count over rows[start, end). The hot loop of training. */
+function buildHistogram(
+  bins: Uint8Array,
+  d: number,
+  stride: number,
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  g: Float64Array,
+  h: Float64Array,
+): Float64Array {
+  const hist = new Float64Array(d * stride);
+  for (let k = start; k < end; k++) {
+    const i = rows[k] as number;
+    const gi = g[i] as number;
+    const hi = h[i] as number;
+    const base = i * d;
+    for (let f = 0; f < d; f++) {
+      const at = f * stride + (bins[base + f] as number) * 3;
+      hist[at] = (hist[at] as number) + gi;
+      hist[at + 1] = (hist[at + 1] as number) + hi;
+      hist[at + 2] = (hist[at + 2] as number) + 1;
+    }
+  }
+  return hist;
+}

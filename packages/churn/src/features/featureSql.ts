@@ -1,0 +1,224 @@
+import { RAW_COLUMNS } from './featureSpec.ts';
+
+/**
+ * The feature and label SQL: the one place that decides what a snapshot may see. Times are fractional
+ * days since 1970-01-01 UTC; a snapshot's `s_day` is the first instant it must not see (00:00 UTC the
+ * day after the snapshot date), so features filter `< s_day` and the label window is [s_day, s_day + H).
+ *
+ * Orders come from a cache of the whole history (below); what a snapshot may see is decided by the
+ * filters in featureSql alone, so the cache serves every as-of date.
+ */
+
+/** Bump when the order cache's shape or definitions change: older caches are rebuilt. */
+export const ORDER_CACHE_FORMAT = 4;
+
+/**
+ * The order cache, built once per data version on the writer and kept in the database file: one row
+ * per order (its order_id, dated by its earliest line, valued at the sum of its lines; lines naming
+ * different customers, an export error, go to the alphabetically first, as in the analytics), customers
+ * numbered densely so that every later join is on integers. `gap` is the days since the customer's
+ * previous order, known as soon as the order itself is; `last_line_day` flags orders whose lines
+ * span days, which a snapshot between them must value by its earlier lines only.
+ */
+export const orderCacheStatements: readonly string[] = [
+  `CREATE OR REPLACE TABLE churn_orders AS
+   WITH o AS (
+     SELECT order_id, min(customer_id) AS customer_id,
+       epoch(min(order_date)) / 86400 AS day,
+       epoch(max(order_date)) / 86400 AS last_line_day,
+       sum(amount) AS value,
+       arg_min(channel, order_date) AS channel
+     FROM purchases
+     GROUP BY order_id),
+   ids AS (
+     SELECT customer_id, row_number() OVER (ORDER BY customer_id)::INTEGER AS cust
+     FROM (SELECT DISTINCT customer_id FROM o))
+   SELECT i.cust, o.customer_id, o.order_id, o.day, o.last_line_day, o.value, o.channel,
+     o.day - lag(o.day) OVER (PARTITION BY i.cust ORDER BY o.day, o.order_id) AS gap
+   FROM o JOIN ids i USING (customer_id)`,
+  // Channel: the customer's signup channel, else their first order's; region from the customers table.
+  `CREATE OR REPLACE TABLE churn_first AS
+   WITH f AS (
+     SELECT cust, any_value(customer_id) AS customer_id, min(day) AS first_day, arg_min(channel, day) AS first_channel
+     FROM churn_orders GROUP BY cust),
+   c AS (SELECT customer_id, any_value(channel) AS channel, any_value(region) AS region FROM customers GROUP BY customer_id)
+   SELECT f.cust, f.customer_id, f.first_day, coalesce(c.channel, f.first_channel) AS channel, c.region
+   FROM f LEFT JOIN c USING (customer_id)`,
+  // Only the columns the features read stay in the order table.
+  `ALTER TABLE churn_orders DROP COLUMN channel`,
+  `ALTER TABLE churn_orders DROP COLUMN customer_id`,
+  // Channel and region as small codes: a million customers then need no string each to read.
+  `CREATE OR REPLACE TABLE churn_levels AS
+   SELECT kind, level, (row_number() OVER (PARTITION BY kind ORDER BY level) - 1)::INTEGER AS code
+   FROM (SELECT DISTINCT 'channel' AS kind, coalesce(nullif(trim(channel), ''), 'unknown') AS level FROM churn_first
+         UNION SELECT DISTINCT 'region', coalesce(nullif(trim(region), ''), 'unknown') FROM churn_first)`,
+  `CREATE OR REPLACE TABLE churn_first AS
+   SELECT f.cust, f.customer_id, f.first_day, c.code AS channel_code, r.code AS region_code
+   FROM churn_first f
+   JOIN churn_levels c ON c.kind = 'channel' AND c.level = coalesce(nullif(trim(f.channel), ''), 'unknown')
+   JOIN churn_levels r ON r.kind = 'region' AND r.level = coalesce(nullif(trim(f.region), ''), 'unknown')`,
+];
+
+/** The levels behind the channel and region codes. */
+export const levelsSql = 'SELECT kind, code, level FROM churn_levels ORDER BY kind, code';
+
+/**
+ * Per extraction, on a dedicated connection: complaints and returns before
+ * `$cutoff` (the instant after the as-of date), keyed by the cache's customer numbers.
+ */
+export const prepareStatements: readonly string[] = [
+  // A resolution at or after the cutoff is unknown at every snapshot: the complaint counts as open.
+  `CREATE OR REPLACE TEMP TABLE churn_complaints AS
+   SELECT f.cust,
+     epoch(c.opened_at) / 86400 AS opened_day,
+     CASE WHEN c.resolved_at < CAST($cutoff AS TIMESTAMP) THEN epoch(c.resolved_at) / 86400 END AS resolved_day,
+     c.severity
+   FROM complaints c JOIN churn_first f ON f.customer_id = c.customer_id
+   WHERE c.opened_at < CAST($cutoff AS TIMESTAMP)`,
+  `CREATE OR REPLACE TEMP TABLE churn_returns AS
+   SELECT f.cust, epoch(r.returned_at) / 86400 AS day, abs(r.amount) AS amount
+   FROM returns r JOIN churn_first f ON f.customer_id = r.customer_id
+   WHERE r.returned_at < CAST($cutoff AS TIMESTAMP)`,
+  `CREATE OR REPLACE TEMP TABLE churn_snapshots (snap INTEGER, s_day DOUBLE, rate DOUBLE)`,
+];
+
+/** Customers whose first order lies before each snapshot's end. */
+export const populationCountSql = `
+  SELECT s.snap, count(f.cust) AS customers
+  FROM churn_snapshots s LEFT JOIN churn_first f ON f.first_day < s.s_day
+  GROUP BY s.snap ORDER BY s.snap`;
+
+/**
+ * One row per sampled customer and snapshot. `$holdoutPermille` of customers (by a hash of id and seed)
+ * form the early-stopping slice; a row is sampled when its hash draw falls below the snapshot's rate.
+ * With `labels`, `future_orders` counts orders in [s_day, s_day + $horizon).
+ */
+export function featureSql(labels: boolean): string {
+  return `
+  WITH pop AS (
+    SELECT s.snap, s.s_day, s.rate, f.cust, f.customer_id, f.first_day, f.channel_code, f.region_code,
+      (hash(f.customer_id, $seed) % 1000) < $holdoutPermille AS holdout,
+      (hash(f.customer_id, s.s_day, $seed) % 1000000) / 1000000.0 AS sample_u
+    FROM churn_snapshots s JOIN churn_first f ON f.first_day < s.s_day
+  ),
+  sampled AS (
+    SELECT * FROM pop WHERE sample_u < rate
+  ),
+  -- Orders whose lines straddle a snapshot are valued by their lines before it.
+  straddle AS (
+    SELECT s.snap, o.cust, o.order_id, sum(l.amount) AS value
+    FROM churn_snapshots s
+    JOIN churn_orders o ON o.day < s.s_day AND o.last_line_day >= s.s_day
+    JOIN purchases l ON l.order_id = o.order_id
+    WHERE o.last_line_day > o.day AND epoch(l.order_date) / 86400 < s.s_day
+    GROUP BY s.snap, o.cust, o.order_id
+  ),
+  ord AS (
+    SELECT p.snap, p.cust, p.s_day, o.day, o.gap, coalesce(st.value, o.value) AS value
+    FROM sampled p
+    JOIN churn_orders o ON o.cust = p.cust AND o.day < p.s_day
+    LEFT JOIN straddle st ON st.snap = p.snap AND st.cust = o.cust AND st.order_id = o.order_id
+  ),
+  of AS (
+    SELECT snap, cust,
+      count(*) AS frequency,
+      max(day) AS last_day,
+      sum(value) AS monetary_total,
+      count(*) FILTER (WHERE day >= s_day - 30) AS orders_30,
+      count(*) FILTER (WHERE day >= s_day - 90) AS orders_90,
+      count(*) FILTER (WHERE day >= s_day - 180) AS orders_180,
+      count(*) FILTER (WHERE day >= s_day - 365) AS orders_365,
+      count(*) FILTER (WHERE day >= s_day - 180 AND day < s_day - 90) AS orders_prev_90,
+      avg(gap) AS gap_mean_days,
+      stddev_samp(gap) AS gap_std_days,
+      coalesce(sum(value) FILTER (WHERE day >= s_day - 365), 0) AS revenue_365
+    FROM ord GROUP BY snap, cust
+  ),
+  cf AS (
+    SELECT p.snap, p.cust,
+      count(*) AS complaints_total,
+      count(*) FILTER (WHERE c.opened_day >= p.s_day - 90) AS complaints_90,
+      count(*) FILTER (WHERE c.opened_day >= p.s_day - 365) AS complaints_365,
+      min(p.s_day - c.opened_day) AS days_since_complaint,
+      count(*) FILTER (WHERE c.resolved_day IS NULL OR c.resolved_day >= p.s_day) AS complaints_unresolved,
+      max(p.s_day - c.opened_day) FILTER (WHERE c.resolved_day IS NULL OR c.resolved_day >= p.s_day)
+        AS open_complaint_days,
+      avg(greatest(c.resolved_day - c.opened_day, 0)) FILTER (WHERE c.resolved_day < p.s_day)
+        AS mean_resolution_days,
+      count(*) FILTER (WHERE c.resolved_day < p.s_day AND c.resolved_day - c.opened_day > 7
+        AND c.opened_day >= p.s_day - 365) AS slow_resolutions_365,
+      max(c.severity) AS max_severity
+    FROM sampled p JOIN churn_complaints c ON c.cust = p.cust AND c.opened_day < p.s_day
+    GROUP BY p.snap, p.cust
+  ),
+  rf AS (
+    SELECT p.snap, p.cust,
+      count(*) AS returns_total,
+      count(*) FILTER (WHERE r.day >= p.s_day - 180) AS returns_180,
+      sum(r.amount) AS returned_value,
+      min(p.s_day - r.day) AS days_since_return
+    FROM sampled p JOIN churn_returns r ON r.cust = p.cust AND r.day < p.s_day
+    GROUP BY p.snap, p.cust
+  )${
+    labels
+      ? `,
+  lab AS (
+    SELECT p.snap, p.cust, count(*) AS future_orders
+    FROM sampled p
+    JOIN churn_orders o ON o.cust = p.cust AND o.day >= p.s_day AND o.day < p.s_day + $horizon
+    GROUP BY p.snap, p.cust
+  )`
+      : ''
+  }
+  , features AS (
+  SELECT p.snap, p.cust, p.customer_id, p.holdout, p.sample_u,
+    p.s_day, p.first_day,
+    p.s_day - of.last_day AS recency_days,
+    p.s_day - p.first_day AS tenure_days,
+    of.frequency, of.monetary_total,
+    of.orders_30, of.orders_90, of.orders_180, of.orders_365, of.orders_prev_90,
+    of.gap_mean_days, of.gap_std_days, of.revenue_365,
+    coalesce(cf.complaints_total, 0) AS complaints_total,
+    coalesce(cf.complaints_90, 0) AS complaints_90,
+    coalesce(cf.complaints_365, 0) AS complaints_365,
+    cf.days_since_complaint,
+    coalesce(cf.complaints_unresolved, 0) AS complaints_unresolved,
+    cf.open_complaint_days,
+    cf.mean_resolution_days,
+    coalesce(cf.slow_resolutions_365, 0) AS slow_resolutions_365,
+    cf.max_severity,
+    coalesce(rf.returns_total, 0) AS returns_total,
+    coalesce(rf.returns_180, 0) AS returns_180,
+    coalesce(rf.returned_value, 0) AS returned_value,
+    rf.days_since_return,
+    p.channel_code,
+    p.region_code${labels ? ',\n    coalesce(lab.future_orders, 0) AS future_orders' : ''}
+  FROM sampled p
+  JOIN of ON of.snap = p.snap AND of.cust = p.cust
+  LEFT JOIN cf ON cf.snap = p.snap AND cf.cust = p.cust
+  LEFT JOIN rf ON rf.snap = p.snap AND rf.cust = p.cust${
+    labels ? '\n  LEFT JOIN lab ON lab.snap = p.snap AND lab.cust = p.cust' : ''
+  })
+  -- Every number leaves as a non-NULL DOUBLE (NULL as NaN) so that it can be read a vector at a time.
+  SELECT customer_id,
+    ${[...NUMERIC_OUTPUTS, ...(labels ? ['future_orders'] : [])]
+      .map((c) => `coalesce(CAST(${c} AS DOUBLE), 'NaN'::DOUBLE) AS ${c}`)
+      .join(',\n    ')}
+  FROM features${labels ? '\n  ORDER BY snap, cust' : ''}`;
+}
+
+/** The numeric columns of the feature query, besides the optional label. */
+export const NUMERIC_OUTPUTS = [
+  'snap',
+  'holdout',
+  'sample_u',
+  'channel_code',
+  'region_code',
+  ...RAW_COLUMNS,
+] as const;
+
+/** First and last order day in the warehouse (fractional days), for planning snapshots. */
+export const orderRangeSql = `
+  SELECT epoch(min(order_date)) / 86400 AS first_day, epoch(max(order_date)) / 86400 AS last_day,
+    count(DISTINCT customer_id) AS customers
+  FROM purchases`;

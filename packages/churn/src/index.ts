@@ -1,0 +1,20 @@
+export { type BackendName, type LoadedBackend, loadBackend } from './backend.ts';
+export {
+  type BgNbdData,
+  type BgNbdParams,
+  bgnbdAliveProbability,
+  bgnbdExpectedPurchases,
+  bgnbdLogLikelihood,
+  bgnbdNoPurchaseProbability,
+  fitBgNbd,
+} from './baselines/bgnbd.ts';
+export { ensureOrderCache } from './features/extractFeatures.ts';
+export { evaluate, type Metrics, rocAuc } from './metrics.ts';
+export { modelsDirFor } from './model/modelFiles.ts';
+export { getModel, hasReadyModel, listModels, type ModelRecord, modelDetail } from './registry.ts';
+export { exportScores, type ScoreOptions, type ScoreResult, scoreCustomers } from './score.ts';
+export { customerScore, listScores } from './scoring/scoresQueries.ts';
+export { SEGMENTS, type Segment } from './scoring/segments.ts';
+export { type TrainingProgress, type TrainOptions, type TrainResult, trainChurnModel } from './train.ts';
+export { ChurnTrainingManager, TrainingBusyError, type TrainingJob } from './trainingManager.ts';
+export { TrainingAbortedError } from './worker/workerClient.ts';

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { tempDir } from '@retain/warehouse/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadBackend } from '../backend.ts';
+import { SeededRandom } from '../random.ts';
+import { mlpLogits, trainMlp } from './mlp.ts';
+import { readModelFolder, writeModelFolder } from './modelFiles.ts';
+import { fromTfjsFiles, toTfjsFiles } from './tfjsFormat.ts';
+
+const { dir, cleanup } = tempDir('churn-model-');
+afterAll(cleanup);
+
+function data(n: number, d: number, seed: number) {
+  const random = new SeededRandom(seed);
+  const x = new Float32Array(n * d);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) x[i * d + j] = random.normal();
+    y[i] = (x[i * d] ?? 0) + 0.5 * (x[i * d + 1] ?? 0) + 0.3 * random.normal() > 0 ? 1 : 0;
+  }
+  return { x, y, rows: n, cols: d };
+}
+
+describe('a model version on disk', () => {
+  it('round-trips through model.json + weights.bin with identical predictions', async () => {
+    const { tf } = await loadBackend();
+    const train = data(2_000, 6, 1);
+    const fit = await trainMlp(tf, train, train.y, null, {
+      hidden: [8, 4],
+      maxEpochs: 3,
+      patience: 2,
+      batchSize: 256,
+      learningRate: 0.01,
+      l2: 0,
+      seed: 5,
+      classWeights: { positive: 1, negative: 1 },
+    });
+    const files = await toTfjsFiles(tf, fit.weights);
+    const manifest = {
+      modelId: 'm-test',
+      createdAt: '2026-01-01T00:00:00Z',
+      asOf: '2025-12-31',
+      horizonDays: 90,
+      dataVersion: 1,
+      backend: 'wasm',
+      normalisation: { seasonal: false, columns: [], categorical: [] },
+      calibration: { method: 'platt' as const, a: 1, b: 0 },
+    };
+    const folder = await writeModelFolder(dir, { ...files, manifest });
+    expect(fs.readdirSync(folder).sort()).toEqual(['churn.json', 'model.json', 'weights.bin']);
+    expect(fs.readdirSync(dir).filter((name) => name.startsWith('.tmp-'))).toEqual([]);
+    const modelJson = JSON.parse(fs.readFileSync(path.join(folder, 'model.json'), 'utf8'));
+    expect(modelJson.format).toBe('layers-model');
+    expect(modelJson.weightsManifest[0].paths).toEqual(['weights.bin']);
+
+    const loaded = await readModelFolder(folder);
+    expect(loaded.manifest).toEqual(manifest);
+    const weights = await fromTfjsFiles(tf, loaded.modelJson, loaded.weightsBin);
+    const test = data(500, 6, 2);
+    const before = mlpLogits(tf, fit.weights, test);
+    const after = mlpLogits(tf, weights, test);
+    expect(Array.from(after)).toEqual(Array.from(before));
+  });
+
+  it('trains deterministically for a fixed seed', async () => {
+    const { tf } = await loadBackend();
+    const train = data(1_000, 4, 3);
+    const options = {
+      hidden: [6],
+      maxEpochs: 2,
+      patience: 2,
+      batchSize: 128,
+      learningRate: 0.01,
+      l2: 0,
+      seed: 11,
+      classWeights: { positive: 1, negative: 1 },
+    };
+    const a = await trainMlp(tf, train, train.y, null, options);
+    const b = await trainMlp(tf, train, train.y, null, options);
+    expect(Array.from(b.weights.layers[0]?.kernel ?? [])).toEqual(
+      Array.from(a.weights.layers[0]?.kernel ?? []),
+    );
+  });
+});

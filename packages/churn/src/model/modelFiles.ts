@@ -1,0 +1,87 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Normalisation } from '../features/encode.ts';
+import type { Calibration } from './platt.ts';
+import { type TfjsModelJson, WEIGHTS_FILE } from './tfjsFormat.ts';
+
+/** churn.json: what turns feature rows into this model's inputs and its logits into probabilities. */
+export interface ModelManifest {
+  modelId: string;
+  createdAt: string;
+  asOf: string;
+  horizonDays: number;
+  dataVersion: number;
+  backend: string;
+  normalisation: Normalisation;
+  calibration: Calibration;
+}
+
+export interface ModelFiles {
+  modelJson: TfjsModelJson;
+  weightsBin: Uint8Array;
+  manifest: ModelManifest;
+}
+
+const MODEL_JSON = 'model.json';
+const MANIFEST = 'churn.json';
+
+/** Model versions live in models/ beside the database file. */
+export function modelsDirFor(databasePath: string): string {
+  return path.join(path.dirname(databasePath), 'models');
+}
+
+/**
+ * Writes a model version into `<modelsDir>/<modelId>/`: everything goes to a temporary folder first,
+ * which is renamed into place only when complete, so a process killed midway never leaves a
+ * half-written version where the registry could point. Returns the folder.
+ */
+export async function writeModelFolder(modelsDir: string, files: ModelFiles): Promise<string> {
+  await fs.mkdir(modelsDir, { recursive: true });
+  const final = path.join(modelsDir, files.manifest.modelId);
+  const temporary = path.join(modelsDir, `.tmp-${files.manifest.modelId}-${process.pid}`);
+  await fs.rm(temporary, { recursive: true, force: true });
+  await fs.mkdir(temporary);
+  try {
+    await writeDurably(path.join(temporary, WEIGHTS_FILE), files.weightsBin);
+    await writeDurably(path.join(temporary, MODEL_JSON), JSON.stringify(files.modelJson));
+    await writeDurably(path.join(temporary, MANIFEST), JSON.stringify(files.manifest, null, 2));
+    await fs.rename(temporary, final);
+  } catch (error) {
+    await fs.rm(temporary, { recursive: true, force: true });
+    throw error;
+  }
+  return final;
+}
+
+export async function readModelFolder(folder: string): Promise<ModelFiles> {
+  const [modelJson, weightsBin, manifest] = await Promise.all([
+    fs.readFile(path.join(folder, MODEL_JSON), 'utf8'),
+    fs.readFile(path.join(folder, WEIGHTS_FILE)),
+    fs.readFile(path.join(folder, MANIFEST), 'utf8'),
+  ]);
+  return {
+    modelJson: JSON.parse(modelJson) as TfjsModelJson,
+    weightsBin: new Uint8Array(weightsBin.buffer, weightsBin.byteOffset, weightsBin.byteLength),
+    manifest: JSON.parse(manifest) as ModelManifest,
+  };
+}
+
+/** Leftovers of trainings that were killed before renaming their folder into place. */
+export async function removeStaleTemporaryFolders(modelsDir: string): Promise<void> {
+  const entries = await fs.readdir(modelsDir).catch(() => [] as string[]);
+  await Promise.all(
+    entries
+      .filter((name) => name.startsWith('.tmp-') && !name.endsWith(`-${process.pid}`))
+      .map((name) => fs.rm(path.join(modelsDir, name), { recursive: true, force: true })),
+  );
+}
+
+async function writeDurably(file: string, data: Uint8Array | string): Promise<void> {
+  const handle = await fs.open(file, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

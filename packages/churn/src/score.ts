@@ -1,0 +1,125 @@
+import type { Warehouse } from '@retain/warehouse';
+import { BadInputError, sqlString } from '@retain/warehouse';
+import type { BackendName } from './backend.ts';
+import { dayNumber, isoDate } from './dates.ts';
+import { FeatureExtractor, orderRange } from './features/extractFeatures.ts';
+import { readModelFolder } from './model/modelFiles.ts';
+import { getModel, modelFolder } from './registry.ts';
+import { writeScores } from './scoring/saveScores.ts';
+import { withoutIds } from './train.ts';
+import { inlineRunner, startWorker } from './worker/workerClient.ts';
+
+export interface ScoreOptions {
+  /** Default: the newest ready model. */
+  modelId?: string;
+  /** Default: the day of the last order (scoring "today"). */
+  asOf?: string;
+  seed?: number;
+  backendOrder?: BackendName[];
+  runner?: 'worker' | 'inline';
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ScoreResult {
+  modelId: string;
+  asOf: string;
+  customers: number;
+  backend: string;
+  seconds: number;
+}
+
+/**
+ * Scores every customer whose first order is on or before the as-of date with a model version:
+ * probability, reasons, value at risk and segment, stored per (model, as-of) in `scores`.
+ */
+export async function scoreCustomers(warehouse: Warehouse, options: ScoreOptions = {}): Promise<ScoreResult> {
+  const started = performance.now();
+  const record = await getModel(warehouse, options.modelId);
+  if (!record) {
+    throw new BadInputError(
+      options.modelId
+        ? `No ready model ${options.modelId}: see \`retain models\`.`
+        : 'No trained model yet: run `retain train` first.',
+    );
+  }
+  const range = await orderRange(warehouse);
+  if (!range) throw new BadInputError('The warehouse holds no purchases: load data first.');
+  let asOfDay = Math.floor(range.lastDay);
+  if (options.asOf) {
+    try {
+      asOfDay = dayNumber(options.asOf);
+    } catch (error) {
+      throw new BadInputError(`--as-of: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  if (asOfDay < Math.floor(range.firstDay)) {
+    throw new BadInputError(
+      `--as-of ${isoDate(asOfDay)} lies before the first order (${isoDate(range.firstDay)}).`,
+    );
+  }
+  const files = await readModelFolder(modelFolder(warehouse, record));
+  const extractor = await FeatureExtractor.open(warehouse, asOfDay);
+  const runner = options.runner === 'inline' ? inlineRunner() : startWorker();
+  try {
+    const table = await extractor.extract([{ day: asOfDay, rate: 1 }], {
+      labels: false,
+      horizonDays: record.horizonDays,
+      seed: options.seed ?? 42,
+    });
+    const asOf = isoDate(asOfDay);
+    const { backend } = await writeScores(warehouse, {
+      modelId: record.modelId,
+      asOf,
+      table,
+      score: (onChunk) =>
+        runner.run(
+          'score',
+          {
+            table: withoutIds(table),
+            model: { modelJson: files.modelJson, weightsBin: files.weightsBin },
+            normalisation: files.manifest.normalisation,
+            calibration: files.manifest.calibration,
+            ...(options.backendOrder ? { backendOrder: options.backendOrder } : {}),
+          },
+          (p) => {
+            onChunk(p.chunk);
+            options.onProgress?.(p.done, p.total);
+          },
+        ),
+    });
+    return {
+      modelId: record.modelId,
+      asOf,
+      customers: table.rows,
+      backend,
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    extractor.close();
+    await runner.close();
+  }
+}
+
+/**
+ * Writes one model's scores at one as-of date to CSV or Parquet (by the file's extension):
+ * customer_id, churn_probability, value_at_risk, segment, reasons (joined with " | "), highest value
+ * at risk first.
+ */
+export async function exportScores(
+  warehouse: Warehouse,
+  target: { modelId: string; asOf: string; file: string },
+): Promise<void> {
+  const parquet = /\.parquet$/i.test(target.file);
+  await warehouse.read(async (conn) => {
+    // COPY's target cannot be a bound parameter; the path goes through the one escaping function.
+    await conn.run(
+      `COPY (
+         SELECT customer_id, churn_probability, value_at_risk, segment, array_to_string(reasons, ' | ') AS reasons,
+           expected_revenue_12m, rfm, model_id, strftime(as_of, '%Y-%m-%d') AS as_of
+         FROM scores WHERE model_id = $modelId AND as_of = CAST($asOf AS DATE)
+         ORDER BY value_at_risk DESC, churn_probability DESC, customer_id
+       ) TO ${sqlString(target.file)} (FORMAT ${parquet ? 'parquet' : 'csv'}${parquet ? '' : ', HEADER true'})`,
+      { modelId: target.modelId, asOf: target.asOf },
+    );
+  });
+}

@@ -1,0 +1,121 @@
+import type { Warehouse } from '@retain/warehouse';
+import { MAX_REASONS } from '../explain/occlusion.ts';
+import { reasonPhrases } from '../explain/reasons.ts';
+import type { FeatureTable } from '../features/featureTable.ts';
+import { insertModel, type ModelRecord } from '../registry.ts';
+import type { ScoreChunk } from '../worker/scoreJob.ts';
+import { rfmScores, SEGMENTS } from './segments.ts';
+import { expectedRevenue12m, valueAtRisk } from './valueAtRisk.ts';
+
+export interface ScoresToWrite {
+  modelId: string;
+  asOf: string;
+  /** The scored rows (ids and the raw values the reasons are phrased from). */
+  table: FeatureTable;
+  /** Produces the scores chunk by chunk (the worker's score job) and reports the backend that ran. */
+  score: (onChunk: (chunk: ScoreChunk) => void) => Promise<{ backend: string }>;
+  /** A new model version, registered in the same transaction as its first scores. */
+  register?: () => ModelRecord;
+  /** Called just before the transaction (tests: a failure there must leave everything as it was). */
+  beforeCommit?: () => void | Promise<void>;
+}
+
+const STAGING = 'churn_scores_staging';
+/** ASCII unit separator: never part of a phrase. */
+const SEPARATOR = '\u001f';
+
+/**
+ * Writes one score per customer for (model, as-of), replacing an earlier run for the same pair. Each
+ * chunk from the worker is appended to a temporary table as it arrives (the next one is computed
+ * meanwhile); the scores, the score run and, for a new version, its registry row then go in together
+ * in one transaction, so `latest_scores` switches from the previous model to the new one in a single
+ * step, or not at all.
+ */
+export async function writeScores(
+  warehouse: Warehouse,
+  input: ScoresToWrite,
+): Promise<{ rows: number; backend: string }> {
+  const { table } = input;
+  return warehouse.write(async (conn) => {
+    await conn.run(`CREATE OR REPLACE TEMP TABLE ${STAGING} (
+      customer_id VARCHAR, churn_probability DOUBLE, expected_revenue_12m DOUBLE, value_at_risk DOUBLE,
+      segment VARCHAR, rfm VARCHAR, reasons VARCHAR, codes VARCHAR, impacts VARCHAR)`);
+    try {
+      const context = { raw: table.raw, channel: table.channel, region: table.region };
+      const appender = await conn.createAppender(STAGING, 'main', 'temp');
+      let appended = 0;
+      let backend: string;
+      const facts = { rfm: rfmScores(new Float64Array(0), [], []), revenue: new Float64Array(0) };
+      try {
+        const scoring = input.score((chunk) => {
+          const { rfm, revenue } = facts;
+          for (let k = 0; k < chunk.probability.length; k++) {
+            const i = chunk.start + k;
+            const p = chunk.probability[k] ?? 0;
+            appender.appendVarchar(table.customerId[i] ?? '');
+            appender.appendDouble(p);
+            appender.appendDouble(revenue[i] ?? 0);
+            appender.appendDouble(valueAtRisk(p, revenue[i] ?? 0));
+            appender.appendVarchar(SEGMENTS[rfm.segment[i] ?? 0] ?? 'Lost');
+            appender.appendVarchar(`${rfm.r[i] ?? 1}${rfm.f[i] ?? 1}${rfm.m[i] ?? 1}`);
+            // Up to three reasons, codes and impacts travel packed in one string each (a third of the
+            // appender calls); SQL splits them below.
+            const { phrases, groups } = reasonPhrases(chunk.codes, k * MAX_REASONS, MAX_REASONS, context, i);
+            appender.appendVarchar(phrases.join(SEPARATOR));
+            appender.appendVarchar(groups.join(SEPARATOR));
+            let impacts = '';
+            for (let r = 0; r < groups.length; r++) {
+              impacts += `${r > 0 ? SEPARATOR : ''}${(chunk.impacts[k * MAX_REASONS + r] ?? 0).toFixed(4)}`;
+            }
+            appender.appendVarchar(impacts);
+            appender.endRow();
+          }
+          appended += chunk.probability.length;
+        });
+        // What needs no model is computed while the worker scores the first chunk: chunks are only
+        // handled once this thread yields, after these lines.
+        facts.rfm = rfmScores(table.raw.recency_days, table.raw.frequency, table.raw.monetary_total);
+        facts.revenue = new Float64Array(table.rows);
+        for (let i = 0; i < table.rows; i++) {
+          facts.revenue[i] = expectedRevenue12m(table.raw.revenue_365[i] ?? 0, table.raw.tenure_days[i] ?? 0);
+        }
+        ({ backend } = await scoring);
+      } finally {
+        appender.closeSync();
+      }
+      if (appended !== table.rows) throw new Error(`scored ${appended} of ${table.rows} customers`);
+      const key = { modelId: input.modelId, asOf: input.asOf };
+      await input.beforeCommit?.();
+      await conn.run('BEGIN TRANSACTION');
+      try {
+        if (input.register) await insertModel(conn, input.register());
+        await conn.run('DELETE FROM scores WHERE model_id = $modelId AND as_of = CAST($asOf AS DATE)', key);
+        await conn.run(
+          'DELETE FROM score_runs WHERE model_id = $modelId AND as_of = CAST($asOf AS DATE)',
+          key,
+        );
+        await conn.run(
+          `INSERT INTO scores
+           SELECT $modelId, CAST($asOf AS DATE), customer_id, churn_probability, expected_revenue_12m, value_at_risk,
+             segment, rfm,
+             CASE WHEN reasons = '' THEN []::VARCHAR[] ELSE string_split(reasons, $separator) END,
+             CASE WHEN codes = '' THEN []::VARCHAR[] ELSE string_split(codes, $separator) END,
+             CASE WHEN impacts = '' THEN []::DOUBLE[] ELSE string_split(impacts, $separator)::DOUBLE[] END
+           FROM ${STAGING}`,
+          { ...key, separator: SEPARATOR },
+        );
+        await conn.run(
+          `INSERT INTO score_runs VALUES ($modelId, CAST($asOf AS DATE), now()::TIMESTAMP, $customers, $backend)`,
+          { ...key, customers: table.rows, backend },
+        );
+        await conn.run('COMMIT');
+      } catch (error) {
+        await conn.run('ROLLBACK');
+        throw error;
+      }
+      return { rows: table.rows, backend };
+    } finally {
+      await conn.run(`DROP TABLE IF EXISTS ${STAGING}`);
+    }
+  });
+}

@@ -1,0 +1,68 @@
+import { BadInputError } from '@retain/warehouse';
+import { isoDate } from './dates.ts';
+
+export interface SnapshotPlan {
+  asOfDay: number;
+  horizonDays: number;
+  /** S = T − H: labels from (T − H, T]; only ever scored, never fitted on by the reported model. */
+  validationDay: number;
+  /** S = T − 2H, T − 3H, …, newest first. */
+  trainingDays: number[];
+  /** True when the labelled history spans two years or more: the season of the window is a feature. */
+  seasonal: boolean;
+  notes: string[];
+}
+
+export interface PlanOptions {
+  asOfDay: number;
+  horizonDays: number;
+  /** Day of the first order in the warehouse. */
+  firstOrderDay: number;
+  /** Oldest snapshots beyond this many are left out (default 16: four years at H = 90). */
+  maxTrainingSnapshots?: number;
+}
+
+/**
+ * Out-of-time snapshots: validation at T − H, training at T − 2H, T − 3H, … for as long as a snapshot
+ * still has a horizon of history behind it (the oldest may have less when nothing else fits).
+ */
+export function planSnapshots(options: PlanOptions): SnapshotPlan {
+  const { asOfDay, horizonDays: h } = options;
+  const first = Math.floor(options.firstOrderDay);
+  const max = options.maxTrainingSnapshots ?? 16;
+  const notes: string[] = [];
+  const validationDay = asOfDay - h;
+  if (validationDay < first) {
+    throw new BadInputError(
+      `Too little history to train: the orders start on ${isoDate(first)}, and a ${h}-day horizon needs ` +
+        `at least ${2 * h + 1} days of orders before the as-of date ${isoDate(asOfDay)}. Use a shorter --horizon.`,
+    );
+  }
+  const trainingDays: number[] = [];
+  for (let k = 2; trainingDays.length < max; k++) {
+    const day = asOfDay - k * h;
+    if (day - first < h) break;
+    trainingDays.push(day);
+  }
+  if (trainingDays.length === 0) {
+    const day = asOfDay - 2 * h;
+    if (day < first) {
+      throw new BadInputError(
+        `Too little history to train: the orders start on ${isoDate(first)}; out-of-time training with a ` +
+          `${h}-day horizon needs orders from before ${isoDate(day + 1)}. Use a shorter --horizon or an earlier history.`,
+      );
+    }
+    trainingDays.push(day);
+    notes.push(
+      `Only one training snapshot (${isoDate(day)}), with ${day - first} days of history behind it: ` +
+        'the history is shorter than three horizons.',
+    );
+  } else if (asOfDay - (trainingDays.length + 2) * h - first >= h && trainingDays.length === max) {
+    notes.push(`Training uses the newest ${max} snapshots; older history is left out.`);
+  } else if (trainingDays.length < 3) {
+    notes.push(`Only ${trainingDays.length} training snapshots: the history allows no more.`);
+  }
+  const oldest = trainingDays[trainingDays.length - 1] ?? validationDay;
+  const seasonal = validationDay - oldest >= 2 * 365 - h;
+  return { asOfDay, horizonDays: h, validationDay, trainingDays, seasonal, notes };
+}

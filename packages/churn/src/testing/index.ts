@@ -1,0 +1,1 @@
+export { type History, ingestHistory, openDemoWarehouse, openHistory } from './fixtures.ts';

@@ -1,0 +1,326 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { BaselineMetrics, FeatureInfo, Metrics, ModelEvaluation, TrainingEvent } from '@retain/schemas';
+import { BadInputError, type Warehouse } from '@retain/warehouse';
+import type { BackendName } from './backend.ts';
+import { dayNumber, isoDate } from './dates.ts';
+import { FeatureExtractor, orderRange } from './features/extractFeatures.ts';
+import { CATEGORICAL_FEATURES, numericFeatureDefinitions } from './features/featureSpec.ts';
+import type { FeatureTable } from './features/featureTable.ts';
+import {
+  type ModelManifest,
+  modelsDirFor,
+  removeStaleTemporaryFolders,
+  writeModelFolder,
+} from './model/modelFiles.ts';
+import { writeScores } from './scoring/saveScores.ts';
+import { planSnapshots } from './snapshots.ts';
+import { DEFAULT_HYPERPARAMETERS, type Hyperparameters, type TrainProgress } from './worker/trainJob.ts';
+import { inlineRunner, type JobRunner, startWorker } from './worker/workerClient.ts';
+
+export type TrainingProgress = Omit<TrainingEvent, 'jobId'>;
+
+export interface TrainOptions {
+  /** T, YYYY-MM-DD (default: the day of the last order). Nothing after it is read. */
+  asOf?: string;
+  horizonDays?: number;
+  seed?: number;
+  /** Labelled customer-snapshot rows one fit uses at most (sampled at random, seeded). */
+  maxTrainingRows?: number;
+  /** Validation-snapshot customers scored at most. */
+  maxValidationRows?: number;
+  hyperparameters?: Partial<Hyperparameters>;
+  backendOrder?: BackendName[];
+  /** 'worker' (default) keeps the event loop free; 'inline' runs in this thread. */
+  runner?: 'worker' | 'inline';
+  /** Default: models/ beside the database file. */
+  modelsDir?: string;
+  onProgress?: (progress: TrainingProgress) => void;
+  signal?: AbortSignal;
+  /** Benchmarks: also refit every baseline on all labelled snapshots and score them at the as-of date. */
+  scoreBaselinesAtAsOf?: boolean;
+  /** Called after the model files are complete and before the version is registered (tests). */
+  beforeRegister?: () => void | Promise<void>;
+}
+
+export interface TrainResult {
+  modelId: string;
+  backend: string;
+  asOf: string;
+  horizonDays: number;
+  dataVersion: number;
+  validation: Metrics;
+  baselines: BaselineMetrics;
+  trainSeconds: number;
+  snapshots: { validation: string; training: string[] };
+  rows: ModelEvaluation['rows'];
+  epochs: ModelEvaluation['epochs'];
+  scored: { asOf: string; customers: number };
+  notes: string[];
+  /** With scoreBaselinesAtAsOf: each baseline's probability per scored customer. */
+  baselineScoresAtAsOf?: {
+    customerId: string[];
+    recency: Float64Array;
+    rfmLogistic: Float64Array;
+    bgnbd: Float64Array;
+    gbt: Float64Array;
+  };
+}
+
+/** Rough share of a run's time per phase, for the progress bar. */
+const PHASE_SPAN: Record<TrainProgress['phase'], [number, number]> = {
+  'validation-fit': [12, 45],
+  baselines: [45, 55],
+  'final-fit': [55, 85],
+};
+
+/**
+ * Trains a churn model version end to end: features for out-of-time snapshots in DuckDB; the network,
+ * its baselines and their evaluation in a worker thread; then the final model's scores at T. The
+ * version's files are written to a temporary folder and renamed into place, and the version is
+ * registered together with its scores in one transaction: a run that fails or is killed at any
+ * point leaves the previous model active and the database as it was.
+ */
+export async function trainChurnModel(
+  warehouse: Warehouse,
+  options: TrainOptions = {},
+): Promise<TrainResult> {
+  const started = performance.now();
+  const report = options.onProgress ?? (() => {});
+  const horizonDays = options.horizonDays ?? 90;
+  const seed = options.seed ?? 42;
+  if (!Number.isInteger(horizonDays) || horizonDays < 1)
+    throw new BadInputError('--horizon must be a whole number of days above 0');
+  const range = await orderRange(warehouse);
+  if (!range)
+    throw new BadInputError(
+      'The warehouse holds no purchases: load data first (retain ingest … or retain demo).',
+    );
+  const lastDay = Math.floor(range.lastDay);
+  const asOfDay = options.asOf ? parseAsOf(options.asOf) : lastDay;
+  if (asOfDay > lastDay) {
+    throw new BadInputError(
+      `--as-of ${isoDate(asOfDay)} lies after the last order (${isoDate(lastDay)}): the labels of the last ` +
+        'horizon would be unobserved. Train at or before the data’s end; score at any date.',
+    );
+  }
+  const plan = planSnapshots({ asOfDay, horizonDays, firstOrderDay: range.firstDay });
+  const notes = [...plan.notes];
+  const dataVersion = await warehouse.dataVersion();
+  const hyperparameters = { ...DEFAULT_HYPERPARAMETERS, ...options.hyperparameters };
+  const modelsDir = options.modelsDir ?? modelsDirFor(warehouse.path);
+  await removeStaleTemporaryFolders(modelsDir);
+
+  report({ phase: 'features', message: 'extracting features for the out-of-time snapshots', percent: 1 });
+  const extractor = await FeatureExtractor.open(warehouse, asOfDay);
+  const runner: JobRunner = options.runner === 'inline' ? inlineRunner() : startWorker(options.signal);
+  try {
+    const days = [plan.validationDay, ...plan.trainingDays];
+    const population = await extractor.population(days);
+    const trainingPopulation = population.slice(1).reduce((a, b) => a + b, 0);
+    const validationPopulation = population[0] ?? 0;
+    const maxTraining = options.maxTrainingRows ?? 400_000;
+    // One rate for every labelled snapshot keeps the final fit's mix of snapshots unbiased.
+    const finalRate = Math.min(1, maxTraining / Math.max(1, trainingPopulation + validationPopulation));
+    const validationRate = Math.max(
+      finalRate,
+      Math.min(1, (options.maxValidationRows ?? 200_000) / Math.max(1, validationPopulation)),
+    );
+    if (finalRate < 1) {
+      notes.push(
+        `Sampled ${(finalRate * 100).toFixed(1)} % of the ${trainingPopulation + validationPopulation} labelled ` +
+          'customer-snapshots for fitting (seeded).',
+      );
+    }
+    const table = await extractor.extract(
+      days.map((day, k) => ({ day, rate: k === 0 ? validationRate : finalRate })),
+      { labels: true, horizonDays, seed },
+    );
+    report({
+      phase: 'features',
+      message: `${table.rows} labelled customer-snapshots from ${days.length} snapshots`,
+      percent: 10,
+    });
+    const extractScoring = () =>
+      extractor.extract([{ day: asOfDay, rate: 1 }], { labels: false, horizonDays, seed });
+    // The benchmark's baselines are scored at T inside the training job, so it needs T's rows first.
+    const early = options.scoreBaselinesAtAsOf ? await extractScoring() : null;
+    const training = runner.run(
+      'train',
+      {
+        table: withoutIds(table),
+        horizonDays,
+        seed,
+        seasonal: plan.seasonal,
+        finalRate,
+        hyperparameters,
+        ...(options.backendOrder ? { backendOrder: options.backendOrder } : {}),
+        ...(early ? { baselinesAt: withoutIds(early) } : {}),
+      },
+      (progress) => report(trainingProgress(progress, hyperparameters.maxEpochs)),
+    );
+    training.catch(() => undefined); // awaited below; a failure must not surface as unhandled meanwhile
+    // While the worker trains, DuckDB prepares the rows to score at T.
+    const scoringTable = early ?? (await extractScoring());
+    const trained = await training;
+    notes.push(...trained.notes);
+
+    const b = trained.baselineScores;
+    const baselineScoresAtAsOf: TrainResult['baselineScoresAtAsOf'] = b
+      ? { customerId: scoringTable.customerId, ...b }
+      : undefined;
+
+    // The version's files first (a temporary folder renamed into place), then its scores and its
+    // registry row in one transaction.
+    report({ phase: 'saving', message: 'saving the model files', percent: 86 });
+    const createdAt = new Date();
+    const modelId = newModelId(createdAt);
+    const asOf = isoDate(asOfDay);
+    const manifest: ModelManifest = {
+      modelId,
+      createdAt: createdAt.toISOString(),
+      asOf,
+      horizonDays,
+      dataVersion,
+      backend: trained.backend,
+      normalisation: trained.normalisation,
+      calibration: trained.calibration,
+    };
+    const folder = await writeModelFolder(modelsDir, {
+      modelJson: trained.model.modelJson,
+      weightsBin: trained.model.weightsBin,
+      manifest,
+    });
+    const evaluation: ModelEvaluation = {
+      validation: trained.validation,
+      baselines: trained.baselines,
+      snapshots: { validation: isoDate(plan.validationDay), training: plan.trainingDays.map(isoDate) },
+      rows: trained.rows,
+      epochs: trained.epochs,
+      history: trained.history,
+      seasonal: plan.seasonal,
+      notes,
+    };
+    let trainSeconds = 0;
+    report({ phase: 'scoring', message: `scoring ${scoringTable.rows} customers at ${asOf}`, percent: 88 });
+    try {
+      await writeScores(warehouse, {
+        modelId,
+        asOf,
+        table: scoringTable,
+        score: (onChunk) =>
+          runner.run(
+            'score',
+            {
+              table: withoutIds(scoringTable),
+              model: trained.model,
+              normalisation: trained.normalisation,
+              calibration: trained.calibration,
+              ...(options.backendOrder ? { backendOrder: options.backendOrder } : {}),
+            },
+            (p) => {
+              onChunk(p.chunk);
+              report({
+                phase: 'scoring',
+                message: `scored ${p.done} of ${p.total}`,
+                percent: 88 + (10 * p.done) / p.total,
+              });
+            },
+          ),
+        beforeCommit: options.beforeRegister,
+        register: () => {
+          trainSeconds = (performance.now() - started) / 1000;
+          return {
+            modelId,
+            createdAt: manifest.createdAt.replace(/\.\d+Z$/, 'Z'),
+            asOf,
+            horizonDays,
+            dataVersion,
+            backend: trained.backend,
+            features: featureInfo(plan.seasonal, trained.normalisation),
+            normalisation: { ...trained.normalisation, calibration: trained.calibration },
+            evaluation,
+            path: path.relative(path.dirname(warehouse.path), folder),
+            trainSeconds,
+            status: 'ready',
+          };
+        },
+      });
+    } catch (error) {
+      // Never registered: the folder would only be an orphan.
+      await fs.rm(folder, { recursive: true, force: true });
+      throw error;
+    }
+    report({ phase: 'done', message: `model ${modelId} is ready`, percent: 100, modelId });
+    return {
+      modelId,
+      backend: trained.backend,
+      asOf,
+      horizonDays,
+      dataVersion,
+      validation: trained.validation,
+      baselines: trained.baselines,
+      trainSeconds,
+      snapshots: evaluation.snapshots,
+      rows: trained.rows,
+      epochs: trained.epochs,
+      scored: { asOf, customers: scoringTable.rows },
+      notes,
+      ...(baselineScoresAtAsOf ? { baselineScoresAtAsOf } : {}),
+    };
+  } finally {
+    extractor.close();
+    await runner.close();
+  }
+}
+
+function trainingProgress(progress: TrainProgress, maxEpochs: number): TrainingProgress {
+  const [from, to] = PHASE_SPAN[progress.phase];
+  const share = progress.epoch ? Math.min(1, progress.epoch.epoch / maxEpochs) : 0;
+  return {
+    phase: progress.phase,
+    message: progress.message,
+    percent: from + (to - from) * share,
+    ...(progress.epoch
+      ? { epoch: progress.epoch.epoch, loss: progress.epoch.loss, holdoutAuc: progress.epoch.holdoutAuc }
+      : {}),
+  };
+}
+
+/** The worker does not need the ids; leaving them out saves copying a string per customer. */
+export function withoutIds(table: FeatureTable): FeatureTable {
+  return { ...table, customerId: [] };
+}
+
+function parseAsOf(value: string): number {
+  try {
+    return dayNumber(value);
+  } catch (error) {
+    throw new BadInputError(`--as-of: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** m-20261001-153012-3fa2: sortable by creation time, unique enough for one warehouse. */
+function newModelId(createdAt: Date): string {
+  const stamp = createdAt.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `m-${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+/** The features as stored with the version: the numeric definitions, then the categorical ones. */
+export function featureInfo(
+  seasonal: boolean,
+  normalisation: { categorical: { name: string; levels: string[] }[] },
+) {
+  const numeric: FeatureInfo[] = numericFeatureDefinitions(seasonal).map((d) => ({
+    name: d.name,
+    group: d.group,
+    description: d.description,
+  }));
+  const categorical: FeatureInfo[] = CATEGORICAL_FEATURES.map((c) => ({
+    name: c.name,
+    group: c.group,
+    description: `${c.description}; levels: ${normalisation.categorical.find((x) => x.name === c.name)?.levels.join(', ') || 'none'}`,
+  }));
+  return [...numeric, ...categorical];
+}

@@ -1,0 +1,159 @@
+import type { CallListFilters } from '@retain/schemas';
+import type { Warehouse } from '@retain/warehouse';
+import { openTestWarehouse, tempDir } from '@retain/warehouse/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callListPage } from './callList.ts';
+import { recordOutcome } from './contactOutcomes.ts';
+import { NoScoresError } from './errors.ts';
+import { FIXTURE_NOW, fixtureScoresSql, openCallListFixture, replaceLatestScores } from './testing/index.ts';
+
+describe('callListPage on the hand fixture', () => {
+  let warehouse: Warehouse;
+  let close: () => void;
+  beforeAll(async () => {
+    ({ warehouse, close } = await openCallListFixture());
+  });
+  afterAll(() => close());
+
+  const list = (filters: CallListFilters = {}, window = { offset: 0, limit: 50 }) =>
+    callListPage(warehouse, filters, window, { now: FIXTURE_NOW });
+  const ids = async (filters: CallListFilters = {}) => (await list(filters)).rows.map((r) => r.customerId);
+
+  it('ranks by value at risk, then probability, then id, and leaves out who may not be called', async () => {
+    const page = await list();
+    expect(page.rows.map((r) => [r.rank, r.customerId])).toEqual([
+      [1, 'C01'],
+      [2, 'C02'],
+      [3, 'C03'],
+      [4, 'C07'],
+      [5, 'C08'],
+      [6, 'C09'],
+      [7, 'C10'],
+    ]);
+    expect(page.summary).toEqual({
+      cut: 'all',
+      listed: 7,
+      eligible: 7,
+      excludedNoConsent: 2, // C04 said no; C05 has no customers row, so no recorded consent
+      excludedDoNotCall: 1, // C06; C07's do-not-call was followed by a later outcome
+      excludedRecentlyContacted: 0,
+      valueAtRiskListed: 2350,
+      valueAtRiskEligible: 2350,
+      modelId: 'model-1',
+      scoredAt: '2024-06-29',
+    });
+  });
+
+  it('joins contact details, order and complaint facts and the last contact', async () => {
+    const [first, , , fourth] = (await list()).rows;
+    expect(first).toEqual({
+      rank: 1,
+      customerId: 'C01',
+      name: 'Ada Lovelace',
+      phone: '+44 20 7946 0001',
+      email: 'ada@example.com',
+      churnProbability: 0.9,
+      valueAtRisk: 500,
+      lastOrderDate: '2024-03-05',
+      orders: 2, // O1 has two lines
+      openComplaints: 1,
+      reasons: ['64 days since last order; usually 21', 'No orders in the last 90 days'],
+      lastContact: null,
+      lastOutcome: null,
+    });
+    expect(fourth).toMatchObject({
+      customerId: 'C07',
+      orders: 0,
+      lastOrderDate: null,
+      openComplaints: 0,
+      lastContact: '2024-05-01T12:00:00Z',
+      lastOutcome: 'reached',
+    });
+  });
+
+  it('leaves out customers contacted within D days, counting each customer under one reason', async () => {
+    const week = await list({ excludeContactedDays: 7 });
+    expect(week.rows.map((r) => r.customerId)).toEqual(['C01', 'C02', 'C03', 'C07', 'C09', 'C10']);
+    expect(week.summary).toMatchObject({ excludedRecentlyContacted: 1, excludedDoNotCall: 1, eligible: 6 });
+    // 61 days reaches C07 (60 days ago); C06 (20 days ago) stays counted as do-not-call.
+    const sixtyOne = await list({ excludeContactedDays: 61 });
+    expect(sixtyOne.rows.map((r) => r.customerId)).toEqual(['C01', 'C02', 'C03', 'C09', 'C10']);
+    expect(sixtyOne.summary).toMatchObject({ excludedRecentlyContacted: 2, excludedDoNotCall: 1 });
+  });
+
+  it('cuts to top N or capacity N, and reports the value at risk the cut covers', async () => {
+    const top = await list({ top: 2 });
+    expect(top.rows.map((r) => r.customerId)).toEqual(['C01', 'C02']);
+    expect(top.summary).toMatchObject({ cut: 'top', listed: 2, eligible: 7, valueAtRiskListed: 1000 });
+    const capacity = await list({ capacity: 3 });
+    expect(capacity.summary).toMatchObject({
+      cut: 'capacity',
+      listed: 3,
+      valueAtRiskListed: 1500,
+      valueAtRiskEligible: 2350,
+    });
+    expect((await list({ capacity: 100 })).summary.listed).toBe(7);
+  });
+
+  it('filters by minimum probability, segment and region before counting exclusions', async () => {
+    expect(await ids({ minProbability: 0.8 })).toEqual(['C01', 'C02', 'C03', 'C10']);
+    expect((await list({ minProbability: 0.8 })).summary.excludedNoConsent).toBe(0);
+    expect(await ids({ segment: 'Lost' })).toEqual(['C03', 'C07']);
+    expect(await ids({ region: 'South' })).toEqual(['C03', 'C09']);
+    const east = await list({ region: 'East', segment: 'At risk' });
+    expect(east.rows.map((r) => r.customerId)).toEqual(['C10']);
+    expect(east.summary).toMatchObject({ excludedDoNotCall: 1, excludedNoConsent: 0 });
+    // Values are bound, never spliced into the SQL.
+    expect(await ids({ segment: "x' OR 1=1 --" })).toEqual([]);
+  });
+
+  it('pages within the cut', async () => {
+    const page = await list({}, { offset: 2, limit: 2 });
+    expect(page.rows.map((r) => [r.rank, r.customerId])).toEqual([
+      [3, 'C03'],
+      [4, 'C07'],
+    ]);
+    expect((await list({ top: 3 }, { offset: 2, limit: 10 })).rows.map((r) => r.rank)).toEqual([3]);
+    expect((await list({ top: 3 }, { offset: 5, limit: 10 })).rows).toEqual([]);
+  });
+
+  it('reads reasons stored as a JSON list as well as VARCHAR[]', async () => {
+    const asList = await list();
+    const other = await openCallListFixture();
+    try {
+      await replaceLatestScores(other.warehouse, fixtureScoresSql(true));
+      expect(await callListPage(other.warehouse, {}, { offset: 0, limit: 50 }, { now: FIXTURE_NOW })).toEqual(
+        asList,
+      );
+    } finally {
+      other.close();
+    }
+  });
+
+  it('drops a customer from every later list once "do not call" is recorded', async () => {
+    await recordOutcome(warehouse, {
+      customerId: 'C09',
+      outcome: 'do_not_call',
+      by: 'test',
+      at: new Date(FIXTURE_NOW.getTime() - 1000),
+    });
+    const page = await list();
+    expect(page.rows.map((r) => r.customerId)).not.toContain('C09');
+    expect(page.summary.excludedDoNotCall).toBe(2);
+  });
+});
+
+describe('callListPage without scores', () => {
+  it('says to train and score first', async () => {
+    const { dir, cleanup } = tempDir('retain-outreach-empty-');
+    const warehouse = await openTestWarehouse(dir);
+    try {
+      const page = callListPage(warehouse, {}, { offset: 0, limit: 10 });
+      await expect(page).rejects.toBeInstanceOf(NoScoresError);
+      await expect(page).rejects.toThrow(/retain train/);
+    } finally {
+      warehouse.close();
+      cleanup();
+    }
+  });
+});

@@ -1,0 +1,244 @@
+import type { CallListFilters } from '@retain/schemas';
+import type { DuckDBConnection } from '@retain/warehouse';
+import { NoScoresError } from './errors.ts';
+
+/** How the churn scores at hand are shaped: the columns beyond the required ones vary. */
+export interface ScoresSource {
+  /** `list`: VARCHAR[]; `text`: a JSON list of phrases (JSON or VARCHAR); `none`: no column. */
+  reasons: 'list' | 'text' | 'none';
+  modelId: boolean;
+  asOf: boolean;
+}
+
+const REQUIRED = ['customer_id', 'churn_probability', 'value_at_risk', 'segment'];
+
+/**
+ * Reads the shape of `latest_scores` (written by `retain score`). Checked on every call: scores
+ * appear while the server runs, when the first model has been trained.
+ */
+export async function readScoresSource(conn: DuckDBConnection): Promise<ScoresSource> {
+  const columns = new Map(
+    (
+      await conn.runAndReadAll(
+        `SELECT column_name, data_type FROM information_schema.columns
+         WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = 'latest_scores'`,
+      )
+    )
+      .getRows()
+      .map(([name, type]) => [String(name), String(type)]),
+  );
+  if (columns.size === 0) throw new NoScoresError();
+  const missing = REQUIRED.filter((c) => !columns.has(c));
+  if (missing.length > 0) {
+    throw new Error(`latest_scores lacks ${missing.join(', ')}; this build of Retain cannot read it.`);
+  }
+  const any = (await conn.runAndReadAll('SELECT EXISTS (SELECT 1 FROM latest_scores)')).getRows()[0]?.[0];
+  if (any !== true) throw new NoScoresError();
+  const reasonsType = columns.get('reasons');
+  return {
+    reasons: reasonsType === undefined ? 'none' : reasonsType.endsWith('[]') ? 'list' : 'text',
+    modelId: columns.has('model_id'),
+    asOf: columns.has('as_of'),
+  };
+}
+
+export type SqlParam = string | number | null;
+
+/** A statement and its bound values; values never go into the SQL text. */
+export interface SqlQuery {
+  sql: string;
+  params: Record<string, SqlParam>;
+}
+
+/** Reasons as VARCHAR[] whatever the scores hold. */
+function reasonsList(source: ScoresSource): string {
+  switch (source.reasons) {
+    case 'list':
+      return 'coalesce(s.reasons, [])';
+    case 'text':
+      return `CASE WHEN json_valid(s.reasons::VARCHAR) AND json_type(s.reasons::VARCHAR) = 'ARRAY'
+                THEN coalesce(from_json(s.reasons::VARCHAR, '["VARCHAR"]'), [])
+              WHEN s.reasons IS NULL OR trim(s.reasons::VARCHAR) = '' THEN []::VARCHAR[]
+              ELSE [s.reasons::VARCHAR] END`;
+    case 'none':
+      return '[]::VARCHAR[]';
+  }
+}
+
+const RANKING = 'value_at_risk DESC NULLS LAST, churn_probability DESC NULLS LAST, customer_id';
+
+/** Up to this many listed customers, their order and complaint facts are computed for them alone. */
+const FACTS_FOR_LISTED_ONLY = 10_000;
+
+/**
+ * Every scored customer matching the filters, with their contact details and last contact, and
+ * the first reason that keeps them off the list: no consent (unknown consent counts as none),
+ * "do not call" as their latest outcome, or any outcome within the last D days. Ties in contact
+ * time go to "do not call". Columns a statement does not use are not read (projection pushdown).
+ */
+function candidates(source: ScoresSource): string {
+  return `
+  contacts AS (
+    SELECT customer_id,
+           max(contacted_at) AS last_contact,
+           arg_max(outcome, {'at': contacted_at, 'dnc': outcome = 'do_not_call'}) AS last_outcome
+    FROM contact_outcomes
+    GROUP BY customer_id
+  ),
+  candidates AS (
+    SELECT s.customer_id,
+           s.churn_probability::DOUBLE AS churn_probability,
+           s.value_at_risk::DOUBLE AS value_at_risk,
+           c.name, c.phone, c.email,
+           ${reasonsList(source)} AS reasons,
+           k.last_contact, k.last_outcome,
+           CASE
+             WHEN c.contact_consent IS NOT TRUE THEN 'no_consent'
+             WHEN k.last_outcome = 'do_not_call' THEN 'do_not_call'
+             WHEN k.last_contact >= CAST($contactedSince AS TIMESTAMP) THEN 'recently_contacted'
+           END AS excluded
+    FROM latest_scores s
+    LEFT JOIN customers c ON c.customer_id = s.customer_id
+    LEFT JOIN contacts k ON k.customer_id = s.customer_id
+    WHERE ($minProbability IS NULL OR s.churn_probability >= $minProbability)
+      AND ($segment IS NULL OR s.segment = $segment)
+      AND ($region IS NULL OR c.region = $region)
+  )`;
+}
+
+export interface CallListWindow {
+  offset: number;
+  /** Rows at most; null for all. */
+  limit: number | null;
+}
+
+export interface CallListSql {
+  /** One row: eligible customers, each exclusion's count, value at risk of the eligible. */
+  summary: SqlQuery;
+  /** The value at risk of the first `cut` eligible customers (when the cut leaves some out). */
+  valueListed: SqlQuery;
+  /**
+   * The ranked rows in CALL_LIST_COLUMNS order but for the rank, which is the row's position
+   * (plus the offset); `csv` joins the reasons into one cell. `eligible` (from the summary) lets a
+   * window that covers the whole list skip the ranking's cut.
+   */
+  rows(window: CallListWindow, shape: 'csv' | 'rows', eligible: number): SqlQuery;
+  /** The cut: top or capacity, or null for the whole list. */
+  cut: number | null;
+}
+
+/**
+ * The call list as SQL: the candidates (filters and exclusions) cut to top/capacity, joined to
+ * their order and complaint facts, in ranking order: value at risk, ties by probability, then
+ * customer id. Values are always bound; the text varies only with the shape of the scores and
+ * whether a cut applies. Written for a small memory budget: each table is joined once, no window
+ * function, aggregations and joins DuckDB can spill, and the facts of a page or a short list
+ * computed for its own customers only.
+ */
+export function callListSql(
+  source: ScoresSource,
+  filters: CallListFilters,
+  options: { now?: Date } = {},
+): CallListSql {
+  const cut = filters.top ?? filters.capacity ?? null;
+  const now = options.now ?? new Date();
+  const contactedSince =
+    filters.excludeContactedDays === undefined
+      ? null
+      : new Date(now.getTime() - filters.excludeContactedDays * 86_400_000).toISOString();
+  const params = {
+    contactedSince,
+    minProbability: filters.minProbability ?? null,
+    segment: filters.segment ?? null,
+    region: filters.region ?? null,
+  };
+  const scoredAt = source.asOf ? 'max(as_of)::VARCHAR' : 'NULL';
+  const latestModel = source.asOf ? 'arg_max(model_id, as_of)' : 'any_value(model_id)';
+  const modelId = source.modelId ? `${latestModel}::VARCHAR` : 'NULL';
+  const ctes = candidates(source);
+  return {
+    cut,
+    summary: {
+      sql: `WITH ${ctes}
+        SELECT
+          count(*) FILTER (WHERE excluded IS NULL)::INTEGER AS eligible,
+          count(*) FILTER (WHERE excluded = 'no_consent')::INTEGER AS no_consent,
+          count(*) FILTER (WHERE excluded = 'do_not_call')::INTEGER AS do_not_call,
+          count(*) FILTER (WHERE excluded = 'recently_contacted')::INTEGER AS recently_contacted,
+          coalesce(sum(value_at_risk) FILTER (WHERE excluded IS NULL), 0)::DOUBLE AS value_eligible,
+          (SELECT ${modelId} FROM latest_scores) AS model_id,
+          (SELECT ${scoredAt} FROM latest_scores) AS scored_at
+        FROM candidates`,
+      params,
+    },
+    valueListed: {
+      sql: `WITH ${ctes}
+        SELECT coalesce(sum(value_at_risk), 0)::DOUBLE AS value_listed FROM (
+          SELECT value_at_risk FROM candidates WHERE excluded IS NULL ORDER BY ${RANKING} LIMIT $cut
+        )`,
+      params: { ...params, cut },
+    },
+    rows: (window, shape, eligible) => {
+      const bounds = windowBounds(cut, window);
+      const whole = bounds.offset === 0 && (bounds.limit === null || bounds.limit >= eligible);
+      const few = !whole && bounds.limit !== null && bounds.limit <= FACTS_FOR_LISTED_ONLY;
+      return {
+        sql: rowsSql(ctes, shape, whole ? 'whole' : few ? 'few' : 'cut'),
+        params: whole ? params : { ...params, ...bounds },
+      };
+    },
+  };
+}
+
+/** The page of the cut list: rows offset … offset+limit, never past the cut. */
+function windowBounds(cut: number | null, window: CallListWindow): { offset: number; limit: number | null } {
+  const room = cut === null ? null : Math.max(0, cut - window.offset);
+  const limit = window.limit === null ? room : room === null ? window.limit : Math.min(room, window.limit);
+  return { offset: window.offset, limit };
+}
+
+function rowsSql(ctes: string, shape: 'csv' | 'rows', cut: 'whole' | 'cut' | 'few'): string {
+  // A short list is cut first, so that only its own customers' facts are computed; a long one is
+  // cut by the final ORDER BY, so that its rows are sorted once.
+  const listed =
+    cut === 'few'
+      ? `SELECT * FROM candidates WHERE excluded IS NULL ORDER BY ${RANKING} LIMIT $limit OFFSET $offset`
+      : 'SELECT * FROM candidates WHERE excluded IS NULL';
+  const ofListed = cut === 'few' ? 'AND customer_id IN (SELECT customer_id FROM listed)' : '';
+  const reasons = shape === 'csv' ? "array_to_string(l.reasons, ' | ')" : 'l.reasons';
+  return `WITH ${ctes},
+    listed AS ${cut === 'few' ? 'MATERIALIZED ' : ''}(${listed}),
+    order_facts AS (
+      -- Two plain aggregations rather than count(DISTINCT): these can spill to disk.
+      SELECT customer_id, max(last_order_at)::DATE AS last_order_date, count(*) AS orders
+      FROM (
+        SELECT customer_id, order_id, max(order_date) AS last_order_at
+        FROM purchases WHERE true ${ofListed}
+        GROUP BY customer_id, order_id
+      )
+      GROUP BY customer_id
+    ),
+    open_complaints AS (
+      SELECT customer_id, count(*) AS open_complaints
+      FROM complaints WHERE resolved_at IS NULL ${ofListed}
+      GROUP BY customer_id
+    )
+    SELECT
+      l.customer_id,
+      l.name,
+      l.phone,
+      l.email,
+      round(l.churn_probability, 4)::DOUBLE AS churn_probability,
+      round(l.value_at_risk, 2)::DOUBLE AS value_at_risk,
+      o.last_order_date::VARCHAR AS last_order_date,
+      coalesce(o.orders, 0)::INTEGER AS orders,
+      coalesce(oc.open_complaints, 0)::INTEGER AS open_complaints,
+      ${reasons} AS reasons,
+      strftime(l.last_contact, '%Y-%m-%dT%H:%M:%SZ') AS last_contact,
+      l.last_outcome
+    FROM listed l
+    LEFT JOIN order_facts o ON o.customer_id = l.customer_id
+    LEFT JOIN open_complaints oc ON oc.customer_id = l.customer_id
+    ORDER BY ${RANKING.replaceAll(/(value_at_risk|churn_probability|customer_id)/g, 'l.$1')}
+    ${cut === 'cut' ? 'LIMIT $limit OFFSET $offset' : ''}`;
+}

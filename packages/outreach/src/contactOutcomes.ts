@@ -1,0 +1,72 @@
+import { type ContactOutcome, contactOutcomeSchema, type Outcome } from '@retain/schemas';
+import type { Warehouse } from '@retain/warehouse';
+import { UnknownCustomerError } from './errors.ts';
+
+export interface OutcomeToRecord {
+  customerId: string;
+  outcome: Outcome;
+  note?: string | undefined;
+  /** Who recorded it; null where nobody is signed in. */
+  by: string | null;
+  /** When the contact happened; now by default. */
+  at?: Date;
+}
+
+const COLUMNS = `customer_id, strftime(contacted_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS contacted_at, outcome, note, recorded_by`;
+
+/**
+ * Records what came of contacting a customer. Outcomes are only ever added: the latest one is the
+ * customer's current state ("do not call" keeps them off every later list until another outcome is
+ * recorded), and the history stays for the team to read.
+ */
+export async function recordOutcome(warehouse: Warehouse, entry: OutcomeToRecord): Promise<ContactOutcome> {
+  const rows = await warehouse.write(async (conn) => {
+    const known = (
+      await conn.runAndReadAll(
+        `SELECT EXISTS (SELECT 1 FROM customers WHERE customer_id = $id)
+             OR EXISTS (SELECT 1 FROM purchases WHERE customer_id = $id)`,
+        { id: entry.customerId },
+      )
+    ).getRows()[0]?.[0];
+    if (known !== true) throw new UnknownCustomerError(entry.customerId);
+    return (
+      await conn.runAndReadAll(
+        `INSERT INTO contact_outcomes (customer_id, contacted_at, outcome, note, recorded_by)
+         VALUES ($id, CAST($at AS TIMESTAMP), $outcome, $note, $by)
+         RETURNING ${COLUMNS}`,
+        {
+          id: entry.customerId,
+          at: (entry.at ?? new Date()).toISOString(),
+          outcome: entry.outcome,
+          note: entry.note?.trim() || null,
+          by: entry.by,
+        },
+      )
+    ).getRowObjectsJS();
+  });
+  return toOutcome(rows[0]);
+}
+
+/** A customer's contacts, newest first. */
+export async function outcomesOf(warehouse: Warehouse, customerId: string): Promise<ContactOutcome[]> {
+  const rows = await warehouse.read(async (conn) =>
+    (
+      await conn.runAndReadAll(
+        `SELECT ${COLUMNS} FROM contact_outcomes WHERE customer_id = $id
+           ORDER BY contact_outcomes.contacted_at DESC, outcome = 'do_not_call' DESC`,
+        { id: customerId },
+      )
+    ).getRowObjectsJS(),
+  );
+  return rows.map(toOutcome);
+}
+
+function toOutcome(row: Record<string, unknown> | undefined): ContactOutcome {
+  return contactOutcomeSchema.parse({
+    customerId: row?.customer_id,
+    contactedAt: row?.contacted_at,
+    outcome: row?.outcome,
+    note: row?.note,
+    recordedBy: row?.recorded_by,
+  });
+}

@@ -1,0 +1,8 @@
+export {
+  FIXTURE_NOW,
+  FIXTURE_SCORES,
+  fixtureScoresSql,
+  generateScoredCustomers,
+  openCallListFixture,
+  replaceLatestScores,
+} from './callListFixture.ts';

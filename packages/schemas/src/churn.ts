@@ -1,0 +1,260 @@
+import { z } from 'zod';
+
+/*
+ * Inputs and outputs of the churn model: training, model versions and their evaluation, scores.
+ * Definitions of every figure are in docs/churn.md.
+ */
+
+const isoDay = z.iso.date({ message: 'dates are YYYY-MM-DD' });
+const nullableNumber = z.number().nullable();
+
+export const calibrationBinSchema = z.object({
+  from: z.number(),
+  to: z.number(),
+  count: z.number(),
+  meanPredicted: nullableNumber,
+  observedRate: nullableNumber,
+});
+
+export const liftPointSchema = z.object({ top: z.number(), lift: nullableNumber, capture: nullableNumber });
+
+/** Evaluation of one set of probabilities against realised churn (1 = no order in the horizon). */
+export const metricsSchema = z.object({
+  rows: z.number(),
+  churnRate: z.number(),
+  auc: nullableNumber,
+  prAuc: nullableNumber,
+  brier: z.number(),
+  logLoss: z.number(),
+  calibrationError: z.number(),
+  calibration: z.array(calibrationBinSchema),
+  lift: z.array(liftPointSchema),
+  liftTop5: nullableNumber,
+  liftTop10: nullableNumber,
+  liftTop20: nullableNumber,
+  captureTop5: nullableNumber,
+  captureTop10: nullableNumber,
+  captureTop20: nullableNumber,
+});
+export type Metrics = z.infer<typeof metricsSchema>;
+
+export const baselineMetricsSchema = z.object({
+  recency: metricsSchema,
+  rfmLogistic: metricsSchema,
+  bgnbd: metricsSchema.extend({
+    params: z.object({
+      r: z.number(),
+      alpha: z.number(),
+      a: z.number(),
+      b: z.number(),
+      unit: z.literal('weeks'),
+    }),
+  }),
+  gbt: metricsSchema.extend({ trees: z.number() }),
+});
+export type BaselineMetrics = z.infer<typeof baselineMetricsSchema>;
+
+export const epochStatsSchema = z.object({
+  epoch: z.number(),
+  loss: z.number(),
+  holdoutLoss: nullableNumber,
+  holdoutAuc: nullableNumber,
+  seconds: z.number(),
+});
+export type EpochStats = z.infer<typeof epochStatsSchema>;
+
+/** Everything stored with a model version about how it was trained and how well it did. */
+export const modelEvaluationSchema = z.object({
+  validation: metricsSchema,
+  baselines: baselineMetricsSchema,
+  snapshots: z.object({ validation: isoDay, training: z.array(isoDay) }),
+  rows: z.object({
+    training: z.number(),
+    holdout: z.number(),
+    validation: z.number(),
+    final: z.number(),
+    finalHoldout: z.number(),
+  }),
+  epochs: z.object({ validationFit: z.number(), finalFit: z.number() }),
+  history: z.object({ validationFit: z.array(epochStatsSchema), finalFit: z.array(epochStatsSchema) }),
+  seasonal: z.boolean(),
+  notes: z.array(z.string()),
+});
+export type ModelEvaluation = z.infer<typeof modelEvaluationSchema>;
+
+export const featureInfoSchema = z.object({
+  name: z.string(),
+  group: z.string().nullable(),
+  description: z.string(),
+});
+export type FeatureInfo = z.infer<typeof featureInfoSchema>;
+
+export const modelSummarySchema = z.object({
+  modelId: z.string(),
+  createdAt: z.string(),
+  asOf: isoDay,
+  horizonDays: z.number(),
+  dataVersion: z.number(),
+  backend: z.string(),
+  status: z.string(),
+  trainSeconds: z.number(),
+  validationAuc: nullableNumber,
+  bgnbdAuc: nullableNumber,
+  /** The as-of dates this model has scored customers at, newest first. */
+  scoredAsOf: z.array(isoDay),
+  /** True for the model whose scores `latest_scores` serves. */
+  active: z.boolean(),
+});
+export type ModelSummary = z.infer<typeof modelSummarySchema>;
+
+export const modelDetailSchema = modelSummarySchema.extend({
+  features: z.array(featureInfoSchema),
+  evaluation: modelEvaluationSchema,
+});
+export type ModelDetail = z.infer<typeof modelDetailSchema>;
+
+export const trainInputSchema = z.object({
+  asOf: isoDay.optional(),
+  horizonDays: z.number().int().min(7).max(730).default(90),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(42),
+});
+export type TrainInput = z.infer<typeof trainInputSchema>;
+
+export const TRAINING_PHASES = [
+  'features',
+  'validation-fit',
+  'baselines',
+  'final-fit',
+  'scoring',
+  'saving',
+  'done',
+  'failed',
+] as const;
+export type TrainingPhase = (typeof TRAINING_PHASES)[number];
+
+/** One progress report of a training run. */
+export const trainingEventSchema = z.object({
+  jobId: z.string(),
+  phase: z.enum(TRAINING_PHASES),
+  message: z.string(),
+  /** 0–100, a rough share of the run's time. */
+  percent: z.number(),
+  epoch: z.number().optional(),
+  loss: z.number().optional(),
+  /** ROC AUC on the early-stopping slice of the training snapshots (never the validation snapshot). */
+  holdoutAuc: z.number().nullable().optional(),
+  modelId: z.string().optional(),
+  error: z.string().optional(),
+});
+export type TrainingEvent = z.infer<typeof trainingEventSchema>;
+
+/** RFM segments, as the churn model names them (the grid is in docs/churn.md). */
+export const RFM_SEGMENTS = [
+  'Champions',
+  'Loyal',
+  'Potential loyalists',
+  'New',
+  'Promising',
+  'Need attention',
+  'About to sleep',
+  "Can't lose them",
+  'At risk',
+  'Hibernating',
+  'Lost',
+] as const;
+export type RfmSegment = (typeof RFM_SEGMENTS)[number];
+
+export const SCORE_SORTS = [
+  'value_at_risk',
+  'churn_probability',
+  'expected_revenue_12m',
+  'customer_id',
+] as const;
+
+export const scoresListInputSchema = z.object({
+  /** Default: the scores `latest_scores` serves. */
+  modelId: z.string().min(1).optional(),
+  asOf: isoDay.optional(),
+  page: z.number().int().min(1).default(1),
+  pageSize: z.number().int().min(1).max(500).default(50),
+  sort: z.enum(SCORE_SORTS).default('value_at_risk'),
+  direction: z.enum(['asc', 'desc']).default('desc'),
+  segment: z.array(z.string().min(1)).max(20).optional(),
+  minProbability: z.number().min(0).max(1).optional(),
+  maxProbability: z.number().min(0).max(1).optional(),
+  /** Reason group codes (recency, activity, complaints, …): customers with any of them. */
+  reason: z.array(z.string().min(1)).max(20).optional(),
+  /** Prefix of the customer id. */
+  search: z.string().max(100).optional(),
+});
+export type ScoresListInput = z.input<typeof scoresListInputSchema>;
+
+export const scoreRowSchema = z.object({
+  customerId: z.string(),
+  churnProbability: z.number(),
+  expectedRevenue12m: z.number(),
+  valueAtRisk: z.number(),
+  segment: z.string(),
+  rfm: z.string(),
+  reasons: z.array(z.string()),
+  reasonCodes: z.array(z.string()),
+});
+export type ScoreRow = z.infer<typeof scoreRowSchema>;
+
+export const scoresPageSchema = z.object({
+  modelId: z.string().nullable(),
+  asOf: isoDay.nullable(),
+  total: z.number(),
+  page: z.number(),
+  pageSize: z.number(),
+  rows: z.array(scoreRowSchema),
+});
+export type ScoresPage = z.infer<typeof scoresPageSchema>;
+
+export const customerScoreInputSchema = z.object({
+  customerId: z.string().min(1).max(200),
+  modelId: z.string().min(1).optional(),
+});
+
+export const customerScoreSchema = z.object({
+  customerId: z.string(),
+  profile: z
+    .object({
+      name: z.string().nullable(),
+      email: z.string().nullable(),
+      phone: z.string().nullable(),
+      region: z.string().nullable(),
+      channel: z.string().nullable(),
+      signupDate: z.string().nullable(),
+    })
+    .nullable(),
+  score: scoreRowSchema
+    .extend({ modelId: z.string(), asOf: isoDay, reasonImpacts: z.array(z.number()) })
+    .nullable(),
+  orders: z.array(
+    z.object({ orderId: z.string(), orderedAt: z.string(), value: z.number(), lines: z.number() }),
+  ),
+  complaints: z.array(
+    z.object({
+      complaintId: z.string(),
+      openedAt: z.string(),
+      resolvedAt: z.string().nullable(),
+      category: z.string().nullable(),
+      severity: z.number().nullable(),
+    }),
+  ),
+  returns: z.array(
+    z.object({
+      returnId: z.string(),
+      orderId: z.string().nullable(),
+      returnedAt: z.string(),
+      amount: z.number(),
+    }),
+  ),
+});
+export type CustomerScore = z.infer<typeof customerScoreSchema>;
