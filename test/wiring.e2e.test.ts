@@ -4,7 +4,9 @@ import { chromiumAvailable, launchBrowser, newPage, screenshot } from './support
 import { type RetainServer, startRetain } from './support/retainServer.ts';
 
 interface InfoResponse {
-  result: { data: { dataVersion: number; purchases: { rows: number; orders: number }; customers: { rows: number } } };
+  result: {
+    data: { dataVersion: number; purchases: { rows: number; orders: number }; customers: { rows: number } };
+  };
 }
 
 /** A fresh start as `npm start` does it: empty database → demo data → API → dashboard. */
@@ -34,7 +36,9 @@ describe.skipIf(!chromiumAvailable)('fresh start, end to end', () => {
     await page.goto(`${server.url}/data`);
     const lines = page.getByTestId('rows-order-lines');
     await expect.poll(() => lines.textContent()).toBe(info.purchases.rows.toLocaleString('en-US'));
-    expect(await page.getByTestId('rows-orders').textContent()).toBe(info.purchases.orders.toLocaleString('en-US'));
+    expect(await page.getByTestId('rows-orders').textContent()).toBe(
+      info.purchases.orders.toLocaleString('en-US'),
+    );
     expect(await page.getByTestId('data-version').textContent()).toBe(String(info.dataVersion));
     await screenshot(page, 'data');
   });

@@ -4,8 +4,10 @@ import { defineConfig } from 'vite';
 // In development the dashboard runs on Vite's server and forwards API calls to `retain serve`.
 const apiTarget = `http://127.0.0.1:${process.env.RETAIN_API_PORT ?? '3000'}`;
 
+// Code splitting is Rolldown's own: one chunk per page (React.lazy), the chart library and
+// CodeMirror in shared chunks loaded by the pages that draw charts or edit SQL.
 export default defineConfig({
   plugins: [react()],
-  server: { proxy: { '/trpc': apiTarget } },
+  server: { proxy: { '/trpc': apiTarget, '/upload': apiTarget } },
   build: { outDir: 'dist', sourcemap: false, chunkSizeWarningLimit: 700 },
 });

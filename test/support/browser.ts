@@ -8,16 +8,26 @@ export const ARTIFACTS = path.join(REPO_ROOT, 'test', 'artifacts');
 
 /** Debian's Chromium is what this project tests with; without it browser tests are skipped. */
 export const chromiumAvailable = fs.existsSync(CHROMIUM);
-if (!chromiumAvailable) console.warn(`skipping browser tests: no Chromium at ${CHROMIUM} (.ci/run installs it with apt-get)`);
+if (!chromiumAvailable)
+  console.warn(`skipping browser tests: no Chromium at ${CHROMIUM} (.ci/run installs it with apt-get)`);
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-dev-shm-usage',
+    ],
   });
 }
 
-export async function newPage(browser: Browser, options: { colorScheme?: 'light' | 'dark' } = {}): Promise<Page> {
+export async function newPage(
+  browser: Browser,
+  options: { colorScheme?: 'light' | 'dark' } = {},
+): Promise<Page> {
   const context = await browser.newContext({
     viewport: { width: 1280, height: 860 },
     colorScheme: options.colorScheme ?? 'light',
@@ -27,7 +37,11 @@ export async function newPage(browser: Browser, options: { colorScheme?: 'light'
   return context.newPage();
 }
 
-export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
+export async function screenshot(
+  page: Page,
+  name: string,
+  options: { fullPage?: boolean } = {},
+): Promise<string> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: options.fullPage ?? true });

@@ -16,15 +16,29 @@ export interface RetainServer {
 }
 
 /**
- * Starts `retain serve --demo-if-empty` exactly as `npm start` does, on a fresh database in a
- * temporary folder and a free port, and resolves once it prints its URL.
+ * Starts `retain serve --demo-if-empty` exactly as `npm start` does, on a free port, and resolves
+ * once it prints its URL: on a fresh database in a temporary folder (removed on stop), or on `db`
+ * (kept, e.g. the benchmark's demo database, generated on its first use).
  */
-export async function startRetain(options: { customers?: number; args?: string[] } = {}): Promise<RetainServer> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'retain-e2e-'));
-  const db = path.join(dir, 'retain.duckdb');
+export async function startRetain(
+  options: { customers?: number; args?: string[]; db?: string } = {},
+): Promise<RetainServer> {
+  const dir = options.db ? path.dirname(options.db) : fs.mkdtempSync(path.join(os.tmpdir(), 'retain-e2e-'));
+  const db = options.db ?? path.join(dir, 'retain.duckdb');
   const child: ChildProcess = spawn(
     process.execPath,
-    [RETAIN, 'serve', '--db', db, '--port', '0', '--demo-if-empty', '--demo-customers', String(options.customers ?? 3000), ...(options.args ?? [])],
+    [
+      RETAIN,
+      'serve',
+      '--db',
+      db,
+      '--port',
+      '0',
+      '--demo-if-empty',
+      '--demo-customers',
+      String(options.customers ?? 3000),
+      ...(options.args ?? []),
+    ],
     { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let log = '';
@@ -47,9 +61,13 @@ export async function startRetain(options: { customers?: number; args?: string[]
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
+        // A server that does not stop within 10 s (seen after a load from the Data page: the
+        // database's close blocks) is killed, so one stuck shutdown cannot hang the suite.
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
         await exited;
+        clearTimeout(timer);
       }
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (!options.db) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }

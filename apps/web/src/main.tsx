@@ -1,27 +1,29 @@
+import type { AppRouter } from '@retain/api';
 import { QueryClientProvider } from '@tanstack/react-query';
-import { StrictMode, useState } from 'react';
+import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { createQueryClient } from './queryClient.ts';
+import { startRoute } from './routeLoader.ts';
 import { createApiClient, TRPCProvider } from './trpc.ts';
 import './styles.css';
 
-function Root() {
-  const [queryClient] = useState(createQueryClient);
-  const [trpcClient] = useState(createApiClient);
-  return (
-    <QueryClientProvider client={queryClient}>
-      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-        <App />
-      </TRPCProvider>
-    </QueryClientProvider>
-  );
-}
+// Created once, outside React, so the first route can start downloading its page and its data
+// before the first render: on a cold load the two travel in parallel instead of one after the other.
+const queryClient = createQueryClient();
+const trpcClient = createApiClient();
+const api = createTRPCOptionsProxy<AppRouter>({ client: trpcClient, queryClient });
+startRoute(api, queryClient, window.location.pathname, new URLSearchParams(window.location.search));
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing from index.html');
 createRoot(root).render(
   <StrictMode>
-    <Root />
+    <QueryClientProvider client={queryClient}>
+      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+        <App api={api} />
+      </TRPCProvider>
+    </QueryClientProvider>
   </StrictMode>,
 );

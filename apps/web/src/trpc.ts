@@ -1,8 +1,13 @@
 import type { AppRouter } from '@retain/api';
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
-import { createTRPCContext } from '@trpc/tanstack-react-query';
+import { createTRPCContext, type TRPCOptionsProxy } from '@trpc/tanstack-react-query';
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
+
+/** The typed query-options factories, for use outside components (route prefetching). */
+export type Api = TRPCOptionsProxy<AppRouter>;
+
+export type ApiClient = ReturnType<typeof createApiClient>;
 
 export function createApiClient() {
   return createTRPCClient<AppRouter>({

@@ -1,0 +1,313 @@
+import type { CallListRow } from '@retain/schemas';
+import { useMutation, useQueries, useQuery } from '@tanstack/react-query';
+import { useCallback, useEffect, useState } from 'react';
+import { CustomerPanel } from '../components/CustomerPanel.tsx';
+import { PageHeader, SelectField } from '../components/controls.tsx';
+import { EmptyState, ErrorState, LoadingBlock } from '../components/states.tsx';
+import { type VirtualColumn, VirtualTable } from '../components/VirtualTable.tsx';
+import {
+  CALL_LIST_PAGE_SIZE,
+  CONTACTED_OPTIONS,
+  callListFiltersFromSearch,
+  PROBABILITY_OPTIONS,
+  pagesCovering,
+  SEGMENT_OPTIONS,
+} from '../data/atRiskInputs.ts';
+import { formatDay, formatInteger, formatMoney, formatPercent } from '../format.ts';
+import { Link } from '../router/Link.tsx';
+import { useSearchParams } from '../router/location.ts';
+import { useTRPC } from '../trpc.ts';
+
+const ROW_HEIGHT = 44;
+const COLUMNS = '3.5rem minmax(12rem, 1.5fr) 4.5rem 6.5rem 7.5rem 4rem 6.5rem minmax(12rem, 2fr)';
+
+/** Who to call tomorrow: scored customers who may be contacted, ranked by the value they put at risk. */
+export default function AtRiskPage() {
+  const trpc = useTRPC();
+  const [search, update] = useSearchParams();
+  const filters = callListFiltersFromSearch(search);
+  const first = useQuery(
+    trpc.atRisk.list.queryOptions({ ...filters, offset: 0, limit: CALL_LIST_PAGE_SIZE }),
+  );
+  const values = useQuery(trpc.filters.values.queryOptions());
+  const exportList = useMutation(trpc.atRisk.export.mutationOptions());
+  const selected = search.get('customer');
+
+  const download = () =>
+    exportList.mutate(
+      { ...filters, bom: true },
+      {
+        onSuccess: ({ url }) => {
+          const link = document.createElement('a');
+          link.href = url;
+          link.download = '';
+          document.body.append(link);
+          link.click();
+          link.remove();
+        },
+      },
+    );
+
+  const summary = first.data?.summary;
+  return (
+    <section aria-labelledby="page-title">
+      <PageHeader
+        title="At-risk customers"
+        actions={
+          <button
+            type="button"
+            className="primary"
+            onClick={download}
+            disabled={!summary || summary.listed === 0 || exportList.isPending}
+            data-testid="export-call-list"
+          >
+            {exportList.isPending ? 'Preparing…' : 'Export call list (CSV)'}
+          </button>
+        }
+      >
+        <p className="muted" data-testid="at-risk-summary">
+          {summary ? (
+            <>
+              <strong>{formatInteger(summary.listed)}</strong> customers to call,{' '}
+              <strong>{formatMoney(summary.valueAtRiskListed)}</strong> of value at risk
+              {summary.cut !== 'all'
+                ? ` (${formatPercent(summary.valueAtRiskEligible ? summary.valueAtRiskListed / summary.valueAtRiskEligible : null)} of the ${formatMoney(summary.valueAtRiskEligible)} among all ${formatInteger(summary.eligible)})`
+                : ''}
+              . Left out: {formatInteger(summary.excludedNoConsent)} without consent to contact,{' '}
+              {formatInteger(summary.excludedDoNotCall)} asked not to be called
+              {filters.excludeContactedDays
+                ? `, ${formatInteger(summary.excludedRecentlyContacted)} contacted recently`
+                : ''}
+              .{summary.scoredAt ? ` Scores of ${formatDay(summary.scoredAt)}.` : ''}
+            </>
+          ) : (
+            'Scored customers who may be contacted, ranked by value at risk (churn probability × expected yearly revenue).'
+          )}
+        </p>
+      </PageHeader>
+      {exportList.isError ? (
+        <ErrorState error={exportList.error} title="The call list could not be exported" />
+      ) : null}
+      <form className="card filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
+        <SelectField
+          label="Churn probability"
+          value={search.get('minP') ?? ''}
+          options={
+            PROBABILITY_OPTIONS.some((o) => o.value === (search.get('minP') ?? ''))
+              ? PROBABILITY_OPTIONS
+              : [
+                  ...PROBABILITY_OPTIONS,
+                  {
+                    value: search.get('minP') ?? '',
+                    label: `${formatPercent(filters.minProbability ?? null)} or more`,
+                  },
+                ]
+          }
+          onChange={(v) => update({ minP: v, customer: null })}
+          testId="filter-probability"
+        />
+        <SelectField
+          label="Segment"
+          value={filters.segment ?? ''}
+          options={[
+            { value: '', label: 'All segments' },
+            ...SEGMENT_OPTIONS.map((s) => ({ value: s, label: s })),
+          ]}
+          onChange={(v) => update({ segment: v, customer: null })}
+          testId="filter-segment"
+        />
+        <SelectField
+          label="Region"
+          value={filters.region ?? ''}
+          options={[
+            { value: '', label: 'All regions' },
+            ...(values.data?.regions ?? []).map((r) => ({ value: r, label: r })),
+          ]}
+          onChange={(v) => update({ region: v, customer: null })}
+          testId="filter-region"
+        />
+        <SelectField
+          label="Recently contacted"
+          value={search.get('contacted') ?? ''}
+          options={CONTACTED_OPTIONS}
+          onChange={(v) => update({ contacted: v })}
+        />
+        <CapacityField
+          value={filters.capacity}
+          onChange={(v) => update({ capacity: v === undefined ? null : String(v) })}
+        />
+      </form>
+      {first.isError ? (
+        <ErrorState
+          error={first.error}
+          retry={() => void first.refetch()}
+          title="Could not load the call list"
+        />
+      ) : !summary ? (
+        <LoadingBlock label="Loading the call list…" height={520} />
+      ) : summary.listed === 0 ? (
+        <EmptyState
+          title={
+            summary.eligible === 0 && !summary.modelId
+              ? 'No churn scores yet'
+              : 'Nobody matches these filters'
+          }
+        >
+          {summary.modelId ? (
+            'Lower the probability, choose another segment or region, or keep recently contacted customers.'
+          ) : (
+            <>
+              Train a model on the <Link href="/model">Model</Link> page; its scores rank this list.
+            </>
+          )}
+        </EmptyState>
+      ) : (
+        <CallList
+          total={summary.listed}
+          filters={filters}
+          firstPage={first.data?.rows ?? []}
+          selected={selected}
+          onOpen={(id) => update({ customer: id })}
+        />
+      )}
+      {selected ? <CustomerPanel customerId={selected} onClose={() => update({ customer: null })} /> : null}
+    </section>
+  );
+}
+
+/** "Calls we can make": cuts the list to the first N and reports the value it covers. */
+function CapacityField({
+  value,
+  onChange,
+}: {
+  value: number | undefined;
+  onChange: (value: number | undefined) => void;
+}) {
+  const [text, setText] = useState(value === undefined ? '' : String(value));
+  useEffect(() => setText(value === undefined ? '' : String(value)), [value]);
+  const commit = () => {
+    const n = Number(text);
+    onChange(text.trim() === '' || !Number.isInteger(n) || n < 1 ? undefined : n);
+  };
+  return (
+    <div className="field">
+      <label htmlFor="capacity">Calls we can make</label>
+      <input
+        id="capacity"
+        type="number"
+        min={1}
+        step={1}
+        placeholder="All"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') commit();
+        }}
+        style={{ width: '8rem' }}
+      />
+    </div>
+  );
+}
+
+const CALL_LIST_COLUMNS: readonly VirtualColumn<CallListRow>[] = [
+  { key: 'rank', label: '#', numeric: true, render: (r) => formatInteger(r.rank) },
+  {
+    key: 'customer',
+    label: 'Customer',
+    render: (r) => (
+      <>
+        <strong>{r.customerId}</strong> <span className="muted">{r.name ?? ''}</span>
+      </>
+    ),
+    cellTitle: (r) => r.name ?? undefined,
+  },
+  {
+    key: 'probability',
+    label: 'Churn',
+    title: 'Churn probability',
+    numeric: true,
+    render: (r) => formatPercent(r.churnProbability),
+  },
+  { key: 'value', label: 'Value at risk', numeric: true, render: (r) => formatMoney(r.valueAtRisk) },
+  { key: 'lastOrder', label: 'Last order', render: (r) => formatDay(r.lastOrderDate) },
+  { key: 'orders', label: 'Orders', numeric: true, render: (r) => formatInteger(r.orders) },
+  {
+    key: 'complaints',
+    label: 'Complaints',
+    title: 'Open complaints',
+    numeric: true,
+    render: (r) => (r.openComplaints > 0 ? `${formatInteger(r.openComplaints)} open` : '—'),
+  },
+  {
+    key: 'reasons',
+    label: 'Why',
+    render: (r) => (
+      <>
+        {r.reasons[0] ?? '—'}
+        {r.reasons.length > 1 ? <span className="muted"> +{r.reasons.length - 1}</span> : null}
+      </>
+    ),
+    cellTitle: (r) => r.reasons.join('; '),
+  },
+];
+
+/** The call list, fetched page by page as it scrolls (the first page comes with the summary). */
+function CallList({
+  total,
+  filters,
+  firstPage,
+  selected,
+  onOpen,
+}: {
+  total: number;
+  filters: ReturnType<typeof callListFiltersFromSearch>;
+  firstPage: CallListRow[];
+  selected: string | null;
+  onOpen: (customerId: string) => void;
+}) {
+  const trpc = useTRPC();
+  const [range, setRange] = useState<[number, number]>([0, 0]);
+  const onRangeChange = useCallback((first: number, last: number) => setRange([first, last]), []);
+  const pages = pagesCovering(range[0], range[1]).filter((p) => p > 0);
+  const fetched = useQueries({
+    queries: pages.map((p) =>
+      trpc.atRisk.list.queryOptions({
+        ...filters,
+        offset: p * CALL_LIST_PAGE_SIZE,
+        limit: CALL_LIST_PAGE_SIZE,
+      }),
+    ),
+  });
+  const rowAt = (index: number): CallListRow | undefined => {
+    const page = Math.floor(index / CALL_LIST_PAGE_SIZE);
+    if (page === 0) return firstPage[index];
+    return fetched[pages.indexOf(page)]?.data?.rows[index - page * CALL_LIST_PAGE_SIZE];
+  };
+  const failed = fetched.find((f) => f.isError);
+  return (
+    <>
+      {failed ? (
+        <ErrorState
+          error={failed.error}
+          title="Some rows could not be loaded"
+          retry={() => void failed.refetch()}
+        />
+      ) : null}
+      <VirtualTable
+        label="Customers at risk, ranked by value at risk"
+        total={total}
+        columns={CALL_LIST_COLUMNS}
+        template={COLUMNS}
+        rowHeight={ROW_HEIGHT}
+        rowAt={rowAt}
+        rowKey={(r) => r.customerId}
+        selectedKey={selected}
+        onOpen={(r) => onOpen(r.customerId)}
+        onRangeChange={onRangeChange}
+        testId="call-list"
+      />
+      <p className="muted">{formatInteger(total)} customers · arrow keys move, Enter opens a customer</p>
+    </>
+  );
+}

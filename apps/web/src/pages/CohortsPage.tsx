@@ -1,0 +1,328 @@
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
+import { ChartCard } from '../components/ChartCard.tsx';
+import { CohortHeatmap } from '../components/CohortHeatmap.tsx';
+import { PageHeader, Segmented, SelectField } from '../components/controls.tsx';
+import { DataTable } from '../components/DataTable.tsx';
+import { FilterBar } from '../components/FilterBar.tsx';
+import { LineChart } from '../components/LazyChart.tsx';
+import { ScrollRegion } from '../components/ScrollRegion.tsx';
+import { EmptyState, QueryView } from '../components/states.tsx';
+import { downloadText } from '../data/chartImage.ts';
+import {
+  BY_OPTIONS,
+  type CohortView,
+  cohortViewFromSearch,
+  drilldownInput,
+  formatCohortValue,
+  METRIC_OPTIONS,
+  MODE_OPTIONS,
+  metricDescription,
+  offsetLabel,
+  PERIOD_OPTIONS,
+  type SelectedCell,
+  selectedCellFromSearch,
+} from '../data/cohortInputs.ts';
+import { type CohortMatrix, curveColumns, curvesChart, matrixTable } from '../data/cohortSeries.ts';
+import { downloadName, tableToCsv } from '../data/csv.ts';
+import type { Column } from '../data/table.ts';
+import { formatDay, formatInteger, formatMoney } from '../format.ts';
+import { type SearchPatch, useSearchParams } from '../router/location.ts';
+import { useTRPC } from '../trpc.ts';
+
+/** Clearing the drill-down whenever the matrix changes: its cells would not mean the same any more. */
+const CLEAR_CELL: SearchPatch = { cell: null, offset: null, page: null, status: null };
+
+/** The analyst's cohort workbench: matrix, curves and the customers behind any cell. */
+export default function CohortsPage() {
+  const trpc = useTRPC();
+  const [search, update] = useSearchParams();
+  const view = cohortViewFromSearch(search);
+  const cell = selectedCellFromSearch(search);
+  const matrix = useQuery(trpc.cohorts.matrix.queryOptions(view));
+  const curves = useQuery(trpc.cohorts.curves.queryOptions(view));
+  const setView = (patch: SearchPatch) => update({ ...patch, ...CLEAR_CELL });
+
+  const exportMatrix = (m: CohortMatrix) => {
+    const t = matrixTable(m);
+    downloadText(
+      tableToCsv(t.columns, t.rows),
+      downloadName(`cohorts ${m.metric} by ${m.by === 'period' ? m.period : m.by}`, 'csv'),
+    );
+  };
+
+  const curveChart = curves.data
+    ? curvesChart(curves.data.curves, { fromOffset: 1, includeIncomplete: true })
+    : null;
+  const curveTable = curveChart
+    ? curveColumns(curveChart, `${view.period}s since first order`, (v) => formatCohortValue(view.metric, v))
+    : [];
+
+  return (
+    <section aria-labelledby="page-title">
+      <PageHeader
+        title="Cohorts"
+        actions={
+          <button
+            type="button"
+            disabled={!matrix.data}
+            onClick={() => matrix.data && exportMatrix(matrix.data)}
+            data-testid="export-matrix"
+          >
+            Download matrix (CSV)
+          </button>
+        }
+      >
+        <p className="muted">{metricDescription(view.metric, view.mode, view.net)}</p>
+      </PageHeader>
+      <FilterBar>
+        <Segmented
+          legend="Period"
+          value={view.period}
+          options={PERIOD_OPTIONS}
+          onChange={(v) => setView({ period: v, offsets: null })}
+        />
+        <SelectField
+          label="Metric"
+          value={view.metric}
+          options={METRIC_OPTIONS}
+          onChange={(v) => setView({ metric: v, net: null })}
+          testId="control-metric"
+        />
+        <Segmented
+          legend="Counted"
+          value={view.mode}
+          options={MODE_OPTIONS}
+          onChange={(v) => setView({ mode: v })}
+        />
+        <SelectField
+          label="Cohort by"
+          value={view.by ?? 'period'}
+          options={BY_OPTIONS}
+          onChange={(v) => setView({ by: v === 'period' ? null : v })}
+          testId="control-by"
+        />
+        {view.metric === 'revenue' ? (
+          <label className="field">
+            <span>Returns</span>
+            <span>
+              <input
+                type="checkbox"
+                checked={view.net}
+                onChange={(e) => setView({ net: e.target.checked ? 'true' : null })}
+              />{' '}
+              Net of returns
+            </span>
+          </label>
+        ) : null}
+      </FilterBar>
+
+      <section className="card" aria-labelledby="matrix-title">
+        <div className="card-header">
+          <div>
+            <h2 id="matrix-title">
+              {view.by
+                ? `Cohorts by ${BY_OPTIONS.find((o) => o.value === view.by)?.label.toLowerCase()}`
+                : `Cohorts by first-order ${view.period}`}
+            </h2>
+            <p className="muted">
+              Columns are {view.period}s since the first order. Click a cell for its customers.
+            </p>
+          </div>
+        </div>
+        <QueryView
+          query={matrix}
+          label="the cohort matrix"
+          height={420}
+          isEmpty={(m) => m.cohorts.length === 0}
+          empty={
+            <EmptyState title="No cohorts match these filters">
+              Widen the date range or clear a filter; cohorts form from customers’ first orders.
+            </EmptyState>
+          }
+        >
+          {(m) => (
+            <CohortHeatmap
+              matrix={m}
+              selected={cell}
+              onOpen={(c) => update({ cell: c.cohort, offset: String(c.offset), page: null, status: null })}
+            />
+          )}
+        </QueryView>
+      </section>
+
+      {cell ? <CohortDrilldown view={view} cell={cell} onClose={() => update(CLEAR_CELL)} /> : null}
+
+      <ChartCard
+        title="Retention curves"
+        description={
+          view.by
+            ? 'Pooled over first-order periods, one curve per group.'
+            : 'All cohorts pooled: each offset over the customers observed that long.'
+        }
+        columns={curveTable}
+        rows={curveChart?.data ?? []}
+        testId="chart-curves"
+      >
+        <QueryView
+          query={curves}
+          label="the retention curves"
+          height={300}
+          isEmpty={(c) => c.curves.length === 0}
+        >
+          {() =>
+            curveChart ? (
+              <LineChart
+                title="Retention curves"
+                data={curveChart.data}
+                series={curveChart.series}
+                xKey="offset"
+                xFormat={(v) => offsetLabel(view.period, Number(v))}
+                yFormat={(v) => formatCohortValue(view.metric, v)}
+                height={300}
+                dots={false}
+              />
+            ) : null
+          }
+        </QueryView>
+      </ChartCard>
+    </section>
+  );
+}
+
+type DrillRow = {
+  customerId: string;
+  firstOrder: string;
+  lastOrder: string;
+  orders: number;
+  revenue: number;
+  complaints: number;
+  returns: number;
+};
+
+const DRILL_COLUMNS: Column<DrillRow>[] = [
+  { key: 'customerId', label: 'Customer', value: (r) => r.customerId },
+  {
+    key: 'firstOrder',
+    label: 'First order',
+    value: (r) => r.firstOrder,
+    format: (r) => formatDay(r.firstOrder),
+  },
+  { key: 'lastOrder', label: 'Last order', value: (r) => r.lastOrder, format: (r) => formatDay(r.lastOrder) },
+  {
+    key: 'orders',
+    label: 'Orders',
+    value: (r) => r.orders,
+    format: (r) => formatInteger(r.orders),
+    numeric: true,
+  },
+  {
+    key: 'revenue',
+    label: 'Revenue',
+    value: (r) => r.revenue,
+    format: (r) => formatMoney(r.revenue),
+    numeric: true,
+  },
+  { key: 'complaints', label: 'Complaints', value: (r) => r.complaints, numeric: true },
+  { key: 'returns', label: 'Returns', value: (r) => r.returns, numeric: true },
+];
+
+function CohortDrilldown({
+  view,
+  cell,
+  onClose,
+}: {
+  view: CohortView;
+  cell: SelectedCell;
+  onClose: () => void;
+}) {
+  const trpc = useTRPC();
+  const [search, update] = useSearchParams();
+  const input = drilldownInput(view, cell, search);
+  const customers = useQuery(trpc.cohorts.customers.queryOptions(input));
+  const card = useRef<HTMLElement>(null);
+  useEffect(() => {
+    card.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }, []);
+  const pages = customers.data ? Math.max(1, Math.ceil(customers.data.total / input.pageSize)) : 1;
+  const when = offsetLabel(view.period, cell.offset).toLowerCase();
+  return (
+    <section className="card" aria-labelledby="drill-title" ref={card} data-testid="drilldown">
+      <div className="card-header">
+        <div>
+          <h2 id="drill-title">
+            Cohort {cell.cohort}, {when}
+          </h2>
+          <p className="muted" data-testid="drilldown-total">
+            {customers.data
+              ? `${formatInteger(customers.data.total)} customers ${input.status === 'active' ? `with an order ${view.mode === 'on' ? 'in' : 'in or after'} ${when}` : `without an order ${view.mode === 'on' ? 'in' : 'in or after'} ${when}`}`
+              : 'Loading…'}
+          </p>
+        </div>
+        <div className="card-actions">
+          <Segmented
+            legend="Show"
+            value={input.status}
+            options={[
+              { value: 'active', label: 'Active' },
+              { value: 'inactive', label: 'Inactive' },
+            ]}
+            onChange={(v) => update({ status: v === 'active' ? null : v, page: null })}
+          />
+          <button type="button" onClick={onClose} aria-label="Close the customer list">
+            Close
+          </button>
+        </div>
+      </div>
+      <QueryView
+        query={customers}
+        label="the customers"
+        height={300}
+        isEmpty={(d) => d.total === 0}
+        empty={<EmptyState title="No customers in this cell" />}
+      >
+        {(d) => (
+          <>
+            <ScrollRegion label="Customers of the cell">
+              <DataTable
+                columns={DRILL_COLUMNS}
+                rows={d.rows}
+                rowKey={(r) => r.customerId}
+                caption={`Customers of cohort ${cell.cohort}, ${when}`}
+                sort={{ key: input.sort, direction: input.direction }}
+                sortable={DRILL_COLUMNS.map((c) => c.key)}
+                onSort={(key) =>
+                  update({
+                    sort: key,
+                    dir: input.sort === key && input.direction === 'desc' ? 'asc' : 'desc',
+                    page: null,
+                  })
+                }
+                testId="drilldown-table"
+              />
+            </ScrollRegion>
+            <nav className="pager" aria-label="Pages of customers">
+              <button
+                type="button"
+                disabled={input.page <= 1}
+                onClick={() => update({ page: input.page > 2 ? String(input.page - 1) : null })}
+              >
+                Previous
+              </button>
+              <span>
+                Page {formatInteger(input.page)} of {formatInteger(pages)}
+              </span>
+              <button
+                type="button"
+                disabled={input.page >= pages}
+                onClick={() => update({ page: String(input.page + 1) })}
+              >
+                Next
+              </button>
+            </nav>
+          </>
+        )}
+      </QueryView>
+    </section>
+  );
+}

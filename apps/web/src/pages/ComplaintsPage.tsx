@@ -1,0 +1,185 @@
+import { useQuery } from '@tanstack/react-query';
+import { ChartCard } from '../components/ChartCard.tsx';
+import { PageHeader, Segmented, SelectField } from '../components/controls.tsx';
+import { FilterBar } from '../components/FilterBar.tsx';
+import { BarChart, LineChart } from '../components/LazyChart.tsx';
+import { QueryView } from '../components/states.tsx';
+import { MODE_OPTIONS, offsetLabel, PERIOD_OPTIONS } from '../data/cohortInputs.ts';
+import { type CohortRow, curveColumns, curvesChart } from '../data/cohortSeries.ts';
+import { impactInputFromSearch, repeatComparison } from '../data/impactInputs.ts';
+import { WITHIN_OPTIONS } from '../data/repeatInputs.ts';
+import { type Column, numberColumn, textColumn } from '../data/table.ts';
+import { formatInteger, formatMoney, formatPercent, formatPointsApart } from '../format.ts';
+import { useSearchParams } from '../router/location.ts';
+import { useTRPC } from '../trpc.ts';
+
+type ReturnRow = {
+  cohort: string;
+  customers: number;
+  revenue: number;
+  returned: number;
+  rate: number | null;
+};
+const RETURN_COLUMNS: Column<ReturnRow>[] = [
+  textColumn('cohort', 'Cohort'),
+  numberColumn('customers', 'Customers', formatInteger),
+  numberColumn('revenue', 'Revenue', formatMoney),
+  numberColumn('returned', 'Returned', formatMoney),
+  numberColumn('rate', 'Return rate', formatPercent),
+];
+
+type RepeatRow = { group: string; customers: number; repeaters: number; rate: number | null };
+const REPEAT_COLUMNS: Column<RepeatRow>[] = [
+  textColumn('group', 'Customers'),
+  numberColumn('customers', 'Count', formatInteger),
+  numberColumn('repeaters', 'Repeat buyers', formatInteger),
+  numberColumn('rate', 'Repeat rate', formatPercent),
+];
+
+/** Whether complaints and returns cost customers: retention by experience, return rates, repeat rates. */
+export default function ComplaintsPage() {
+  const trpc = useTRPC();
+  const [search, update] = useSearchParams();
+  const input = impactInputFromSearch(search);
+  const impact = useQuery(trpc.impact.summary.queryOptions(input));
+  const within = input.withinDays === undefined ? 'any' : String(input.withinDays);
+
+  return (
+    <section aria-labelledby="page-title">
+      <PageHeader title="Complaints & returns">
+        <p className="muted">
+          Do customers who complain or return come back less? Curves are pooled over cohorts.
+        </p>
+      </PageHeader>
+      <FilterBar show={['dates', 'channel', 'region', 'category']}>
+        <Segmented
+          legend="Period"
+          value={input.period}
+          options={PERIOD_OPTIONS}
+          onChange={(v) => update({ period: v })}
+        />
+        <Segmented
+          legend="Counted"
+          value={input.mode}
+          options={MODE_OPTIONS}
+          onChange={(v) => update({ mode: v })}
+        />
+        <SelectField
+          label="Second order"
+          value={WITHIN_OPTIONS.some((o) => o.value === within) ? within : 'any'}
+          options={WITHIN_OPTIONS}
+          onChange={(v) => update({ within: v === 'any' ? null : v })}
+        />
+      </FilterBar>
+      <QueryView query={impact} label="complaint and return impact" height={480}>
+        {(d) => {
+          const repeat = repeatComparison(d.repeatByComplaint);
+          return (
+            <>
+              <div className="grid-2">
+                <CurvesCard
+                  title="Retention by complaint experience"
+                  description="Customers grouped by their worst complaint: how fast it was resolved, or never."
+                  rows={d.byComplaint}
+                  period={d.period}
+                  testId="chart-by-complaint"
+                />
+                <CurvesCard
+                  title="Retention by returns"
+                  description="Customers who returned something against those who never did."
+                  rows={d.byReturn}
+                  period={d.period}
+                  testId="chart-by-return"
+                />
+              </div>
+              <div className="grid-2">
+                <ChartCard
+                  title="Return rate by cohort"
+                  description="Returned value over order revenue, by first-order period."
+                  columns={RETURN_COLUMNS}
+                  rows={d.returnRateByCohort}
+                  testId="chart-return-rate"
+                >
+                  <BarChart
+                    title="Return rate by cohort"
+                    data={d.returnRateByCohort}
+                    xKey="cohort"
+                    series={[{ key: 'rate', label: 'Return rate', color: 'var(--series-4)' }]}
+                    yFormat={(v) => formatPercent(v)}
+                  />
+                </ChartCard>
+                <ChartCard
+                  title="Repeat rate: complainers and the others"
+                  description={
+                    repeat.gap === null
+                      ? 'Share of customers with a second order.'
+                      : `Complainers’ repeat rate is ${formatPointsApart(repeat.gap)} ${repeat.gap >= 0 ? 'above' : 'below'} the others’.`
+                  }
+                  columns={REPEAT_COLUMNS}
+                  rows={repeat.rows}
+                  testId="chart-repeat-complainers"
+                >
+                  <BarChart
+                    title="Repeat rate of complainers and of the others"
+                    data={repeat.rows}
+                    xKey="group"
+                    series={[{ key: 'rate', label: 'Repeat rate' }]}
+                    yFormat={(v) => formatPercent(v)}
+                    yDomain={[0, 1]}
+                    barColor={(_, i) => (i === 0 ? 'var(--series-3)' : 'var(--series-1)')}
+                    tooltipExtra={(row) => (
+                      <p>
+                        {formatInteger(Number(row.repeaters))} of {formatInteger(Number(row.customers))}
+                      </p>
+                    )}
+                  />
+                </ChartCard>
+              </div>
+            </>
+          );
+        }}
+      </QueryView>
+    </section>
+  );
+}
+
+function CurvesCard({
+  title,
+  description,
+  rows,
+  period,
+  testId,
+}: {
+  title: string;
+  description: string;
+  rows: CohortRow[];
+  period: 'day' | 'week' | 'month' | 'quarter';
+  testId: string;
+}) {
+  const chart = curvesChart(rows, { fromOffset: 1, includeIncomplete: true });
+  const labelled = {
+    ...chart,
+    series: chart.series.map((s, i) => ({
+      ...s,
+      label: `${s.label} (${formatInteger(rows[i]?.size ?? 0)})`,
+    })),
+  };
+  const columns = curveColumns(labelled, `${period}s since first order`, formatPercent);
+  return (
+    <ChartCard title={title} description={description} columns={columns} rows={chart.data} testId={testId}>
+      <LineChart
+        title={title}
+        data={chart.data}
+        series={chart.series.map((s, i) => ({
+          ...s,
+          label: `${s.label} (${formatInteger(rows[i]?.size ?? 0)})`,
+        }))}
+        xKey="offset"
+        xFormat={(v) => offsetLabel(period, Number(v))}
+        yFormat={(v) => formatPercent(v)}
+        dots={false}
+        height={300}
+      />
+    </ChartCard>
+  );
+}

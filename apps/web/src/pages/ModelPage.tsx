@@ -1,0 +1,477 @@
+import type { ModelDetail, TrainingEvent } from '@retain/schemas';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useSubscription } from '@trpc/tanstack-react-query';
+import { useState } from 'react';
+import { ChartCard } from '../components/ChartCard.tsx';
+import { PageHeader } from '../components/controls.tsx';
+import { DataTable } from '../components/DataTable.tsx';
+import { BarChart, LineChart } from '../components/LazyChart.tsx';
+import { ScrollRegion } from '../components/ScrollRegion.tsx';
+import { EmptyState, ErrorState, QueryView } from '../components/states.tsx';
+import type { ChartRow } from '../data/chartData.ts';
+import {
+  calibrationChart,
+  epochChart,
+  epochsFromEvents,
+  liftChart,
+  type MetricsRow,
+  MODEL_LABELS,
+  metricsRows,
+  PHASE_LABELS,
+} from '../data/modelCharts.ts';
+import type { Column } from '../data/table.ts';
+import { formatDay, formatDayTime, formatDecimal, formatInteger, formatPercent } from '../format.ts';
+import { useSearchParams } from '../router/location.ts';
+import { useTRPC } from '../trpc.ts';
+
+const three = new Intl.NumberFormat(undefined, { minimumFractionDigits: 3, maximumFractionDigits: 3 });
+const f3 = (v: number | null | undefined) => (v === null || v === undefined ? '—' : three.format(v));
+const times = (v: number | null | undefined) =>
+  v === null || v === undefined ? '—' : `${formatDecimal(v)}×`;
+
+const METRIC_COLUMNS: Column<MetricsRow>[] = [
+  { key: 'label', label: 'Model', value: (r) => r.label },
+  {
+    key: 'auc',
+    label: 'ROC AUC',
+    value: (r) => r.metrics.auc,
+    format: (r) => f3(r.metrics.auc),
+    numeric: true,
+  },
+  {
+    key: 'prAuc',
+    label: 'PR AUC',
+    value: (r) => r.metrics.prAuc,
+    format: (r) => f3(r.metrics.prAuc),
+    numeric: true,
+  },
+  {
+    key: 'brier',
+    label: 'Brier',
+    value: (r) => r.metrics.brier,
+    format: (r) => f3(r.metrics.brier),
+    numeric: true,
+  },
+  {
+    key: 'logLoss',
+    label: 'Log loss',
+    value: (r) => r.metrics.logLoss,
+    format: (r) => f3(r.metrics.logLoss),
+    numeric: true,
+  },
+  {
+    key: 'calibrationError',
+    label: 'Calibration error',
+    value: (r) => r.metrics.calibrationError,
+    format: (r) => f3(r.metrics.calibrationError),
+    numeric: true,
+  },
+  {
+    key: 'liftTop10',
+    label: 'Lift, top 10 %',
+    value: (r) => r.metrics.liftTop10,
+    format: (r) => times(r.metrics.liftTop10),
+    numeric: true,
+  },
+  {
+    key: 'captureTop10',
+    label: 'Churners in top 10 %',
+    value: (r) => r.metrics.captureTop10,
+    format: (r) => formatPercent(r.metrics.captureTop10),
+    numeric: true,
+  },
+];
+
+const MODEL_SERIES = (Object.keys(MODEL_LABELS) as (keyof typeof MODEL_LABELS)[]).map((key, i) => ({
+  key,
+  label: MODEL_LABELS[key],
+  color: `var(--series-${i + 1})`,
+}));
+
+/** The churn model: how well the latest version predicts, against simple baselines, and retraining it. */
+export default function ModelPage() {
+  const trpc = useTRPC();
+  const [search, update] = useSearchParams();
+  const modelId = search.get('model') ?? undefined;
+  const list = useQuery(trpc.model.list.queryOptions());
+  const evaluation = useQuery({
+    ...trpc.model.evaluation.queryOptions(modelId ? { modelId } : {}),
+    enabled: (list.data?.length ?? 0) > 0,
+  });
+
+  return (
+    <section aria-labelledby="page-title">
+      <PageHeader title="Churn model">
+        <p className="muted">
+          Probability that a customer places no order in the next {evaluation.data?.horizonDays ?? 90} days,
+          checked on a snapshot the model never saw.
+        </p>
+      </PageHeader>
+      <TrainCard />
+      <QueryView
+        query={list}
+        label="the model versions"
+        height={160}
+        isEmpty={(l) => l.length === 0}
+        empty={
+          <EmptyState title="No model yet">
+            Train one above: it takes a few minutes on the demo data.
+          </EmptyState>
+        }
+      >
+        {(versions) => (
+          <>
+            {evaluation.isError ? (
+              <ErrorState
+                error={evaluation.error}
+                retry={() => void evaluation.refetch()}
+                title="Could not load the evaluation"
+              />
+            ) : evaluation.data ? (
+              <Evaluation detail={evaluation.data} />
+            ) : (
+              <p role="status">Loading the evaluation…</p>
+            )}
+            <section className="card" aria-labelledby="versions-title">
+              <h2 id="versions-title">Versions</h2>
+              <p className="muted">
+                Select a version to see its evaluation; the active one scores the at-risk list.
+              </p>
+              <ScrollRegion label="Model versions">
+                <DataTable
+                  testId="model-versions"
+                  columns={[
+                    {
+                      key: 'createdAt',
+                      label: 'Trained',
+                      value: (v) => v.createdAt,
+                      format: (v) => formatDayTime(v.createdAt),
+                    },
+                    {
+                      key: 'asOf',
+                      label: 'Data as of',
+                      value: (v) => v.asOf,
+                      format: (v) => formatDay(v.asOf),
+                    },
+                    {
+                      key: 'auc',
+                      label: 'ROC AUC',
+                      value: (v) => v.validationAuc,
+                      format: (v) => f3(v.validationAuc),
+                      numeric: true,
+                    },
+                    {
+                      key: 'bgnbd',
+                      label: 'BG/NBD AUC',
+                      value: (v) => v.bgnbdAuc,
+                      format: (v) => f3(v.bgnbdAuc),
+                      numeric: true,
+                    },
+                    { key: 'backend', label: 'Backend', value: (v) => v.backend },
+                    {
+                      key: 'seconds',
+                      label: 'Training time',
+                      value: (v) => v.trainSeconds,
+                      format: (v) => `${formatInteger(v.trainSeconds)} s`,
+                      numeric: true,
+                    },
+                    {
+                      key: 'active',
+                      label: 'Scores the list',
+                      value: (v) => (v.active ? 'yes' : ''),
+                      format: (v) => (v.active ? 'Active' : ''),
+                    },
+                  ]}
+                  rows={versions}
+                  rowKey={(v) => v.modelId}
+                  selectedKey={evaluation.data?.modelId ?? null}
+                  onOpen={(v) => update({ model: v.modelId })}
+                  caption="Model versions"
+                />
+              </ScrollRegion>
+            </section>
+          </>
+        )}
+      </QueryView>
+    </section>
+  );
+}
+
+/** "Train now" and the live progress of the current run (also one started by the server itself). */
+function TrainCard() {
+  const trpc = useTRPC();
+  const client = useQueryClient();
+  const status = useQuery(trpc.model.status.queryOptions());
+  const train = useMutation(trpc.model.train.mutationOptions());
+  const [received, setReceived] = useState<TrainingEvent[]>([]);
+  const jobId = train.data?.jobId ?? status.data?.running?.jobId ?? null;
+  const events = received.filter((e) => e.jobId === jobId);
+  useSubscription(
+    trpc.model.progress.subscriptionOptions(jobId ? { jobId } : {}, {
+      enabled: jobId !== null,
+      onData: (event) => {
+        setReceived((all) => [...all, event]);
+        if (event.phase === 'done') {
+          // A new version scored every customer: every figure that reads scores is stale.
+          void client.invalidateQueries();
+        }
+      },
+    }),
+  );
+  const last = events.at(-1) ?? (jobId ? null : (status.data?.latest ?? null));
+  const running = jobId !== null && last?.phase !== 'done' && last?.phase !== 'failed';
+  const epochs = epochsFromEvents(events);
+  return (
+    <section className="card" aria-labelledby="train-title" data-testid="train-card">
+      <div className="card-header">
+        <div>
+          <h2 id="train-title">Training</h2>
+          <p className="muted">
+            Retrain after loading new data: features, fit, baselines, evaluation and scores, in the
+            background.
+          </p>
+        </div>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => train.mutate({})}
+          disabled={running || train.isPending}
+          data-testid="train-button"
+        >
+          {running ? 'Training…' : 'Train now'}
+        </button>
+      </div>
+      {train.isError ? <ErrorState error={train.error} title="Training could not start" /> : null}
+      {last ? (
+        <div role="status" aria-live="polite" data-testid="train-progress">
+          <p>
+            <strong>{PHASE_LABELS[last.phase]}</strong>
+            {last.epoch !== undefined ? ` · epoch ${last.epoch}` : ''}
+            {last.loss !== undefined ? ` · loss ${f3(last.loss)}` : ''}
+            {last.holdoutAuc !== undefined && last.holdoutAuc !== null
+              ? ` · hold-out AUC ${f3(last.holdoutAuc)}`
+              : ''}
+            {last.phase === 'failed' && last.error ? ` — ${last.error}` : ''}
+            <span className="muted"> · {last.message}</span>
+          </p>
+          <progress
+            max={100}
+            value={last.percent}
+            aria-label="Training progress"
+            data-testid="train-percent"
+          />
+        </div>
+      ) : (
+        <p className="muted">No training has run since the server started.</p>
+      )}
+      {epochs.length > 1 ? (
+        <LineChart
+          title="Loss and hold-out AUC per epoch of the current run"
+          data={epochs}
+          xKey="epoch"
+          xType="number"
+          series={[
+            { key: 'loss', label: 'Loss', color: 'var(--series-3)' },
+            { key: 'holdoutAuc', label: 'Hold-out AUC', color: 'var(--series-1)' },
+          ]}
+          yFormat={(v) => f3(v)}
+          height={200}
+          dots={false}
+        />
+      ) : null}
+    </section>
+  );
+}
+
+function Evaluation({ detail }: { detail: ModelDetail }) {
+  const rows = metricsRows(detail);
+  const lift = liftChart(rows);
+  const calibration = calibrationChart(detail.evaluation.validation);
+  const history = epochChart(detail.evaluation.history.finalFit);
+  const aucRows: ChartRow[] = rows.map((r) => ({ model: r.label, auc: r.metrics.auc }));
+  const v = detail.evaluation.validation;
+  return (
+    <>
+      <section className="card" aria-labelledby="metrics-title" data-testid="model-metrics">
+        <h2 id="metrics-title">
+          Version of {formatDayTime(detail.createdAt)}
+          {detail.active ? ' (active)' : ''}
+        </h2>
+        <p className="muted">
+          Validated on the snapshot of {formatDay(detail.evaluation.snapshots.validation)}:{' '}
+          {formatInteger(v.rows)} customers, {formatPercent(v.churnRate)} of whom churned. Trained on{' '}
+          {formatInteger(detail.evaluation.rows.final)} customer snapshots in{' '}
+          {formatInteger(detail.trainSeconds)} s ({detail.backend}).
+        </p>
+        <ScrollRegion label="Metrics of the model and its baselines">
+          <DataTable
+            columns={METRIC_COLUMNS}
+            rows={rows}
+            rowKey={(r) => r.key}
+            caption="Metrics of the model and its baselines"
+            testId="metrics-table"
+          />
+        </ScrollRegion>
+        {detail.evaluation.notes.length > 0 ? (
+          <ul className="muted">
+            {detail.evaluation.notes.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+        ) : null}
+      </section>
+      <div className="grid-3">
+        <ChartCard
+          title="Ranking quality (ROC AUC)"
+          description="How often a churner is scored above a stayer; 0.5 is chance."
+          columns={[
+            { key: 'model', label: 'Model', value: (r: ChartRow) => String(r.model) },
+            {
+              key: 'auc',
+              label: 'ROC AUC',
+              value: (r: ChartRow) => (typeof r.auc === 'number' ? r.auc : null),
+              numeric: true,
+            },
+          ]}
+          rows={aucRows}
+          testId="chart-auc"
+        >
+          <BarChart
+            title="ROC AUC of the model and its baselines"
+            data={aucRows}
+            xKey="model"
+            horizontal
+            series={[{ key: 'auc', label: 'ROC AUC' }]}
+            yFormat={(n) => f3(n)}
+            barColor={(_, i) => (i === 0 ? 'var(--series-1)' : 'var(--series-7)')}
+            yDomain={[0.5, 1]}
+            height={230}
+          />
+        </ChartCard>
+        <ChartCard
+          title="Calibration"
+          description="Predicted against observed churn per probability band; the dashed line is perfect."
+          columns={[
+            {
+              key: 'predicted',
+              label: 'Mean predicted',
+              value: (r: ChartRow) => (typeof r.predicted === 'number' ? r.predicted : null),
+              numeric: true,
+            },
+            {
+              key: 'observed',
+              label: 'Observed',
+              value: (r: ChartRow) => (typeof r.observed === 'number' ? r.observed : null),
+              numeric: true,
+            },
+            {
+              key: 'count',
+              label: 'Customers',
+              value: (r: ChartRow) => (typeof r.count === 'number' ? r.count : null),
+              numeric: true,
+            },
+          ]}
+          rows={calibration}
+          testId="chart-calibration"
+        >
+          <LineChart
+            title="Calibration of the model"
+            data={calibration}
+            xKey="predicted"
+            xType="number"
+            xFormat={(n) => formatPercent(Number(n))}
+            yFormat={(n) => formatPercent(n)}
+            series={[
+              { key: 'observed', label: 'Observed churn' },
+              { key: 'ideal', label: 'Perfect calibration', color: 'var(--muted)', dashed: true },
+            ]}
+            height={230}
+          />
+        </ChartCard>
+        <ChartCard
+          title="Lift"
+          description="Churn rate among the top-scored customers over the overall rate."
+          columns={[
+            { key: 'top', label: 'Customers', value: (r: ChartRow) => String(r.top) },
+            ...MODEL_SERIES.map((s) => ({
+              key: s.key,
+              label: s.label,
+              value: (r: ChartRow) => (typeof r[s.key] === 'number' ? (r[s.key] as number) : null),
+              numeric: true,
+            })),
+          ]}
+          rows={lift}
+          testId="chart-lift"
+        >
+          <BarChart
+            title="Lift of the model and its baselines"
+            data={lift}
+            xKey="top"
+            series={MODEL_SERIES}
+            yFormat={(n) => times(n)}
+            height={260}
+          />
+        </ChartCard>
+      </div>
+      <div className="grid-2">
+        <section className="card" aria-labelledby="features-title">
+          <h2 id="features-title">Features</h2>
+          <p className="muted">What the model reads about each customer ({detail.features.length} inputs).</p>
+          <ScrollRegion label="Model features" style={{ maxHeight: 320 }}>
+            <DataTable
+              columns={[
+                { key: 'name', label: 'Feature', value: (f) => f.name },
+                { key: 'group', label: 'Group', value: (f) => f.group ?? '' },
+                { key: 'description', label: 'Meaning', value: (f) => f.description },
+              ]}
+              rows={detail.features}
+              rowKey={(f) => f.name}
+              caption="Model features"
+              testId="features-table"
+            />
+          </ScrollRegion>
+        </section>
+        <ChartCard
+          title="Training history"
+          description="Loss and hold-out AUC per epoch of the final fit."
+          columns={[
+            {
+              key: 'epoch',
+              label: 'Epoch',
+              value: (r: ChartRow) => (typeof r.epoch === 'number' ? r.epoch : null),
+              numeric: true,
+            },
+            {
+              key: 'loss',
+              label: 'Loss',
+              value: (r: ChartRow) => (typeof r.loss === 'number' ? r.loss : null),
+              numeric: true,
+            },
+            {
+              key: 'holdoutAuc',
+              label: 'Hold-out AUC',
+              value: (r: ChartRow) => (typeof r.holdoutAuc === 'number' ? r.holdoutAuc : null),
+              numeric: true,
+            },
+          ]}
+          rows={history}
+          testId="chart-history"
+        >
+          <LineChart
+            title="Training history"
+            data={history}
+            xKey="epoch"
+            xType="number"
+            series={[
+              { key: 'loss', label: 'Loss', color: 'var(--series-3)' },
+              { key: 'holdoutAuc', label: 'Hold-out AUC', color: 'var(--series-1)' },
+            ]}
+            yFormat={(n) => f3(n)}
+            height={260}
+            dots={false}
+          />
+        </ChartCard>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,58 @@
+import type { QueryClient } from '@tanstack/react-query';
+import type { ComponentType } from 'react';
+import { overviewCohortsInput, overviewKpisInput } from './data/overviewInputs.ts';
+import type { Api } from './trpc.ts';
+
+/** What a route can start before its page renders: its data, fetched while its code downloads. */
+export type Prefetch = (api: Api, queryClient: QueryClient, search: URLSearchParams) => void;
+
+export interface RouteDef {
+  path: string;
+  label: string;
+  /** The document title and the page's heading. */
+  title: string;
+  load: () => Promise<{ default: ComponentType }>;
+  /** Kept in the entry chunk (not the page's) so data and code download side by side. */
+  prefetch?: Prefetch;
+}
+
+/** One chunk per page (code splitting): only the page being opened is downloaded. */
+export const ROUTES: readonly RouteDef[] = [
+  {
+    path: '/',
+    label: 'Overview',
+    title: 'Overview',
+    load: () => import('./pages/OverviewPage.tsx'),
+    prefetch: (api, queryClient, search) => {
+      void queryClient.prefetchQuery(api.overview.kpis.queryOptions(overviewKpisInput(search)));
+      void queryClient.prefetchQuery(api.cohorts.matrix.queryOptions(overviewCohortsInput(search)));
+    },
+  },
+  { path: '/cohorts', label: 'Cohorts', title: 'Cohorts', load: () => import('./pages/CohortsPage.tsx') },
+  {
+    path: '/repeat',
+    label: 'Repeat purchase',
+    title: 'Repeat purchase',
+    load: () => import('./pages/RepeatPage.tsx'),
+  },
+  {
+    path: '/complaints',
+    label: 'Complaints & returns',
+    title: 'Complaints & returns',
+    load: () => import('./pages/ComplaintsPage.tsx'),
+  },
+  {
+    path: '/at-risk',
+    label: 'At risk',
+    title: 'At-risk customers',
+    load: () => import('./pages/AtRiskPage.tsx'),
+  },
+  { path: '/model', label: 'Model', title: 'Churn model', load: () => import('./pages/ModelPage.tsx') },
+  { path: '/sql', label: 'SQL', title: 'SQL', load: () => import('./pages/SqlPage.tsx') },
+  { path: '/data', label: 'Data', title: 'Data', load: () => import('./pages/DataPage.tsx') },
+];
+
+export function matchRoute(pathname: string): RouteDef | undefined {
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
+  return ROUTES.find((r) => r.path === path || (r.path === '/' && path === '/overview'));
+}
