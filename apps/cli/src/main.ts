@@ -1,9 +1,11 @@
 import { Command, CommanderError } from 'commander';
+import { registerAudit } from './commands/audit.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerInfo } from './commands/info.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerQuery } from './commands/query.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerUsers } from './commands/users.ts';
 import { EXIT, reportError } from './output/errors.ts';
 
 const program = new Command('retain')
@@ -29,6 +31,8 @@ registerIngest(program);
 registerInfo(program);
 registerQuery(program);
 registerServe(program);
+registerUsers(program);
+registerAudit(program);
 
 const json = process.argv.includes('--json');
 try {
