@@ -1,13 +1,16 @@
+import type http from 'node:http';
 import path from 'node:path';
 import { ChurnTrainingManager } from '@retain/churn';
-import type { TrainingEvent } from '@retain/schemas';
-import type { IngestProgress, Warehouse } from '@retain/warehouse';
+import type { Role, TrainingEvent } from '@retain/schemas';
+import { type IngestProgress, sessionUser, type Warehouse } from '@retain/warehouse';
+import { isHttps, readCookie, SESSION_COOKIE } from './auth/cookies.ts';
+import { LoginLimiter } from './auth/loginLimiter.ts';
 import { CallListDownloads } from './exports.ts';
 import { JobProgress } from './jobProgress.ts';
 import { ResultCache } from './resultCache.ts';
 import { UploadStore } from './uploads.ts';
 
-/** What every procedure can reach. Built once per server; per-request data is added in createContext. */
+/** What every procedure can reach. Built once per server. */
 export interface ApiServices {
   warehouse: Warehouse;
   cache: ResultCache;
@@ -21,13 +24,38 @@ export interface ApiServices {
   training: ChurnTrainingManager;
   /** Progress of training runs, for `model.progress`. */
   trainingProgress: JobProgress<TrainingEvent>;
+  /** false only in demo mode: a server on localhost that everyone on the machine may use as admin. */
+  authRequired: boolean;
+  loginLimiter: LoginLimiter;
 }
 
 export type LoadEvent = IngestProgress | { section: null; step: 'done' | 'failed'; percent: 100 };
 
-export interface ApiContext extends ApiServices {}
+/** Who is asking. */
+export interface Viewer {
+  username: string;
+  role: Role;
+  /** Signed in automatically because the server runs in demo mode. */
+  demo: boolean;
+}
 
-export function createServices(warehouse: Warehouse): ApiServices {
+export interface ApiContext extends ApiServices {
+  viewer: Viewer | null;
+  /** The session cookie's token, when the request carried one. */
+  sessionToken: string | null;
+  clientIp: string;
+  /** Whether the request came over https (cookies get Secure). */
+  secure: boolean;
+  /** Adds a Set-Cookie header to the response; a no-op for in-process callers. */
+  setCookie: (cookie: string) => void;
+}
+
+export const DEMO_VIEWER: Viewer = { username: 'demo', role: 'admin', demo: true };
+
+/** The command line acts as an admin: whoever can run it can open the database file anyway. */
+export const LOCAL_VIEWER: Viewer = { username: 'local', role: 'admin', demo: false };
+
+export function createServices(warehouse: Warehouse, options: { authRequired?: boolean } = {}): ApiServices {
   const cache = new ResultCache();
   const trainingProgress = new JobProgress<TrainingEvent>();
   const training = new ChurnTrainingManager(warehouse, {
@@ -44,5 +72,42 @@ export function createServices(warehouse: Warehouse): ApiServices {
     downloads: new CallListDownloads(),
     training,
     trainingProgress,
+    authRequired: options.authRequired ?? false,
+    loginLimiter: new LoginLimiter(),
+  };
+}
+
+/** The viewer of an HTTP request: from its session cookie, or the demo admin when sign-in is off. */
+export async function viewerOf(services: ApiServices, req: http.IncomingMessage): Promise<Viewer | null> {
+  if (!services.authRequired) return DEMO_VIEWER;
+  const token = readCookie(req, SESSION_COOKIE);
+  const user = token ? await sessionUser(services.warehouse, token) : null;
+  return user ? { ...user, demo: false } : null;
+}
+
+export async function contextForRequest(
+  services: ApiServices,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<ApiContext> {
+  return {
+    ...services,
+    viewer: await viewerOf(services, req),
+    sessionToken: readCookie(req, SESSION_COOKIE),
+    clientIp: req.socket.remoteAddress ?? 'unknown',
+    secure: isHttps(req),
+    setCookie: (cookie) => res.appendHeader('set-cookie', cookie),
+  };
+}
+
+/** A context for calling procedures in-process (tests, the CLI) as a given viewer. */
+export function contextFor(services: ApiServices, viewer: Viewer | null): ApiContext {
+  return {
+    ...services,
+    viewer,
+    sessionToken: null,
+    clientIp: 'local',
+    secure: false,
+    setCookie: () => undefined,
   };
 }

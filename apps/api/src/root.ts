@@ -1,5 +1,7 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { atRiskRouter } from './routers/atRisk.ts';
+import { auditRouter } from './routers/audit.ts';
+import { authRouter } from './routers/auth.ts';
 import { cohortsRouter } from './routers/cohorts.ts';
 import { dataRouter } from './routers/data.ts';
 import { filtersRouter } from './routers/filters.ts';
@@ -10,9 +12,13 @@ import { overviewRouter } from './routers/overview.ts';
 import { queryRouter } from './routers/query.ts';
 import { repeatRouter } from './routers/repeat.ts';
 import { scoresRouter } from './routers/scores.ts';
+import { usersRouter } from './routers/users.ts';
 import { createCallerFactory, createTRPCRouter } from './trpc.ts';
 
 export const appRouter = createTRPCRouter({
+  auth: authRouter,
+  users: usersRouter,
+  audit: auditRouter,
   info: infoRouter,
   overview: overviewRouter,
   cohorts: cohortsRouter,

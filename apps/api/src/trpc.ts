@@ -1,6 +1,7 @@
 import { BadInputError, QueryError } from '@retain/warehouse';
 import { initTRPC, TRPCError } from '@trpc/server';
-import type { ApiContext } from './context.ts';
+import { ruleFor } from './access.ts';
+import type { ApiContext, Viewer } from './context.ts';
 
 const t = initTRPC.context<ApiContext>().create({
   errorFormatter({ shape, error }) {
@@ -30,7 +31,28 @@ const errorMapping = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(errorMapping);
+/** Applies the procedure's rule from ACCESS; no rule means no access (fail closed). */
+const accessControl = t.middleware(async ({ ctx, path, next }) => {
+  const rule = ruleFor(path);
+  if (rule === undefined) throw new TRPCError({ code: 'FORBIDDEN', message: `No access rule for ${path}.` });
+  if (rule === 'public') return next();
+  const viewer = ctx.viewer;
+  if (!viewer) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
+  if (!rule.includes(viewer.role)) {
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message: `Your role (${viewer.role}) does not give access to ${path}.`,
+    });
+  }
+  return next({ ctx: { ...ctx, viewer } });
+});
+
+/** Every procedure: input validation by zod, access by ACCESS, domain errors mapped to codes. */
+export const procedure = t.procedure.use(errorMapping).use(accessControl);
+/** @deprecated use `procedure`; every procedure is access-controlled now. */
+export const publicProcedure = procedure;
+
+export type { Viewer };
 
 /** Caches a read per (procedure path + input, data version). */
 export async function cachedRead<T>(

@@ -23,11 +23,20 @@ function readText(name: string): string | undefined {
   return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
 }
 
+function readSwitch(name: string): boolean {
+  const raw = readText(name)?.toLowerCase();
+  if (raw === undefined || ['off', '0', 'false', 'no'].includes(raw)) return false;
+  if (['on', '1', 'true', 'yes'].includes(raw)) return true;
+  return fail(name, `"${raw}" is not on or off`);
+}
+
 /** Environment, read once and validated (by hand: this module is on the path of every command). */
 export const env = {
   db: readText('RETAIN_DB'),
   port: readPort('RETAIN_PORT'),
   host: readText('RETAIN_HOST'),
+  /** RETAIN_AUTH=on requires sign-in even on localhost. */
+  authForced: readSwitch('RETAIN_AUTH'),
   color: process.env.NO_COLOR === undefined && process.stderr.isTTY === true,
   interactive: process.stderr.isTTY === true,
 };

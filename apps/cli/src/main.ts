@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAtRisk } from './commands/atRisk.ts';
+import { registerAudit } from './commands/audit.ts';
 import { registerCohorts } from './commands/cohorts.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerInfo } from './commands/info.ts';
@@ -11,6 +12,7 @@ import { registerRepeat } from './commands/repeat.ts';
 import { registerScore } from './commands/score.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerTrain } from './commands/train.ts';
+import { registerUsers } from './commands/users.ts';
 import { EXIT, reportError } from './output/errors.ts';
 
 const program = new Command('retain')
@@ -44,6 +46,8 @@ registerTrain(program);
 registerScore(program);
 registerModels(program);
 registerServe(program);
+registerUsers(program);
+registerAudit(program);
 
 const json = process.argv.includes('--json');
 try {

@@ -8,19 +8,19 @@ import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ApiServices, createServices } from '../context.ts';
 import { handleCallListDownload } from '../exports.ts';
-import { createCaller } from '../root.ts';
+import { callerFor } from '../testing/callerFor.ts';
 
 describe('atRisk router and the call-list download', () => {
   let warehouse: Warehouse;
   let close: () => void;
   let services: ApiServices;
-  let caller: ReturnType<typeof createCaller>;
+  let caller: ReturnType<typeof callerFor>;
   let server: http.Server;
   let origin: string;
   beforeAll(async () => {
     ({ warehouse, close } = await openCallListFixture());
     services = createServices(warehouse);
-    caller = createCaller(services);
+    caller = callerFor(warehouse, 'retention', services);
     server = http.createServer((req, res) => void handleCallListDownload(services, req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -65,7 +65,7 @@ describe('atRisk router and the call-list download', () => {
       customerId: 'C03',
       outcome: 'declined',
       note: 'moved away',
-      recordedBy: null,
+      recordedBy: 'test-retention',
     });
     expect(await caller.atRisk.outcomes({ customerId: 'C03' })).toEqual([stored]);
     const unknown = await caller.atRisk
@@ -99,7 +99,7 @@ describe('atRisk router and the call-list download', () => {
     await vi.waitFor(async () => {
       const [entry] = await listAudit(warehouse, { action: 'export', limit: 1 });
       expect(entry).toMatchObject({
-        username: null,
+        username: 'test-retention',
         detail: { via: 'api', filters: { top: 3 }, rows: 3, complete: true, excludedNoConsent: 2 },
       });
     });
@@ -118,7 +118,7 @@ describe('a call-list download the client stops reading', () => {
       const services = createServices(warehouse);
       server.on('request', (req, res) => void handleCallListDownload(services, req, res));
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const { url } = await createCaller(services).atRisk.export({});
+      const { url } = await callerFor(warehouse, 'retention', services).atRisk.export({});
       const stop = new AbortController();
       const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${url}`, {
         signal: stop.signal,

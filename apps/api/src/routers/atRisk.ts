@@ -9,25 +9,11 @@ import {
 } from '@retain/schemas';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { publicProcedure } from '../trpc.ts';
-
-/**
- * The name of whoever is signed in, once the sign-in layer puts a `viewer` in the context; null
- * until then (read without assuming the context's shape).
- */
-function viewerName(ctx: object): string | null {
-  const viewer = 'viewer' in ctx ? ctx.viewer : null;
-  return typeof viewer === 'object' &&
-    viewer !== null &&
-    'username' in viewer &&
-    typeof viewer.username === 'string'
-    ? viewer.username
-    : null;
-}
+import { procedure } from '../trpc.ts';
 
 export const atRiskRouter = {
   /** A page of the call list, with the totals and how many customers each exclusion left out. */
-  list: publicProcedure
+  list: procedure
     .input(callListPageInputSchema.prefault({}))
     .output(callListPageSchema)
     .query(({ ctx, input: { offset, limit, ...filters } }) =>
@@ -38,20 +24,22 @@ export const atRiskRouter = {
    * The whole list as CSV. tRPC cannot stream a file: this checks there is a list to export and
    * returns a one-time URL, valid for two minutes, from which the browser downloads it.
    */
-  export: publicProcedure.input(callListExportInputSchema.prefault({})).mutation(async ({ ctx, input }) => {
+  export: procedure.input(callListExportInputSchema.prefault({})).mutation(async ({ ctx, input }) => {
     const { bom, ...filters } = input;
     await requireScores(ctx.warehouse);
-    return ctx.downloads.issue({ filters, bom, username: viewerName(ctx) });
+    return ctx.downloads.issue({ filters, bom, username: ctx.viewer?.username ?? null });
   }),
 
   /** Records what came of contacting a customer; "do not call" takes them off every later list. */
-  recordOutcome: publicProcedure
+  recordOutcome: procedure
     .input(recordOutcomeInputSchema)
     .output(contactOutcomeSchema)
-    .mutation(({ ctx, input }) => recordOutcome(ctx.warehouse, { ...input, by: viewerName(ctx) })),
+    .mutation(({ ctx, input }) =>
+      recordOutcome(ctx.warehouse, { ...input, by: ctx.viewer?.username ?? null }),
+    ),
 
   /** A customer's recorded contacts, newest first. */
-  outcomes: publicProcedure
+  outcomes: procedure
     .input(z.object({ customerId: customerIdSchema }))
     .output(z.array(contactOutcomeSchema))
     .query(({ ctx, input }) => outcomesOf(ctx.warehouse, input.customerId)),

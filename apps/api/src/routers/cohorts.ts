@@ -8,25 +8,25 @@ import {
   cohortMatrixSchema,
 } from '@retain/schemas';
 import type { TRPCRouterRecord } from '@trpc/server';
-import { cachedRead, publicProcedure } from '../trpc.ts';
+import { cachedRead, procedure } from '../trpc.ts';
 
 export const cohortsRouter = {
   /** Cohorts (by first-order period or attribute) × offset: retention, orders or revenue. */
-  matrix: publicProcedure
+  matrix: procedure
     .input(cohortMatrixInputSchema.prefault({}))
     .output(cohortMatrixSchema)
     .query(({ ctx, input }) =>
       cachedRead(ctx, 'cohorts.matrix', input, () => cohortMatrix(ctx.warehouse, input)),
     ),
   /** The same pooled over first-order periods: one curve, or one per attribute value. */
-  curves: publicProcedure
+  curves: procedure
     .input(cohortCurvesInputSchema.prefault({}))
     .output(cohortCurvesSchema)
     .query(({ ctx, input }) =>
       cachedRead(ctx, 'cohorts.curves', input, () => cohortCurves(ctx.warehouse, input)),
     ),
   /** The customers behind a cohort or one of its cells, paged and sorted. */
-  customers: publicProcedure
+  customers: procedure
     .input(cohortCustomersInputSchema)
     .output(cohortCustomersSchema)
     .query(({ ctx, input }) =>

@@ -2,22 +2,21 @@ import type { Warehouse } from '@retain/warehouse';
 import { openTestWarehouse, tempDir } from '@retain/warehouse/testing';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices } from '../context.ts';
-import { createCaller } from '../root.ts';
 import { type RunningServer, startServer } from '../server.ts';
+import { callerFor } from '../testing/callerFor.ts';
 
 describe('data router: upload, inspect, load', () => {
   let warehouse: Warehouse;
   let server: RunningServer;
   let cleanup: () => void;
-  let caller: ReturnType<typeof createCaller>;
+  let caller: ReturnType<typeof callerFor>;
 
   beforeAll(async () => {
     const tmp = tempDir('retain-api-');
     cleanup = tmp.cleanup;
     warehouse = await openTestWarehouse(tmp.dir);
-    server = await startServer({ warehouse, port: 0, host: '127.0.0.1' });
-    caller = createCaller(createServices(warehouse));
+    server = await startServer({ warehouse, port: 0, host: '127.0.0.1', authRequired: false });
+    caller = callerFor(warehouse);
   });
   afterAll(async () => {
     await server.close();

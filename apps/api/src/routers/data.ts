@@ -1,8 +1,8 @@
 import { SECTIONS } from '@retain/schemas';
-import { ingest, inspectSource, type SectionRequest } from '@retain/warehouse';
+import { appendAudit, ingest, inspectSource, type SectionRequest } from '@retain/warehouse';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { publicProcedure } from '../trpc.ts';
+import { procedure } from '../trpc.ts';
 import { warmAnalytics } from '../warmAnalytics.ts';
 
 const uploadId = z.string().uuid();
@@ -19,7 +19,7 @@ const fileToLoad = z.object({
 
 export const dataRouter = {
   /** Headers, first rows and a proposed mapping of an uploaded file. */
-  inspect: publicProcedure.input(z.object({ uploadId })).query(({ ctx, input }) => {
+  inspect: procedure.input(z.object({ uploadId })).query(({ ctx, input }) => {
     const stored = ctx.uploads.file(input.uploadId);
     if (!stored)
       throw new TRPCError({ code: 'NOT_FOUND', message: 'That upload is gone; upload the file again.' });
@@ -27,7 +27,7 @@ export const dataRouter = {
   }),
 
   /** Loads uploaded files with the mapping the user confirmed; all or nothing, like `retain ingest`. */
-  ingest: publicProcedure
+  ingest: procedure
     .input(z.object({ jobId: z.string().min(8).max(64), files: z.array(fileToLoad).min(1).max(8) }))
     .mutation(async ({ ctx, input }) => {
       const requests: SectionRequest[] = input.files.map((f) => {
@@ -49,6 +49,23 @@ export const dataRouter = {
           onProgress: (p) => ctx.loads.publish(input.jobId, p),
         });
         ctx.loads.publish(input.jobId, { section: null, step: 'done', percent: 100 }, true);
+        await appendAudit(ctx.warehouse, {
+          username: ctx.viewer?.username ?? null,
+          action: 'ingest',
+          detail: {
+            files: input.files.map((f) => ({
+              section: f.section,
+              name: ctx.uploads.file(f.uploadId)?.name ?? null,
+            })),
+            dataVersion: summary.dataVersion,
+            inserted: Object.fromEntries(
+              (['customers', 'purchases', 'complaints', 'returns'] as const).map((s) => [
+                s,
+                summary[s].inserted,
+              ]),
+            ),
+          },
+        });
         for (const f of input.files) ctx.uploads.remove(f.uploadId);
         warmAnalytics(ctx.warehouse);
         return summary;
@@ -59,9 +76,11 @@ export const dataRouter = {
     }),
 
   /** Live progress of a load started with `ingest` (same jobId). */
-  progress: publicProcedure
-    .input(z.object({ jobId: z.string().min(8).max(64) }))
-    .subscription(async function* ({ ctx, input, signal }) {
-      yield* ctx.loads.subscribe(input.jobId, signal);
-    }),
+  progress: procedure.input(z.object({ jobId: z.string().min(8).max(64) })).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }) {
+    yield* ctx.loads.subscribe(input.jobId, signal);
+  }),
 } satisfies TRPCRouterRecord;

@@ -1,10 +1,10 @@
 import { filterValues } from '@retain/warehouse';
 import type { TRPCRouterRecord } from '@trpc/server';
-import { cachedRead, publicProcedure } from '../trpc.ts';
+import { cachedRead, procedure } from '../trpc.ts';
 
 export const filtersRouter = {
   /** Channels, regions and categories to offer in the dashboard's filters. */
-  values: publicProcedure.query(({ ctx }) =>
+  values: procedure.query(({ ctx }) =>
     cachedRead(ctx, 'filters.values', null, () => filterValues(ctx.warehouse)),
   ),
 } satisfies TRPCRouterRecord;

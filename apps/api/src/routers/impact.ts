@@ -1,11 +1,11 @@
 import { complaintImpact } from '@retain/analytics';
 import { impactInputSchema, impactSchema } from '@retain/schemas';
 import type { TRPCRouterRecord } from '@trpc/server';
-import { cachedRead, publicProcedure } from '../trpc.ts';
+import { cachedRead, procedure } from '../trpc.ts';
 
 export const impactRouter = {
   /** Retention by complaint experience and by returns, return rates, complainers' repeat rate. */
-  summary: publicProcedure
+  summary: procedure
     .input(impactInputSchema.prefault({}))
     .output(impactSchema)
     .query(({ ctx, input }) =>

@@ -1,8 +1,8 @@
 import { warehouseInfo } from '@retain/warehouse';
 import type { TRPCRouterRecord } from '@trpc/server';
-import { publicProcedure } from '../trpc.ts';
+import { procedure } from '../trpc.ts';
 
 export const infoRouter = {
   /** Row counts, date ranges and data version of the warehouse. */
-  get: publicProcedure.query(({ ctx }) => warehouseInfo(ctx.warehouse)),
+  get: procedure.query(({ ctx }) => warehouseInfo(ctx.warehouse)),
 } satisfies TRPCRouterRecord;

@@ -1,15 +1,14 @@
 import { openDemoWarehouse } from '@retain/churn/testing';
 import type { TrainingEvent } from '@retain/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices } from '../context.ts';
-import { createCaller } from '../root.ts';
+import { callerFor } from '../testing/callerFor.ts';
 
 let demo: Awaited<ReturnType<typeof openDemoWarehouse>>;
-let caller: ReturnType<typeof createCaller>;
+let caller: ReturnType<typeof callerFor>;
 
 beforeAll(async () => {
   demo = await openDemoWarehouse(800, 5);
-  caller = createCaller(createServices(demo.warehouse));
+  caller = callerFor(demo.warehouse);
 }, 120_000);
 afterAll(() => demo.close());
 

@@ -7,7 +7,7 @@ import {
 } from '@retain/schemas';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { publicProcedure } from '../trpc.ts';
+import { procedure } from '../trpc.ts';
 
 const jobSchema = z.object({ jobId: z.string(), startedAt: z.string() });
 
@@ -16,7 +16,7 @@ export const modelRouter = {
    * Starts training a model version in the background and returns its job id at once; follow it
    * with `model.progress`. A second request while one trains is refused (CONFLICT).
    */
-  train: publicProcedure
+  train: procedure
     .input(trainInputSchema.prefault({}))
     .output(jobSchema)
     .mutation(({ ctx, input }) => {
@@ -31,7 +31,7 @@ export const modelRouter = {
     }),
 
   /** Progress of a training run (default: the current one, else the last): epoch, loss, hold-out AUC. */
-  progress: publicProcedure
+  progress: procedure
     .input(z.object({ jobId: z.string().min(1).max(64).optional() }).prefault({}))
     .subscription(async function* ({ ctx, input, signal }) {
       const jobId = input.jobId ?? ctx.training.current?.jobId ?? ctx.training.latest?.jobId;
@@ -40,7 +40,7 @@ export const modelRouter = {
     }),
 
   /** The run in progress and the latest event of the current or last run. */
-  status: publicProcedure
+  status: procedure
     .output(z.object({ running: jobSchema.nullable(), latest: trainingEventSchema.nullable() }))
     .query(({ ctx }) => {
       const current = ctx.training.current;
@@ -51,10 +51,10 @@ export const modelRouter = {
     }),
 
   /** Every ready model version, newest first, with its headline figures. */
-  list: publicProcedure.output(z.array(modelSummarySchema)).query(({ ctx }) => listModels(ctx.warehouse)),
+  list: procedure.output(z.array(modelSummarySchema)).query(({ ctx }) => listModels(ctx.warehouse)),
 
   /** One version's features, set-up and metrics next to its baselines (default: the newest). */
-  evaluation: publicProcedure
+  evaluation: procedure
     .input(z.object({ modelId: z.string().min(1).max(100).optional() }).prefault({}))
     .output(modelDetailSchema)
     .query(async ({ ctx, input }) => {

@@ -1,11 +1,11 @@
 import { retentionKpis } from '@retain/analytics';
 import { kpisInputSchema, kpisSchema } from '@retain/schemas';
 import type { TRPCRouterRecord } from '@trpc/server';
-import { cachedRead, publicProcedure } from '../trpc.ts';
+import { cachedRead, procedure } from '../trpc.ts';
 
 export const overviewRouter = {
   /** Executive KPIs as of a day (default: the data's end), each with the value 90 days earlier. */
-  kpis: publicProcedure
+  kpis: procedure
     .input(kpisInputSchema.prefault({}))
     .output(kpisSchema)
     .query(({ ctx, input }) =>

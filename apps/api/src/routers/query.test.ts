@@ -3,13 +3,12 @@ import { ingest, secureForConsole } from '@retain/warehouse';
 import { openTestWarehouse, tempDir, writeFile } from '@retain/warehouse/testing';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices } from '../context.ts';
-import { createCaller } from '../root.ts';
+import { callerFor } from '../testing/callerFor.ts';
 
 describe('query router', () => {
   let warehouse: Warehouse;
   let cleanup: () => void;
-  let caller: ReturnType<typeof createCaller>;
+  let caller: ReturnType<typeof callerFor>;
   beforeAll(async () => {
     const tmp = tempDir('retain-api-query-');
     cleanup = tmp.cleanup;
@@ -17,7 +16,7 @@ describe('query router', () => {
     const file = writeFile(tmp.dir, 'p.csv', 'order_id,customer_id,order_date,amount\nO1,C1,2024-01-01,10\n');
     await ingest(warehouse, [{ section: 'purchases', file }]);
     await secureForConsole(warehouse);
-    caller = createCaller(createServices(warehouse));
+    caller = callerFor(warehouse);
   });
   afterAll(() => {
     warehouse.close();

@@ -1,51 +1,73 @@
+import { canSeePersonalData } from '@retain/schemas';
 import {
+  appendAudit,
   CONSOLE_SCHEMA,
+  type ConsoleAccess,
   deleteSavedQuery,
   listSavedQueries,
+  QueryError,
   readOnlyQuery,
   saveQuery,
 } from '@retain/warehouse';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { publicProcedure } from '../trpc.ts';
+import type { ApiContext } from '../context.ts';
+import { procedure } from '../trpc.ts';
+
+/** Analysts query views whose personal fields are masked; admins see them whole. */
+function consoleAccess(ctx: ApiContext): ConsoleAccess {
+  return ctx.viewer && canSeePersonalData(ctx.viewer.role) ? 'full' : 'masked';
+}
 
 export const queryRouter = {
   /** One read-only statement of SQL; at most `limit` rows come back, `truncated` says if there were more. */
-  run: publicProcedure
+  run: procedure
     .input(
       z.object({
         sql: z.string().min(1).max(100_000),
         limit: z.number().int().min(1).max(10_000).default(1_000),
       }),
     )
-    .mutation(({ ctx, input }) =>
-      readOnlyQuery(ctx.warehouse, input.sql, { rowCap: input.limit, access: 'full' }),
-    ),
+    .mutation(async ({ ctx, input }) => {
+      const started = performance.now();
+      const audit = (detail: Record<string, unknown>) =>
+        appendAudit(ctx.warehouse, {
+          username: ctx.viewer?.username ?? null,
+          action: 'sql',
+          detail: { sql: input.sql, ...detail },
+        });
+      try {
+        const result = await readOnlyQuery(ctx.warehouse, input.sql, {
+          rowCap: input.limit,
+          access: consoleAccess(ctx),
+        });
+        await audit({
+          ms: Math.round(result.elapsedMs),
+          rows: result.rows.length,
+          truncated: result.truncated,
+        });
+        return result;
+      } catch (error) {
+        const outcome = error instanceof QueryError ? error.kind : 'error';
+        await audit({ ms: Math.round(performance.now() - started), rows: 0, outcome });
+        throw error;
+      }
+    }),
 
   /** The tables the console can query, with their columns, for the schema browser and completion. */
-  schema: publicProcedure.query(({ ctx }) =>
+  schema: procedure.query(({ ctx }) =>
     ctx.warehouse.read(async (conn) => {
       const rows = (
         await conn.runAndReadAll(
-          `
-          SELECT c.table_name, c.column_name, c.data_type
-          FROM information_schema.columns c
-          WHERE c.table_schema = $schema
-          ORDER BY c.table_name, c.ordinal_position`,
-          { schema: CONSOLE_SCHEMA.full },
+          `SELECT table_name, column_name, data_type FROM information_schema.columns
+           WHERE table_schema = $schema ORDER BY table_name, ordinal_position`,
+          { schema: CONSOLE_SCHEMA[consoleAccess(ctx)] },
         )
       ).getRowObjects();
-      const tables = new Map<
-        string,
-        { name: string; kind: 'table' | 'view'; columns: { name: string; type: string }[] }
-      >();
+      const tables = new Map<string, { name: string; columns: { name: string; type: string }[] }>();
       for (const row of rows) {
         const name = String(row.table_name);
-        const table = tables.get(name) ?? {
-          name,
-          kind: row.table_type === 'VIEW' ? 'view' : 'table',
-          columns: [],
-        };
+        const table = tables.get(name) ?? { name, columns: [] };
         table.columns.push({ name: String(row.column_name), type: String(row.data_type) });
         tables.set(name, table);
       }
@@ -54,9 +76,9 @@ export const queryRouter = {
   ),
 
   /** Queries saved from the console, stored in the warehouse. */
-  saved: publicProcedure.query(({ ctx }) => listSavedQueries(ctx.warehouse)),
+  saved: procedure.query(({ ctx }) => listSavedQueries(ctx.warehouse)),
 
-  save: publicProcedure
+  save: procedure
     .input(
       z.object({
         queryId: z.string().uuid().optional(),
@@ -65,9 +87,11 @@ export const queryRouter = {
         chart: z.unknown().optional(),
       }),
     )
-    .mutation(({ ctx, input }) => saveQuery(ctx.warehouse, input)),
+    .mutation(({ ctx, input }) =>
+      saveQuery(ctx.warehouse, { ...input, createdBy: ctx.viewer?.username ?? null }),
+    ),
 
-  remove: publicProcedure
+  remove: procedure
     .input(z.object({ queryId: z.string().uuid() }))
     .mutation(({ ctx, input }) => deleteSavedQuery(ctx.warehouse, input.queryId)),
 } satisfies TRPCRouterRecord;

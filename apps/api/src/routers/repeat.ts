@@ -1,11 +1,11 @@
 import { repeatPurchase } from '@retain/analytics';
 import { repeatInputSchema, repeatSchema } from '@retain/schemas';
 import type { TRPCRouterRecord } from '@trpc/server';
-import { cachedRead, publicProcedure } from '../trpc.ts';
+import { cachedRead, procedure } from '../trpc.ts';
 
 export const repeatRouter = {
   /** Repeat-purchase rates overall and by cohort, with the timing distributions. */
-  summary: publicProcedure
+  summary: procedure
     .input(repeatInputSchema.prefault({}))
     .output(repeatSchema)
     .query(({ ctx, input }) =>

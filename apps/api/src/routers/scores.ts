@@ -1,23 +1,31 @@
 import { customerScore, listScores } from '@retain/churn';
 import {
+  canSeePersonalData,
   customerScoreInputSchema,
   customerScoreSchema,
   scoresListInputSchema,
   scoresPageSchema,
 } from '@retain/schemas';
 import type { TRPCRouterRecord } from '@trpc/server';
-import { publicProcedure } from '../trpc.ts';
+import { procedure } from '../trpc.ts';
 
 export const scoresRouter = {
   /** A page of churn scores (default: the active model's latest run), sorted and filtered. */
-  list: publicProcedure
+  list: procedure
     .input(scoresListInputSchema.prefault({}))
     .output(scoresPageSchema)
     .query(({ ctx, input }) => listScores(ctx.warehouse, input)),
 
   /** One customer: score and reasons, and their order, complaint and return history. */
-  customer: publicProcedure
+  customer: procedure
     .input(customerScoreInputSchema)
     .output(customerScoreSchema)
-    .query(({ ctx, input }) => customerScore(ctx.warehouse, input)),
+    .query(async ({ ctx, input }) => {
+      const found = await customerScore(ctx.warehouse, input);
+      // Analysts see the history and the reasons, not who the person is.
+      if (found.profile && !(ctx.viewer && canSeePersonalData(ctx.viewer.role))) {
+        return { ...found, profile: { ...found.profile, name: null, email: null, phone: null } };
+      }
+      return found;
+    }),
 } satisfies TRPCRouterRecord;

@@ -1,4 +1,4 @@
-import { createCaller, createServices } from '@retain/api';
+import { contextFor, createCaller, createServices, LOCAL_VIEWER } from '@retain/api';
 import type { Command } from 'commander';
 import type { z } from 'zod';
 import { UsageError } from '../output/errors.ts';
@@ -90,7 +90,7 @@ export async function withAnalytics<T>(
 ): Promise<T> {
   return withWarehouse(db, async (warehouse) => {
     try {
-      return await task(createCaller(createServices(warehouse)));
+      return await task(createCaller(contextFor(createServices(warehouse), LOCAL_VIEWER)));
     } catch (error) {
       throw error instanceof Error && error.cause instanceof Error ? error.cause : error;
     }

@@ -37,11 +37,33 @@ export function registerServe(program: Command): void {
       const port = explicitPort === undefined ? DEFAULT_PORT : Number(explicitPort);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be 0–65535');
       const host = flags.host ?? env.host ?? '127.0.0.1';
-      const running = await listenOnFreePort(warehouse, host, port, explicitPort === undefined ? 10 : 1);
+      const { authRequiredFor } = await import('@retain/api');
+      const authRequired = authRequiredFor(host, env.authForced);
+      if (authRequired) {
+        const { countUsers } = await import('@retain/warehouse');
+        if ((await countUsers(warehouse)) === 0) {
+          throw new UsageError(
+            `sign-in is required on ${host}${env.authForced ? ' (RETAIN_AUTH=on)' : ''} and there are no users yet. ` +
+              'Create an admin first: retain users add <name> --role admin',
+          );
+        }
+      }
+      const running = await listenOnFreePort(
+        warehouse,
+        host,
+        port,
+        explicitPort === undefined ? 10 : 1,
+        authRequired,
+      );
       const info = await warehouseInfo(warehouse);
       console.log(
         `Retain is running at ${running.url}  (database ${info.database}, ` +
           `${formatNumber(info.customers.withOrders)} customers with orders, data version ${info.dataVersion})`,
+      );
+      console.log(
+        authRequired
+          ? 'Sign-in required: users and roles are managed with `retain users`.'
+          : 'DEMO MODE: no sign-in, everyone who can reach localhost is admin. Bind another address or set RETAIN_AUTH=on to require sign-in.',
       );
       if (info.purchases.rows > 0) void trainFirstModel(warehouse, running.services.training);
       const stop = async () => {
@@ -55,12 +77,18 @@ export function registerServe(program: Command): void {
     });
 }
 
-async function listenOnFreePort(warehouse: Warehouse, host: string, first: number, attempts: number) {
+async function listenOnFreePort(
+  warehouse: Warehouse,
+  host: string,
+  first: number,
+  attempts: number,
+  authRequired: boolean,
+) {
   const { startServer } = await import('@retain/api');
   const webRoot = path.join(REPO_ROOT, 'apps', 'web', 'dist');
   for (let i = 0; ; i++) {
     try {
-      return await startServer({ warehouse, host, port: first + i, webRoot });
+      return await startServer({ warehouse, host, port: first + i, webRoot, authRequired });
     } catch (error) {
       const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
       if (!inUse || i + 1 >= attempts) {

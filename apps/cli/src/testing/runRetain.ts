@@ -11,9 +11,10 @@ export interface CliResult {
 }
 
 /** Runs the real `retain` command in a child process, as a user or a script would. */
-export function runRetain(args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
+export function runRetain(args: string[], env: NodeJS.ProcessEnv = {}, input?: string): CliResult {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
+    ...(input === undefined ? {} : { input }),
     env: { ...process.env, NO_COLOR: '1', ...env },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -101,7 +101,7 @@ export default function SqlPage() {
                 {tables.map((t) => (
                   <details key={t.name}>
                     <summary>
-                      <code>{t.name}</code> {t.kind === 'view' ? <span className="tag">view</span> : null}
+                      <code>{t.name}</code>
                     </summary>
                     <ul>
                       <li>

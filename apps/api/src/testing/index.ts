@@ -1,0 +1,2 @@
+export { analyticsCaller } from './analyticsCaller.ts';
+export { callerFor } from './callerFor.ts';
