@@ -53,7 +53,7 @@ describe('access control, procedure by procedure and role by role', () => {
   it.each(procedures.map((p) => [p.path, p] as const))('%s', async (_path, procedure) => {
     const rule = ruleFor(procedure.path);
     for (const role of [null, ...ROLES] as const) {
-      const allowed = rule === 'public' || (role !== null && rule !== undefined && rule.includes(role));
+      const allowed = rule === 'public' || (role && rule?.includes(role));
       if (!allowed) {
         // Refused before any input is read or anything runs.
         const code = await call(warehouse, role, procedure.path, 12345).then(() => 'OK', codeOf);

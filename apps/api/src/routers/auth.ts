@@ -1,4 +1,4 @@
-import { passwordSchema, usernameSchema } from '@retain/schemas';
+import { usernameSchema } from '@retain/schemas';
 import { appendAudit, createSession, endSession, SESSION_HOURS, verifyCredentials } from '@retain/warehouse';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
