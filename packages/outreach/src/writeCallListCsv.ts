@@ -85,7 +85,7 @@ export async function writeCallListCsv(
       return { ...summary, rows };
     });
   } finally {
-    conn.closeSync();
+    warehouse.disconnect(conn);
   }
 }
 

@@ -25,6 +25,8 @@ export class Warehouse {
   private readonly idleReaders: DuckDBConnection[] = [];
   private readonly waiting: Array<(conn: DuckDBConnection) => void> = [];
   private openReaders = 0;
+  /** Every connection this warehouse handed out, so that shutdown can interrupt running work. */
+  private readonly live = new Set<DuckDBConnection>();
   private closed = false;
 
   private constructor(
@@ -95,9 +97,29 @@ export class Warehouse {
     return this.read(async (conn) => Number((await readMeta(conn, 'data_version')) ?? 0));
   }
 
-  /** A connection the caller owns and must close (e.g. for a long-running sandboxed query). */
+  /** A connection the caller owns and must give back with `disconnect` (e.g. for a sandboxed query). */
   async connect(): Promise<DuckDBConnection> {
-    return this.instance.connect();
+    const conn = await this.instance.connect();
+    this.live.add(conn);
+    return conn;
+  }
+
+  disconnect(conn: DuckDBConnection): void {
+    this.live.delete(conn);
+    conn.closeSync();
+  }
+
+  /**
+   * Stops whatever DuckDB is running (a rollup build, a training query, a console query), waits
+   * briefly for the writer to settle, then closes. A query still running when the process exits
+   * would otherwise keep DuckDB's threads, and so the process, alive.
+   */
+  async shutdown(graceMs = 5_000): Promise<void> {
+    if (this.closed) return;
+    this.writer?.interrupt();
+    for (const conn of this.live) conn.interrupt();
+    await Promise.race([this.writeQueue, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+    this.close();
   }
 
   close(): void {

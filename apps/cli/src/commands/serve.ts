@@ -69,7 +69,7 @@ export function registerServe(program: Command): void {
       const stop = async () => {
         await running.services.training.cancel();
         await running.close();
-        warehouse.close();
+        await warehouse.shutdown();
         process.exit(0);
       };
       process.once('SIGINT', stop);

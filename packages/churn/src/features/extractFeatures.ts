@@ -41,6 +41,7 @@ export interface OrderRange {
  */
 export class FeatureExtractor {
   private constructor(
+    private readonly warehouse: Warehouse,
     private readonly conn: DuckDBConnection,
     /** Day number of the as-of date; nothing after it is read. */
     readonly asOfDay: number,
@@ -54,15 +55,15 @@ export class FeatureExtractor {
       for (const statement of prepareStatements) {
         await conn.run(statement, statement.includes('$cutoff') ? { cutoff } : undefined);
       }
-      return new FeatureExtractor(conn, asOfDay);
+      return new FeatureExtractor(warehouse, conn, asOfDay);
     } catch (error) {
-      conn.closeSync();
+      warehouse.disconnect(conn);
       throw error;
     }
   }
 
   close(): void {
-    this.conn.closeSync();
+    this.warehouse.disconnect(this.conn);
   }
 
   /** Customers whose first order is on or before each snapshot date. */

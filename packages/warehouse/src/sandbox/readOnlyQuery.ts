@@ -89,7 +89,7 @@ export async function readOnlyQuery(
     throw toQueryError(error, sql);
   } finally {
     await conn.run('ROLLBACK').catch(() => undefined);
-    conn.closeSync();
+    warehouse.disconnect(conn);
   }
 }
 

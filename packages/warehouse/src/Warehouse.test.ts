@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { openTestWarehouse, tempDir } from './testing/fixtures.ts';
+
+describe('Warehouse', () => {
+  it('runs writes one at a time, in order', async () => {
+    const { dir, cleanup } = tempDir();
+    const warehouse = await openTestWarehouse(dir);
+    try {
+      const order: number[] = [];
+      await Promise.all(
+        [3, 1, 2].map((n, i) =>
+          warehouse.write(async (conn) => {
+            await conn.run(`SELECT ${n}`);
+            order.push(i);
+          }),
+        ),
+      );
+      expect(order).toEqual([0, 1, 2]);
+    } finally {
+      warehouse.close();
+      cleanup();
+    }
+  });
+
+  it('shuts down promptly while queries are still running, interrupting them', async () => {
+    const { dir, cleanup } = tempDir();
+    const warehouse = await openTestWarehouse(dir);
+    const endless = 'SELECT count(*) FROM range(100000000000) a';
+    const reading = warehouse
+      .read((conn) => conn.run(endless))
+      .then(
+        () => 'finished',
+        () => 'interrupted',
+      );
+    const writing = warehouse
+      .write((conn) => conn.run(endless))
+      .then(
+        () => 'finished',
+        () => 'interrupted',
+      );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const started = Date.now();
+    await warehouse.shutdown();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await reading).toBe('interrupted');
+    expect(await writing).toBe('interrupted');
+    cleanup();
+  });
+});
