@@ -13,6 +13,8 @@ export interface RetainServer {
   dir: string;
   output: () => string;
   stop: () => Promise<void>;
+  /** SIGKILL, as a crash or the OOM killer would; the database folder is kept. */
+  kill: () => Promise<void>;
 }
 
 /**
@@ -57,6 +59,12 @@ export async function startRetain(
     db,
     dir,
     output: () => log,
+    kill: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    },
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
