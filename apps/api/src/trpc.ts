@@ -54,13 +54,19 @@ export const publicProcedure = procedure;
 
 export type { Viewer };
 
-/** Caches a read per (procedure path + input, data version). */
+/**
+ * Caches a read per (procedure path + input, data version). The result is checked against its zod
+ * schema once, when computed, instead of on every hit: validating a large matrix per request would
+ * cost more than serving it.
+ */
 export async function cachedRead<T>(
   ctx: ApiContext,
   key: string,
   input: unknown,
   compute: () => Promise<T>,
+  schema?: { parse(value: unknown): T },
 ): Promise<T> {
   const dataVersion = await ctx.warehouse.dataVersion();
-  return ctx.cache.get(`${key}:${JSON.stringify(input ?? null)}`, dataVersion, compute);
+  const checked = schema ? async () => schema.parse(await compute()) : compute;
+  return ctx.cache.get(`${key}:${JSON.stringify(input ?? null)}`, dataVersion, checked);
 }

@@ -28,6 +28,7 @@ export class Warehouse {
   /** Every connection this warehouse handed out, so that shutdown can interrupt running work. */
   private readonly live = new Set<DuckDBConnection>();
   private closed = false;
+  private knownDataVersion: number | null = null;
 
   private constructor(
     readonly path: string,
@@ -92,9 +93,21 @@ export class Warehouse {
     }
   }
 
-  /** Bumped by every ingest; caches key on it. */
+  /**
+   * Bumped by every ingest; caches key on it. This process is the database's only writer, so once
+   * read the number is kept in memory and moved on by `noteDataVersion`: the hot path of every
+   * cached API read costs no query. (A read-only open asks DuckDB each time: another process writes.)
+   */
   async dataVersion(): Promise<number> {
-    return this.read(async (conn) => Number((await readMeta(conn, 'data_version')) ?? 0));
+    if (this.knownDataVersion !== null) return this.knownDataVersion;
+    const version = await this.read(async (conn) => Number((await readMeta(conn, 'data_version')) ?? 0));
+    if (!this.readOnly) this.knownDataVersion = version;
+    return version;
+  }
+
+  /** Called by ingest after its commit. */
+  noteDataVersion(version: number): void {
+    if (!this.readOnly) this.knownDataVersion = version;
   }
 
   /** A connection the caller owns and must give back with `disconnect` (e.g. for a sandboxed query). */

@@ -48,11 +48,36 @@ describe('atRisk router and the call-list download', () => {
   });
 
   it('refuses bad filters as BAD_REQUEST', async () => {
-    for (const input of [{ top: 1, capacity: 1 }, { minProbability: 2 }, { limit: 10_000 }]) {
+    for (const input of [
+      { top: 1, capacity: 1 },
+      { minProbability: 2 },
+      { limit: 10_000 },
+      { minProbability: 0.8, maxProbability: 0.2 },
+      { segment: [] },
+      { minValue: -1 },
+    ]) {
       const error = await caller.atRisk.list(input).catch((e: unknown) => e);
       expect(error, JSON.stringify(input)).toBeInstanceOf(TRPCError);
       expect((error as TRPCError).code).toBe('BAD_REQUEST');
     }
+  });
+
+  it('filters by open complaints, several segments or regions and value, in the list and the export', async () => {
+    const open = await caller.atRisk.list({ hasOpenComplaint: true, segment: ['At risk', 'Lost'] });
+    expect(open.rows.map((r) => r.customerId)).toEqual(['C01']);
+    const several = await caller.atRisk.list({ region: ['South', 'East'], minValue: 100 });
+    expect(several.rows.map((r) => r.customerId)).toEqual(['C03', 'C07', 'C09']);
+
+    const { url } = await caller.atRisk.export({ hasOpenComplaint: false, region: ['North'] });
+    const lines = (await (await fetch(`${origin}${url}`)).text()).trim().split('\r\n');
+    expect(lines.slice(1).map((l) => l.split(',')[1])).toEqual(['C02', 'C08']);
+    await vi.waitFor(async () => {
+      const [entry] = await listAudit(warehouse, { action: 'export', limit: 1 });
+      expect(entry?.detail).toMatchObject({
+        filters: { hasOpenComplaint: false, region: ['North'] },
+        rows: 2,
+      });
+    });
   });
 
   it('records outcomes and reads them back; unknown customers are BAD_REQUEST', async () => {

@@ -14,22 +14,25 @@ export const cohortsRouter = {
   /** Cohorts (by first-order period or attribute) × offset: retention, orders or revenue. */
   matrix: procedure
     .input(cohortMatrixInputSchema.prefault({}))
-    .output(cohortMatrixSchema)
     .query(({ ctx, input }) =>
-      cachedRead(ctx, 'cohorts.matrix', input, () => cohortMatrix(ctx.warehouse, input)),
+      cachedRead(ctx, 'cohorts.matrix', input, () => cohortMatrix(ctx.warehouse, input), cohortMatrixSchema),
     ),
   /** The same pooled over first-order periods: one curve, or one per attribute value. */
   curves: procedure
     .input(cohortCurvesInputSchema.prefault({}))
-    .output(cohortCurvesSchema)
     .query(({ ctx, input }) =>
-      cachedRead(ctx, 'cohorts.curves', input, () => cohortCurves(ctx.warehouse, input)),
+      cachedRead(ctx, 'cohorts.curves', input, () => cohortCurves(ctx.warehouse, input), cohortCurvesSchema),
     ),
   /** The customers behind a cohort or one of its cells, paged and sorted. */
   customers: procedure
     .input(cohortCustomersInputSchema)
-    .output(cohortCustomersSchema)
     .query(({ ctx, input }) =>
-      cachedRead(ctx, 'cohorts.customers', input, () => cohortCustomers(ctx.warehouse, input)),
+      cachedRead(
+        ctx,
+        'cohorts.customers',
+        input,
+        () => cohortCustomers(ctx.warehouse, input),
+        cohortCustomersSchema,
+      ),
     ),
 } satisfies TRPCRouterRecord;

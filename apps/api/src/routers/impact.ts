@@ -7,8 +7,7 @@ export const impactRouter = {
   /** Retention by complaint experience and by returns, return rates, complainers' repeat rate. */
   summary: procedure
     .input(impactInputSchema.prefault({}))
-    .output(impactSchema)
     .query(({ ctx, input }) =>
-      cachedRead(ctx, 'impact.summary', input, () => complaintImpact(ctx.warehouse, input)),
+      cachedRead(ctx, 'impact.summary', input, () => complaintImpact(ctx.warehouse, input), impactSchema),
     ),
 } satisfies TRPCRouterRecord;

@@ -1,8 +1,8 @@
 import { warehouseInfo } from '@retain/warehouse';
 import type { TRPCRouterRecord } from '@trpc/server';
-import { procedure } from '../trpc.ts';
+import { cachedRead, procedure } from '../trpc.ts';
 
 export const infoRouter = {
   /** Row counts, date ranges and data version of the warehouse. */
-  get: procedure.query(({ ctx }) => warehouseInfo(ctx.warehouse)),
+  get: procedure.query(({ ctx }) => cachedRead(ctx, 'info.get', null, () => warehouseInfo(ctx.warehouse))),
 } satisfies TRPCRouterRecord;

@@ -1,5 +1,6 @@
 import { openDemoWarehouse } from '@retain/churn/testing';
 import type { TrainingEvent } from '@retain/schemas';
+import { query } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callerFor } from '../testing/callerFor.ts';
 
@@ -51,5 +52,43 @@ describe('model router', () => {
     ]);
     expect(detail.features.map((f) => f.name)).toContain('overdue_ratio');
     await expect(caller.model.evaluation({ modelId: 'm-nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('shows ROC and PR curves of the model and each baseline, and the importance of each feature group', async () => {
+    const { evaluation } = await caller.model.evaluation({});
+    const curves = evaluation.curves;
+    expect(Object.keys(curves ?? {}).sort()).toEqual(['bgnbd', 'gbt', 'model', 'recency', 'rfmLogistic']);
+    for (const { roc, pr } of Object.values(curves ?? {})) {
+      expect(roc.length).toBeGreaterThan(2);
+      expect(roc.length).toBeLessThanOrEqual(100);
+      expect(roc[0]).toEqual({ fpr: 0, tpr: 0, threshold: null });
+      expect(roc.at(-1)).toMatchObject({ fpr: 1, tpr: 1 });
+      expect(pr.at(-1)).toMatchObject({ recall: 1 });
+    }
+    const importance = evaluation.featureImportance;
+    expect(importance).toMatchObject({
+      method: 'mean-abs-occlusion',
+      unit: 'log-odds',
+      population: 'validation',
+    });
+    const groups = importance?.groups ?? [];
+    expect(groups.map((g) => g.group)).toContain('recency');
+    expect(groups.find((g) => g.group === 'recency')?.label).toBe('Days since last order');
+    const values = groups.map((g) => g.importance);
+    expect(values).toEqual([...values].sort((a, b) => b - a));
+  });
+
+  it('still reads versions stored before curves and importance were', async () => {
+    await demo.warehouse.write((conn) =>
+      conn.run(
+        `UPDATE models SET metrics = json_merge_patch(metrics, '{"curves": null, "featureImportance": null}')`,
+      ),
+    );
+    const [stored] = await query(demo.warehouse, 'SELECT metrics::VARCHAR AS metrics FROM models');
+    expect(Object.keys(JSON.parse(String(stored?.metrics)))).not.toContain('curves');
+    const { evaluation } = await caller.model.evaluation({});
+    expect(evaluation.curves).toBeNull();
+    expect(evaluation.featureImportance).toBeNull();
+    expect(evaluation.validation.calibration).toHaveLength(10);
   });
 });

@@ -7,8 +7,7 @@ export const overviewRouter = {
   /** Executive KPIs as of a day (default: the data's end), each with the value 90 days earlier. */
   kpis: procedure
     .input(kpisInputSchema.prefault({}))
-    .output(kpisSchema)
     .query(({ ctx, input }) =>
-      cachedRead(ctx, 'overview.kpis', input, () => retentionKpis(ctx.warehouse, input)),
+      cachedRead(ctx, 'overview.kpis', input, () => retentionKpis(ctx.warehouse, input), kpisSchema),
     ),
 } satisfies TRPCRouterRecord;

@@ -7,8 +7,7 @@ export const repeatRouter = {
   /** Repeat-purchase rates overall and by cohort, with the timing distributions. */
   summary: procedure
     .input(repeatInputSchema.prefault({}))
-    .output(repeatSchema)
     .query(({ ctx, input }) =>
-      cachedRead(ctx, 'repeat.summary', input, () => repeatPurchase(ctx.warehouse, input)),
+      cachedRead(ctx, 'repeat.summary', input, () => repeatPurchase(ctx.warehouse, input), repeatSchema),
     ),
 } satisfies TRPCRouterRecord;

@@ -7,25 +7,29 @@ import {
   scoresPageSchema,
 } from '@retain/schemas';
 import type { TRPCRouterRecord } from '@trpc/server';
-import { procedure } from '../trpc.ts';
+import { cachedRead, procedure } from '../trpc.ts';
 
 export const scoresRouter = {
   /** A page of churn scores (default: the active model's latest run), sorted and filtered. */
   list: procedure
     .input(scoresListInputSchema.prefault({}))
-    .output(scoresPageSchema)
-    .query(({ ctx, input }) => listScores(ctx.warehouse, input)),
+    .query(({ ctx, input }) =>
+      cachedRead(ctx, 'scores.list', input, () => listScores(ctx.warehouse, input), scoresPageSchema),
+    ),
 
   /** One customer: score and reasons, and their order, complaint and return history. */
-  customer: procedure
-    .input(customerScoreInputSchema)
-    .output(customerScoreSchema)
-    .query(async ({ ctx, input }) => {
-      const found = await customerScore(ctx.warehouse, input);
-      // Analysts see the history and the reasons, not who the person is.
-      if (found.profile && !(ctx.viewer && canSeePersonalData(ctx.viewer.role))) {
-        return { ...found, profile: { ...found.profile, name: null, email: null, phone: null } };
-      }
-      return found;
-    }),
+  customer: procedure.input(customerScoreInputSchema).query(async ({ ctx, input }) => {
+    const found = await cachedRead(
+      ctx,
+      'scores.customer',
+      input,
+      () => customerScore(ctx.warehouse, input),
+      customerScoreSchema,
+    );
+    // Analysts see the history and the reasons, not who the person is.
+    if (found.profile && !(ctx.viewer && canSeePersonalData(ctx.viewer.role))) {
+      return { ...found, profile: { ...found.profile, name: null, email: null, phone: null } };
+    }
+    return found;
+  }),
 } satisfies TRPCRouterRecord;

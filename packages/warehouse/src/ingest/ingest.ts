@@ -102,6 +102,7 @@ export async function ingest(
         { batch, version: dataVersion, started: started.toISOString(), summary: JSON.stringify(summary) },
       );
       await conn.run('COMMIT');
+      warehouse.noteDataVersion(dataVersion);
       return summary;
     } catch (error) {
       await conn.run('ROLLBACK');
