@@ -1,4 +1,4 @@
-import { contextFor, createCaller, createServices, LOCAL_VIEWER } from '@retain/api';
+import type { createCaller } from '@retain/api';
 import type { Command } from 'commander';
 import type { z } from 'zod';
 import { UsageError } from '../output/errors.ts';
@@ -73,7 +73,8 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  const field = String(issue?.path.at(-1) ?? '');
+  // The flag's name, not an index within a repeated flag's values.
+  const field = String(issue?.path.findLast((p) => typeof p === 'string') ?? '');
   const flag = FLAG_OF[field] ?? `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
   throw new UsageError(`${flag}: ${issue?.message ?? 'invalid value'}`);
 }
@@ -88,6 +89,7 @@ export async function withAnalytics<T>(
   db: string | undefined,
   task: (caller: Caller) => Promise<T>,
 ): Promise<T> {
+  const { contextFor, createCaller, createServices, LOCAL_VIEWER } = await import('@retain/api');
   return withWarehouse(db, async (warehouse) => {
     try {
       return await task(createCaller(contextFor(createServices(warehouse), LOCAL_VIEWER)));

@@ -52,12 +52,36 @@ describe('retain at-risk', () => {
     expect(printed.stderr).toContain('Left out: 2 without contact consent, 1 "do not call"');
   });
 
+  it('filters by repeated segments, value, probability and open complaints', () => {
+    const ids = (flags: string[]) => {
+      const result = runRetain(['at-risk', '--db', db, ...flags]);
+      expect(result.code, result.stderr).toBe(0);
+      return result.stdout
+        .trim()
+        .split('\r\n')
+        .slice(1)
+        .map((l) => l.split(',')[1]);
+    };
+    expect(ids(['--open-complaint', 'yes'])).toEqual(['C01']);
+    expect(ids(['--segment', 'Lost', '--segment', 'Loyal', '--min-value', '100'])).toEqual([
+      'C03',
+      'C07',
+      'C09',
+    ]);
+    expect(ids(['--open-complaint', 'no', '--region', 'North', '--max-probability', '0.8'])).toEqual([
+      'C02',
+      'C08',
+    ]);
+  });
+
   it('exits 2 on bad flags, naming the flag, and writes nothing', () => {
     const out = path.join(dir, 'bad.csv');
     const cases: Array<[string[], RegExp]> = [
       [['--top', '5', '--capacity', '5'], /choose --top or --capacity/],
       [['--min-probability', '1.5'], /--min-probability/],
       [['--top', 'many'], /--top: "many" is not a number/],
+      [['--open-complaint', 'maybe'], /--open-complaint: "maybe" is not yes, no or any/],
+      [['--min-probability', '0.9', '--max-probability', '0.1'], /--max-probability/],
     ];
     for (const [flags, message] of cases) {
       const result = runRetain(['at-risk', '--db', db, '--out', out, ...flags]);

@@ -13,8 +13,11 @@ interface AtRiskFlags {
   top?: string;
   capacity?: string;
   minProbability?: string;
-  segment?: string;
-  region?: string;
+  maxProbability?: string;
+  minValue?: string;
+  segment: string[];
+  region: string[];
+  openComplaint?: string;
   excludeContactedDays?: string;
   bom?: boolean;
   json?: boolean;
@@ -39,6 +42,19 @@ const number = (flag: string, value: string | undefined) => {
   return parsed;
 };
 
+/** Repeated flags (`--segment Lost --segment "At risk"`) collect into a list. */
+const collect = (value: string, previous: string[]) => [...previous, value];
+const oneOrSeveral = (values: string[]) =>
+  values.length === 0 ? undefined : values.length === 1 ? values[0] : values;
+
+const OPEN_COMPLAINT: Record<string, boolean | undefined> = { yes: true, no: false, any: undefined };
+const openComplaint = (value: string | undefined) => {
+  if (value === undefined) return undefined;
+  if (!Object.hasOwn(OPEN_COMPLAINT, value))
+    throw new UsageError(`--open-complaint: "${value}" is not yes, no or any`);
+  return OPEN_COMPLAINT[value];
+};
+
 export function registerAtRisk(program: Command): void {
   program
     .command('at-risk')
@@ -50,8 +66,19 @@ export function registerAtRisk(program: Command): void {
       'as many customers as the team can call; the summary says how much value at risk they cover',
     )
     .option('--min-probability <p>', 'only customers with a churn probability of at least p (0–1)')
-    .option('--segment <name>', 'only customers in this RFM segment, e.g. "At risk"')
-    .option('--region <name>', 'only customers in this region')
+    .option('--max-probability <p>', 'only customers with a churn probability of at most p (0–1)')
+    .option('--min-value <v>', 'only customers with a value at risk of at least v')
+    .option(
+      '--segment <name>',
+      'only customers in this RFM segment, e.g. "At risk" (repeat for several)',
+      collect,
+      [],
+    )
+    .option('--region <name>', 'only customers in this region (repeat for several)', collect, [])
+    .option(
+      '--open-complaint <yes|no|any>',
+      'only customers with (yes) or without (no) an unresolved complaint; default any',
+    )
     .option('--exclude-contacted-days <d>', 'leave out customers with an outcome recorded in the last D days')
     .option('--bom', 'start the file with a byte order mark, so that Excel reads it as UTF-8')
     .option('--db <path>', 'database file (default data/retain.duckdb, or RETAIN_DB)')
@@ -63,6 +90,7 @@ Examples:
   $ retain at-risk --top 200 --out calls.csv
   $ retain at-risk --capacity 500 --exclude-contacted-days 30 --bom --out calls.csv
   $ retain at-risk --segment "At risk" --region North --min-probability 0.6 --out north.csv --json
+  $ retain at-risk --segment "At risk" --segment "Can't lose them" --open-complaint yes --min-value 200
 
 Customers without contact consent, and those whose latest outcome is "do not call", are never
 listed; the summary counts them. Cells that a spreadsheet would run as a formula (starting with
@@ -80,8 +108,11 @@ orders, open_complaints, reasons, last_contact, last_outcome (see docs/call-list
         top: number('--top', flags.top),
         capacity: number('--capacity', flags.capacity),
         minProbability: number('--min-probability', flags.minProbability),
-        segment: flags.segment,
-        region: flags.region,
+        maxProbability: number('--max-probability', flags.maxProbability),
+        minValue: number('--min-value', flags.minValue),
+        segment: oneOrSeveral(flags.segment),
+        region: oneOrSeveral(flags.region),
+        hasOpenComplaint: openComplaint(flags.openComplaint),
         excludeContactedDays: number('--exclude-contacted-days', flags.excludeContactedDays),
       });
       const { auditCallListExport, exportCallList, writeCallListCsv } = await import('@retain/outreach');

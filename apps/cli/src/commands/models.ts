@@ -1,4 +1,3 @@
-import { listModels } from '@retain/churn';
 import type { Command } from 'commander';
 import { renderTable } from '../output/table.ts';
 import { withWarehouse } from '../warehouse.ts';
@@ -11,6 +10,8 @@ export function registerModels(program: Command): void {
     .option('--json', 'print as JSON')
     .addHelpText('after', '\nExample:\n  $ retain models --json')
     .action(async (flags: { db?: string; json?: boolean }) => {
+      // tfjs and the model code load only when a verb needs them.
+      const { listModels } = await import('@retain/churn');
       const models = await withWarehouse(flags.db, listModels);
       if (flags.json) {
         console.log(JSON.stringify(models, null, 2));

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { exportScores, scoreCustomers } from '@retain/churn';
 import type { Command } from 'commander';
 import { env } from '../env.ts';
 import { UsageError } from '../output/errors.ts';
@@ -41,6 +40,7 @@ The file holds customer_id,churn_probability,value_at_risk,segment,reasons (reas
       if (out && !/\.(csv|parquet)$/i.test(out)) throw new UsageError('--out must end in .csv or .parquet');
       const bar = new ProgressBar(env.interactive && !flags.json);
       const result = await withWarehouse(flags.db, async (warehouse) => {
+        const { exportScores, scoreCustomers } = await import('@retain/churn');
         const scored = await scoreCustomers(warehouse, {
           ...(flags.model ? { modelId: flags.model } : {}),
           ...(flags.asOf ? { asOf: flags.asOf } : {}),

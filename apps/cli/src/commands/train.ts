@@ -1,4 +1,4 @@
-import { type TrainResult, trainChurnModel } from '@retain/churn';
+import type { TrainResult } from '@retain/churn';
 import type { Metrics } from '@retain/schemas';
 import type { Command } from 'commander';
 import { env } from '../env.ts';
@@ -45,6 +45,7 @@ refits on all labelled snapshots and scores every customer at T. JSON: {"modelId
         throw new UsageError('--as-of must be YYYY-MM-DD');
       }
       const bar = new ProgressBar(env.interactive && !flags.json);
+      const { trainChurnModel } = await import('@retain/churn');
       const result = await withWarehouse(flags.db, (warehouse) =>
         trainChurnModel(warehouse, {
           horizonDays,
