@@ -1,6 +1,6 @@
-import type { Metrics } from '@retain/schemas';
+import type { Curves, Metrics, PrPoint, RocPoint } from '@retain/schemas';
 
-export type { Metrics };
+export type { Curves, Metrics, PrPoint, RocPoint };
 
 /**
  * Evaluation of churn probabilities against realised labels (1 = churned). Every metric is computed on
@@ -145,6 +145,94 @@ export function liftAt(
   }
   return { top: share, lift: found / take / (positives / n), capture: found / positives };
 }
+
+/** Points a stored curve keeps at most: enough to draw it, small enough to store with every version. */
+export const CURVE_POINTS = 100;
+
+/**
+ * ROC and precision–recall curves, one vertex per distinct score from the highest down (tied scores
+ * enter together, so a tie is one diagonal step, as the ROC AUC counts it). The ROC curve starts at
+ * (0, 0) and ends at (1, 1); the PR curve has no invented point at recall 0: it starts at the highest
+ * threshold and ends at recall 1 with precision = the churn rate. Both are thinned to at most
+ * `maxPoints` vertices, spread evenly along the ROC curve's length (fpr + tpr), always keeping the
+ * ends. ROC needs both classes and PR needs churners: without them the curve is empty.
+ */
+export function thresholdCurves(
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  maxPoints = CURVE_POINTS,
+  order: ArrayLike<number> = ascendingOrder(scores),
+): Curves {
+  const n = scores.length;
+  let positives = 0;
+  for (let i = 0; i < n; i++) positives += (labels[i] ?? 0) === 1 ? 1 : 0;
+  const negatives = n - positives;
+  if (n === 0 || positives === 0) return { roc: [], pr: [] };
+  // Vertices by distinct threshold, highest score first: true and false positives flagged at it.
+  const tp: number[] = [0];
+  const fp: number[] = [0];
+  const thresholds: number[] = [Number.NaN];
+  let i = n - 1;
+  while (i >= 0) {
+    const value = scores[order[i] ?? 0] ?? 0;
+    let t = tp[tp.length - 1] ?? 0;
+    let f = fp[fp.length - 1] ?? 0;
+    while (i >= 0 && (scores[order[i] ?? 0] ?? 0) === value) {
+      if ((labels[order[i] ?? 0] ?? 0) === 1) t++;
+      else f++;
+      i--;
+    }
+    tp.push(t);
+    fp.push(f);
+    thresholds.push(value);
+  }
+  const kept = thinVertices(
+    tp.map((t, k) => t / positives + (negatives > 0 ? (fp[k] ?? 0) / negatives : 0)),
+    Math.max(2, maxPoints),
+  );
+  const roc: RocPoint[] =
+    negatives === 0
+      ? []
+      : kept.map((k) => ({
+          fpr: rate((fp[k] ?? 0) / negatives),
+          tpr: rate((tp[k] ?? 0) / positives),
+          threshold: k === 0 ? null : threshold(thresholds[k] ?? 0),
+        }));
+  const pr: PrPoint[] = kept
+    .filter((k) => k > 0)
+    .map((k) => ({
+      recall: rate((tp[k] ?? 0) / positives),
+      precision: rate((tp[k] ?? 0) / ((tp[k] ?? 0) + (fp[k] ?? 0))),
+      threshold: threshold(thresholds[k] ?? 0),
+    }));
+  return { roc, pr };
+}
+
+/**
+ * Indices of the vertices to keep: the first and the last, and in between the first vertex past each
+ * of maxPoints − 2 even steps of `progress` (non-decreasing from 0 to its last value).
+ */
+function thinVertices(progress: readonly number[], maxPoints: number): number[] {
+  const last = progress.length - 1;
+  if (progress.length <= maxPoints) return progress.map((_, k) => k);
+  const total = progress[last] ?? 0;
+  const step = total / (maxPoints - 1);
+  const kept = [0];
+  let next = step;
+  for (let k = 1; k < last; k++) {
+    const p = progress[k] ?? 0;
+    if (p >= next && p < total) {
+      kept.push(k);
+      next = (Math.floor(p / step) + 1) * step;
+    }
+  }
+  kept.push(last);
+  return kept;
+}
+
+/** Rates to five decimals and thresholds to six significant digits: ample for a chart, a third of the JSON. */
+const rate = (v: number) => Math.round(v * 1e5) / 1e5;
+const threshold = (v: number) => Number(v.toPrecision(6));
 
 /** Row indices sorted by ascending score; equal scores keep their row order. */
 export function ascendingOrder(scores: ArrayLike<number>): Uint32Array {

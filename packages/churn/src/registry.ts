@@ -180,6 +180,15 @@ export async function insertModel(conn: DuckDBConnection, record: ModelRecord): 
   );
 }
 
+/** The folders every registry row points at, as absolute paths (rows of any status). */
+export async function registeredModelFolders(warehouse: Warehouse): Promise<Set<string>> {
+  return warehouse.read(async (conn) => {
+    const found = await rows(conn, 'SELECT path FROM models');
+    const base = path.dirname(warehouse.path);
+    return new Set(found.map((row) => path.resolve(base, String(row.path))));
+  });
+}
+
 /** The model's folder on disk. */
 export function modelFolder(warehouse: Warehouse, record: ModelRecord): string {
   return path.resolve(path.dirname(warehouse.path), record.path);

@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { query } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listModels } from './registry.ts';
+import { REASON_LABELS } from './explain/reasons.ts';
+import { REASON_GROUPS } from './features/featureSpec.ts';
+import { getModel, listModels } from './registry.ts';
 import { scoreCustomers } from './score.ts';
 import { openDemoWarehouse } from './testing/fixtures.ts';
-import { type TrainResult, trainChurnModel } from './train.ts';
+import { removeLeftovers, type TrainResult, trainChurnModel } from './train.ts';
 import { TrainingAbortedError } from './worker/workerClient.ts';
 
 let demo: Awaited<ReturnType<typeof openDemoWarehouse>>;
@@ -66,7 +68,71 @@ describe('training a model version end to end (in a worker thread)', () => {
     expect(Number(counts?.var_error)).toBeLessThan(1e-9);
   });
 
+  it('stores ROC and PR curves of the model and each baseline, and the importance of each group', async () => {
+    const stored = (await getModel(demo.warehouse, first.modelId))?.evaluation;
+    expect(stored?.curves).toEqual(first.curves);
+    expect(Object.keys(first.curves).sort()).toEqual(['bgnbd', 'gbt', 'model', 'recency', 'rfmLogistic']);
+    const metrics = { model: first.validation, ...first.baselines };
+    for (const [key, { roc, pr }] of Object.entries(first.curves)) {
+      expect(roc.length).toBeLessThanOrEqual(100);
+      expect(roc[0]).toEqual({ fpr: 0, tpr: 0, threshold: null });
+      expect(roc.at(-1)).toMatchObject({ fpr: 1, tpr: 1 });
+      expect(pr.at(-1)).toMatchObject({ recall: 1 });
+      expect(pr.at(-1)?.precision).toBeCloseTo(first.validation.churnRate, 4);
+      let area = 0;
+      for (let k = 1; k < roc.length; k++) {
+        const [a, b] = [roc[k - 1], roc[k]];
+        area += ((b?.fpr ?? 0) - (a?.fpr ?? 0)) * (((a?.tpr ?? 0) + (b?.tpr ?? 0)) / 2);
+      }
+      expect(Math.abs(area - (metrics[key as keyof typeof metrics].auc ?? 0)), key).toBeLessThan(0.01);
+    }
+
+    const importance = stored?.featureImportance;
+    expect(importance).toEqual(first.featureImportance);
+    expect(importance).toMatchObject({
+      method: 'mean-abs-occlusion',
+      unit: 'log-odds',
+      population: 'validation',
+    });
+    expect(importance?.rows).toBe(first.validation.rows);
+    const groups = importance?.groups ?? [];
+    expect(groups.map((g) => g.group).sort()).toEqual([...REASON_GROUPS].sort());
+    for (const g of groups) expect(g.label).toBe(REASON_LABELS[g.group as keyof typeof REASON_LABELS]);
+    const values = groups.map((g) => g.importance);
+    expect(values).toEqual([...values].sort((a, b) => b - a));
+    expect(values[0]).toBeGreaterThan(0);
+  });
+
+  it('removes version folders nobody registered once they are an hour old, never a registered one', async () => {
+    const models = path.join(demo.dir, 'models');
+    const plant = (modelId: string, at: string) => {
+      const folder = path.join(models, modelId);
+      fs.mkdirSync(folder);
+      fs.writeFileSync(
+        path.join(folder, 'churn.json'),
+        JSON.stringify({ modelId, database: path.basename(demo.warehouse.path) }),
+      );
+      fs.utimesSync(folder, new Date(at), new Date(at));
+    };
+    plant('m-20260101-100000-0001', '2026-01-01T10:00:00Z');
+    plant('m-20260101-113000-0002', '2026-01-01T11:30:00Z');
+    fs.utimesSync(path.join(models, first.modelId), new Date(0), new Date(0));
+    const removed = await removeLeftovers(demo.warehouse, models, Date.parse('2026-01-01T12:00:00Z'));
+    expect(removed).toEqual(['m-20260101-100000-0001']);
+    expect(fs.readdirSync(models).sort()).toEqual([first.modelId, 'm-20260101-113000-0002'].sort());
+    fs.rmSync(path.join(models, 'm-20260101-113000-0002'), { recursive: true });
+  });
+
   it('leaves the previous model active when a training fails before registering', async () => {
+    // An old unregistered version folder, as a process killed before registering leaves it: the
+    // training's start removes it.
+    const orphan = path.join(demo.dir, 'models', 'm-20250101-000000-dead');
+    fs.mkdirSync(orphan);
+    fs.writeFileSync(
+      path.join(orphan, 'churn.json'),
+      JSON.stringify({ modelId: 'm-20250101-000000-dead', database: path.basename(demo.warehouse.path) }),
+    );
+    fs.utimesSync(orphan, new Date('2025-01-01T00:00:00Z'), new Date('2025-01-01T00:00:00Z'));
     const before = await query(demo.warehouse, 'SELECT count(*) AS n FROM models');
     await expect(
       trainChurnModel(demo.warehouse, {

@@ -1,7 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { BaselineMetrics, FeatureInfo, Metrics, ModelEvaluation, TrainingEvent } from '@retain/schemas';
+import type {
+  BaselineMetrics,
+  FeatureImportance,
+  FeatureInfo,
+  Metrics,
+  ModelCurves,
+  ModelEvaluation,
+  TrainingEvent,
+} from '@retain/schemas';
 import { BadInputError, type Warehouse } from '@retain/warehouse';
 import type { BackendName } from './backend.ts';
 import { dayNumber, isoDate } from './dates.ts';
@@ -11,9 +19,11 @@ import type { FeatureTable } from './features/featureTable.ts';
 import {
   type ModelManifest,
   modelsDirFor,
+  removeOrphanModelFolders,
   removeStaleTemporaryFolders,
   writeModelFolder,
 } from './model/modelFiles.ts';
+import { registeredModelFolders } from './registry.ts';
 import { writeScores } from './scoring/saveScores.ts';
 import { planSnapshots } from './snapshots.ts';
 import { DEFAULT_HYPERPARAMETERS, type Hyperparameters, type TrainProgress } from './worker/trainJob.ts';
@@ -52,6 +62,8 @@ export interface TrainResult {
   dataVersion: number;
   validation: Metrics;
   baselines: BaselineMetrics;
+  curves: ModelCurves;
+  featureImportance: FeatureImportance;
   trainSeconds: number;
   snapshots: { validation: string; training: string[] };
   rows: ModelEvaluation['rows'];
@@ -110,7 +122,7 @@ export async function trainChurnModel(
   const dataVersion = await warehouse.dataVersion();
   const hyperparameters = { ...DEFAULT_HYPERPARAMETERS, ...options.hyperparameters };
   const modelsDir = options.modelsDir ?? modelsDirFor(warehouse.path);
-  await removeStaleTemporaryFolders(modelsDir);
+  await removeLeftovers(warehouse, modelsDir);
 
   report({ phase: 'features', message: 'extracting features for the out-of-time snapshots', percent: 1 });
   const extractor = await FeatureExtractor.open(warehouse, asOfDay);
@@ -186,6 +198,7 @@ export async function trainChurnModel(
       backend: trained.backend,
       normalisation: trained.normalisation,
       calibration: trained.calibration,
+      database: path.basename(warehouse.path),
     };
     const folder = await writeModelFolder(modelsDir, {
       modelJson: trained.model.modelJson,
@@ -201,6 +214,8 @@ export async function trainChurnModel(
       history: trained.history,
       seasonal: plan.seasonal,
       notes,
+      curves: trained.curves,
+      featureImportance: trained.featureImportance,
     };
     let trainSeconds = 0;
     report({ phase: 'scoring', message: `scoring ${scoringTable.rows} customers at ${asOf}`, percent: 88 });
@@ -261,6 +276,8 @@ export async function trainChurnModel(
       dataVersion,
       validation: trained.validation,
       baselines: trained.baselines,
+      curves: trained.curves,
+      featureImportance: trained.featureImportance,
       trainSeconds,
       snapshots: evaluation.snapshots,
       rows: trained.rows,
@@ -273,6 +290,25 @@ export async function trainChurnModel(
     extractor.close();
     await runner.close();
   }
+}
+
+/**
+ * What killed trainings left in models/: temporary folders, and version folders renamed into place
+ * but never registered (older than an hour, so a concurrent run's are safe). Done when a training
+ * starts rather than when a server or CLI opens, which must stay cheap and free of side effects.
+ */
+export async function removeLeftovers(
+  warehouse: Warehouse,
+  modelsDir: string,
+  now?: number,
+): Promise<string[]> {
+  await removeStaleTemporaryFolders(modelsDir);
+  const registered = await registeredModelFolders(warehouse);
+  return removeOrphanModelFolders(modelsDir, {
+    database: path.basename(warehouse.path),
+    isRegistered: (folder) => registered.has(path.resolve(folder)),
+    ...(now === undefined ? {} : { now }),
+  });
 }
 
 function trainingProgress(progress: TrainProgress, maxEpochs: number): TrainingProgress {

@@ -63,6 +63,60 @@ export const epochStatsSchema = z.object({
 });
 export type EpochStats = z.infer<typeof epochStatsSchema>;
 
+/** A point of a ROC curve: flagging every customer whose probability is at least `threshold`. */
+export const rocPointSchema = z.object({
+  fpr: z.number(),
+  tpr: z.number(),
+  /** null for (0, 0), where nobody is flagged. */
+  threshold: nullableNumber,
+});
+export type RocPoint = z.infer<typeof rocPointSchema>;
+
+/** A point of a precision–recall curve at one threshold (highest threshold first, recall rising). */
+export const prPointSchema = z.object({ recall: z.number(), precision: z.number(), threshold: z.number() });
+export type PrPoint = z.infer<typeof prPointSchema>;
+
+/** ROC and precision–recall curves on the validation snapshot, at most about 100 points each. */
+export const curvesSchema = z.object({ roc: z.array(rocPointSchema), pr: z.array(prPointSchema) });
+export type Curves = z.infer<typeof curvesSchema>;
+
+/** The curves of the model and of each baseline, keyed like `validation` and `baselines`. */
+export const modelCurvesSchema = z.object({
+  model: curvesSchema,
+  recency: curvesSchema,
+  rfmLogistic: curvesSchema,
+  bgnbd: curvesSchema,
+  gbt: curvesSchema,
+});
+export type ModelCurves = z.infer<typeof modelCurvesSchema>;
+
+/**
+ * Global importance of one reason group: the mean absolute change in the churn log-odds when the
+ * group's inputs are set to the population's average (the occlusion the reasons come from).
+ */
+export const groupImportanceSchema = z.object({
+  /** Reason group code, as in `reasonCodes` (recency, activity, frequency, …). */
+  group: z.string(),
+  /** What the dashboard shows, in the reasons' words ("Days since last order"). */
+  label: z.string(),
+  /** Mean |Δ log-odds of churn| over the customers. */
+  importance: z.number(),
+  /** Share of the customers whose log-odds the group raises by at least the reasons' threshold (0.1). */
+  raisesRiskShare: z.number(),
+});
+export type GroupImportance = z.infer<typeof groupImportanceSchema>;
+
+export const featureImportanceSchema = z.object({
+  method: z.literal('mean-abs-occlusion'),
+  unit: z.literal('log-odds'),
+  /** The customers it is averaged over: those of the validation snapshot (an even sample). */
+  population: z.literal('validation'),
+  rows: z.number(),
+  /** Most important first. */
+  groups: z.array(groupImportanceSchema),
+});
+export type FeatureImportance = z.infer<typeof featureImportanceSchema>;
+
 /** Everything stored with a model version about how it was trained and how well it did. */
 export const modelEvaluationSchema = z.object({
   validation: metricsSchema,
@@ -79,6 +133,10 @@ export const modelEvaluationSchema = z.object({
   history: z.object({ validationFit: z.array(epochStatsSchema), finalFit: z.array(epochStatsSchema) }),
   seasonal: z.boolean(),
   notes: z.array(z.string()),
+  /** null for versions trained before curves were stored. */
+  curves: modelCurvesSchema.nullable().default(null),
+  /** null for versions trained before importance was stored. */
+  featureImportance: featureImportanceSchema.nullable().default(null),
 });
 export type ModelEvaluation = z.infer<typeof modelEvaluationSchema>;
 
@@ -152,22 +210,6 @@ export const trainingEventSchema = z.object({
   error: z.string().optional(),
 });
 export type TrainingEvent = z.infer<typeof trainingEventSchema>;
-
-/** RFM segments, as the churn model names them (the grid is in docs/churn.md). */
-export const RFM_SEGMENTS = [
-  'Champions',
-  'Loyal',
-  'Potential loyalists',
-  'New',
-  'Promising',
-  'Need attention',
-  'About to sleep',
-  "Can't lose them",
-  'At risk',
-  'Hibernating',
-  'Lost',
-] as const;
-export type RfmSegment = (typeof RFM_SEGMENTS)[number];
 
 export const SCORE_SORTS = [
   'value_at_risk',

@@ -32,6 +32,22 @@ function duration(days: number): string {
 }
 
 /**
+ * A reason group's name on the dashboard, in the words its phrases use ("64 days since last order;
+ * usually 21" is about "Days since last order").
+ */
+export const REASON_LABELS: Readonly<Record<ReasonGroup, string>> = {
+  recency: 'Days since last order',
+  activity: 'Recent orders',
+  frequency: 'Number of orders',
+  tenure: 'Time as a customer',
+  spend: 'Spend',
+  complaints: 'Complaints',
+  returns: 'Returns',
+  channel: 'Signup channel',
+  region: 'Region',
+};
+
+/**
  * The reason a group of features raises a customer's risk, in words a retention agent can say on the
  * phone, from the customer's own values: "64 days since last order; usually 21".
  */

@@ -139,6 +139,12 @@ export function allRows(n: number): Uint32Array {
   return rows;
 }
 
+/** Every step-th of n rows, at most about `max` of them: an even, deterministic sample. */
+export function evenRows(n: number, max: number): Uint32Array {
+  const step = Math.max(1, Math.floor(n / max));
+  return Uint32Array.from({ length: Math.ceil(n / step) }, (_, k) => k * step).filter((i) => i < n);
+}
+
 /** Input column indices per reason group (calendar columns belong to none). */
 export function columnsByGroup(normalisation: Normalisation): Map<ReasonGroup, number[]> {
   const groups = new Map<ReasonGroup, number[]>();

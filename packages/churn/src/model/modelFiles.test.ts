@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadBackend } from '../backend.ts';
 import { SeededRandom } from '../random.ts';
 import { mlpLogits, trainMlp } from './mlp.ts';
-import { readModelFolder, writeModelFolder } from './modelFiles.ts';
+import { readModelFolder, removeOrphanModelFolders, writeModelFolder } from './modelFiles.ts';
 import { fromTfjsFiles, toTfjsFiles } from './tfjsFormat.ts';
 
 const { dir, cleanup } = tempDir('churn-model-');
@@ -81,5 +81,53 @@ describe('a model version on disk', () => {
     expect(Array.from(b.weights.layers[0]?.kernel ?? [])).toEqual(
       Array.from(a.weights.layers[0]?.kernel ?? []),
     );
+  });
+});
+
+describe('version folders nobody registered', () => {
+  const NOW = Date.parse('2026-03-01T12:00:00Z');
+  const folders = path.join(dir, 'orphans');
+
+  /** A version folder as a killed training leaves it, last changed `minutesAgo` before NOW. */
+  function versionFolder(name: string, minutesAgo: number, manifest: object | null) {
+    const folder = path.join(folders, name);
+    fs.mkdirSync(folder, { recursive: true });
+    if (manifest) fs.writeFileSync(path.join(folder, 'churn.json'), JSON.stringify(manifest));
+    const at = new Date(NOW - minutesAgo * 60_000);
+    fs.utimesSync(folder, at, at);
+  }
+
+  it('removes only this database’s unregistered versions older than an hour', async () => {
+    const mine = (modelId: string) => ({ modelId, database: 'retain.duckdb' });
+    versionFolder('m-20260101-000000-aaaa', 600, mine('m-20260101-000000-aaaa')); // registered
+    versionFolder('m-20260101-000000-bbbb', 90, mine('m-20260101-000000-bbbb')); // orphan
+    versionFolder('m-20260101-000000-cccc', 20, mine('m-20260101-000000-cccc')); // may be registering now
+    versionFolder('m-20260101-000000-dddd', 600, {
+      modelId: 'm-20260101-000000-dddd',
+      database: 'other.duckdb',
+    });
+    versionFolder('m-20260101-000000-eeee', 600, { modelId: 'm-20260101-000000-eeee' }); // written before ownership
+    versionFolder('m-20260101-000000-ffff', 600, null); // no manifest: not a version we wrote
+    versionFolder('my-notes', 600, mine('my-notes'));
+    const registered = path.join(folders, 'm-20260101-000000-aaaa');
+    const removed = await removeOrphanModelFolders(folders, {
+      database: 'retain.duckdb',
+      isRegistered: (folder) => folder === registered,
+      now: NOW,
+    });
+    expect(removed).toEqual(['m-20260101-000000-bbbb']);
+    expect(fs.readdirSync(folders).sort()).toEqual([
+      'm-20260101-000000-aaaa',
+      'm-20260101-000000-cccc',
+      'm-20260101-000000-dddd',
+      'm-20260101-000000-eeee',
+      'm-20260101-000000-ffff',
+      'my-notes',
+    ]);
+  });
+
+  it('does nothing when there is no models folder yet', async () => {
+    const none = path.join(dir, 'absent');
+    expect(await removeOrphanModelFolders(none, { database: 'x', isRegistered: () => false })).toEqual([]);
   });
 });

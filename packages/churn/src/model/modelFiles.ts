@@ -14,6 +14,11 @@ export interface ModelManifest {
   backend: string;
   normalisation: Normalisation;
   calibration: Calibration;
+  /**
+   * File name of the database that registers the version. Several databases in one folder share its
+   * models/; only a version's own database may remove it as an orphan.
+   */
+  database?: string;
 }
 
 export interface ModelFiles {
@@ -74,6 +79,51 @@ export async function removeStaleTemporaryFolders(modelsDir: string): Promise<vo
       .filter((name) => name.startsWith('.tmp-') && !name.endsWith(`-${process.pid}`))
       .map((name) => fs.rm(path.join(modelsDir, name), { recursive: true, force: true })),
   );
+}
+
+/** An unregistered version folder younger than this may belong to a training about to register it. */
+export const ORPHAN_MIN_AGE_MS = 60 * 60 * 1000;
+
+const MODEL_ID = /^m-\d{8}-\d{6}-[0-9a-f]{4}$/;
+
+export interface OrphanCleanup {
+  /** File name of the database whose orphans these are (see ModelManifest.database). */
+  database: string;
+  /** Whether a registry row points at the folder (an absolute path). */
+  isRegistered: (folder: string) => boolean;
+  /** Default ORPHAN_MIN_AGE_MS. */
+  minAgeMs?: number;
+  /** Default Date.now(). */
+  now?: number;
+}
+
+/**
+ * Removes version folders that were renamed into place but never registered, because the process
+ * died in between. Only folders named like a version, whose churn.json names this database, that
+ * no registry row points at, and whose last change lies more than `minAgeMs` back (a younger one may
+ * belong to a training that is registering it right now). Returns the names removed.
+ */
+export async function removeOrphanModelFolders(modelsDir: string, cleanup: OrphanCleanup): Promise<string[]> {
+  const minAgeMs = cleanup.minAgeMs ?? ORPHAN_MIN_AGE_MS;
+  const now = cleanup.now ?? Date.now();
+  const entries = await fs.readdir(modelsDir, { withFileTypes: true }).catch(() => []);
+  const removed: string[] = [];
+  for (const entry of entries) {
+    if (!entry.isDirectory() || !MODEL_ID.test(entry.name)) continue;
+    const folder = path.join(modelsDir, entry.name);
+    if (cleanup.isRegistered(folder)) continue;
+    const stat = await fs.stat(folder).catch(() => null);
+    if (!stat || now - stat.mtimeMs <= minAgeMs) continue;
+    const manifest = await fs.readFile(path.join(folder, MANIFEST), 'utf8').then(
+      (text) => JSON.parse(text) as Partial<ModelManifest>,
+      () => null,
+    );
+    // A folder without a readable manifest, or of another database, is not this database's to remove.
+    if (manifest?.database !== cleanup.database || manifest.modelId !== entry.name) continue;
+    await fs.rm(folder, { recursive: true, force: true });
+    removed.push(entry.name);
+  }
+  return removed;
 }
 
 async function writeDurably(file: string, data: Uint8Array | string): Promise<void> {

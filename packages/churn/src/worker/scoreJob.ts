@@ -1,6 +1,6 @@
 import { type BackendName, loadBackend } from '../backend.ts';
 import { columnMeans, occlusionAttributions } from '../explain/occlusion.ts';
-import { columnsByGroup, encode, type Normalisation } from '../features/encode.ts';
+import { columnsByGroup, encode, evenRows, type Normalisation } from '../features/encode.ts';
 import type { FeatureTable } from '../features/featureTable.ts';
 import type { Calibration } from '../model/platt.ts';
 import { fromTfjsFiles, type TfjsModelJson } from '../model/tfjsFormat.ts';
@@ -47,10 +47,7 @@ export async function runScoreJob(
   const n = table.rows;
   const cols = normalisation.columns.length;
   const groups = columnsByGroup(normalisation);
-  const step = Math.max(1, Math.floor(n / BASELINE_SAMPLE));
-  const sampleRows = Uint32Array.from({ length: Math.ceil(n / step) }, (_, k) => k * step).filter(
-    (i) => i < n,
-  );
+  const sampleRows = evenRows(n, BASELINE_SAMPLE);
   const baseline = columnMeans({
     x: encode(table, normalisation, sampleRows),
     rows: sampleRows.length,
@@ -61,12 +58,8 @@ export async function runScoreJob(
     const rows = Uint32Array.from({ length: count }, (_, k) => start + k);
     const x = encode(table, normalisation, rows);
     const attributions = occlusionAttributions(
-      tf,
-      weights,
-      input.calibration,
+      { tf, weights, calibration: input.calibration, groups, baseline },
       { x, rows: count, cols },
-      groups,
-      baseline,
     );
     onChunk({ start, ...attributions }, start + count, n);
   }

@@ -1,11 +1,19 @@
-import type { BaselineMetrics } from '@retain/schemas';
+import type { BaselineMetrics, FeatureImportance, ModelCurves } from '@retain/schemas';
 import { type BackendName, loadBackend, type Tf } from '../backend.ts';
 import { bgnbdNoPurchaseProbability, fitBgNbd } from '../baselines/bgnbd.ts';
 import { fitGbt, predictGbt } from '../baselines/gbt.ts';
 import { fitLogistic, predictLogistic } from '../baselines/logistic.ts';
-import { encode, fitNormalisation, type Normalisation } from '../features/encode.ts';
+import { columnMeans, groupImportance } from '../explain/occlusion.ts';
+import { REASON_LABELS } from '../explain/reasons.ts';
+import {
+  columnsByGroup,
+  encode,
+  evenRows,
+  fitNormalisation,
+  type Normalisation,
+} from '../features/encode.ts';
 import type { FeatureTable } from '../features/featureTable.ts';
-import { evaluate, type Metrics } from '../metrics.ts';
+import { evaluate, type Metrics, thresholdCurves } from '../metrics.ts';
 import { type EpochStats, type Matrix, type MlpWeights, mlpLogits, trainMlp } from '../model/mlp.ts';
 import { type Calibration, calibrate, fitPlatt, priorShift } from '../model/platt.ts';
 import { type TfjsModelJson, toTfjsFiles } from '../model/tfjsFormat.ts';
@@ -58,6 +66,9 @@ export interface TrainJobOutput {
   backend: string;
   validation: Metrics;
   baselines: BaselineMetrics;
+  /** ROC and PR curves of the model and each baseline on the validation snapshot. */
+  curves: ModelCurves;
+  featureImportance: FeatureImportance;
   history: { validationFit: EpochStats[]; finalFit: EpochStats[] };
   epochs: { validationFit: number; finalFit: number };
   rows: { training: number; holdout: number; validation: number; final: number; finalHoldout: number };
@@ -73,6 +84,9 @@ export interface TrainJobOutput {
     gbt: Float64Array;
   };
 }
+
+/** Validation customers the global feature importance is averaged over at most (an even sample). */
+const IMPORTANCE_SAMPLE = 50_000;
 
 /** Customers the BG/NBD parameters are estimated from (four parameters need no more). */
 const BGNBD_SAMPLE = 20_000;
@@ -126,10 +140,18 @@ export async function runTrainJob(
     },
     gbt: { ...evaluate(baselineP.gbt, validationLabels), trees: baselineFit.gbt.trees.length },
   };
+  const curves: ModelCurves = {
+    model: thresholdCurves(validationP, validationLabels),
+    recency: thresholdCurves(baselineP.recency, validationLabels),
+    rfmLogistic: thresholdCurves(baselineP.rfmLogistic, validationLabels),
+    bgnbd: thresholdCurves(baselineP.bgnbd, validationLabels),
+    gbt: thresholdCurves(baselineP.gbt, validationLabels),
+  };
 
   report({ phase: 'final-fit', message: `refitting on ${finalRows.length} rows of all labelled snapshots` });
   const final = await fitNetwork(tf, table, finalRows, input, notes, 'final-fit', report);
   const files = await toTfjsFiles(tf, final.weights);
+  const featureImportance = featureImportanceOf(tf, final, table, validationRows);
 
   let baselineScores: TrainJobOutput['baselineScores'];
   if (input.baselinesAt) {
@@ -149,6 +171,8 @@ export async function runTrainJob(
     backend,
     validation,
     baselines,
+    curves,
+    featureImportance,
     history: { validationFit: first.history, finalFit: final.history },
     epochs: { validationFit: first.bestEpoch, finalFit: final.bestEpoch },
     rows: {
@@ -262,6 +286,43 @@ async function fitNetwork(
     bestEpoch: fit.bestEpoch,
     fitRows: fitRows.length,
     holdoutRows: holdoutRows.length,
+  };
+}
+
+/**
+ * The saved model's global importance per reason group: mean |occlusion attribution| over an even
+ * sample of the validation customers, against their own average (as scoring uses the scored
+ * population's), so it summarises the same quantity the reasons rank.
+ */
+function featureImportanceOf(
+  tf: Tf,
+  fit: NetworkFit,
+  table: FeatureTable,
+  rows: Uint32Array,
+): FeatureImportance {
+  const sample = evenRows(rows.length, IMPORTANCE_SAMPLE).map((k) => rows[k] ?? 0);
+  const data = matrix(encode(table, fit.normalisation, sample), sample.length, fit.normalisation);
+  const groups = groupImportance(
+    {
+      tf,
+      weights: fit.weights,
+      calibration: fit.calibration,
+      groups: columnsByGroup(fit.normalisation),
+      baseline: columnMeans(data),
+    },
+    data,
+  );
+  return {
+    method: 'mean-abs-occlusion',
+    unit: 'log-odds',
+    population: 'validation',
+    rows: sample.length,
+    groups: groups.map((g) => ({
+      group: g.group,
+      label: REASON_LABELS[g.group],
+      importance: g.importance,
+      raisesRiskShare: g.raisesRiskShare,
+    })),
   };
 }
 
