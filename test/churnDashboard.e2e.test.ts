@@ -77,7 +77,10 @@ describe.skipIf(!chromiumAvailable)('dashboard: at risk and model', () => {
   it('at risk: filters change the URL and the list', async () => {
     await page.goto(`${server.url}/at-risk`);
     await row(0).waitFor();
-    await page.getByTestId('filter-region').selectOption('North');
+    const region = page.getByTestId('filter-region');
+    await region.locator('summary').click();
+    await region.getByRole('checkbox', { name: 'North' }).check();
+    await region.locator('summary').click();
     await page.getByTestId('filter-probability').selectOption('0.5');
     await expect.poll(() => [params().get('region'), params().get('minP')]).toEqual(['North', '0.5']);
     const north = await apiQuery<CallList>(server, 'atRisk.list', {

@@ -4,27 +4,58 @@ import type { Download, Page } from 'playwright-core';
 import type { RetainServer } from './retainServer.ts';
 
 const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
+// Read once; evaluated in the page through the debugging protocol, which the dashboard's
+// Content-Security-Policy (no inline scripts) rightly does not allow a <script> tag to do.
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** How to call the API as someone: the session cookie of `signIn` (none in demo mode). */
+export interface Caller {
+  cookie?: string;
+}
 
 /** Calls a tRPC query over HTTP, as the dashboard does, and returns its data. */
-export async function apiQuery<T>(server: RetainServer, path: string, input?: unknown): Promise<T> {
+export async function apiQuery<T>(
+  server: RetainServer,
+  path: string,
+  input?: unknown,
+  as: Caller = {},
+): Promise<T> {
   const query = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
-  const response = await fetch(`${server.url}/trpc/${path}${query}`);
+  const response = await fetch(`${server.url}/trpc/${path}${query}`, {
+    headers: as.cookie ? { cookie: as.cookie } : {},
+  });
   const body = (await response.json()) as { result?: { data: T }; error?: { message: string } };
   if (!response.ok || !body.result) throw new Error(`${path}: ${body.error?.message ?? response.status}`);
   return body.result.data;
 }
 
 /** Calls a tRPC mutation over HTTP and returns its data. */
-export async function apiMutation<T>(server: RetainServer, path: string, input: unknown): Promise<T> {
+export async function apiMutation<T>(
+  server: RetainServer,
+  path: string,
+  input: unknown,
+  as: Caller = {},
+): Promise<T> {
   const response = await fetch(`${server.url}/trpc/${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(as.cookie ? { cookie: as.cookie } : {}) },
     body: JSON.stringify(input),
   });
   const body = (await response.json()) as { result?: { data: T }; error?: { message: string } };
   if (!response.ok || !body.result) throw new Error(`${path}: ${body.error?.message ?? response.status}`);
   return body.result.data;
+}
+
+/** Signs in over HTTP (as the login form does) and returns the session cookie to call the API with. */
+export async function signIn(server: RetainServer, username: string, password: string): Promise<Caller> {
+  const response = await fetch(`${server.url}/trpc/auth.login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  const cookie = response.headers.get('set-cookie')?.split(';')[0];
+  if (!response.ok || !cookie) throw new Error(`signing in as ${username} failed: ${response.status}`);
+  return { cookie };
 }
 
 export interface AxeViolation {
@@ -39,7 +70,7 @@ export interface AxeViolation {
  * line naming the rule and the first elements, so a failing assertion says what to fix.
  */
 export async function seriousA11yViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
+  await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
     const axe = (
       window as unknown as {

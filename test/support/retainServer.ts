@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,16 +17,45 @@ export interface RetainServer {
   kill: () => Promise<void>;
 }
 
+export interface RetainUser {
+  username: string;
+  role: 'admin' | 'executive' | 'analyst' | 'retention';
+  password: string;
+}
+
+export interface StartOptions {
+  customers?: number;
+  args?: string[];
+  db?: string;
+  /** Extra environment for the server, e.g. `{ RETAIN_AUTH: 'on' }` to require sign-in. */
+  env?: Record<string, string>;
+  /**
+   * Users made with `retain users add` (password on standard input) before the server starts: DuckDB
+   * lets one process at a time open the database file, so they cannot be added while it runs.
+   */
+  users?: readonly RetainUser[];
+}
+
+/** Runs `retain users add` on the database, the password on standard input, as an admin would. */
+export function addRetainUser(db: string, user: RetainUser): void {
+  const result = spawnSync(
+    process.execPath,
+    [RETAIN, 'users', 'add', user.username, '--role', user.role, '--db', db],
+    { cwd: REPO_ROOT, input: `${user.password}\n`, encoding: 'utf8' },
+  );
+  if (result.status !== 0)
+    throw new Error(`retain users add ${user.username} exited with ${result.status}:\n${result.stderr}`);
+}
+
 /**
  * Starts `retain serve --demo-if-empty` exactly as `npm start` does, on a free port, and resolves
  * once it prints its URL: on a fresh database in a temporary folder (removed on stop), or on `db`
  * (kept, e.g. the benchmark's demo database, generated on its first use).
  */
-export async function startRetain(
-  options: { customers?: number; args?: string[]; db?: string } = {},
-): Promise<RetainServer> {
+export async function startRetain(options: StartOptions = {}): Promise<RetainServer> {
   const dir = options.db ? path.dirname(options.db) : fs.mkdtempSync(path.join(os.tmpdir(), 'retain-e2e-'));
   const db = options.db ?? path.join(dir, 'retain.duckdb');
+  for (const user of options.users ?? []) addRetainUser(db, user);
   const child: ChildProcess = spawn(
     process.execPath,
     [
@@ -41,7 +70,7 @@ export async function startRetain(
       String(options.customers ?? 3000),
       ...(options.args ?? []),
     ],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
   );
   let log = '';
   const url = await new Promise<string>((resolve, reject) => {

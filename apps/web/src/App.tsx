@@ -1,18 +1,66 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { hashKey, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Suspense, useEffect, useRef } from 'react';
+import { Brand } from './components/Brand.tsx';
 import { ErrorBoundary } from './components/ErrorBoundary.tsx';
+import { NotAvailable } from './components/NotAvailable.tsx';
 import { PageSkeleton } from './components/PageSkeleton.tsx';
+import { ErrorState } from './components/states.tsx';
+import { LOGIN_PATH, loginHref, ROLE_LABELS, safeNext } from './data/auth.ts';
+import { canUsePage } from './data/pageAccess.ts';
+import { type Viewer, ViewerContext } from './hooks/useViewer.ts';
+import { LoginPage } from './pages/LoginPage.tsx';
 import { loadRoute, preloadOtherRoutes, routeComponent, startRoute } from './routeLoader.ts';
 import { Link } from './router/Link.tsx';
-import { useLocation } from './router/location.ts';
+import { navigate, useLocation } from './router/location.ts';
 import { matchRoute, ROUTES } from './routes.ts';
 import type { Api } from './trpc.ts';
 
+/**
+ * Who is signed in decides what renders: the sign-in page when the server requires sign-in and
+ * nobody is (or the session has expired), else the dashboard with the pages the viewer's role can use.
+ */
 export function App({ api }: { api: Api }) {
+  const { pathname, search } = useLocation();
+  const me = useQuery(api.auth.me.queryOptions());
+  const viewer = me.data?.viewer ?? null;
+  const signInNeeded = me.data !== undefined && viewer === null;
+
+  useEffect(() => {
+    // Keep the address honest: /login while signing in (remembering the page), the page after.
+    if (signInNeeded && pathname !== LOGIN_PATH) navigate(loginHref(pathname, search), { replace: true });
+    if (viewer && pathname === LOGIN_PATH) navigate(safeNext(search.get('next')), { replace: true });
+  }, [signInNeeded, viewer, pathname, search]);
+
+  if (me.isError && !me.data)
+    return (
+      <main id="main" className="login-shell">
+        <ErrorState
+          title="The Retain server could not be reached"
+          error={me.error}
+          retry={() => void me.refetch()}
+        />
+      </main>
+    );
+  if (signInNeeded) return <LoginPage returning={search.has('next')} />;
+  if (!viewer || pathname === LOGIN_PATH)
+    return (
+      <main id="main" className="login-shell">
+        <PageSkeleton />
+      </main>
+    );
+  return (
+    <ViewerContext.Provider value={viewer}>
+      <Shell api={api} viewer={viewer} authRequired={me.data?.authRequired ?? true} />
+    </ViewerContext.Provider>
+  );
+}
+
+function Shell({ api, viewer, authRequired }: { api: Api; viewer: Viewer; authRequired: boolean }) {
   const { pathname, search } = useLocation();
   const queryClient = useQueryClient();
   const route = matchRoute(pathname);
-  const Page = route ? routeComponent(route) : null;
+  const allowed = route ? canUsePage(viewer.role, route.path) : false;
+  const Page = route && allowed ? routeComponent(route) : null;
   const first = useRef(true);
   const main = useRef<HTMLElement>(null);
 
@@ -28,28 +76,17 @@ export function App({ api }: { api: Api }) {
     window.scrollTo(0, 0);
   }, [route]);
 
+  const routes = ROUTES.filter((r) => canUsePage(viewer.role, r.path));
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
         Skip to content
       </a>
       <header className="sidebar">
-        <Link href="/" className="brand" aria-label="Retain, overview">
-          <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
-            <path
-              d="M4 18c4 0 6-12 16-12"
-              fill="none"
-              stroke="currentColor"
-              strokeWidth="2.6"
-              strokeLinecap="round"
-            />
-            <circle cx="20" cy="6" r="2.4" fill="currentColor" />
-          </svg>
-          Retain
-        </Link>
+        <Brand href="/" />
         <nav aria-label="Pages">
           <ul>
-            {ROUTES.map((r) => (
+            {routes.map((r) => (
               <li key={r.path}>
                 <Link
                   href={r.path}
@@ -63,12 +100,20 @@ export function App({ api }: { api: Api }) {
             ))}
           </ul>
         </nav>
+        <ViewerCard api={api} viewer={viewer} authRequired={authRequired} />
       </header>
       <main id="main" ref={main} tabIndex={-1} className="content" data-route={route?.path ?? 'none'}>
+        {viewer.demo ? (
+          <p className="demo-banner no-print" data-testid="demo-banner">
+            <strong>Demo mode</strong> — no sign-in, everyone on this machine is admin.
+          </p>
+        ) : null}
         <ErrorBoundary resetKey={pathname}>
           <Suspense fallback={<PageSkeleton />}>
             {Page ? (
               <Page key={route?.path} />
+            ) : route ? (
+              <NotAvailable route={route} role={viewer.role} />
             ) : (
               <section>
                 <h1>Page not found</h1>
@@ -81,6 +126,44 @@ export function App({ api }: { api: Api }) {
           </Suspense>
         </ErrorBoundary>
       </main>
+    </div>
+  );
+}
+
+/** Who is signed in, with their role, and the way out. */
+function ViewerCard({ api, viewer, authRequired }: { api: Api; viewer: Viewer; authRequired: boolean }) {
+  const queryClient = useQueryClient();
+  const logout = useMutation(api.auth.logout.mutationOptions());
+  const signOut = () =>
+    logout.mutate(undefined, {
+      onSuccess: () => {
+        const me = api.auth.me.queryKey();
+        navigate(LOGIN_PATH);
+        // Nothing fetched for this user may be shown to the next one.
+        queryClient.removeQueries({ predicate: (q) => q.queryHash !== hashKey(me) });
+        queryClient.setQueryData(me, { viewer: null, authRequired });
+      },
+    });
+  return (
+    <div className="viewer" data-testid="viewer">
+      <p>
+        <span className="visually-hidden">Signed in as </span>
+        <strong data-testid="viewer-name">{viewer.username}</strong>
+        <br />
+        <span className="role-badge" data-testid="viewer-role">
+          {ROLE_LABELS[viewer.role]}
+        </span>
+      </p>
+      {viewer.demo ? null : (
+        <button type="button" onClick={signOut} disabled={logout.isPending} data-testid="sign-out">
+          {logout.isPending ? 'Signing out…' : 'Sign out'}
+        </button>
+      )}
+      {logout.isError ? (
+        <p role="alert" className="form-error">
+          Could not sign out. Try again.
+        </p>
+      ) : null}
     </div>
   );
 }

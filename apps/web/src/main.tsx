@@ -11,7 +11,11 @@ import './styles.css';
 
 // Created once, outside React, so the first route can start downloading its page and its data
 // before the first render: on a cold load the two travel in parallel instead of one after the other.
-const queryClient = createQueryClient();
+// A call refused for want of a session (it expired, or ended elsewhere) re-asks who is signed in;
+// the shell then shows the sign-in page and returns to this page afterwards.
+const queryClient = createQueryClient({
+  onUnauthorized: () => void queryClient.invalidateQueries(api.auth.me.queryFilter()),
+});
 const trpcClient = createApiClient();
 const api = createTRPCOptionsProxy<AppRouter>({ client: trpcClient, queryClient });
 startRoute(api, queryClient, window.location.pathname, new URLSearchParams(window.location.search));

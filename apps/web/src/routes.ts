@@ -1,13 +1,15 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { ComponentType } from 'react';
 import { overviewCohortsInput, overviewKpisInput } from './data/overviewInputs.ts';
+import type { PagePath } from './data/pageAccess.ts';
 import type { Api } from './trpc.ts';
 
 /** What a route can start before its page renders: its data, fetched while its code downloads. */
 export type Prefetch = (api: Api, queryClient: QueryClient, search: URLSearchParams) => void;
 
 export interface RouteDef {
-  path: string;
+  /** Which roles can use the page is in data/pageAccess.ts. */
+  path: PagePath;
   label: string;
   /** The document title and the page's heading. */
   title: string;
@@ -50,6 +52,8 @@ export const ROUTES: readonly RouteDef[] = [
   { path: '/model', label: 'Model', title: 'Churn model', load: () => import('./pages/ModelPage.tsx') },
   { path: '/sql', label: 'SQL', title: 'SQL', load: () => import('./pages/SqlPage.tsx') },
   { path: '/data', label: 'Data', title: 'Data', load: () => import('./pages/DataPage.tsx') },
+  { path: '/users', label: 'Users', title: 'Users', load: () => import('./pages/UsersPage.tsx') },
+  { path: '/audit', label: 'Audit log', title: 'Audit log', load: () => import('./pages/AuditPage.tsx') },
 ];
 
 export function matchRoute(pathname: string): RouteDef | undefined {

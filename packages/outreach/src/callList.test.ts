@@ -3,6 +3,7 @@ import type { Warehouse } from '@retain/warehouse';
 import { openTestWarehouse, tempDir } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callListPage } from './callList.ts';
+import { callListSql } from './callListSql.ts';
 import { recordOutcome } from './contactOutcomes.ts';
 import { NoScoresError } from './errors.ts';
 import { FIXTURE_NOW, fixtureScoresSql, openCallListFixture, replaceLatestScores } from './testing/index.ts';
@@ -107,6 +108,28 @@ describe('callListPage on the hand fixture', () => {
     expect(await ids({ segment: "x' OR 1=1 --" })).toEqual([]);
   });
 
+  it('filters by several segments or regions, value, a probability range and open complaints', async () => {
+    expect(await ids({ segment: ['Lost', 'Loyal'] })).toEqual(['C03', 'C07', 'C09']);
+    expect(await ids({ region: ['South', 'East'] })).toEqual(['C03', 'C07', 'C09', 'C10']);
+    expect(await ids({ region: ['North'], segment: ['At risk', 'Lost'] })).toEqual(['C01', 'C02', 'C08']);
+    const valuable = await list({ minValue: 500 });
+    expect(valuable.rows.map((r) => r.customerId)).toEqual(['C01', 'C02', 'C03']);
+    // C04, C05 (no consent) and C06 (do not call) are worth more still, and counted as left out.
+    expect(valuable.summary).toMatchObject({ excludedNoConsent: 2, excludedDoNotCall: 1, eligible: 3 });
+    expect(await ids({ maxProbability: 0.6 })).toEqual(['C07', 'C08', 'C09']);
+    expect(await ids({ minProbability: 0.5, maxProbability: 0.8 })).toEqual(['C02', 'C03', 'C07', 'C08']);
+    // C01 has one open complaint (K1) and one resolved (K2); nobody else has any.
+    const open = await list({ hasOpenComplaint: true });
+    expect(open.rows.map((r) => [r.customerId, r.openComplaints])).toEqual([['C01', 1]]);
+    expect(open.summary).toMatchObject({ eligible: 1, excludedNoConsent: 0, excludedDoNotCall: 0 });
+    expect(await ids({ hasOpenComplaint: false })).toEqual(['C02', 'C03', 'C07', 'C08', 'C09', 'C10']);
+    expect(await ids({ hasOpenComplaint: false, segment: 'At risk', region: 'North' })).toEqual([
+      'C02',
+      'C08',
+    ]);
+    expect(await ids({ segment: ['Lost', "x' OR 1=1 --"] })).toEqual(['C03', 'C07']);
+  });
+
   it('pages within the cut', async () => {
     const page = await list({}, { offset: 2, limit: 2 });
     expect(page.rows.map((r) => [r.rank, r.customerId])).toEqual([
@@ -140,6 +163,33 @@ describe('callListPage on the hand fixture', () => {
     const page = await list();
     expect(page.rows.map((r) => r.customerId)).not.toContain('C09');
     expect(page.summary.excludedDoNotCall).toBe(2);
+  });
+});
+
+describe('callListSql', () => {
+  it('binds every filter value and leaves out the conditions of absent filters', () => {
+    const source = { reasons: 'list', modelId: true, asOf: true } as const;
+    const sql = callListSql(source, {
+      segment: ['Lost', "Can't lose them"],
+      region: 'North',
+      minValue: 250,
+      maxProbability: 0.9,
+      hasOpenComplaint: false,
+    });
+    expect(sql.summary.params).toEqual({
+      contactedSince: null,
+      segment0: 'Lost',
+      segment1: "Can't lose them",
+      region0: 'North',
+      minValue: 250,
+      maxProbability: 0.9,
+    });
+    expect(sql.summary.sql).toContain('s.segment IN ($segment0, $segment1)');
+    expect(sql.summary.sql).toContain('NOT EXISTS');
+    expect(sql.summary.sql).not.toMatch(/Lost|North|250|lose/);
+    const plain = callListSql(source, {});
+    expect(plain.summary.params).toEqual({ contactedSince: null });
+    expect(plain.summary.sql).not.toMatch(/\$segment|\$region|\$min|\$max|EXISTS/);
   });
 });
 

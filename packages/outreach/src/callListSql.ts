@@ -70,13 +70,57 @@ const RANKING = 'value_at_risk DESC NULLS LAST, churn_probability DESC NULLS LAS
 /** Up to this many listed customers, their order and complaint facts are computed for them alone. */
 const FACTS_FOR_LISTED_ONLY = 10_000;
 
+/** Which candidates the filters keep: SQL conditions on `s` (scores) and `c` (customers), values bound. */
+interface CandidateFilter {
+  conditions: string[];
+  params: Record<string, SqlParam>;
+}
+
+/** One value or several, as a list without repeats. */
+const listOf = (value: string | readonly string[] | undefined): string[] =>
+  value === undefined ? [] : [...new Set(typeof value === 'string' ? [value] : value)];
+
+function candidateFilter(filters: CallListFilters): CandidateFilter {
+  const conditions: string[] = [];
+  const params: Record<string, SqlParam> = {};
+  if (filters.minProbability !== undefined) {
+    conditions.push('s.churn_probability >= $minProbability');
+    params.minProbability = filters.minProbability;
+  }
+  if (filters.maxProbability !== undefined) {
+    conditions.push('s.churn_probability <= $maxProbability');
+    params.maxProbability = filters.maxProbability;
+  }
+  if (filters.minValue !== undefined) {
+    conditions.push('s.value_at_risk >= $minValue');
+    params.minValue = filters.minValue;
+  }
+  // Several values become one placeholder each: the text varies with their count, never their content.
+  const anyOf = (column: string, name: string, values: string[]) => {
+    if (values.length === 0) return;
+    conditions.push(`${column} IN (${values.map((_, i) => `$${name}${i}`).join(', ')})`);
+    values.forEach((v, i) => {
+      params[`${name}${i}`] = v;
+    });
+  };
+  anyOf('s.segment', 'segment', listOf(filters.segment));
+  anyOf('c.region', 'region', listOf(filters.region));
+  if (filters.hasOpenComplaint !== undefined) {
+    conditions.push(
+      `${filters.hasOpenComplaint ? '' : 'NOT '}EXISTS (SELECT 1 FROM complaints q
+        WHERE q.customer_id = s.customer_id AND q.resolved_at IS NULL)`,
+    );
+  }
+  return { conditions, params };
+}
+
 /**
  * Every scored customer matching the filters, with their contact details and last contact, and
  * the first reason that keeps them off the list: no consent (unknown consent counts as none),
  * "do not call" as their latest outcome, or any outcome within the last D days. Ties in contact
  * time go to "do not call". Columns a statement does not use are not read (projection pushdown).
  */
-function candidates(source: ScoresSource): string {
+function candidates(source: ScoresSource, conditions: readonly string[]): string {
   return `
   contacts AS (
     SELECT customer_id,
@@ -100,9 +144,7 @@ function candidates(source: ScoresSource): string {
     FROM latest_scores s
     LEFT JOIN customers c ON c.customer_id = s.customer_id
     LEFT JOIN contacts k ON k.customer_id = s.customer_id
-    WHERE ($minProbability IS NULL OR s.churn_probability >= $minProbability)
-      AND ($segment IS NULL OR s.segment = $segment)
-      AND ($region IS NULL OR c.region = $region)
+    WHERE ${conditions.length > 0 ? conditions.join('\n      AND ') : 'true'}
   )`;
 }
 
@@ -130,8 +172,8 @@ export interface CallListSql {
 /**
  * The call list as SQL: the candidates (filters and exclusions) cut to top/capacity, joined to
  * their order and complaint facts, in ranking order: value at risk, ties by probability, then
- * customer id. Values are always bound; the text varies only with the shape of the scores and
- * whether a cut applies. Written for a small memory budget: each table is joined once, no window
+ * customer id. Values are always bound; the text varies only with the shape of the scores, which
+ * filters are given (and how many segments or regions), and whether a cut applies. Written for a small memory budget: each table is joined once, no window
  * function, aggregations and joins DuckDB can spill, and the facts of a page or a short list
  * computed for its own customers only.
  */
@@ -146,16 +188,12 @@ export function callListSql(
     filters.excludeContactedDays === undefined
       ? null
       : new Date(now.getTime() - filters.excludeContactedDays * 86_400_000).toISOString();
-  const params = {
-    contactedSince,
-    minProbability: filters.minProbability ?? null,
-    segment: filters.segment ?? null,
-    region: filters.region ?? null,
-  };
+  const filter = candidateFilter(filters);
+  const params: Record<string, SqlParam> = { contactedSince, ...filter.params };
   const scoredAt = source.asOf ? 'max(as_of)::VARCHAR' : 'NULL';
   const latestModel = source.asOf ? 'arg_max(model_id, as_of)' : 'any_value(model_id)';
   const modelId = source.modelId ? `${latestModel}::VARCHAR` : 'NULL';
-  const ctes = candidates(source);
+  const ctes = candidates(source, filter.conditions);
   return {
     cut,
     summary: {

@@ -1,14 +1,7 @@
 import { z } from 'zod';
+import { ROLES } from './roles.ts';
 
-/** Who may do what: see ACCESS in apps/api for the rule of every procedure. */
-export const ROLES = ['admin', 'executive', 'analyst', 'retention'] as const;
 export const roleSchema = z.enum(ROLES);
-export type Role = z.infer<typeof roleSchema>;
-
-/** Names, emails and phone numbers are for the people who call customers, and admins. */
-export function canSeePersonalData(role: Role): boolean {
-  return role === 'admin' || role === 'retention';
-}
 
 export const usernameSchema = z
   .string()

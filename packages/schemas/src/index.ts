@@ -5,5 +5,8 @@ export * from './csv.ts';
 export * from './info.ts';
 export * from './ingest.ts';
 export * from './mapping.ts';
+export * from './outcomes.ts';
 export * from './outreach.ts';
+export * from './roles.ts';
 export * from './sections.ts';
+export * from './segments.ts';

@@ -1,16 +1,18 @@
 import { z } from 'zod';
+import { OUTCOMES } from './outcomes.ts';
 
 /*
  * Call lists and the outcomes of retention calls, shared by the api, the dashboard and the CLI.
  * What each column and filter means is in docs/call-lists.md.
  */
 
-/** What came of a contact. `do_not_call` takes the customer off every later list. */
-export const OUTCOMES = ['reached', 'offer_accepted', 'declined', 'no_answer', 'do_not_call'] as const;
 export const outcomeSchema = z.enum(OUTCOMES);
-export type Outcome = z.infer<typeof outcomeSchema>;
 
 export const customerIdSchema = z.string().trim().min(1).max(200);
+
+const filterValue = z.string().trim().min(1).max(200);
+/** A filter on a text column: one value, or a list of up to 50 (matching any of them). */
+const oneOrSeveral = z.union([filterValue, z.array(filterValue).min(1).max(50)]);
 
 const filterFields = {
   /** The first N of the ranked list. */
@@ -18,17 +20,39 @@ const filterFields = {
   /** How many customers the team can call: the same cut as `top`, reported as coverage of value at risk. */
   capacity: z.number().int().min(1).max(100_000_000).optional(),
   minProbability: z.number().min(0).max(1).optional(),
-  segment: z.string().trim().min(1).max(200).optional(),
-  region: z.string().trim().min(1).max(200).optional(),
+  maxProbability: z.number().min(0).max(1).optional(),
+  /** Value at risk at least this much. */
+  minValue: z.number().min(0).max(1e15).optional(),
+  /** One RFM segment, or several (any of them). */
+  segment: oneOrSeveral.optional(),
+  /** One region, or several (any of them). */
+  region: oneOrSeveral.optional(),
+  /** true: only customers with an unresolved complaint; false: only those without; absent: anyone. */
+  hasOpenComplaint: z.boolean().optional(),
   /** Leave out customers with any outcome recorded in the last D days. */
   excludeContactedDays: z.number().int().min(1).max(3650).optional(),
 };
 
-const oneCut = (f: { top?: number | undefined; capacity?: number | undefined }) =>
-  f.top === undefined || f.capacity === undefined;
+type CutAndRange = {
+  top?: number | undefined;
+  capacity?: number | undefined;
+  minProbability?: number | undefined;
+  maxProbability?: number | undefined;
+};
+const oneCut = (f: CutAndRange) => f.top === undefined || f.capacity === undefined;
 const oneCutIssue = { message: 'choose top or capacity, not both', path: ['capacity'] };
+const probabilityRange = (f: CutAndRange) =>
+  f.minProbability === undefined || f.maxProbability === undefined || f.minProbability <= f.maxProbability;
+const probabilityRangeIssue = {
+  message: 'maxProbability must be at least minProbability',
+  path: ['maxProbability'],
+};
 
-export const callListFiltersSchema = z.object(filterFields).strict().refine(oneCut, oneCutIssue);
+export const callListFiltersSchema = z
+  .object(filterFields)
+  .strict()
+  .refine(oneCut, oneCutIssue)
+  .refine(probabilityRange, probabilityRangeIssue);
 export type CallListFilters = z.infer<typeof callListFiltersSchema>;
 
 export const callListPageInputSchema = z
@@ -38,13 +62,15 @@ export const callListPageInputSchema = z
     limit: z.number().int().min(1).max(500).default(50),
   })
   .strict()
-  .refine(oneCut, oneCutIssue);
+  .refine(oneCut, oneCutIssue)
+  .refine(probabilityRange, probabilityRangeIssue);
 export type CallListPageInput = z.input<typeof callListPageInputSchema>;
 
 export const callListExportInputSchema = z
   .object({ ...filterFields, bom: z.boolean().default(false) })
   .strict()
-  .refine(oneCut, oneCutIssue);
+  .refine(oneCut, oneCutIssue)
+  .refine(probabilityRange, probabilityRangeIssue);
 
 /** The columns of a call list, in CSV order. */
 export const CALL_LIST_COLUMNS = [

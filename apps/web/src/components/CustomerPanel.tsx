@@ -1,21 +1,23 @@
-import { useQuery } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
+import { OUTCOMES, type Outcome } from '@retain/schemas';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { customerTimeline, daysOpen, forDays, inDays } from '../data/customerTimeline.ts';
 import { formatDay, formatDayTime, formatMoney, formatPercent } from '../format.ts';
+import { useCanCall } from '../hooks/useViewer.ts';
 import { useTRPC } from '../trpc.ts';
 import { ErrorState, LoadingBlock } from './states.tsx';
 
-const OUTCOME_LABELS: Record<string, string> = {
+const OUTCOME_LABELS: Record<Outcome, string> = {
   reached: 'Reached',
-  offer_accepted: 'Accepted an offer',
+  offer_accepted: 'Offer accepted',
   declined: 'Declined',
   no_answer: 'No answer',
-  do_not_call: 'Asked not to be called',
+  do_not_call: 'Do not call',
 };
 
 /**
- * One customer beside the list: score and reasons, contact details, the history of orders,
- * complaints and returns, and earlier contacts. A modal dialog: focus stays inside, Escape closes,
+ * One customer beside the list: score and reasons, contact details, what came of calling them
+ * (recorded here), earlier contacts, and the history of orders, complaints and returns. A modal dialog: focus stays inside, Escape closes,
  * and focus returns to the row it was opened from.
  */
 export function CustomerPanel({ customerId, onClose }: { customerId: string; onClose: () => void }) {
@@ -23,6 +25,7 @@ export function CustomerPanel({ customerId, onClose }: { customerId: string; onC
   const dialog = useRef<HTMLDialogElement>(null);
   const detail = useQuery(trpc.scores.customer.queryOptions({ customerId }));
   const outcomes = useQuery(trpc.atRisk.outcomes.queryOptions({ customerId }));
+  const canRecord = useCanCall('atRisk.recordOutcome');
 
   useEffect(() => {
     const element = dialog.current;
@@ -113,6 +116,23 @@ export function CustomerPanel({ customerId, onClose }: { customerId: string; onC
               </p>
             </section>
           ) : null}
+          {canRecord ? <RecordOutcome customerId={customerId} /> : null}
+          <section aria-labelledby="contacts-title">
+            <h3 id="contacts-title">Earlier contacts</h3>
+            {outcomes.data && outcomes.data.length > 0 ? (
+              <ul data-testid="panel-contacts">
+                {outcomes.data.map((o) => (
+                  <li key={`${o.contactedAt}-${o.outcome}`}>
+                    {formatDayTime(o.contactedAt)}: {OUTCOME_LABELS[o.outcome]}
+                    {o.note ? ` — ${o.note}` : ''}
+                    {o.recordedBy ? <span className="muted"> ({o.recordedBy})</span> : null}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="muted">{outcomes.isPending ? 'Loading…' : 'Not contacted yet.'}</p>
+            )}
+          </section>
           <section aria-labelledby="history-title">
             <h3 id="history-title">History</h3>
             <p className="muted">
@@ -131,23 +151,97 @@ export function CustomerPanel({ customerId, onClose }: { customerId: string; onC
               ))}
             </ol>
           </section>
-          <section aria-labelledby="contacts-title">
-            <h3 id="contacts-title">Earlier contacts</h3>
-            {outcomes.data && outcomes.data.length > 0 ? (
-              <ul>
-                {outcomes.data.map((o) => (
-                  <li key={`${o.contactedAt}-${o.outcome}`}>
-                    {formatDayTime(o.contactedAt)}: {OUTCOME_LABELS[o.outcome] ?? o.outcome}
-                    {o.note ? ` — ${o.note}` : ''}
-                  </li>
-                ))}
-              </ul>
-            ) : (
-              <p className="muted">{outcomes.isPending ? 'Loading…' : 'Not contacted yet.'}</p>
-            )}
-          </section>
         </>
       )}
     </dialog>
+  );
+}
+
+/**
+ * What came of a call, recorded with an optional note. The customer's contacts and the call list
+ * are fetched again: an outcome can move them (recently contacted) or take them off ("do not call").
+ */
+function RecordOutcome({ customerId }: { customerId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const record = useMutation(trpc.atRisk.recordOutcome.mutationOptions());
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [note, setNote] = useState('');
+  const [recorded, setRecorded] = useState<Outcome | null>(null);
+  const name = useId();
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!outcome) return;
+    const trimmed = note.trim();
+    record.mutate(
+      { customerId, outcome, ...(trimmed ? { note: trimmed } : {}) },
+      {
+        onSuccess: async (stored) => {
+          setRecorded(stored.outcome);
+          setOutcome(null);
+          setNote('');
+          await Promise.all([
+            queryClient.invalidateQueries(trpc.atRisk.outcomes.queryFilter({ customerId })),
+            queryClient.invalidateQueries(trpc.atRisk.list.pathFilter()),
+          ]);
+        },
+      },
+    );
+  };
+
+  return (
+    <section aria-labelledby="record-title">
+      <h3 id="record-title">Record a contact</h3>
+      <form onSubmit={submit} className="record-outcome" data-testid="record-outcome">
+        <fieldset>
+          <legend>Outcome</legend>
+          <div className="outcome-options">
+            {OUTCOMES.map((o) => (
+              <label key={o}>
+                <input
+                  type="radio"
+                  name={name}
+                  value={o}
+                  checked={outcome === o}
+                  onChange={() => {
+                    setOutcome(o);
+                    setRecorded(null);
+                  }}
+                />
+                {OUTCOME_LABELS[o]}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <div className="field">
+          <label htmlFor={`${name}-note`}>Note (optional)</label>
+          <textarea
+            id={`${name}-note`}
+            rows={2}
+            maxLength={2000}
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+            data-testid="outcome-note"
+          />
+        </div>
+        <div className="row">
+          <button
+            type="submit"
+            className="primary"
+            disabled={!outcome || record.isPending}
+            data-testid="record-outcome-submit"
+          >
+            {record.isPending ? 'Recording…' : 'Record'}
+          </button>
+          <p role="status" className="muted" data-testid="record-outcome-status">
+            {recorded
+              ? `Recorded: ${OUTCOME_LABELS[recorded]}.${recorded === 'do_not_call' ? ' They are off the call list from now on.' : ''}`
+              : ''}
+          </p>
+        </div>
+        {record.isError ? <ErrorState error={record.error} title="The outcome was not recorded" /> : null}
+      </form>
+    </section>
   );
 }

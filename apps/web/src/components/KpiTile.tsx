@@ -42,7 +42,7 @@ export function KpiTile({ definition, kpi, previousAsOf, trend }: KpiTileProps) 
             ? `vs ${formatKpiValue(definition.kind, kpi.previous)}${previousAsOf ? ` on ${formatDay(previousAsOf)}` : ''}`
             : definition.name === 'atRiskRevenue'
               ? kpi.value === null
-                ? 'no model has scored yet'
+                ? 'no model yet'
                 : 'from the latest scores'
               : 'no earlier value'}
         </span>

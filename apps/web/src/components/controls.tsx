@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
 
 /** A row of radio buttons that looks like a segmented switch; arrow keys move between options. */
 export function Segmented<T extends string>({
@@ -156,6 +156,63 @@ export function DateField({
         min={min}
         max={max}
         onChange={(e) => onChange(e.target.value || null)}
+        data-testid={testId}
+      />
+    </div>
+  );
+}
+
+/**
+ * A number typed in and applied when the field is left or Enter is pressed (not on every key, so
+ * typing "250" is one change of the view, not three). Empty, or not a valid number, clears it.
+ */
+export function NumberField({
+  label,
+  value,
+  onChange,
+  min,
+  integer = false,
+  placeholder,
+  testId,
+}: {
+  label: string;
+  value: number | undefined;
+  onChange: (value: number | undefined) => void;
+  min?: number;
+  integer?: boolean;
+  placeholder?: string;
+  testId?: string;
+}) {
+  const id = useId();
+  const [text, setText] = useState(value === undefined ? '' : String(value));
+  useEffect(() => setText(value === undefined ? '' : String(value)), [value]);
+  const commit = () => {
+    const n = Number(text);
+    const valid =
+      text.trim() !== '' &&
+      Number.isFinite(n) &&
+      (!integer || Number.isInteger(n)) &&
+      (min === undefined || n >= min);
+    const next = valid ? n : undefined;
+    if (next !== value) onChange(next);
+    else setText(value === undefined ? '' : String(value));
+  };
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="number"
+        min={min}
+        step={integer ? 1 : 'any'}
+        placeholder={placeholder}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') commit();
+        }}
+        style={{ width: '8rem' }}
         data-testid={testId}
       />
     </div>

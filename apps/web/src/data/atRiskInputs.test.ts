@@ -9,12 +9,38 @@ describe('at-risk inputs', () => {
       ),
     ).toEqual({
       minProbability: 0.7,
-      segment: 'At risk',
-      region: 'North',
+      segment: ['At risk'],
+      region: ['North'],
       capacity: 200,
       excludeContactedDays: 30,
     });
     expect(callListFiltersFromSearch(new URLSearchParams('minP=7&capacity=0&contacted=x'))).toEqual({});
+  });
+
+  it('reads several segments and regions, value, a probability range and open complaints', () => {
+    expect(
+      callListFiltersFromSearch(
+        new URLSearchParams(
+          "segment=Lost&segment=Can't+lose+them&segment=Lost&region=North&region=East&minValue=250&minP=0.3&maxP=0.7&complaint=open",
+        ),
+      ),
+    ).toEqual({
+      segment: ['Lost', "Can't lose them"],
+      region: ['North', 'East'],
+      minValue: 250,
+      minProbability: 0.3,
+      maxProbability: 0.7,
+      hasOpenComplaint: true,
+    });
+    expect(callListFiltersFromSearch(new URLSearchParams('complaint=none'))).toEqual({
+      hasOpenComplaint: false,
+    });
+    // An upper bound under the lower one, a negative value, an unknown complaint value: ignored.
+    expect(
+      callListFiltersFromSearch(
+        new URLSearchParams(`minP=0.7&maxP=0.5&minValue=-3&complaint=maybe&segment=${'x'.repeat(201)}`),
+      ),
+    ).toEqual({ minProbability: 0.7 });
   });
 
   it('finds the pages a visible range needs', () => {

@@ -1,6 +1,14 @@
 import type { Metrics } from '@retain/schemas';
 import { describe, expect, it } from 'vitest';
-import { calibrationChart, epochsFromEvents, liftChart, metricsRows } from './modelCharts.ts';
+import {
+  calibrationChart,
+  epochsFromEvents,
+  importanceChart,
+  liftChart,
+  metricsRows,
+  rocChart,
+  tprAt,
+} from './modelCharts.ts';
 
 const metrics = (auc: number, lift: number[]): Metrics => ({
   rows: 100,
@@ -86,6 +94,69 @@ describe('model charts', () => {
     ).toEqual([
       { epoch: 1, loss: 0.65, holdoutAuc: 0.7, phase: 'final-fit' },
       { epoch: 2, loss: 0.6, holdoutAuc: 0.7, phase: 'final-fit' },
+    ]);
+  });
+});
+
+describe('ROC and importance charts', () => {
+  const roc = [
+    { fpr: 0, tpr: 0, threshold: null },
+    { fpr: 0, tpr: 0.4, threshold: 0.9 },
+    { fpr: 0.5, tpr: 0.8, threshold: 0.5 },
+    { fpr: 0.5, tpr: 0.9, threshold: 0.4 },
+    { fpr: 1, tpr: 1, threshold: 0 },
+  ];
+
+  it('reads a curve at any false-positive rate, taking the top of a vertical rise', () => {
+    expect(tprAt(roc, 0)).toBe(0.4);
+    expect(tprAt(roc, 0.25)).toBeCloseTo(0.6);
+    expect(tprAt(roc, 0.5)).toBe(0.9);
+    expect(tprAt(roc, 0.75)).toBeCloseTo(0.95);
+    expect(tprAt(roc, 1)).toBe(1);
+    expect(tprAt([], 0.5)).toBeNull();
+  });
+
+  it('puts every model on one grid with the chance diagonal, AUC in the labels', () => {
+    const rows = metricsRows(detail);
+    const empty = { roc: [], pr: [] };
+    const curves = {
+      model: { roc, pr: [] },
+      gbt: {
+        roc: [
+          { fpr: 0, tpr: 0, threshold: null },
+          { fpr: 1, tpr: 1, threshold: 0 },
+        ],
+        pr: [],
+      },
+      rfmLogistic: empty,
+      bgnbd: empty,
+      recency: empty,
+    };
+    const chart = rocChart(curves, rows);
+    expect(chart.data).toHaveLength(51);
+    expect(chart.data[25]).toEqual({ fpr: 0.5, model: 0.9, gbt: 0.5, chance: 0.5 });
+    expect(chart.series.map((s) => s.label)).toEqual([
+      'This model (AUC 0.800)',
+      'Gradient-boosted trees (AUC 0.790)',
+      'Chance',
+    ]);
+    expect(chart.series.at(-1)?.dashed).toBe(true);
+  });
+
+  it('orders reason groups by importance', () => {
+    const rows = importanceChart({
+      method: 'mean-abs-occlusion',
+      unit: 'log-odds',
+      population: 'validation',
+      rows: 100,
+      groups: [
+        { group: 'complaints', label: 'Complaints', importance: 0.1, raisesRiskShare: 0.05 },
+        { group: 'recency', label: 'Days since last order', importance: 0.6, raisesRiskShare: 0.4 },
+      ],
+    });
+    expect(rows.map((r) => [r.group, r.importance])).toEqual([
+      ['Days since last order', 0.6],
+      ['Complaints', 0.1],
     ]);
   });
 });

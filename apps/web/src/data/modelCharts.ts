@@ -1,5 +1,13 @@
-import type { EpochStats, Metrics, ModelDetail, TrainingEvent } from '@retain/schemas';
-import type { ChartRow } from './chartData.ts';
+import type {
+  EpochStats,
+  FeatureImportance,
+  Metrics,
+  ModelCurves,
+  ModelDetail,
+  RocPoint,
+  TrainingEvent,
+} from '@retain/schemas';
+import type { ChartRow, Series } from './chartData.ts';
 
 /** The model and each baseline, in the order the comparison reads. */
 export const MODEL_LABELS = {
@@ -82,3 +90,65 @@ export const PHASE_LABELS: Record<TrainingEvent['phase'], string> = {
   done: 'Done',
   failed: 'Failed',
 };
+
+/** The false-positive rates the ROC chart is drawn at: 0, 0.02, …, 1. */
+const ROC_GRID = Array.from({ length: 51 }, (_, i) => i / 50);
+
+/**
+ * The true-positive rate of a ROC curve at false-positive rate `x`, joining its points with straight
+ * lines (the rates reachable by mixing two neighbouring thresholds). Where the curve rises straight
+ * up at `x` (ties), the top of the rise.
+ */
+export function tprAt(points: readonly RocPoint[], x: number): number | null {
+  const sorted = [...points].sort((a, b) => a.fpr - b.fpr || a.tpr - b.tpr);
+  let left: RocPoint | undefined;
+  let right: RocPoint | undefined;
+  for (const p of sorted) {
+    if (p.fpr <= x) left = p;
+    else {
+      right = p;
+      break;
+    }
+  }
+  if (!left) return right && right.fpr === 0 ? right.tpr : null;
+  if (!right || left.fpr === x) return left.tpr;
+  return left.tpr + ((right.tpr - left.tpr) * (x - left.fpr)) / (right.fpr - left.fpr);
+}
+
+/**
+ * ROC curves of the model and its baselines on one grid of false-positive rates, with `chance`,
+ * the diagonal a random ranking follows. Series are labelled with their AUC.
+ */
+export function rocChart(
+  curves: ModelCurves,
+  rows: readonly MetricsRow[],
+): { data: ChartRow[]; series: Series[] } {
+  const present = rows.filter((r) => curves[r.key].roc.length > 0);
+  const data = ROC_GRID.map((fpr) => {
+    const row: ChartRow = { fpr };
+    for (const r of present) row[r.key] = tprAt(curves[r.key].roc, fpr);
+    row.chance = fpr;
+    return row;
+  });
+  const auc = new Intl.NumberFormat('en-US', { minimumFractionDigits: 3, maximumFractionDigits: 3 });
+  // Each model keeps its colour of the other charts (lift), whichever curves are missing.
+  const series: Series[] = present.map((r) => ({
+    key: r.key,
+    label: r.metrics.auc === null ? r.label : `${r.label} (AUC ${auc.format(r.metrics.auc)})`,
+    color: `var(--series-${rows.indexOf(r) + 1})`,
+  }));
+  series.push({ key: 'chance', label: 'Chance', color: 'var(--muted)', dashed: true });
+  return { data, series };
+}
+
+/** The reason groups by how much they move the predicted risk, most first. */
+export function importanceChart(importance: FeatureImportance): ChartRow[] {
+  return [...importance.groups]
+    .sort((a, b) => b.importance - a.importance)
+    .map((g) => ({
+      group: g.label,
+      code: g.group,
+      importance: g.importance,
+      raisesRiskShare: g.raisesRiskShare,
+    }));
+}

@@ -1,19 +1,21 @@
-import type { CallListRow } from '@retain/schemas';
+import { type CallListRow, RFM_SEGMENTS } from '@retain/schemas';
 import { useMutation, useQueries, useQuery } from '@tanstack/react-query';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { CustomerPanel } from '../components/CustomerPanel.tsx';
-import { PageHeader, SelectField } from '../components/controls.tsx';
+import { MultiSelect, NumberField, PageHeader, SelectField } from '../components/controls.tsx';
 import { EmptyState, ErrorState, LoadingBlock } from '../components/states.tsx';
 import { type VirtualColumn, VirtualTable } from '../components/VirtualTable.tsx';
 import {
   CALL_LIST_PAGE_SIZE,
+  COMPLAINT_OPTIONS,
   CONTACTED_OPTIONS,
   callListFiltersFromSearch,
+  MAX_PROBABILITY_OPTIONS,
   PROBABILITY_OPTIONS,
   pagesCovering,
-  SEGMENT_OPTIONS,
 } from '../data/atRiskInputs.ts';
 import { formatDay, formatInteger, formatMoney, formatPercent } from '../format.ts';
+import { useCanCall } from '../hooks/useViewer.ts';
 import { Link } from '../router/Link.tsx';
 import { useSearchParams } from '../router/location.ts';
 import { useTRPC } from '../trpc.ts';
@@ -31,6 +33,7 @@ export default function AtRiskPage() {
   );
   const values = useQuery(trpc.filters.values.queryOptions());
   const exportList = useMutation(trpc.atRisk.export.mutationOptions());
+  const canExport = useCanCall('atRisk.export');
   const selected = search.get('customer');
 
   const download = () =>
@@ -54,15 +57,17 @@ export default function AtRiskPage() {
       <PageHeader
         title="At-risk customers"
         actions={
-          <button
-            type="button"
-            className="primary"
-            onClick={download}
-            disabled={!summary || summary.listed === 0 || exportList.isPending}
-            data-testid="export-call-list"
-          >
-            {exportList.isPending ? 'Preparing…' : 'Export call list (CSV)'}
-          </button>
+          canExport ? (
+            <button
+              type="button"
+              className="primary"
+              onClick={download}
+              disabled={!summary || summary.listed === 0 || exportList.isPending}
+              data-testid="export-call-list"
+            >
+              {exportList.isPending ? 'Preparing…' : 'Export call list (CSV)'}
+            </button>
+          ) : null
         }
       >
         <p className="muted" data-testid="at-risk-summary">
@@ -107,24 +112,54 @@ export default function AtRiskPage() {
           testId="filter-probability"
         />
         <SelectField
+          label="Churn probability at most"
+          value={filters.maxProbability === undefined ? '' : (search.get('maxP') ?? '')}
+          options={
+            MAX_PROBABILITY_OPTIONS.some((o) => o.value === (search.get('maxP') ?? ''))
+              ? MAX_PROBABILITY_OPTIONS
+              : [
+                  ...MAX_PROBABILITY_OPTIONS,
+                  {
+                    value: search.get('maxP') ?? '',
+                    label: `${formatPercent(filters.maxProbability ?? null)} or less`,
+                  },
+                ]
+          }
+          onChange={(v) => update({ maxP: v, customer: null })}
+          testId="filter-max-probability"
+        />
+        <NumberField
+          label="Value at risk at least"
+          value={filters.minValue}
+          min={0}
+          placeholder="Any"
+          onChange={(v) => update({ minValue: v === undefined ? null : String(v), customer: null })}
+          testId="filter-min-value"
+        />
+        <MultiSelect
           label="Segment"
-          value={filters.segment ?? ''}
-          options={[
-            { value: '', label: 'All segments' },
-            ...SEGMENT_OPTIONS.map((s) => ({ value: s, label: s })),
-          ]}
+          values={asList(filters.segment)}
+          options={RFM_SEGMENTS}
           onChange={(v) => update({ segment: v, customer: null })}
           testId="filter-segment"
         />
-        <SelectField
+        <MultiSelect
           label="Region"
-          value={filters.region ?? ''}
-          options={[
-            { value: '', label: 'All regions' },
-            ...(values.data?.regions ?? []).map((r) => ({ value: r, label: r })),
-          ]}
+          values={asList(filters.region)}
+          options={values.data?.regions ?? []}
           onChange={(v) => update({ region: v, customer: null })}
           testId="filter-region"
+        />
+        <SelectField
+          label="Open complaint"
+          value={
+            search.get('complaint') === 'open' || search.get('complaint') === 'none'
+              ? (search.get('complaint') ?? '')
+              : ''
+          }
+          options={COMPLAINT_OPTIONS}
+          onChange={(v) => update({ complaint: v, customer: null })}
+          testId="filter-complaint"
         />
         <SelectField
           label="Recently contacted"
@@ -132,9 +167,14 @@ export default function AtRiskPage() {
           options={CONTACTED_OPTIONS}
           onChange={(v) => update({ contacted: v })}
         />
-        <CapacityField
+        <NumberField
+          label="Calls we can make"
           value={filters.capacity}
+          min={1}
+          integer
+          placeholder="All"
           onChange={(v) => update({ capacity: v === undefined ? null : String(v) })}
+          testId="filter-capacity"
         />
       </form>
       {first.isError ? (
@@ -154,7 +194,7 @@ export default function AtRiskPage() {
           }
         >
           {summary.modelId ? (
-            'Lower the probability, choose another segment or region, or keep recently contacted customers.'
+            'Widen the probability or value range, choose other segments or regions, drop the complaint filter, or keep recently contacted customers.'
           ) : (
             <>
               Train a model on the <Link href="/model">Model</Link> page; its scores rank this list.
@@ -175,40 +215,8 @@ export default function AtRiskPage() {
   );
 }
 
-/** "Calls we can make": cuts the list to the first N and reports the value it covers. */
-function CapacityField({
-  value,
-  onChange,
-}: {
-  value: number | undefined;
-  onChange: (value: number | undefined) => void;
-}) {
-  const [text, setText] = useState(value === undefined ? '' : String(value));
-  useEffect(() => setText(value === undefined ? '' : String(value)), [value]);
-  const commit = () => {
-    const n = Number(text);
-    onChange(text.trim() === '' || !Number.isInteger(n) || n < 1 ? undefined : n);
-  };
-  return (
-    <div className="field">
-      <label htmlFor="capacity">Calls we can make</label>
-      <input
-        id="capacity"
-        type="number"
-        min={1}
-        step={1}
-        placeholder="All"
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-        onBlur={commit}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') commit();
-        }}
-        style={{ width: '8rem' }}
-      />
-    </div>
-  );
-}
+const asList = (value: string | string[] | undefined): string[] =>
+  value === undefined ? [] : typeof value === 'string' ? [value] : value;
 
 const CALL_LIST_COLUMNS: readonly VirtualColumn<CallListRow>[] = [
   { key: 'rank', label: '#', numeric: true, render: (r) => formatInteger(r.rank) },

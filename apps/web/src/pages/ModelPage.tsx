@@ -8,19 +8,22 @@ import { DataTable } from '../components/DataTable.tsx';
 import { BarChart, LineChart } from '../components/LazyChart.tsx';
 import { ScrollRegion } from '../components/ScrollRegion.tsx';
 import { EmptyState, ErrorState, QueryView } from '../components/states.tsx';
-import type { ChartRow } from '../data/chartData.ts';
+import { type ChartRow, numberAt } from '../data/chartData.ts';
 import {
   calibrationChart,
   epochChart,
   epochsFromEvents,
+  importanceChart,
   liftChart,
   type MetricsRow,
   MODEL_LABELS,
   metricsRows,
   PHASE_LABELS,
+  rocChart,
 } from '../data/modelCharts.ts';
 import type { Column } from '../data/table.ts';
 import { formatDay, formatDayTime, formatDecimal, formatInteger, formatPercent } from '../format.ts';
+import { useCanCall } from '../hooks/useViewer.ts';
 import { useSearchParams } from '../router/location.ts';
 import { useTRPC } from '../trpc.ts';
 
@@ -82,6 +85,24 @@ const METRIC_COLUMNS: Column<MetricsRow>[] = [
   },
 ];
 
+const IMPORTANCE_COLUMNS: Column<ChartRow>[] = [
+  { key: 'group', label: 'Inputs', value: (r) => String(r.group) },
+  {
+    key: 'importance',
+    label: 'Mean change in log-odds',
+    value: (r) => numberAt(r, 'importance'),
+    format: (r) => f3(numberAt(r, 'importance')),
+    numeric: true,
+  },
+  {
+    key: 'raisesRiskShare',
+    label: 'Customers it raises the risk of',
+    value: (r) => numberAt(r, 'raisesRiskShare'),
+    format: (r) => formatPercent(numberAt(r, 'raisesRiskShare')),
+    numeric: true,
+  },
+];
+
 const MODEL_SERIES = (Object.keys(MODEL_LABELS) as (keyof typeof MODEL_LABELS)[]).map((key, i) => ({
   key,
   label: MODEL_LABELS[key],
@@ -94,6 +115,7 @@ export default function ModelPage() {
   const [search, update] = useSearchParams();
   const modelId = search.get('model') ?? undefined;
   const list = useQuery(trpc.model.list.queryOptions());
+  const canTrain = useCanCall('model.train');
   const evaluation = useQuery({
     ...trpc.model.evaluation.queryOptions(modelId ? { modelId } : {}),
     enabled: (list.data?.length ?? 0) > 0,
@@ -115,7 +137,9 @@ export default function ModelPage() {
         isEmpty={(l) => l.length === 0}
         empty={
           <EmptyState title="No model yet">
-            Train one above: it takes a few minutes on the demo data.
+            {canTrain
+              ? 'Train one above: it takes a few minutes on the demo data.'
+              : 'An analyst or an admin can train one; it takes a few minutes on the demo data.'}
           </EmptyState>
         }
       >
@@ -203,6 +227,7 @@ function TrainCard() {
   const client = useQueryClient();
   const status = useQuery(trpc.model.status.queryOptions());
   const train = useMutation(trpc.model.train.mutationOptions());
+  const canTrain = useCanCall('model.train');
   const [received, setReceived] = useState<TrainingEvent[]>([]);
   const jobId = train.data?.jobId ?? status.data?.running?.jobId ?? null;
   const events = received.filter((e) => e.jobId === jobId);
@@ -231,15 +256,19 @@ function TrainCard() {
             background.
           </p>
         </div>
-        <button
-          type="button"
-          className="primary"
-          onClick={() => train.mutate({})}
-          disabled={running || train.isPending}
-          data-testid="train-button"
-        >
-          {running ? 'Training…' : 'Train now'}
-        </button>
+        {canTrain ? (
+          <button
+            type="button"
+            className="primary"
+            onClick={() => train.mutate({})}
+            disabled={running || train.isPending}
+            data-testid="train-button"
+          >
+            {running ? 'Training…' : 'Train now'}
+          </button>
+        ) : (
+          <p className="muted">Analysts and admins can retrain the model.</p>
+        )}
       </div>
       {train.isError ? <ErrorState error={train.error} title="Training could not start" /> : null}
       {last ? (
@@ -288,7 +317,27 @@ function Evaluation({ detail }: { detail: ModelDetail }) {
   const lift = liftChart(rows);
   const calibration = calibrationChart(detail.evaluation.validation);
   const history = epochChart(detail.evaluation.history.finalFit);
-  const aucRows: ChartRow[] = rows.map((r) => ({ model: r.label, auc: r.metrics.auc }));
+  const curves = detail.evaluation.curves;
+  const roc = curves ? rocChart(curves, rows) : null;
+  const rocColumns: Column<ChartRow>[] = [
+    {
+      key: 'fpr',
+      label: 'False-positive rate',
+      value: (r) => numberAt(r, 'fpr'),
+      format: (r) => formatPercent(numberAt(r, 'fpr')),
+      numeric: true,
+    },
+    ...(roc?.series ?? []).map((s) => ({
+      key: s.key,
+      label: s.key === 'chance' ? 'Chance' : `${MODEL_LABELS[s.key as keyof typeof MODEL_LABELS]} TPR`,
+      value: (r: ChartRow) => numberAt(r, s.key),
+      format: (r: ChartRow) => formatPercent(numberAt(r, s.key)),
+      numeric: true,
+    })),
+  ];
+  const importance = detail.evaluation.featureImportance
+    ? importanceChart(detail.evaluation.featureImportance)
+    : [];
   const v = detail.evaluation.validation;
   return (
     <>
@@ -322,31 +371,31 @@ function Evaluation({ detail }: { detail: ModelDetail }) {
       </section>
       <div className="grid-3">
         <ChartCard
-          title="Ranking quality (ROC AUC)"
-          description="How often a churner is scored above a stayer; 0.5 is chance."
-          columns={[
-            { key: 'model', label: 'Model', value: (r: ChartRow) => String(r.model) },
-            {
-              key: 'auc',
-              label: 'ROC AUC',
-              value: (r: ChartRow) => (typeof r.auc === 'number' ? r.auc : null),
-              numeric: true,
-            },
-          ]}
-          rows={aucRows}
-          testId="chart-auc"
+          title="ROC curves"
+          description="Share of churners caught (true-positive rate) against share of stayers flagged (false-positive rate) as the threshold falls; the dashed diagonal is chance."
+          columns={rocColumns}
+          rows={roc?.data ?? []}
+          testId="chart-roc"
         >
-          <BarChart
-            title="ROC AUC of the model and its baselines"
-            data={aucRows}
-            xKey="model"
-            horizontal
-            series={[{ key: 'auc', label: 'ROC AUC' }]}
-            yFormat={(n) => f3(n)}
-            barColor={(_, i) => (i === 0 ? 'var(--series-1)' : 'var(--series-7)')}
-            yDomain={[0.5, 1]}
-            height={230}
-          />
+          {roc ? (
+            <LineChart
+              title="ROC curves of the model and its baselines"
+              data={roc.data}
+              xKey="fpr"
+              xType="number"
+              xFormat={(n) => formatPercent(Number(n))}
+              yFormat={(n) => formatPercent(n)}
+              yDomain={[0, 1]}
+              xLabel="False-positive rate"
+              series={roc.series}
+              height={300}
+              dots={false}
+            />
+          ) : (
+            <EmptyState title="No ROC curves for this version">
+              It was trained before curves were stored; the next training run stores them.
+            </EmptyState>
+          )}
         </ChartCard>
         <ChartCard
           title="Calibration"
@@ -414,23 +463,46 @@ function Evaluation({ detail }: { detail: ModelDetail }) {
         </ChartCard>
       </div>
       <div className="grid-2">
-        <section className="card" aria-labelledby="features-title">
-          <h2 id="features-title">Features</h2>
-          <p className="muted">What the model reads about each customer ({detail.features.length} inputs).</p>
-          <ScrollRegion label="Model features" style={{ maxHeight: 320 }}>
-            <DataTable
-              columns={[
-                { key: 'name', label: 'Feature', value: (f) => f.name },
-                { key: 'group', label: 'Group', value: (f) => f.group ?? '' },
-                { key: 'description', label: 'Meaning', value: (f) => f.description },
-              ]}
-              rows={detail.features}
-              rowKey={(f) => f.name}
-              caption="Model features"
-              testId="features-table"
+        <ChartCard
+          title="What drives the risk"
+          description="How far each group of inputs moves a customer's predicted churn, on average (change in log-odds when the group is set to the average customer's)."
+          columns={IMPORTANCE_COLUMNS}
+          rows={importance}
+          testId="chart-importance"
+        >
+          {importance.length > 0 ? (
+            <BarChart
+              title="Importance of each group of inputs"
+              data={importance}
+              xKey="group"
+              horizontal
+              series={[{ key: 'importance', label: 'Mean change in log-odds' }]}
+              yFormat={(n) => f3(n)}
+              barColor={(_, i) => (i === 0 ? 'var(--series-1)' : 'var(--series-7)')}
+              height={Math.max(200, 34 * importance.length + 40)}
             />
-          </ScrollRegion>
-        </section>
+          ) : (
+            <EmptyState title="No feature importance for this version">
+              It was trained before importance was stored; the next training run stores it.
+            </EmptyState>
+          )}
+          <details className="chart-table">
+            <summary>The {detail.features.length} inputs the model reads</summary>
+            <ScrollRegion label="Model features" style={{ maxHeight: 320 }}>
+              <DataTable
+                columns={[
+                  { key: 'name', label: 'Feature', value: (f) => f.name },
+                  { key: 'group', label: 'Group', value: (f) => f.group ?? '' },
+                  { key: 'description', label: 'Meaning', value: (f) => f.description },
+                ]}
+                rows={detail.features}
+                rowKey={(f) => f.name}
+                caption="Model features"
+                testId="features-table"
+              />
+            </ScrollRegion>
+          </details>
+        </ChartCard>
         <ChartCard
           title="Training history"
           description="Loss and hold-out AUC per epoch of the final fit."

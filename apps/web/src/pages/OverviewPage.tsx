@@ -21,8 +21,10 @@ import {
   TREND_POINTS,
   TREND_STEP_DAYS,
 } from '../data/overviewInputs.ts';
+import { canUsePage } from '../data/pageAccess.ts';
 import { type Column, numberColumn } from '../data/table.ts';
 import { formatDay, formatMoney, formatPercent } from '../format.ts';
+import { useViewer } from '../hooks/useViewer.ts';
 import { Link } from '../router/Link.tsx';
 import { useSearchParams } from '../router/location.ts';
 import { useTRPC } from '../trpc.ts';
@@ -76,9 +78,9 @@ export default function OverviewPage() {
     : [];
 
   const k = kpis.data;
-  // Before any model has scored, the scores view is empty and sums to 0: show that as "no scores".
-  const atRiskValue = k?.kpis.atRiskRevenue.value;
-  const atRisk = { value: atRiskValue ? atRiskValue : null, previous: null, delta: null };
+  // null until a model has scored customers ("no model yet"); 0 is a real figure once one has.
+  const atRisk = { value: k?.kpis.atRiskRevenue.value ?? null, previous: null, delta: null };
+  const role = useViewer().role;
   return (
     <section aria-labelledby="page-title" className="overview">
       <PageHeader
@@ -120,8 +122,14 @@ export default function OverviewPage() {
         </div>
       ) : !k.asOf ? (
         <EmptyState title="No orders yet">
-          Load your exports on the <Link href="/data">Data</Link> page, or start with demo data (
-          <code>retain serve --demo-if-empty</code>).
+          {canUsePage(role, '/data') ? (
+            <>
+              Load your exports on the <Link href="/data">Data</Link> page, or start with demo data (
+              <code>retain serve --demo-if-empty</code>).
+            </>
+          ) : (
+            'An admin loads the shop’s exports on the Data page.'
+          )}
         </EmptyState>
       ) : (
         <>
@@ -175,15 +183,16 @@ export default function OverviewPage() {
         <section className="card at-risk-card" aria-labelledby="at-risk-title" data-testid="at-risk-summary">
           <h2 id="at-risk-title">At-risk revenue</h2>
           {atRisk.value === null ? (
-            <p className="muted">
-              No churn model has scored customers yet. Train one on the <Link href="/model">Model</Link> page;
-              then the customers most likely to leave, ranked by the value they take with them, are on{' '}
-              <Link href="/at-risk">At risk</Link>.
+            <p className="muted" data-testid="at-risk-none">
+              No model yet: no churn model has scored customers. Train one on the{' '}
+              <Link href="/model">Model</Link> page; then the customers most likely to leave, ranked by the
+              value they take with them, are on the at-risk list.
             </p>
           ) : (
             <p>
-              <strong>{formatMoney(atRisk.value)}</strong> of customer value is at risk under the latest
-              scores. <Link href="/at-risk">See who to call first →</Link>
+              <strong data-testid="at-risk-value">{formatMoney(atRisk.value)}</strong> of customer value is at
+              risk under the latest scores.{' '}
+              {canUsePage(role, '/at-risk') ? <Link href="/at-risk">See who to call first →</Link> : null}
             </p>
           )}
         </section>

@@ -1,0 +1,109 @@
+import { ROLES, type Role } from '@retain/schemas';
+
+/*
+ * Which pages each role can use. The server decides every call (ACCESS in apps/api); the dashboard
+ * mirrors the rules of the procedures it calls so that it shows only the pages and actions a
+ * viewer's role can use, instead of errors. pageAccess.test.ts checks this mirror against ACCESS
+ * and each page's list against the procedures the page's code calls.
+ */
+
+const ALL = ROLES;
+const ADMIN = ['admin'] as const satisfies readonly Role[];
+const ANALYSTS = ['admin', 'analyst'] as const satisfies readonly Role[];
+const CALLERS = ['admin', 'retention'] as const satisfies readonly Role[];
+const SCORES = ['admin', 'retention', 'analyst'] as const satisfies readonly Role[];
+
+/** The roles allowed to call each procedure the dashboard calls, as ACCESS has them. */
+export const PROCEDURE_ROLES = {
+  'info.get': ALL,
+  'filters.values': ALL,
+  'overview.kpis': ALL,
+  'cohorts.matrix': ALL,
+  'cohorts.curves': ALL,
+  'cohorts.customers': ALL,
+  'repeat.summary': ALL,
+  'impact.summary': ALL,
+  'model.list': ALL,
+  'model.status': ALL,
+  'model.evaluation': ALL,
+  'model.progress': ALL,
+  'model.train': ANALYSTS,
+  'scores.customer': SCORES,
+  'atRisk.list': CALLERS,
+  'atRisk.export': CALLERS,
+  'atRisk.recordOutcome': CALLERS,
+  'atRisk.outcomes': CALLERS,
+  'data.inspect': ADMIN,
+  'data.ingest': ADMIN,
+  'data.progress': ADMIN,
+  'query.run': ANALYSTS,
+  'query.schema': ANALYSTS,
+  'query.saved': ANALYSTS,
+  'query.save': ANALYSTS,
+  'query.remove': ANALYSTS,
+  'users.list': ADMIN,
+  'users.add': ADMIN,
+  'users.remove': ADMIN,
+  'users.resetPassword': ADMIN,
+  'audit.list': ADMIN,
+} as const satisfies Record<string, readonly Role[]>;
+export type Procedure = keyof typeof PROCEDURE_ROLES;
+
+/** Sign-in itself, open to everyone (the shell calls these, not a page). */
+export const PUBLIC_PROCEDURES = ['auth.me', 'auth.login', 'auth.logout'] as const;
+
+export const PAGE_PATHS = [
+  '/',
+  '/cohorts',
+  '/repeat',
+  '/complaints',
+  '/at-risk',
+  '/model',
+  '/sql',
+  '/data',
+  '/users',
+  '/audit',
+] as const;
+export type PagePath = (typeof PAGE_PATHS)[number];
+
+export interface PageProcedures {
+  /** What the page cannot work without: a role missing any of these does not get the page. */
+  needs: readonly Procedure[];
+  /** Actions the page hides from roles that may not use them (e.g. "Train now"). */
+  optional?: readonly Procedure[];
+}
+
+/** The procedures each page calls, its components included. */
+export const PAGE_PROCEDURES: Record<PagePath, PageProcedures> = {
+  '/': { needs: ['overview.kpis', 'cohorts.matrix', 'filters.values'] },
+  '/cohorts': {
+    needs: ['cohorts.matrix', 'cohorts.curves', 'cohorts.customers', 'filters.values'],
+  },
+  '/repeat': { needs: ['repeat.summary', 'filters.values'] },
+  '/complaints': { needs: ['impact.summary', 'filters.values'] },
+  '/at-risk': {
+    needs: ['atRisk.list', 'atRisk.outcomes', 'scores.customer', 'filters.values'],
+    optional: ['atRisk.export', 'atRisk.recordOutcome'],
+  },
+  '/model': {
+    needs: ['model.list', 'model.evaluation', 'model.status', 'model.progress'],
+    optional: ['model.train'],
+  },
+  '/sql': { needs: ['query.run', 'query.schema', 'query.saved', 'query.save', 'query.remove'] },
+  '/data': { needs: ['info.get', 'data.inspect', 'data.ingest', 'data.progress'] },
+  '/users': { needs: ['users.list', 'users.add', 'users.remove', 'users.resetPassword'] },
+  '/audit': { needs: ['audit.list', 'users.list'] },
+};
+
+export function canCall(role: Role, procedure: Procedure): boolean {
+  return (PROCEDURE_ROLES[procedure] as readonly Role[]).includes(role);
+}
+
+export function canUsePage(role: Role, path: PagePath): boolean {
+  return PAGE_PROCEDURES[path].needs.every((p) => canCall(role, p));
+}
+
+/** The pages a role can use, in navigation order. */
+export function pagesFor(role: Role): PagePath[] {
+  return PAGE_PATHS.filter((path) => canUsePage(role, path));
+}

@@ -1,0 +1,131 @@
+import { useQuery } from '@tanstack/react-query';
+import { PageHeader, SelectField } from '../components/controls.tsx';
+import { ScrollRegion } from '../components/ScrollRegion.tsx';
+import { EmptyState, QueryView } from '../components/states.tsx';
+import { AUDIT_ACTIONS, auditActionLabel, auditDetailText, auditInputFromSearch } from '../data/auditLog.ts';
+import { formatDayTime } from '../format.ts';
+import { useSearchParams } from '../router/location.ts';
+import { useTRPC } from '../trpc.ts';
+
+const ACTION_OPTIONS = [
+  { value: '', label: 'All actions' },
+  ...Object.entries(AUDIT_ACTIONS).map(([value, label]) => ({ value, label })),
+];
+
+/** Who did what and when: sign-ins, user changes, exports, SQL and loads, newest first. */
+export default function AuditPage() {
+  const trpc = useTRPC();
+  const [search, update] = useSearchParams();
+  const input = auditInputFromSearch(search);
+  const entries = useQuery(trpc.audit.list.queryOptions(input));
+  const users = useQuery(trpc.users.list.queryOptions());
+
+  const userNames = (users.data ?? []).map((u) => u.username);
+  // A removed user's entries stay in the log: keep their name selectable when it is in the link.
+  if (input.username && !userNames.includes(input.username)) userNames.push(input.username);
+  const actionOptions =
+    input.action && !ACTION_OPTIONS.some((o) => o.value === input.action)
+      ? [...ACTION_OPTIONS, { value: input.action, label: input.action }]
+      : ACTION_OPTIONS;
+
+  const rows = entries.data ?? [];
+  const oldest = rows.at(-1)?.auditId;
+  const more = rows.length === input.limit;
+  return (
+    <section aria-labelledby="page-title">
+      <PageHeader title="Audit log">
+        <p className="muted">
+          Every sign-in (and failed attempt), change of users, call-list export, SQL query and data load,
+          newest first. Entries are never changed or removed.
+        </p>
+      </PageHeader>
+      <form className="card filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
+        <SelectField
+          label="User"
+          value={input.username ?? ''}
+          options={[{ value: '', label: 'Everyone' }, ...userNames.map((u) => ({ value: u, label: u }))]}
+          onChange={(v) => update({ user: v, before: null })}
+          testId="audit-user"
+        />
+        <SelectField
+          label="Action"
+          value={input.action ?? ''}
+          options={actionOptions}
+          onChange={(v) => update({ action: v, before: null })}
+          testId="audit-action"
+        />
+      </form>
+      <section className="card" aria-labelledby="audit-title">
+        <h2 id="audit-title">
+          {input.beforeId === undefined ? 'Latest entries' : `Entries before #${input.beforeId}`}
+        </h2>
+        <QueryView
+          query={entries}
+          label="the audit log"
+          height={320}
+          isEmpty={(list) => list.length === 0}
+          empty={
+            <EmptyState title="No entries">
+              {input.username || input.action
+                ? 'Nothing matches these filters.'
+                : 'Nothing has been recorded yet.'}
+            </EmptyState>
+          }
+        >
+          {(list) => (
+            <ScrollRegion label="Audit log entries">
+              <table className="grid" data-testid="audit-table">
+                <caption className="visually-hidden">Audit log entries</caption>
+                <thead>
+                  <tr>
+                    <th scope="col" className="num">
+                      #
+                    </th>
+                    <th scope="col">When (UTC)</th>
+                    <th scope="col">User</th>
+                    <th scope="col">Action</th>
+                    <th scope="col">Detail</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map((e) => {
+                    const detail = auditDetailText(e.detail);
+                    return (
+                      <tr key={e.auditId} data-action={e.action}>
+                        <td className="num">{e.auditId}</td>
+                        <td>{formatDayTime(e.at)}</td>
+                        <td>{e.username ?? <span className="muted">—</span>}</td>
+                        <td>{auditActionLabel(e.action)}</td>
+                        <td className="detail" title={JSON.stringify(e.detail)}>
+                          {detail}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </ScrollRegion>
+          )}
+        </QueryView>
+        <div className="pager">
+          <button
+            type="button"
+            onClick={() => update({ before: null })}
+            disabled={input.beforeId === undefined}
+            data-testid="audit-newest"
+          >
+            Newest
+          </button>
+          <button
+            type="button"
+            onClick={() => update({ before: oldest === undefined ? null : String(oldest) })}
+            disabled={!more || oldest === undefined}
+            data-testid="audit-older"
+          >
+            Older entries →
+          </button>
+        </div>
+      </section>
+    </section>
+  );
+}
