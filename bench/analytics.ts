@@ -22,7 +22,7 @@ import {
   repeatPlan,
   type SqlQuery,
 } from '@retain/analytics';
-import { createCaller, createServices } from '@retain/api';
+import { contextFor, createCaller, createServices, LOCAL_VIEWER } from '@retain/api';
 import { generateDemo } from '@retain/demo-data';
 import {
   cohortMatrixInputSchema,
@@ -153,19 +153,25 @@ async function direct(name: Case): Promise<number> {
   );
 }
 
-const [, firstCallMs] = await timed(() => viaCaller.matrix(createCaller(createServices(warehouse))));
+const [, firstCallMs] = await timed(() =>
+  viaCaller.matrix(createCaller(contextFor(createServices(warehouse), LOCAL_VIEWER))),
+);
 const results = [];
 for (const name of Object.keys(inputs) as Case[]) {
   log(`timing ${name} …`);
-  await viaCaller[name](createCaller(createServices(warehouse)));
+  await viaCaller[name](createCaller(contextFor(createServices(warehouse), LOCAL_VIEWER)));
   await direct(name);
   const callerMs: number[] = [];
   const directMs: number[] = [];
   for (let i = 0; i < runs; i++) {
-    callerMs.push((await timed(() => viaCaller[name](createCaller(createServices(warehouse)))))[1]);
+    callerMs.push(
+      (
+        await timed(() => viaCaller[name](createCaller(contextFor(createServices(warehouse), LOCAL_VIEWER))))
+      )[1],
+    );
     directMs.push(await direct(name));
   }
-  const cachedCaller = createCaller(createServices(warehouse));
+  const cachedCaller = createCaller(contextFor(createServices(warehouse), LOCAL_VIEWER));
   await viaCaller[name](cachedCaller);
   const cachedMs: number[] = [];
   for (let i = 0; i < 20; i++) cachedMs.push((await timed(() => viaCaller[name](cachedCaller)))[1]);
