@@ -133,6 +133,25 @@ describe('atRisk router and the call-list download', () => {
   });
 });
 
+describe('the cached call list', () => {
+  it('drops a customer marked "do not call" at once, though the page was cached', async () => {
+    const { warehouse, close } = await openCallListFixture();
+    try {
+      const caller = callerFor(warehouse, 'retention', createServices(warehouse));
+      const before = await caller.atRisk.list({ limit: 50 });
+      expect(await caller.atRisk.list({ limit: 50 })).toEqual(before); // served from the cache
+      const first = before.rows[0]?.customerId ?? '';
+      await caller.atRisk.recordOutcome({ customerId: first, outcome: 'do_not_call' });
+      const after = await caller.atRisk.list({ limit: 50 });
+      expect(after.rows.map((r) => r.customerId)).not.toContain(first);
+      expect(after.summary.listed).toBe(before.summary.listed - 1);
+      expect(after.summary.excludedDoNotCall).toBe(before.summary.excludedDoNotCall + 1);
+    } finally {
+      close();
+    }
+  });
+});
+
 describe('a call-list download the client stops reading', () => {
   it('stops at what the socket holds, and audits the rows sent as incomplete', async () => {
     const { dir, cleanup } = tempDir('retain-api-download-');

@@ -9,16 +9,26 @@ import {
 } from '@retain/schemas';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { procedure } from '../trpc.ts';
+import { cachedRead, procedure } from '../trpc.ts';
 
 export const atRiskRouter = {
   /** A page of the call list, with the totals and how many customers each exclusion left out. */
   list: procedure
     .input(callListPageInputSchema.prefault({}))
     .output(callListPageSchema)
-    .query(({ ctx, input: { offset, limit, ...filters } }) =>
-      callListPage(ctx.warehouse, filters, { offset, limit }),
-    ),
+    // Cached per data version (models and scores are cleared on a new model, outcomes below). The
+    // day is part of the key: "contacted in the last D days" moves at midnight.
+    .query(({ ctx, input }) => {
+      const { offset, limit, ...filters } = input;
+      const day = new Date().toISOString().slice(0, 10);
+      return cachedRead(
+        ctx,
+        'atRisk.list',
+        { day, input },
+        () => callListPage(ctx.warehouse, filters, { offset, limit }),
+        callListPageSchema,
+      );
+    }),
 
   /**
    * The whole list as CSV. tRPC cannot stream a file: this checks there is a list to export and
@@ -34,9 +44,11 @@ export const atRiskRouter = {
   recordOutcome: procedure
     .input(recordOutcomeInputSchema)
     .output(contactOutcomeSchema)
-    .mutation(({ ctx, input }) =>
-      recordOutcome(ctx.warehouse, { ...input, by: ctx.viewer?.username ?? null }),
-    ),
+    .mutation(async ({ ctx, input }) => {
+      const recorded = await recordOutcome(ctx.warehouse, { ...input, by: ctx.viewer?.username ?? null });
+      ctx.cache.clear(); // cached lists and panels must show the contact, and drop "do not call"
+      return recorded;
+    }),
 
   /** A customer's recorded contacts, newest first. */
   outcomes: procedure
