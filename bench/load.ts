@@ -14,15 +14,40 @@ const connections = Number(argValue('--connections', '50'));
 const customers = Number(argValue('--customers', '50000'));
 const db = path.join(here, 'out', `load-${customers}`, 'retain.duckdb');
 
-const trpcGet = (procedure: string, input: unknown) => ({
-  method: 'GET',
-  path: `/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`,
-});
+const trpcPath = (procedure: string, input: unknown) =>
+  `/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`;
+/** A route whose input varies from request to request, as many users paging and filtering do. */
+const varied = (procedure: string, inputs: unknown[]) => {
+  let next = 0;
+  return {
+    method: 'GET',
+    path: trpcPath(procedure, inputs[0]),
+    setupRequest: (request: { path: string }) => {
+      next = (next + 1) % inputs.length;
+      return { ...request, path: trpcPath(procedure, inputs[next]) };
+    },
+  };
+};
+const PAGES = 200;
+const regions = [undefined, 'North', 'South', 'East', 'West'];
 const ROUTES = [
-  trpcGet('overview.kpis', {}),
-  trpcGet('cohorts.matrix', { period: 'month', metric: 'customers' }),
-  trpcGet('atRisk.list', { limit: 50 }),
-  trpcGet('scores.list', { pageSize: 50 }),
+  varied(
+    'overview.kpis',
+    regions.map((region) => (region ? { filters: { region: [region] } } : {})),
+  ),
+  varied('cohorts.matrix', [
+    { period: 'month', metric: 'customers' },
+    { period: 'quarter', metric: 'revenue' },
+    { period: 'week', metric: 'orders' },
+  ]),
+  varied(
+    'atRisk.list',
+    Array.from({ length: PAGES }, (_, i) => ({ offset: i * 50, limit: 50 })),
+  ),
+  varied(
+    'scores.list',
+    Array.from({ length: PAGES }, (_, i) => ({ page: i + 1, pageSize: 50 })),
+  ),
 ];
 
 interface Phase {
@@ -99,7 +124,10 @@ try {
     await new Promise((r) => setTimeout(r, 2000));
   }
   // Warm every route once (first queries build caches), as a running server would be.
-  for (const route of ROUTES) await fetch(`${server.url}${route.path}`);
+  for (const route of ROUTES) {
+    const res = await fetch(`${server.url}${route.path}`);
+    if (!res.ok) throw new Error(`${route.path}: HTTP ${res.status} ${await res.text()}`);
+  }
 
   const idle = await hammer(server.url, 'idle');
   await trpc(server.url, 'model.train', { seed: 11 }, true);
@@ -119,10 +147,10 @@ try {
       p.requests,
       p.perSecond.toFixed(0),
       p.errors,
-      p.p50,
-      p.p95,
-      p.p99,
-      p.max,
+      p.p50.toFixed(1),
+      p.p95.toFixed(1),
+      p.p99.toFixed(1),
+      p.max.toFixed(0),
     ]),
   );
   console.log(
