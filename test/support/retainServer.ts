@@ -98,8 +98,8 @@ export async function startRetain(options: StartOptions = {}): Promise<RetainSer
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
-        // A server that does not stop within 10 s (seen after a load from the Data page: the
-        // database's close blocks) is killed, so one stuck shutdown cannot hang the suite.
+        // The server interrupts running queries and stops within a second or two; one that has
+        // not stopped after 10 s is killed, so a regression there fails a test, not the suite.
         const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
         await exited;
         clearTimeout(timer);
