@@ -99,7 +99,7 @@ export async function startRetain(options: StartOptions = {}): Promise<RetainSer
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
         // The server interrupts running queries and stops within a second or two; one that has
-        // not stopped after 10 s is killed, so a regression there fails a test, not the suite.
+        // not stopped after 10 s is killed, so that one stuck shutdown cannot hang the suite.
         const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
         await exited;
         clearTimeout(timer);
