@@ -9,7 +9,7 @@ import { readRows, sqlQuery } from './sqlQuery.ts';
  * it), on the warehouse's single writer, in one transaction, and kept in the database file, so a
  * CLI run after an ingest pays for it once and later runs not at all.
  *
- * Definitions fixed here (docs/analytics.md):
+ * Definitions fixed here (README.md, "Retention analytics"):
  * - an order is a distinct order_id; its time is the earliest order_date of its lines, its value
  *   the sum of their amounts; if its lines name different customers (an export error) it goes
  *   to the alphabetically first;

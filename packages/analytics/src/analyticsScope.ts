@@ -14,7 +14,7 @@ import type { SqlParam } from './sqlQuery.ts';
  * (analytics_orders, _returns, _complaints, _customers) carries the customer's first-order facts,
  * so the same conditions apply to each through a table alias.
  *
- * Filters, as an analyst reads them (docs/analytics.md):
+ * Filters, as an analyst reads them (README.md, "Retention analytics"):
  * - `from`/`to` select customers whose FIRST order falls in the range (a cohort is never cut in
  *   half), and `to` also ends the observation: nothing dated after it counts;
  * - channel, region and category match the customer's first order: "customers acquired on the

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /*
  * Inputs and outputs of the cohort, repeat-purchase, impact and KPI analytics, shared by the api,
- * the dashboard and the CLI. The definitions behind every figure are in docs/analytics.md.
+ * the dashboard and the CLI. The definitions behind every figure are in README.md, "Retention analytics".
  */
 
 /** Calendar periods (UTC). Weeks are ISO weeks: Monday to Sunday, labelled by ISO week-year. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /*
  * Inputs and outputs of the churn model: training, model versions and their evaluation, scores.
- * Definitions of every figure are in docs/churn.md.
+ * Definitions of every figure are in README.md, "Churn model".
  */
 
 const isoDay = z.iso.date({ message: 'dates are YYYY-MM-DD' });

@@ -3,7 +3,7 @@ import { OUTCOMES } from './outcomes.ts';
 
 /*
  * Call lists and the outcomes of retention calls, shared by the api, the dashboard and the CLI.
- * What each column and filter means is in docs/call-lists.md.
+ * What each column and filter means is in README.md, "At-risk call lists".
  */
 
 export const outcomeSchema = z.enum(OUTCOMES);

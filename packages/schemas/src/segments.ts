@@ -3,7 +3,7 @@
  * import them without bundling zod.
  */
 
-/** RFM segments, as the churn model names them (the grid is in docs/churn.md). */
+/** RFM segments, as the churn model names them (the grid is in README.md, "Churn model"). */
 export const RFM_SEGMENTS = [
   'Champions',
   'Loyal',

@@ -33,7 +33,7 @@ export {
   type ReadOnlyQueryResult,
   readOnlyQuery,
 } from './sandbox/readOnlyQuery.ts';
-export { type ConsoleSecurity, secureForConsole } from './sandbox/secureForConsole.ts';
+export { type ConsoleSecurity, defaultMemoryLimit, secureForConsole } from './sandbox/secureForConsole.ts';
 export { deleteSavedQuery, listSavedQueries, type SavedQuery, saveQuery } from './savedQueries.ts';
 export { readMeta, SCHEMA_VERSION } from './schema.ts';
 export { sqlIdent, sqlString } from './sql.ts';

@@ -1,6 +1,6 @@
-import os from 'node:os';
 import { type CallListSummary, callListFiltersSchema } from '@retain/schemas';
 import type { Command } from 'commander';
+import { cliRequester } from '../audit.ts';
 import { env } from '../env.ts';
 import { UsageError } from '../output/errors.ts';
 import { ProgressBar } from '../output/progressBar.ts';
@@ -96,7 +96,7 @@ Customers without contact consent, and those whose latest outcome is "do not cal
 listed; the summary counts them. Cells that a spreadsheet would run as a formula (starting with
 = + - @, tab or CR) get a leading ' . The file appears under its name only once complete.
 Columns: rank, customer_id, name, phone, email, churn_probability, value_at_risk, last_order_date,
-orders, open_complaints, reasons, last_contact, last_outcome (see docs/call-lists.md).`,
+orders, open_complaints, reasons, last_contact, last_outcome (see README.md, "At-risk call lists").`,
     )
     .action(async (flags: AtRiskFlags) => {
       if (flags.json && !flags.out)
@@ -117,7 +117,7 @@ orders, open_complaints, reasons, last_contact, last_outcome (see docs/call-list
       });
       const { auditCallListExport, exportCallList, writeCallListCsv } = await import('@retain/outreach');
       // The CLI has no sign-in: the audit entry names the operating-system user in its detail.
-      const requester = { username: null, via: 'cli', detail: { osUser: osUser() } } as const;
+      const requester = { username: null, via: 'cli', detail: { osUser: cliRequester().osUser } } as const;
       const stop = new AbortController();
       const interrupt = () => stop.abort();
       process.once('SIGINT', interrupt);
@@ -150,14 +150,6 @@ orders, open_complaints, reasons, last_contact, last_outcome (see docs/call-list
         process.off('SIGINT', interrupt);
       }
     });
-}
-
-function osUser(): string | null {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return null; // a user id without a passwd entry, as in some containers
-  }
 }
 
 const money = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });

@@ -55,7 +55,7 @@ Examples:
 
 A cell whose period had not ended when the data ends shows its value so far, marked "~". JSON:
 {"period","by","metric","mode","net","dataEnd","minCohortSize","cohorts":[{"cohort","size","small",
-"values","complete","counts","bases","low","high"}]} (see docs/analytics.md).`,
+"values","complete","counts","bases","low","high"}]} (see README.md, "Retention analytics").`,
     )
     .action(async (flags: CohortFlags) => {
       if (flags.json && flags.csv) throw new UsageError('choose --json or --csv');

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { IngestSummary } from '@retain/schemas';
 import type { SectionRequest } from '@retain/warehouse';
 import type { Command } from 'commander';
+import { auditFromCli } from '../audit.ts';
 import { env } from '../env.ts';
 import { UsageError } from '../output/errors.ts';
 import { ProgressBar } from '../output/progressBar.ts';
@@ -55,11 +56,22 @@ command exits with code 2, lists the file, line and column of each problem, and 
       const { ingest, readMappingFile } = await import('@retain/warehouse');
       const requests = requestsFromFlags(flags, readMappingFile);
       const bar = new ProgressBar(env.interactive && !flags.json);
-      const summary = await withWarehouse(flags.db, (warehouse) =>
-        ingest(warehouse, requests, {
+      const summary = await withWarehouse(flags.db, async (warehouse) => {
+        const loaded = await ingest(warehouse, requests, {
           onProgress: (p) => bar.update(`${p.section}: ${p.step}`, p.percent),
-        }),
-      ).finally(() => bar.done());
+        });
+        await auditFromCli(warehouse, 'ingest', {
+          files: requests.map((r) => ({ section: r.section, name: r.file })),
+          dataVersion: loaded.dataVersion,
+          inserted: Object.fromEntries(
+            (['customers', 'purchases', 'complaints', 'returns'] as const).map((s) => [
+              s,
+              loaded[s].inserted,
+            ]),
+          ),
+        });
+        return loaded;
+      }).finally(() => bar.done());
       if (flags.json) console.log(JSON.stringify(summary, null, 2));
       else console.log(renderSummary(summary));
       for (const warning of summary.warnings) console.error(`warning: ${warning}`);

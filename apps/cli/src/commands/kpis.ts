@@ -31,7 +31,7 @@ Examples:
 
 A figure whose windows reach back before the first order in the data is null. JSON: {"asOf",
 "previousAsOf","windowDays","dataStart","dataEnd","kpis":{"activeCustomers":{"value","previous",
-"delta"},…}} (see docs/analytics.md).`,
+"delta"},…}} (see README.md, "Retention analytics").`,
     )
     .action(async (flags: KpiFlags) => {
       const input = parseInput(kpisInputSchema, { asOf: flags.asOf, filters: filtersFromFlags(flags) });

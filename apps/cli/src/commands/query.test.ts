@@ -61,4 +61,22 @@ describe('retain query', () => {
         .rows,
     ).toEqual([[2]]);
   });
+
+  it('audits every query it ran or refused, with its text, rows and outcome', () => {
+    const audit = runRetain(['audit', '--db', db, '--action', 'sql', '--json']);
+    expect(audit.code, audit.stderr).toBe(0);
+    const entries = (JSON.parse(audit.stdout) as { detail: Record<string, unknown> }[]).map((e) => e.detail);
+    expect(entries[0]).toMatchObject({ via: 'cli', sql: 'SELECT count(*) AS n FROM purchases', rows: 1 });
+    expect(entries[1]).toMatchObject({
+      via: 'cli',
+      sql: 'DELETE FROM purchases',
+      rows: 0,
+      outcome: 'refused',
+    });
+    expect(entries).toHaveLength(4);
+    const [load] = JSON.parse(runRetain(['audit', '--db', db, '--action', 'ingest', '--json']).stdout) as {
+      detail: Record<string, unknown>;
+    }[];
+    expect(load?.detail).toMatchObject({ via: 'cli', dataVersion: 1, inserted: { purchases: 2 } });
+  });
 });

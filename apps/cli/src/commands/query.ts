@@ -1,5 +1,6 @@
 import type { ReadOnlyQueryResult } from '@retain/warehouse';
 import type { Command } from 'commander';
+import { auditFromCli } from '../audit.ts';
 import { UsageError } from '../output/errors.ts';
 import { renderTable } from '../output/table.ts';
 import { withWarehouse } from '../warehouse.ts';
@@ -42,14 +43,33 @@ Writes, settings, file access and more than one statement are refused (exit code
         throw new UsageError('--limit must be a whole number above 0');
       if (!(timeout > 0)) throw new UsageError('--timeout must be a number of seconds above 0');
       if (flags.json && flags.csv) throw new UsageError('choose --json or --csv');
-      const [{ readOnlyQuery, secureForConsole }, { csvLine }] = await Promise.all([
+      const [{ QueryError, readOnlyQuery, secureForConsole }, { csvLine }] = await Promise.all([
         import('@retain/warehouse'),
         import('@retain/schemas'),
       ]);
       const result = await withWarehouse(flags.db, async (warehouse) => {
         await secureForConsole(warehouse);
-        // Whoever can run the CLI can read the database file anyway: all columns, unmasked.
-        return readOnlyQuery(warehouse, sql, { rowCap: limit, timeoutMs: timeout * 1000, access: 'full' });
+        const started = performance.now();
+        try {
+          // Whoever can run the CLI can read the database file anyway: all columns, unmasked.
+          const found = await readOnlyQuery(warehouse, sql, {
+            rowCap: limit,
+            timeoutMs: timeout * 1000,
+            access: 'full',
+          });
+          await auditFromCli(warehouse, 'sql', {
+            sql,
+            ms: Math.round(found.elapsedMs),
+            rows: found.rows.length,
+            truncated: found.truncated,
+          });
+          return found;
+        } catch (error) {
+          const outcome = error instanceof QueryError ? error.kind : 'error';
+          const ms = Math.round(performance.now() - started);
+          await auditFromCli(warehouse, 'sql', { sql, ms, rows: 0, outcome });
+          throw error;
+        }
       });
       if (flags.json) console.log(JSON.stringify(result));
       else if (flags.csv) {

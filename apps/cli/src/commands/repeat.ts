@@ -41,7 +41,7 @@ Examples:
 With --within N, customers whose first order is less than N days before the data's end are left out
 of the rate and counted as "too recent". JSON: {"withinDays","period","by","dataEnd","overall":
 {"customers","repeaters","rate","tooRecent"},"cohorts":[…],"daysToSecondOrder","gapDays",
-"ordersPerCustomer"} (see docs/analytics.md).`,
+"ordersPerCustomer"} (see README.md, "Retention analytics").`,
     )
     .action(async (flags: RepeatFlags) => {
       const input = parseInput(repeatInputSchema, {

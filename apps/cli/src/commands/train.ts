@@ -36,7 +36,7 @@ Examples:
 Fits on snapshots T−2H, T−3H, …, reports metrics on the validation snapshot T−H (never fitted on),
 refits on all labelled snapshots and scores every customer at T. JSON: {"modelId","backend","asOf",
 "horizonDays","validation":{"auc","prAuc","brier","logLoss","liftTop10",…},"baselines":{"recency",
-"rfmLogistic","bgnbd","gbt"},"trainSeconds",…} (see docs/churn.md).`,
+"rfmLogistic","bgnbd","gbt"},"trainSeconds",…} (see README.md, "Churn model").`,
     )
     .action(async (flags: TrainFlags) => {
       const horizonDays = wholeNumber(flags.horizon, '--horizon', 7, 730);

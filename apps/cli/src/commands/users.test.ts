@@ -51,7 +51,12 @@ describe('retain users and retain audit', () => {
     expect(runRetain(['users', 'remove', 'maria', '--db', db]).code).toBe(2);
     const audit = runRetain(['audit', '--db', db, '--json']);
     expect(audit.code).toBe(0);
-    expect(JSON.parse(audit.stdout)).toEqual([]);
+    // Newest first; the CLI has no signed-in user, so entries name the operating-system user.
+    const entries = JSON.parse(audit.stdout) as { action: string; username: string | null; detail: object }[];
+    expect(entries.map((e) => e.action)).toEqual(['user-remove', 'password-reset', 'user-add']);
+    expect(entries.every((e) => e.username === null)).toBe(true);
+    expect(entries[2]?.detail).toMatchObject({ via: 'cli', user: 'maria', role: 'retention' });
+    expect(entries[0]?.detail).toMatchObject({ via: 'cli', user: 'maria' });
   });
 
   it('will not serve with sign-in required and no users', () => {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { auditFromCli } from '../audit.ts';
 import { UsageError } from '../output/errors.ts';
 import { readPassword } from '../output/readSecret.ts';
 import { renderTable } from '../output/table.ts';
@@ -39,7 +40,11 @@ SQL with personal fields masked), retention (at-risk call lists with names and p
       const role = parse(roleSchema, flags.role, '--role');
       const password = parse(passwordSchema, await readPassword(`Password for ${name}: `, true), 'password');
       const { addUser } = await import('@retain/warehouse');
-      const user = await withWarehouse(flags.db, (w) => addUser(w, name, role, password));
+      const user = await withWarehouse(flags.db, async (w) => {
+        const added = await addUser(w, name, role, password);
+        await auditFromCli(w, 'user-add', { user: added.username, role: added.role });
+        return added;
+      });
       console.log(flags.json ? JSON.stringify(user) : `Added ${user.username} (${user.role}).`);
     });
 
@@ -68,7 +73,10 @@ SQL with personal fields masked), retention (at-risk call lists with names and p
     .option('--db <path>', 'database file')
     .action(async (username: string, flags: Flags) => {
       const { removeUser } = await import('@retain/warehouse');
-      await withWarehouse(flags.db, (w) => removeUser(w, username));
+      await withWarehouse(flags.db, async (w) => {
+        await removeUser(w, username);
+        await auditFromCli(w, 'user-remove', { user: username });
+      });
       console.log(`Removed ${username}.`);
     });
 
@@ -84,7 +92,10 @@ SQL with personal fields masked), retention (at-risk call lists with names and p
         'password',
       );
       const { resetPassword } = await import('@retain/warehouse');
-      await withWarehouse(flags.db, (w) => resetPassword(w, username, password));
+      await withWarehouse(flags.db, async (w) => {
+        await resetPassword(w, username, password);
+        await auditFromCli(w, 'password-reset', { user: username });
+      });
       console.log(`Password of ${username} changed; their sessions have ended.`);
     });
 }

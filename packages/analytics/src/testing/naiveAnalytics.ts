@@ -8,7 +8,7 @@ import type {
 import type { History, HistoryLine } from './history.ts';
 
 /*
- * A deliberately naive reference: the definitions of docs/analytics.md applied customer by
+ * A deliberately naive reference: the definitions of README.md, "Retention analytics" applied customer by
  * customer to a history in memory, with its own calendar arithmetic (JS Dates), sharing nothing
  * with the engine's SQL. Property tests compare the two on random histories. Slow, and meant to be.
  */

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { sqlString } from '../sql.ts';
 import type { Warehouse } from '../Warehouse.ts';
 import { prepareConsoleSchemas } from './consoleSchemas.ts';
@@ -5,8 +6,18 @@ import { prepareConsoleSchemas } from './consoleSchemas.ts';
 export interface ConsoleSecurity {
   /** Folders DuckDB may still read files from (the dashboard's uploads); nothing else. */
   allowedDirectories?: string[];
-  /** DuckDB's memory limit for the whole process, e.g. "4GB". */
+  /**
+   * DuckDB's memory limit for the whole process, e.g. "4GB"; by default `RETAIN_MEMORY_LIMIT`,
+   * else half the machine's memory (DuckDB's own default is 80 %), so that no query, however
+   * large, can take the machine's memory from everything else on it.
+   */
   memoryLimit?: string;
+}
+
+export function defaultMemoryLimit(env: NodeJS.ProcessEnv = process.env): string {
+  const configured = env.RETAIN_MEMORY_LIMIT?.trim();
+  if (configured) return configured;
+  return `${Math.floor(os.totalmem() / 2 / 2 ** 20)}MB`;
 }
 
 /**
@@ -20,7 +31,12 @@ export async function secureForConsole(warehouse: Warehouse, security: ConsoleSe
     const dirs = (security.allowedDirectories ?? []).map((d) => sqlString(d.endsWith('/') ? d : `${d}/`));
     if (dirs.length > 0) await conn.run(`SET GLOBAL allowed_directories = [${dirs.join(', ')}]`);
     await conn.run('SET GLOBAL enable_external_access = false');
-    if (security.memoryLimit) await conn.run(`SET GLOBAL memory_limit = ${sqlString(security.memoryLimit)}`);
+    const memoryLimit = security.memoryLimit ?? defaultMemoryLimit();
+    try {
+      await conn.run(`SET GLOBAL memory_limit = ${sqlString(memoryLimit)}`);
+    } catch (error) {
+      throw new Error(`memory limit "${memoryLimit}" (RETAIN_MEMORY_LIMIT): ${(error as Error).message}`);
+    }
     await conn.run('SET GLOBAL lock_configuration = true');
   });
 }
