@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { RouterOutputs } from '@retain/api';
 import type { Browser, Page } from 'playwright-core';
@@ -27,7 +26,7 @@ describe.skipIf(!chromiumAvailable)('dashboard: sign-in and roles', () => {
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([
-      startRetain({ customers: 2000, env: { RETAIN_AUTH: 'on' }, users: [ADMIN, EXECUTIVE, CALLER] }),
+      startRetain({ customers: 2000, env: { RETAIN_AUTH: 'on' }, users: [ADMIN, EXECUTIVE, CALLER] }), // added in this order
       launchBrowser(),
     ]);
   });
@@ -263,7 +262,13 @@ describe.skipIf(!chromiumAvailable)('dashboard: sign-in and roles', () => {
     await expect.poll(() => url(page).searchParams.get('action')).toBe('user-add');
     await expect
       .poll(() => page.locator('[data-testid=audit-table] tbody tr').allTextContents())
-      .toEqual([expect.stringMatching(/adaAdded a useruser: nora · role: analyst$/)]);
+      .toEqual([
+        // Newest first: ada's addition here, then the test's own users, added with `retain users add`.
+        expect.stringMatching(/adaAdded a useruser: nora · role: analyst$/),
+        ...[CALLER, EXECUTIVE, ADMIN].map((u) =>
+          expect.stringMatching(new RegExp(`via: cli .*user: ${u.username} · role: ${u.role}$`)),
+        ),
+      ]);
     expect(await seriousA11yViolations(page)).toEqual([]);
     await page.context().close();
   });
