@@ -21,7 +21,7 @@ import { useSearchParams } from '../router/location.ts';
 import { useTRPC } from '../trpc.ts';
 
 const ROW_HEIGHT = 44;
-const COLUMNS = '3.5rem minmax(12rem, 1.5fr) 4.5rem 6.5rem 7.5rem 4rem 6.5rem minmax(12rem, 2fr)';
+const COLUMNS = '3.5rem minmax(12rem, 1.5fr) 4.5rem 7.5rem 7.5rem 4.75rem 7.5rem minmax(12rem, 2fr)';
 
 /** Who to call tomorrow: scored customers who may be contacted, ranked by the value they put at risk. */
 export default function AtRiskPage() {
