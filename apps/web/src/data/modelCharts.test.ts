@@ -96,6 +96,26 @@ describe('model charts', () => {
       { epoch: 2, loss: 0.6, holdoutAuc: 0.7, phase: 'final-fit' },
     ]);
   });
+
+  it('draws only the latest fit, not the validation fit before it', () => {
+    const event = (phase: 'validation-fit' | 'final-fit', epoch: number, loss: number) => ({
+      jobId: 'j',
+      phase,
+      message: '',
+      percent: 50,
+      epoch,
+      loss,
+      holdoutAuc: 0.8,
+    });
+    const validation = [event('validation-fit', 1, 0.7), event('validation-fit', 2, 0.6)];
+    expect(epochsFromEvents(validation).map((p) => [p.phase, p.epoch])).toEqual([
+      ['validation-fit', 1],
+      ['validation-fit', 2],
+    ]);
+    const both = [...validation, { jobId: 'j', phase: 'baselines' as const, message: '', percent: 60 }];
+    both.push(event('final-fit', 1, 0.65));
+    expect(epochsFromEvents(both)).toEqual([{ epoch: 1, loss: 0.65, holdoutAuc: 0.8, phase: 'final-fit' }]);
+  });
 });
 
 describe('ROC and importance charts', () => {

@@ -64,20 +64,27 @@ export function epochChart(epochs: readonly Pick<EpochStats, 'epoch' | 'loss' | 
   return epochs.map((e) => ({ epoch: e.epoch, loss: e.loss, holdoutAuc: e.holdoutAuc }));
 }
 
-/** Live events → one point per epoch (the latest event of each epoch wins). */
+/**
+ * Live events → one point per epoch (the latest event of each epoch wins), of the latest fit only:
+ * a run fits twice (on the training snapshots, then on all of them), each from epoch 1, and the
+ * two drawn as one line would double back.
+ */
 export function epochsFromEvents(
   events: readonly TrainingEvent[],
 ): { epoch: number; loss: number; holdoutAuc: number | null; phase: string }[] {
   const byKey = new Map<string, { epoch: number; loss: number; holdoutAuc: number | null; phase: string }>();
+  let latestPhase: string | null = null;
   for (const e of events)
-    if (e.epoch !== undefined && e.loss !== undefined)
+    if (e.epoch !== undefined && e.loss !== undefined) {
+      latestPhase = e.phase;
       byKey.set(`${e.phase}:${e.epoch}`, {
         epoch: e.epoch,
         loss: e.loss,
         holdoutAuc: e.holdoutAuc ?? null,
         phase: e.phase,
       });
-  return [...byKey.values()];
+    }
+  return [...byKey.values()].filter((p) => p.phase === latestPhase);
 }
 
 export const PHASE_LABELS: Record<TrainingEvent['phase'], string> = {

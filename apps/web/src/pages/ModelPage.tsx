@@ -295,7 +295,9 @@ function TrainCard() {
       )}
       {epochs.length > 1 ? (
         <LineChart
-          title="Loss and hold-out AUC per epoch of the current run"
+          title={`Loss and hold-out AUC per epoch: ${
+            epochs[0]?.phase === 'validation-fit' ? 'fit on the training snapshots' : 'refit on all snapshots'
+          }`}
           data={epochs}
           xKey="epoch"
           xType="number"
