@@ -1,56 +1,12 @@
-import { ROLES, type Role } from '@retain/schemas';
+import { PROCEDURE_ROLES, type Procedure, PUBLIC_PROCEDURES, type Role } from '@retain/schemas';
 
 /*
- * Which pages each role can use. The server decides every call (ACCESS in apps/api); the dashboard
- * mirrors the rules of the procedures it calls so that it shows only the pages and actions a
- * viewer's role can use, instead of errors. pageAccess.test.ts checks this mirror against ACCESS
- * and each page's list against the procedures the page's code calls.
+ * Which pages each role can use. The server decides every call; the dashboard reads the same rules
+ * (PROCEDURE_ROLES in @retain/schemas) so that it shows only the pages and actions a viewer's role
+ * can use, instead of errors. pageAccess.test.ts checks each page's list against the procedures
+ * the page's code calls.
  */
-
-const ALL = ROLES;
-const ADMIN = ['admin'] as const satisfies readonly Role[];
-const ANALYSTS = ['admin', 'analyst'] as const satisfies readonly Role[];
-const CALLERS = ['admin', 'retention'] as const satisfies readonly Role[];
-const SCORES = ['admin', 'retention', 'analyst'] as const satisfies readonly Role[];
-
-/** The roles allowed to call each procedure the dashboard calls, as ACCESS has them. */
-export const PROCEDURE_ROLES = {
-  'info.get': ALL,
-  'filters.values': ALL,
-  'overview.kpis': ALL,
-  'cohorts.matrix': ALL,
-  'cohorts.curves': ALL,
-  'cohorts.customers': ALL,
-  'repeat.summary': ALL,
-  'impact.summary': ALL,
-  'model.list': ALL,
-  'model.status': ALL,
-  'model.evaluation': ALL,
-  'model.progress': ALL,
-  'model.train': ANALYSTS,
-  'scores.customer': SCORES,
-  'atRisk.list': CALLERS,
-  'atRisk.export': CALLERS,
-  'atRisk.recordOutcome': CALLERS,
-  'atRisk.outcomes': CALLERS,
-  'data.inspect': ADMIN,
-  'data.ingest': ADMIN,
-  'data.progress': ADMIN,
-  'query.run': ANALYSTS,
-  'query.schema': ANALYSTS,
-  'query.saved': ANALYSTS,
-  'query.save': ANALYSTS,
-  'query.remove': ANALYSTS,
-  'users.list': ADMIN,
-  'users.add': ADMIN,
-  'users.remove': ADMIN,
-  'users.resetPassword': ADMIN,
-  'audit.list': ADMIN,
-} as const satisfies Record<string, readonly Role[]>;
-export type Procedure = keyof typeof PROCEDURE_ROLES;
-
-/** Sign-in itself, open to everyone (the shell calls these, not a page). */
-export const PUBLIC_PROCEDURES = ['auth.me', 'auth.login', 'auth.logout'] as const;
+export { PROCEDURE_ROLES, type Procedure, PUBLIC_PROCEDURES };
 
 export const PAGE_PATHS = [
   '/',
