@@ -49,8 +49,6 @@ const accessControl = t.middleware(async ({ ctx, path, next }) => {
 
 /** Every procedure: input validation by zod, access by ACCESS, domain errors mapped to codes. */
 export const procedure = t.procedure.use(errorMapping).use(accessControl);
-/** @deprecated use `procedure`; every procedure is access-controlled now. */
-export const publicProcedure = procedure;
 
 export type { Viewer };
 

@@ -15,7 +15,6 @@ export const atRiskRouter = {
   /** A page of the call list, with the totals and how many customers each exclusion left out. */
   list: procedure
     .input(callListPageInputSchema.prefault({}))
-    .output(callListPageSchema)
     // Cached per data version (models and scores are cleared on a new model, outcomes below). The
     // day is part of the key: "contacted in the last D days" moves at midnight.
     .query(({ ctx, input }) => {
