@@ -1,15 +1,18 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { cohortMatrixInputSchema, repeatInputSchema } from '@retain/schemas';
 import { ingest, mappingToRequests, type Warehouse } from '@retain/warehouse';
-import { openTestWarehouse, query, tempDir } from '@retain/warehouse/testing';
+import {
+  ONLINE_RETAIL_FILE,
+  ONLINE_RETAIL_MAPPING,
+  openTestWarehouse,
+  query,
+  tempDir,
+} from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cohortMatrix } from './cohortMatrix.ts';
 import { repeatPurchase } from './repeatPurchase.ts';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const FILE = path.resolve(REPO, '../shared/data/online-retail/online_retail.parquet');
+const FILE = ONLINE_RETAIL_FILE;
 const present = fs.existsSync(FILE);
 if (!present) console.warn(`skipping the Online Retail cohort test: ${FILE} is absent`);
 
@@ -28,28 +31,7 @@ describe.skipIf(!present)('UCI Online Retail monthly cohorts', () => {
     const tmp = tempDir('retain-uci-');
     cleanup = tmp.cleanup;
     warehouse = await openTestWarehouse(tmp.dir);
-    await ingest(
-      warehouse,
-      mappingToRequests(
-        {
-          purchases: {
-            file: FILE,
-            columns: {
-              order_id: 'InvoiceNo',
-              customer_id: 'CustomerID',
-              order_date: 'InvoiceDate',
-              quantity: 'Quantity',
-              unit_price: 'UnitPrice',
-              product: 'Description',
-              region: 'Country',
-            },
-            negativeLinesAreReturns: true,
-            skipRowsWithoutCustomer: true,
-          },
-        },
-        tmp.dir,
-      ),
-    );
+    await ingest(warehouse, mappingToRequests(ONLINE_RETAIL_MAPPING, tmp.dir));
   });
   afterAll(() => {
     warehouse?.close();

@@ -1,14 +1,18 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestWarehouse, query, tempDir, writeFile } from '../testing/fixtures.ts';
+import {
+  ONLINE_RETAIL_FILE,
+  ONLINE_RETAIL_MAPPING,
+  openTestWarehouse,
+  query,
+  tempDir,
+  writeFile,
+} from '../testing/fixtures.ts';
 import type { Warehouse } from '../Warehouse.ts';
 import { ingest } from './ingest.ts';
 import { readMappingFile } from './mappingFile.ts';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const FILE = path.resolve(REPO, '../shared/data/online-retail/online_retail.parquet');
+const FILE = ONLINE_RETAIL_FILE;
 const present = fs.existsSync(FILE);
 if (!present)
   console.warn(
@@ -30,26 +34,7 @@ describe.skipIf(!present)('UCI Online Retail through a mapping file', () => {
     const tmp = tempDir();
     cleanup = tmp.cleanup;
     warehouse = await openTestWarehouse(tmp.dir);
-    mapping = writeFile(
-      tmp.dir,
-      'mapping.json',
-      JSON.stringify({
-        purchases: {
-          file: FILE,
-          columns: {
-            order_id: 'InvoiceNo',
-            customer_id: 'CustomerID',
-            order_date: 'InvoiceDate',
-            quantity: 'Quantity',
-            unit_price: 'UnitPrice',
-            product: 'Description',
-            region: 'Country',
-          },
-          negativeLinesAreReturns: true,
-          skipRowsWithoutCustomer: true,
-        },
-      }),
-    );
+    mapping = writeFile(tmp.dir, 'mapping.json', JSON.stringify(ONLINE_RETAIL_MAPPING));
   });
   afterAll(() => {
     warehouse?.close();

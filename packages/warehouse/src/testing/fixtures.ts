@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Warehouse } from '../Warehouse.ts';
 
 /** A fresh folder under the OS temp dir, removed by `cleanup`. */
@@ -80,3 +81,29 @@ export async function writeScores(warehouse: Warehouse, select: string): Promise
                     FROM (${select})`);
   });
 }
+
+/**
+ * The UCI Online Retail export in the shared data sets (absent where they are not checked out)
+ * and the mapping that loads it: line items, cancellations as returns, lines without a customer
+ * skipped.
+ */
+export const ONLINE_RETAIL_FILE = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../../../shared/data/online-retail/online_retail.parquet',
+);
+export const ONLINE_RETAIL_MAPPING = {
+  purchases: {
+    file: ONLINE_RETAIL_FILE,
+    columns: {
+      order_id: 'InvoiceNo',
+      customer_id: 'CustomerID',
+      order_date: 'InvoiceDate',
+      quantity: 'Quantity',
+      unit_price: 'UnitPrice',
+      product: 'Description',
+      region: 'Country',
+    },
+    negativeLinesAreReturns: true,
+    skipRowsWithoutCustomer: true,
+  },
+};
