@@ -1,5 +1,6 @@
 import type { CallListFilters } from '@retain/schemas';
 import type { DuckDBConnection } from '@retain/warehouse';
+import { csvLineSql, csvNumberSql, csvTextSql } from './csvSql.ts';
 import { NoScoresError } from './errors.ts';
 
 /** How the churn scores at hand are shaped: the columns beyond the required ones vary. */
@@ -161,8 +162,9 @@ export interface CallListSql {
   valueListed: SqlQuery;
   /**
    * The ranked rows in CALL_LIST_COLUMNS order but for the rank, which is the row's position
-   * (plus the offset); `csv` joins the reasons into one cell. `eligible` (from the summary) lets a
-   * window that covers the whole list skip the ranking's cut.
+   * (plus the offset). `rows` gives a column per cell; `csv` one column, `line`: the row's CSV
+   * line as `csvLine` writes it, without the rank and the line break. `eligible` (from the
+   * summary) lets a window that covers the whole list skip the ranking's cut.
    */
   rows(window: CallListWindow, shape: 'csv' | 'rows', eligible: number): SqlQuery;
   /** The cut: top or capacity, or null for the whole list. */
@@ -235,6 +237,33 @@ function windowBounds(cut: number | null, window: CallListWindow): { offset: num
   return { offset: window.offset, limit };
 }
 
+/** The list's cells after the rank, in CALL_LIST_COLUMNS order: their SQL, and how CSV writes them. */
+const CELLS: ReadonlyArray<{
+  name: string;
+  sql: string;
+  csv: 'text' | 'number' | 'integer';
+  csvSql?: string;
+}> = [
+  { name: 'customer_id', sql: 'l.customer_id', csv: 'text' },
+  { name: 'name', sql: 'l.name', csv: 'text' },
+  { name: 'phone', sql: 'l.phone', csv: 'text' },
+  { name: 'email', sql: 'l.email', csv: 'text' },
+  { name: 'churn_probability', sql: 'round(l.churn_probability, 4)::DOUBLE', csv: 'number' },
+  { name: 'value_at_risk', sql: 'round(l.value_at_risk, 2)::DOUBLE', csv: 'number' },
+  { name: 'last_order_date', sql: 'o.last_order_date::VARCHAR', csv: 'text' },
+  { name: 'orders', sql: 'coalesce(o.orders, 0)::INTEGER', csv: 'integer' },
+  { name: 'open_complaints', sql: 'coalesce(oc.open_complaints, 0)::INTEGER', csv: 'integer' },
+  { name: 'reasons', sql: 'l.reasons', csv: 'text', csvSql: "array_to_string(l.reasons, ' | ')" },
+  { name: 'last_contact', sql: "strftime(l.last_contact, '%Y-%m-%dT%H:%M:%SZ')", csv: 'text' },
+  { name: 'last_outcome', sql: 'l.last_outcome', csv: 'text' },
+];
+
+const CSV_CELL = {
+  text: csvTextSql,
+  number: csvNumberSql,
+  integer: (name: string) => `${name}::VARCHAR`,
+} as const;
+
 function rowsSql(ctes: string, shape: 'csv' | 'rows', cut: 'whole' | 'cut' | 'few'): string {
   // A short list is cut first, so that only its own customers' facts are computed; a long one is
   // cut by the final ORDER BY, so that its rows are sorted once.
@@ -243,7 +272,24 @@ function rowsSql(ctes: string, shape: 'csv' | 'rows', cut: 'whole' | 'cut' | 'fe
       ? `SELECT * FROM candidates WHERE excluded IS NULL ORDER BY ${RANKING} LIMIT $limit OFFSET $offset`
       : 'SELECT * FROM candidates WHERE excluded IS NULL';
   const ofListed = cut === 'few' ? 'AND customer_id IN (SELECT customer_id FROM listed)' : '';
-  const reasons = shape === 'csv' ? "array_to_string(l.reasons, ' | ')" : 'l.reasons';
+  const joined = `FROM listed l
+      LEFT JOIN order_facts o ON o.customer_id = l.customer_id
+      LEFT JOIN open_complaints oc ON oc.customer_id = l.customer_id`;
+  const window = cut === 'cut' ? 'LIMIT $limit OFFSET $offset' : '';
+  const select =
+    shape === 'rows'
+      ? `SELECT ${CELLS.map((c) => `${c.sql} AS ${c.name}`).join(', ')}
+      ${joined}
+      ORDER BY ${RANKING.replaceAll(/(value_at_risk|churn_probability|customer_id)/g, 'l.$1')} ${window}`
+      : // Finished CSV lines (see csvSql.ts). The cells are named in a subquery, so that each is
+        // computed once however often its formatting refers to it.
+        `SELECT ${csvLineSql(CELLS.map((c) => CSV_CELL[c.csv](c.name)))} AS line
+      FROM (
+        SELECT ${CELLS.map((c) => `${c.csvSql ?? c.sql} AS ${c.name}`).join(', ')},
+               l.value_at_risk AS rank_value, l.churn_probability AS rank_probability
+        ${joined}
+      )
+      ORDER BY ${RANKING.replace('value_at_risk', 'rank_value').replace('churn_probability', 'rank_probability')} ${window}`;
   return `WITH ${ctes},
     listed AS ${cut === 'few' ? 'MATERIALIZED ' : ''}(${listed}),
     order_facts AS (
@@ -261,22 +307,5 @@ function rowsSql(ctes: string, shape: 'csv' | 'rows', cut: 'whole' | 'cut' | 'fe
       FROM complaints WHERE resolved_at IS NULL ${ofListed}
       GROUP BY customer_id
     )
-    SELECT
-      l.customer_id,
-      l.name,
-      l.phone,
-      l.email,
-      round(l.churn_probability, 4)::DOUBLE AS churn_probability,
-      round(l.value_at_risk, 2)::DOUBLE AS value_at_risk,
-      o.last_order_date::VARCHAR AS last_order_date,
-      coalesce(o.orders, 0)::INTEGER AS orders,
-      coalesce(oc.open_complaints, 0)::INTEGER AS open_complaints,
-      ${reasons} AS reasons,
-      strftime(l.last_contact, '%Y-%m-%dT%H:%M:%SZ') AS last_contact,
-      l.last_outcome
-    FROM listed l
-    LEFT JOIN order_facts o ON o.customer_id = l.customer_id
-    LEFT JOIN open_complaints oc ON oc.customer_id = l.customer_id
-    ORDER BY ${RANKING.replaceAll(/(value_at_risk|churn_probability|customer_id)/g, 'l.$1')}
-    ${cut === 'cut' ? 'LIMIT $limit OFFSET $offset' : ''}`;
+    ${select}`;
 }

@@ -4,9 +4,7 @@ import {
   CALL_LIST_COLUMNS,
   type CallListFilters,
   type CallListSummary,
-  type CsvValue,
   csvField,
-  csvLine,
   UTF8_BOM,
 } from '@retain/schemas';
 import type { Warehouse } from '@retain/warehouse';
@@ -24,14 +22,19 @@ export interface CsvWriteOptions extends CallListOptions {
   onProgress?: (rows: number, of: number) => void;
 }
 
+/** The header line without its line break, after a byte order mark when asked. */
+export function callListHeader(bom: boolean): string {
+  return `${bom ? UTF8_BOM : ''}${CALL_LIST_COLUMNS.map((c) => csvField(c)).join(',')}`;
+}
+
 export interface CallListCsvResult extends CallListSummary {
   /** Data rows written (the header not counted). */
   rows: number;
 }
 
 /**
- * Streams the call list as CSV (RFC 4180, UTF-8, formula cells neutralised) into `sink` — a file
- * or an HTTP response — and ends it. DuckDB's streaming result is read one chunk (2,048 rows) at a
+ * Streams the call list as CSV (RFC 4180, UTF-8, formula cells neutralised) into `sink` — an HTTP
+ * response or standard output — and ends it (`exportCallList` writes files). DuckDB's streaming result is read one chunk (2,048 rows) at a
  * time and each chunk waits for the sink to drain, so memory stays flat however long the list is.
  * On an error or abort the sink is destroyed, not ended: a reader never sees a clean end.
  */
@@ -50,20 +53,21 @@ export async function writeCallListCsv(
       const result = await conn.stream(query.sql, query.params);
       let rows = 0;
       async function* lines(): AsyncGenerator<string> {
-        yield `${options.bom ? UTF8_BOM : ''}${csvLine(CALL_LIST_COLUMNS)}`;
+        yield `${callListHeader(options.bom ?? false)}\r\n`;
         for (;;) {
           const chunk = await result.fetchChunk();
           if (chunk === null || chunk.rowCount === 0) break;
-          // Column by column: one array per column rather than one per row, less garbage. Text
-          // goes out in pieces of about 32 KB: larger strings would be allocated outside V8's
-          // young generation and linger until a full garbage collection.
-          const columns = chunk.getColumns();
+          // DuckDB writes each line (the SQL's `csv` shape); only the rank is added here. The
+          // chunk's native memory is released at once rather than whenever V8 collects it, and
+          // text goes out in pieces of about 32 KB: larger strings would be allocated outside
+          // V8's young generation and linger until a full garbage collection.
+          const count = chunk.rowCount;
+          const lines = chunk.getColumnValues(0);
+          chunk.reset();
           let text = '';
-          for (let r = 0; r < chunk.rowCount; r++) {
+          for (let r = 0; r < count; r++) {
             rows += 1;
-            let line = String(rows);
-            for (const column of columns) line += `,${csvField(csvCell(column[r] ?? null))}`;
-            text += `${line}\r\n`;
+            text += `${rows},${lines[r]}\r\n`;
             if (text.length > PIECE) {
               yield text;
               text = '';
@@ -86,18 +90,5 @@ export async function writeCallListCsv(
     });
   } finally {
     warehouse.disconnect(conn);
-  }
-}
-
-/** The list's SQL casts every column to text or a number; anything else is written as its text. */
-function csvCell(value: unknown): CsvValue {
-  switch (typeof value) {
-    case 'string':
-    case 'number':
-    case 'bigint':
-    case 'boolean':
-      return value;
-    default:
-      return value === null ? null : String(value);
   }
 }

@@ -4,8 +4,14 @@
  * run as a formula (OWASP "CSV injection"), so it is prefixed with a single quote. Numbers are
  * written as numbers and never altered.
  */
-const FORMULA_START = /^[=+\-@\t\r]/;
-const NEEDS_QUOTES = /[",\r\n]/;
+/** First characters that make a spreadsheet read a cell as a formula. */
+export const FORMULA_STARTS = ['=', '+', '-', '@', '\t', '\r'] as const;
+/** Characters that make a field need quotes. */
+export const QUOTED_CHARACTERS = ['"', ',', '\r', '\n'] as const;
+
+const escapeClass = (chars: readonly string[]) => chars.map((c) => c.replace(/[-\]\\^]/g, '\\$&')).join('');
+const FORMULA_START = new RegExp(`^[${escapeClass(FORMULA_STARTS)}]`);
+const NEEDS_QUOTES = new RegExp(`[${escapeClass(QUOTED_CHARACTERS)}]`);
 
 export type CsvValue = string | number | boolean | bigint | null | undefined;
 
