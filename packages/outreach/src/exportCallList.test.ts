@@ -1,12 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CALL_LIST_COLUMNS } from '@retain/schemas';
+import { Writable } from 'node:stream';
+import { CALL_LIST_COLUMNS, csvLine } from '@retain/schemas';
 import { listAudit, sqlString, type Warehouse } from '@retain/warehouse';
 import { openTestWarehouse, query, tempDir } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callListPage } from './callList.ts';
 import { exportCallList } from './exportCallList.ts';
 import { FIXTURE_NOW, generateScoredCustomers, openCallListFixture } from './testing/index.ts';
+import { writeCallListCsv } from './writeCallListCsv.ts';
 
 describe('exportCallList on the hand fixture', () => {
   let warehouse: Warehouse;
@@ -65,6 +68,46 @@ describe('exportCallList on the hand fixture', () => {
     expect(rows[3]).toMatchObject({ last_contact: '2024-05-01T12:00:00Z', last_outcome: 'reached' });
     expect(rows[6]).toMatchObject({ name: 'Zoë Ünicode' });
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
+  });
+
+  it('writes the rows the API pages, each rendered by csvLine', async () => {
+    const file = path.join(dir, 'oracle.csv');
+    await exportCallList(warehouse, {}, file, { now: FIXTURE_NOW });
+    const page = await callListPage(warehouse, {}, { offset: 0, limit: 100 }, { now: FIXTURE_NOW });
+    const expected = page.rows.map((r) =>
+      csvLine([
+        r.rank,
+        r.customerId,
+        r.name,
+        r.phone,
+        r.email,
+        r.churnProbability,
+        r.valueAtRisk,
+        r.lastOrderDate,
+        r.orders,
+        r.openComplaints,
+        r.reasons.join(' | '),
+        r.lastContact,
+        r.lastOutcome,
+      ]),
+    );
+    expect(fs.readFileSync(file, 'utf8')).toBe(csvLine(CALL_LIST_COLUMNS) + expected.join(''));
+  });
+
+  it('streams the same bytes as it writes to a file', async () => {
+    for (const bom of [false, true]) {
+      const file = path.join(dir, `same-${bom}.csv`);
+      await exportCallList(warehouse, { top: 5 }, file, { bom, now: FIXTURE_NOW });
+      const pieces: Buffer[] = [];
+      const sink = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          pieces.push(chunk);
+          done();
+        },
+      });
+      await writeCallListCsv(warehouse, { top: 5 }, sink, { bom, now: FIXTURE_NOW });
+      expect(Buffer.concat(pieces).equals(fs.readFileSync(file))).toBe(true);
+    }
   });
 
   it('starts with a byte order mark for Excel when asked', async () => {
@@ -136,13 +179,13 @@ describe('exportCallList stopped half way', () => {
     let seen = 0;
     const run = exportCallList(warehouse, {}, file, {
       signal: controller.signal,
-      onProgress: (rows) => {
+      onProgress: ({ rows }) => {
         seen = rows;
         controller.abort();
       },
     });
     await expect(run).rejects.toThrow(/abort/i);
-    expect(seen).toBeGreaterThan(0);
+    expect(seen).toBe(18_000);
     expect(fs.readdirSync(dir).filter((f) => f.startsWith('calls.csv'))).toEqual([]);
     // And the same export, not stopped, is complete: 18,000 of 20,000 customers consent.
     const done = await exportCallList(warehouse, {}, file);

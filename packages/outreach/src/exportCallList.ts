@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CallListFilters } from '@retain/schemas';
-import { appendAudit, type Warehouse } from '@retain/warehouse';
-import { type CallListCsvResult, type CsvWriteOptions, writeCallListCsv } from './writeCallListCsv.ts';
+import { appendAudit, sqlIdent, sqlString, type Warehouse } from '@retain/warehouse';
+import { type CallListOptions, inOneSnapshot, planCallList } from './callList.ts';
+import { type CallListCsvResult, callListHeader } from './writeCallListCsv.ts';
 
 export interface ExportResult extends CallListCsvResult {
   path: string;
@@ -17,33 +18,60 @@ export interface ExportRequester {
   detail?: Record<string, unknown>;
 }
 
+export interface ExportProgress {
+  /** `ranking` until the first row reaches the file, then `writing`. */
+  phase: 'ranking' | 'writing';
+  /** Bytes in the file so far. */
+  bytes: number;
+  /** Rows the list will have. */
+  rows: number;
+}
+
+export interface ExportOptions extends CallListOptions {
+  /** Start with a UTF-8 byte order mark, so that Excel reads the file as UTF-8. */
+  bom?: boolean;
+  /** Stops the export; the returned promise rejects with an AbortError and no file is left. */
+  signal?: AbortSignal;
+  /** Called when the file starts to be written and then about four times a second. */
+  onProgress?: (progress: ExportProgress) => void;
+  /** Recorded in the audit log when given. */
+  requester?: ExportRequester;
+}
+
 const PARTIAL = /^(.*)\.(\d+)-[0-9a-z]+\.partial$/;
+const PROGRESS_MS = 250;
 
 /**
- * Writes the call list to `outFile`. The rows go to `<outFile>.<pid>-<random>.partial` beside it,
- * which is flushed to disk and renamed over `outFile` only once complete: a crash, a kill or an error never
- * leaves a truncated file under the final name. On an error or abort the partial file is removed;
- * one left by a killed process is removed by the next export to the same file.
+ * Writes the call list to `outFile`, the same bytes as `writeCallListCsv` streams. DuckDB writes
+ * the rows itself (COPY of the list's CSV lines, numbered in ranking order): nothing crosses into
+ * JavaScript, so a million-row list costs no more memory than its ranking. The rows go to
+ * `<outFile>.<pid>-<random>.partial` beside it, which is flushed to disk and renamed over
+ * `outFile` only once complete: a crash, a kill or an error never leaves a truncated file under
+ * the final name. On an error or abort the partial file is removed; one left by a killed process
+ * is removed by the next export to the same file.
  */
 export async function exportCallList(
   warehouse: Warehouse,
   filters: CallListFilters,
   outFile: string,
-  options: CsvWriteOptions & { requester?: ExportRequester } = {},
+  options: ExportOptions = {},
 ): Promise<ExportResult> {
   const target = path.resolve(outFile);
   removeAbandonedPartials(target);
   const partial = `${target}.${process.pid}-${Math.random().toString(36).slice(2, 8)}.partial`;
-  // Opened before the list is read, so that a missing folder or a clash fails here, cleanly.
-  const handle = await fs.promises.open(partial, 'wx');
-  const out = handle.createWriteStream({ flush: true }); // fsync before close: renamed means on disk
+  // Created before the list is read, so that a missing folder or a clash fails here, cleanly.
+  await (await fs.promises.open(partial, 'wx')).close();
   let result: CallListCsvResult;
   try {
-    result = await writeCallListCsv(warehouse, filters, out, options);
+    result = await copyCallList(warehouse, filters, partial, options);
+    const handle = await fs.promises.open(partial, 'r+');
+    try {
+      await handle.sync(); // renamed means on disk
+    } finally {
+      await handle.close();
+    }
     await fs.promises.rename(partial, target);
   } catch (error) {
-    out.destroy();
-    await new Promise<void>((resolve) => (out.closed ? resolve() : out.once('close', () => resolve())));
     await fs.promises.rm(partial, { force: true });
     throw error;
   }
@@ -51,6 +79,74 @@ export async function exportCallList(
     await auditCallListExport(warehouse, options.requester, filters, result, { file: target });
   }
   return { ...result, path: target };
+}
+
+/** The list into `file` by DuckDB's COPY, in one snapshot with its counts. */
+async function copyCallList(
+  warehouse: Warehouse,
+  filters: CallListFilters,
+  file: string,
+  options: ExportOptions,
+): Promise<CallListCsvResult> {
+  const { signal } = options;
+  signal?.throwIfAborted();
+  const conn = await warehouse.connect();
+  const interrupt = () => conn.interrupt();
+  signal?.addEventListener('abort', interrupt, { once: true });
+  try {
+    return await inOneSnapshot(conn, async () => {
+      const { sql, summary } = await planCallList(conn, filters, options);
+      signal?.throwIfAborted();
+      const query = sql.rows({ offset: 0, limit: null }, 'csv', summary.eligible);
+      // One column whose name is the header line: COPY writes the name, then each value as it is
+      // (no quoting: the lines are CSV already). row_number() OVER () numbers the rows in the
+      // order the ranking's ORDER BY gives them, which DuckDB keeps through to the file.
+      const header = callListHeader(options.bom ?? false);
+      const copy = `COPY (SELECT row_number() OVER () || ',' || line AS ${sqlIdent(header)} FROM (${query.sql}))
+        TO ${sqlString(file)} (FORMAT csv, HEADER, QUOTE '', ESCAPE '', NEW_LINE '\r\n', COMPRESSION none, USE_TMP_FILE false)`;
+      const written = await withProgress(file, header, summary.listed, options.onProgress, async () => {
+        const reader = await conn.runAndReadAll(copy, query.params);
+        return Number(reader.getRows()[0]?.[0] ?? 0);
+      });
+      signal?.throwIfAborted();
+      if (written !== summary.listed) {
+        throw new Error(`The export wrote ${written} of ${summary.listed} rows.`);
+      }
+      return { ...summary, rows: written };
+    });
+  } catch (error) {
+    signal?.throwIfAborted(); // an interrupted COPY fails with DuckDB's INTERRUPT error
+    throw error;
+  } finally {
+    signal?.removeEventListener('abort', interrupt);
+    warehouse.disconnect(conn);
+  }
+}
+
+/** Runs `task` while reporting the size of `file` as it grows. */
+async function withProgress<T>(
+  file: string,
+  header: string,
+  rows: number,
+  onProgress: ExportOptions['onProgress'],
+  task: () => Promise<T>,
+): Promise<T> {
+  if (!onProgress) return task();
+  const headerBytes = Buffer.byteLength(`${header}\r\n`);
+  const report = async () => {
+    const bytes = await fs.promises.stat(file).then(
+      (stats) => stats.size,
+      () => 0,
+    );
+    onProgress({ phase: bytes > headerBytes ? 'writing' : 'ranking', bytes, rows });
+  };
+  onProgress({ phase: 'ranking', bytes: 0, rows });
+  const timer = setInterval(() => void report(), PROGRESS_MS);
+  try {
+    return await task();
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /** Appends the 'export' entry: who, through what, the filters, the rows and the exclusions. */

@@ -10,6 +10,8 @@ export { type OutcomeToRecord, outcomesOf, recordOutcome } from './contactOutcom
 export { NoScoresError, UnknownCustomerError } from './errors.ts';
 export {
   auditCallListExport,
+  type ExportOptions,
+  type ExportProgress,
   type ExportRequester,
   type ExportResult,
   exportCallList,

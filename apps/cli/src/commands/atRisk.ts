@@ -125,18 +125,24 @@ orders, open_complaints, reasons, last_contact, last_outcome (see README.md, "At
       try {
         await withWarehouse(flags.db, async (warehouse) => {
           await warehouse.write((conn) => conn.run(EXPORT_SETTINGS));
-          const options = {
-            bom: flags.bom ?? false,
-            signal: stop.signal,
-            onProgress: (rows: number, of: number) => bar.update(`${rows} of ${of} rows`, (100 * rows) / of),
-          };
+          const base = { bom: flags.bom ?? false, signal: stop.signal };
           if (flags.out) {
-            const result = await exportCallList(warehouse, filters, flags.out, { ...options, requester });
+            const result = await exportCallList(warehouse, filters, flags.out, {
+              ...base,
+              requester,
+              onProgress: ({ phase, bytes, rows }) =>
+                bar.update(
+                  phase === 'ranking'
+                    ? `ranking ${rows.toLocaleString('en-US')} customers`
+                    : `${(bytes / 1e6).toFixed(0)} MB written`,
+                  null,
+                ),
+            });
             bar.done();
             if (flags.json) console.log(JSON.stringify(result, null, 2));
             else console.log(renderSummary(result, result.path));
           } else {
-            const result = await writeCallListCsv(warehouse, filters, process.stdout, options);
+            const result = await writeCallListCsv(warehouse, filters, process.stdout, base);
             await auditCallListExport(warehouse, requester, filters, result, { printed: true });
             console.error(renderSummary(result, null));
           }

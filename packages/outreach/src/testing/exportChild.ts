@@ -1,4 +1,4 @@
-// A separate process that exports the whole call list of DB to OUT, printing the rows written so
+// A separate process that exports the whole call list of DB to OUT, printing the bytes written so
 // far; the fault test kills it with SIGKILL half way.
 import { Warehouse } from '@retain/warehouse';
 import { exportCallList } from '../exportCallList.ts';
@@ -7,7 +7,7 @@ const [db, out] = process.argv.slice(2);
 if (!db || !out) throw new Error('usage: exportChild DB OUT');
 const warehouse = await Warehouse.open(db, { threads: 2 });
 const result = await exportCallList(warehouse, {}, out, {
-  onProgress: (rows) => process.stdout.write(`rows ${rows}\n`),
+  onProgress: ({ bytes }) => process.stdout.write(`bytes ${bytes}\n`),
 });
 process.stdout.write(`done ${result.rows}\n`);
 warehouse.close();
