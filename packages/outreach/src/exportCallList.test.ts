@@ -110,6 +110,14 @@ describe('exportCallList on the hand fixture', () => {
     }
   });
 
+  it('writes to any file name, quotes and spaces included', async () => {
+    const file = path.join(dir, 'O\'Brien\'s calls, "north".csv');
+    expect(await exportCallList(warehouse, { top: 2 }, file, { now: FIXTURE_NOW })).toMatchObject({
+      rows: 2,
+    });
+    expect(fs.readFileSync(file, 'utf8').split('\r\n')).toHaveLength(4);
+  });
+
   it('starts with a byte order mark for Excel when asked', async () => {
     const file = path.join(dir, 'excel.csv');
     await exportCallList(warehouse, { top: 1 }, file, { bom: true, now: FIXTURE_NOW });
