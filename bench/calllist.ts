@@ -19,14 +19,15 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { callListSql, readScoresSource } from '@retain/outreach';
 import { generateScoredCustomers } from '@retain/outreach/testing';
 import { sqlString, Warehouse } from '@retain/warehouse';
+import { exportMemoryMb } from '../apps/cli/src/commands/atRisk.ts';
 import { formatBytes, printTable, runMeasured } from './lib/measure.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 const OUT = path.join(here, 'out');
+/** The target: a million-row list at no more than 300 MB peak RSS. */
+const TARGET_ROWS = 1_000_000;
 const TARGET_PEAK_RSS = 300e6;
-/** What `retain at-risk` gives DuckDB (apps/cli/src/commands/atRisk.ts); the baseline gets the same. */
-const DUCKDB_SETTINGS = { threads: '1', memory_limit: '112MB' };
 
 const { values: args } = parseArgs({
   options: {
@@ -39,6 +40,9 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
   },
 });
+
+/** What `retain at-risk` gives DuckDB for this many customers; the baseline gets the same. */
+const DUCKDB_SETTINGS = { threads: '1', memory_limit: `${exportMemoryMb(Number(args.rows))}MB` };
 
 if (args['copy-child']) {
   await copyBaseline(args.db ?? '', args.out ?? '');
@@ -94,6 +98,8 @@ const base = await runMeasured(process.execPath, [
   'tsx',
   fileURLToPath(import.meta.url),
   '--copy-child',
+  '--rows',
+  String(rows),
   '--db',
   db,
   '--out',
@@ -113,7 +119,9 @@ const results = [
   peakRssMb: Math.round(r.peakRss / 1e6),
   fileMb: Math.round(r.bytes / 1e6),
 }));
-const met = ours.peakRss <= TARGET_PEAK_RSS && summary.rows === rows;
+const complete = summary.rows === rows;
+// Longer lists may take more (DuckDB's sort needs more memory the longer the list; see atRisk.ts).
+const met = rows <= TARGET_ROWS ? ours.peakRss <= TARGET_PEAK_RSS && complete : null;
 if (args.json) {
   console.log(JSON.stringify({ rows, orders, duckdb: DUCKDB_SETTINGS, results, targetPeakRssMb: 300, met }));
 } else {
@@ -130,7 +138,9 @@ if (args.json) {
   );
   console.log(
     `\nratio ${(ours.seconds / base.seconds).toFixed(2)} × the baseline's time; ` +
-      `target peak RSS ≤ 300 MB with all ${rows.toLocaleString('en-US')} rows: ${met ? 'met' : 'MISSED'}.`,
+      (met === null
+        ? `all ${rows.toLocaleString('en-US')} rows written: ${complete ? 'yes' : 'NO'}; the ≤ 300 MB target is set for ${TARGET_ROWS.toLocaleString('en-US')} rows.`
+        : `target peak RSS ≤ 300 MB with all ${rows.toLocaleString('en-US')} rows: ${met ? 'met' : 'MISSED'}.`),
   );
 }
 

@@ -201,6 +201,32 @@ describe('exportCallList stopped half way', () => {
     expect(fs.readFileSync(file, 'utf8').split('\r\n')).toHaveLength(18_002);
   });
 
+  it('starts again when DuckDB runs out of memory and the limit can be raised, else fails cleanly', async () => {
+    const file = path.join(dir, 'tight.csv');
+    const limit = (value: string) => warehouse.write((conn) => conn.run(`SET memory_limit = '${value}'`));
+    await limit('2MB');
+    try {
+      await expect(exportCallList(warehouse, {}, file, { onOutOfMemory: async () => false })).rejects.toThrow(
+        /Out of Memory/,
+      );
+      expect(fs.readdirSync(dir).filter((f) => f.startsWith('tight.csv'))).toEqual([]);
+
+      const attempts: number[] = [];
+      const done = await exportCallList(warehouse, {}, file, {
+        onOutOfMemory: async (attempt) => {
+          attempts.push(attempt);
+          await limit('1GB');
+          return true;
+        },
+      });
+      expect(attempts).toEqual([1]);
+      expect(done.rows).toBe(18_000);
+      expect(fs.readFileSync(file, 'utf8').split('\r\n')).toHaveLength(18_002);
+    } finally {
+      await limit('1GB');
+    }
+  });
+
   it('ranks a long top-N the same as the whole list', async () => {
     const all = path.join(dir, 'all.csv');
     const top = path.join(dir, 'top.csv');

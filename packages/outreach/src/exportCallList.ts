@@ -36,6 +36,11 @@ export interface ExportOptions extends CallListOptions {
   onProgress?: (progress: ExportProgress) => void;
   /** Recorded in the audit log when given. */
   requester?: ExportRequester;
+  /**
+   * Called when DuckDB runs out of memory (its sort needs more the longer the list): resolve true
+   * once the limit is raised, to start again from a fresh snapshot; false to give up.
+   */
+  onOutOfMemory?: (attempt: number) => Promise<boolean>;
 }
 
 const PARTIAL = /^(.*)\.(\d+)-[0-9a-z]+\.partial$/;
@@ -63,7 +68,14 @@ export async function exportCallList(
   await (await fs.promises.open(partial, 'wx')).close();
   let result: CallListCsvResult;
   try {
-    result = await copyCallList(warehouse, filters, partial, options);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        result = await copyCallList(warehouse, filters, partial, options);
+        break;
+      } catch (error) {
+        if (!isOutOfMemory(error) || !(await options.onOutOfMemory?.(attempt))) throw error;
+      }
+    }
     const handle = await fs.promises.open(partial, 'r+');
     try {
       await handle.sync(); // renamed means on disk
@@ -121,6 +133,10 @@ async function copyCallList(
     signal?.removeEventListener('abort', interrupt);
     warehouse.disconnect(conn);
   }
+}
+
+function isOutOfMemory(error: unknown): boolean {
+  return error instanceof Error && /Out of Memory Error/.test(error.message);
 }
 
 /** Runs `task` while reporting the size of `file` as it grows. */

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { type CallListSummary, callListFiltersSchema } from '@retain/schemas';
 import type { Command } from 'commander';
 import { cliRequester } from '../audit.ts';
@@ -24,15 +25,24 @@ interface AtRiskFlags {
 }
 
 /**
- * DuckDB settings for the export, which this process has to itself: one thread and a small memory
+ * DuckDB's settings for the export, which this process has to itself: one thread, a small memory
  * limit (the ranking spills to a temporary file beside the database), and memory handed back to
- * the system as soon as it is freed, so that a million-row list stays under 300 MB peak RSS.
+ * the system as soon as it is freed. DuckDB's sort needs more memory the longer the list: 112 MB
+ * ranks a million customers (under 300 MB peak RSS in all), and each further million takes about
+ * 40 MB more; should that fall short, the export doubles the limit and starts again.
  */
-const EXPORT_SETTINGS = `
+export function exportMemoryMb(customers: number): number {
+  return 112 + 48 * Math.max(0, Math.ceil(customers / 1e6) - 1);
+}
+
+const exportSettings = (memoryMb: number) => `
   SET threads = 1;
-  SET memory_limit = '112MB';
+  SET memory_limit = '${memoryMb}MB';
   SET allocator_flush_threshold = '1MB';
   SET allocator_bulk_deallocation_flush_threshold = '1MB';`;
+
+/** Past half the machine's memory, the export fails rather than take more. */
+const MAX_EXPORT_MB = Math.floor(os.totalmem() / 2 / 2 ** 20);
 
 const number = (flag: string, value: string | undefined) => {
   if (value === undefined) return undefined;
@@ -124,12 +134,27 @@ orders, open_complaints, reasons, last_contact, last_outcome (see README.md, "At
       const bar = new ProgressBar(env.interactive && !flags.json && flags.out !== undefined);
       try {
         await withWarehouse(flags.db, async (warehouse) => {
-          await warehouse.write((conn) => conn.run(EXPORT_SETTINGS));
+          const scored = await warehouse.read(async (conn) =>
+            Number((await conn.runAndReadAll('SELECT count(*) FROM latest_scores')).getRows()[0]?.[0] ?? 0),
+          );
+          let memoryMb = Math.min(exportMemoryMb(scored), MAX_EXPORT_MB);
+          await warehouse.write((conn) => conn.run(exportSettings(memoryMb)));
           const base = { bom: flags.bom ?? false, signal: stop.signal };
           if (flags.out) {
             const result = await exportCallList(warehouse, filters, flags.out, {
               ...base,
               requester,
+              onOutOfMemory: async () => {
+                if (memoryMb >= MAX_EXPORT_MB) return false;
+                const more = Math.min(memoryMb * 2, MAX_EXPORT_MB);
+                bar.done();
+                console.error(
+                  `DuckDB needed more than ${memoryMb} MB to rank this list; starting again with ${more} MB.`,
+                );
+                memoryMb = more;
+                await warehouse.write((conn) => conn.run(exportSettings(memoryMb)));
+                return true;
+              },
               onProgress: ({ phase, bytes, rows }) =>
                 bar.update(
                   phase === 'ranking'
