@@ -34,8 +34,8 @@ export interface CallListCsvResult extends CallListSummary {
 
 /**
  * Streams the call list as CSV (RFC 4180, UTF-8, formula cells neutralised) into `sink` — an HTTP
- * response or standard output — and ends it (`exportCallList` writes files). DuckDB's streaming result is read one chunk (2,048 rows) at a
- * time and each chunk waits for the sink to drain, so memory stays flat however long the list is.
+ * response or standard output — and ends it (`exportCallList` writes files). DuckDB's streaming
+ * result is read one chunk (2,048 rows) at a time and each chunk waits for the sink to drain.
  * On an error or abort the sink is destroyed, not ended: a reader never sees a clean end.
  */
 export async function writeCallListCsv(
@@ -62,12 +62,12 @@ export async function writeCallListCsv(
           // text goes out in pieces of about 32 KB: larger strings would be allocated outside
           // V8's young generation and linger until a full garbage collection.
           const count = chunk.rowCount;
-          const lines = chunk.getColumnValues(0);
+          const texts = chunk.getColumnValues(0);
           chunk.reset();
           let text = '';
           for (let r = 0; r < count; r++) {
             rows += 1;
-            text += `${rows},${lines[r]}\r\n`;
+            text += `${rows},${texts[r]}\r\n`;
             if (text.length > PIECE) {
               yield text;
               text = '';

@@ -28,8 +28,9 @@ interface AtRiskFlags {
  * DuckDB's settings for the export, which this process has to itself: one thread, a small memory
  * limit (the ranking spills to a temporary file beside the database), and memory handed back to
  * the system as soon as it is freed. DuckDB's sort needs more memory the longer the list: 112 MB
- * ranks a million customers (under 300 MB peak RSS in all), and each further million takes about
- * 40 MB more; should that fall short, the export doubles the limit and starts again.
+ * ranks a million customers (under 300 MB peak RSS in all), and each further million needs about
+ * 40 MB more (48 MB given, for wider rows); should that fall short, the export doubles the limit
+ * and starts again.
  */
 export function exportMemoryMb(customers: number): number {
   return 112 + 48 * Math.max(0, Math.ceil(customers / 1e6) - 1);
