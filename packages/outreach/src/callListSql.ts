@@ -1,6 +1,5 @@
 import type { CallListFilters } from '@retain/schemas';
-import type { DuckDBConnection } from '@retain/warehouse';
-import { csvLineSql, csvNumberSql, csvTextSql } from './csvSql.ts';
+import { csvLineSql, csvNumberSql, csvTextSql, type DuckDBConnection } from '@retain/warehouse';
 import { NoScoresError } from './errors.ts';
 
 /** How the churn scores at hand are shaped: the columns beyond the required ones vary. */
@@ -281,8 +280,8 @@ function rowsSql(ctes: string, shape: 'csv' | 'rows', cut: 'whole' | 'cut' | 'fe
       ? `SELECT ${CELLS.map((c) => `${c.sql} AS ${c.name}`).join(', ')}
       ${joined}
       ORDER BY ${RANKING.replaceAll(/(value_at_risk|churn_probability|customer_id)/g, 'l.$1')} ${window}`
-      : // Finished CSV lines (see csvSql.ts). The cells are named in a subquery, so that each is
-        // computed once however often its formatting refers to it.
+      : // Finished CSV lines (see csvSql.ts in @retain/warehouse). The cells are named in a
+        // subquery, so that each is computed once however often its formatting refers to it.
         `SELECT ${csvLineSql(CELLS.map((c) => CSV_CELL[c.csv](c.name)))} AS line
       FROM (
         SELECT ${CELLS.map((c) => `${c.csvSql ?? c.sql} AS ${c.name}`).join(', ')},

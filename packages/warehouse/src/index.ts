@@ -11,6 +11,7 @@ export {
   type User,
   verifyCredentials,
 } from './access/users.ts';
+export { csvLineSql, csvNumberSql, csvTextSql } from './csvSql.ts';
 export {
   BadInputError,
   isBadInput,

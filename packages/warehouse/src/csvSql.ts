@@ -1,5 +1,5 @@
 import { FORMULA_STARTS, QUOTED_CHARACTERS } from '@retain/schemas';
-import { sqlString } from '@retain/warehouse';
+import { sqlString } from './sql.ts';
 
 /**
  * `csvField` (from @retain/schemas) as DuckDB SQL, so that DuckDB can hand over finished CSV

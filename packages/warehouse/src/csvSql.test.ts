@@ -1,7 +1,7 @@
 import { csvField } from '@retain/schemas';
-import { Warehouse } from '@retain/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvLineSql, csvNumberSql, csvTextSql } from './csvSql.ts';
+import { Warehouse } from './Warehouse.ts';
 
 /** DuckDB's text for each value, formatted by `format` from a one-column table `t(v)`. */
 async function formatted(
