@@ -1,5 +1,5 @@
 import type { Warehouse } from '@retain/warehouse';
-import { BadInputError, sqlString } from '@retain/warehouse';
+import { BadInputError, csvLineSql, csvNumberSql, csvTextSql, sqlIdent, sqlString } from '@retain/warehouse';
 import type { BackendName } from './backend.ts';
 import { dayNumber, isoDate } from './dates.ts';
 import { FeatureExtractor, orderRange } from './features/extractFeatures.ts';
@@ -100,26 +100,50 @@ export async function scoreCustomers(warehouse: Warehouse, options: ScoreOptions
   }
 }
 
+/** The columns of a score export, in order, and how each is written to CSV. */
+const EXPORT_COLUMNS = [
+  { name: 'customer_id', sql: 'customer_id', csv: 'text' },
+  { name: 'churn_probability', sql: 'churn_probability', csv: 'number' },
+  { name: 'value_at_risk', sql: 'value_at_risk', csv: 'number' },
+  { name: 'segment', sql: 'segment', csv: 'text' },
+  { name: 'reasons', sql: "array_to_string(reasons, ' | ')", csv: 'text' },
+  { name: 'expected_revenue_12m', sql: 'expected_revenue_12m', csv: 'number' },
+  { name: 'rfm', sql: 'rfm', csv: 'text' },
+  { name: 'model_id', sql: 'model_id', csv: 'text' },
+  { name: 'as_of', sql: "strftime(as_of, '%Y-%m-%d')", csv: 'text' },
+] as const;
+
+const CSV_CELL = { text: csvTextSql, number: csvNumberSql };
+
 /**
  * Writes one model's scores at one as-of date to CSV or Parquet (by the file's extension):
- * customer_id, churn_probability, value_at_risk, segment, reasons (joined with " | "), highest value
- * at risk first.
+ * customer_id, churn_probability, value_at_risk, segment, reasons (joined with " | "), then
+ * expected_revenue_12m, rfm, model_id, as_of; highest value at risk first. The CSV is the call
+ * list's kind (RFC 4180, CRLF, cells a spreadsheet would run as a formula neutralised, the same
+ * bytes as `csvLine`), with its lines made by DuckDB; Parquet keeps every value as it is.
  */
 export async function exportScores(
   warehouse: Warehouse,
   target: { modelId: string; asOf: string; file: string },
-): Promise<void> {
-  const parquet = /\.parquet$/i.test(target.file);
-  await warehouse.read(async (conn) => {
-    // COPY's target cannot be a bound parameter; the path goes through the one escaping function.
-    await conn.run(
-      `COPY (
-         SELECT customer_id, churn_probability, value_at_risk, segment, array_to_string(reasons, ' | ') AS reasons,
-           expected_revenue_12m, rfm, model_id, strftime(as_of, '%Y-%m-%d') AS as_of
-         FROM scores WHERE model_id = $modelId AND as_of = CAST($asOf AS DATE)
-         ORDER BY value_at_risk DESC, churn_probability DESC, customer_id
-       ) TO ${sqlString(target.file)} (FORMAT ${parquet ? 'parquet' : 'csv'}${parquet ? '' : ', HEADER true'})`,
-      { modelId: target.modelId, asOf: target.asOf },
-    );
+): Promise<{ rows: number; format: 'csv' | 'parquet' }> {
+  const format = /\.parquet$/i.test(target.file) ? 'parquet' : 'csv';
+  const ranked = `SELECT ${EXPORT_COLUMNS.map((c) => `${c.sql} AS ${c.name}`).join(', ')},
+      value_at_risk AS rank_value, churn_probability AS rank_probability
+    FROM scores WHERE model_id = $modelId AND as_of = CAST($asOf AS DATE)`;
+  const order = 'ORDER BY rank_value DESC, rank_probability DESC, customer_id';
+  // COPY's target cannot be a bound parameter; the path goes through the one escaping function.
+  const copy =
+    format === 'parquet'
+      ? `COPY (SELECT ${EXPORT_COLUMNS.map((c) => c.name).join(', ')} FROM (${ranked}) ${order})
+         TO ${sqlString(target.file)} (FORMAT parquet)`
+      : // One column whose name is the header line, holding finished lines: COPY writes them as they are.
+        `COPY (SELECT ${csvLineSql(EXPORT_COLUMNS.map((c) => CSV_CELL[c.csv](c.name)))}
+                 AS ${sqlIdent(EXPORT_COLUMNS.map((c) => c.name).join(','))}
+               FROM (${ranked}) ${order})
+         TO ${sqlString(target.file)} (FORMAT csv, HEADER, QUOTE '', ESCAPE '', NEW_LINE '\r\n', COMPRESSION none)`;
+  const rows = await warehouse.read(async (conn) => {
+    const reader = await conn.runAndReadAll(copy, { modelId: target.modelId, asOf: target.asOf });
+    return Number(reader.getRows()[0]?.[0] ?? 0);
   });
+  return { rows, format };
 }
