@@ -26,7 +26,13 @@ export { inspectSource } from './ingest/inspectSource.ts';
 export { mappingToRequests, readMappingFile } from './ingest/mappingFile.ts';
 export type { SectionRequest } from './ingest/plan.ts';
 export { DATE_FORMAT_CANDIDATES, type MappingProposal, proposeMapping } from './ingest/proposeMapping.ts';
-export { CONSOLE_SCHEMA, type ConsoleAccess, prepareConsoleSchemas } from './sandbox/consoleSchemas.ts';
+export {
+  CONSOLE_SCHEMA,
+  type ConsoleAccess,
+  type ConsoleTable,
+  consoleTables,
+  prepareConsoleSchemas,
+} from './sandbox/consoleSchemas.ts';
 export {
   type QueryCell,
   type QueryColumn,

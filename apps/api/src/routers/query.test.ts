@@ -49,6 +49,20 @@ describe('query router', () => {
     expect((error as TRPCError).message).toContain('DROP statement');
   });
 
+  it("judges an analyst's query by what it reads: a CTE named like a table does not open the table", async () => {
+    const analyst = callerFor(warehouse, 'analyst');
+    const error = await analyst.query
+      .run({ sql: 'SELECT * FROM (WITH users AS (SELECT 1 AS x) SELECT * FROM users) a, users' })
+      .catch((e: unknown) => e);
+    expect((error as TRPCError).code).toBe('BAD_REQUEST');
+    expect((error as TRPCError).message).toMatch(/There is no table "users"|does not offer \(users\)/);
+    const cast = await analyst.query
+      .run({ sql: "SELECT CAST(string_agg(order_id, ';') AS INTEGER) FROM purchases" })
+      .catch((e: unknown) => e);
+    expect((cast as TRPCError).message).toMatch(/^Conversion Error/);
+    expect((cast as TRPCError).message).not.toContain('O1');
+  });
+
   it('saves and deletes queries', async () => {
     const saved = await caller.query.save({ name: 'All', sql: 'SELECT * FROM purchases' });
     expect((await caller.query.saved()).map((q) => q.name)).toEqual(['All']);

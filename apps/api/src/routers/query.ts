@@ -1,8 +1,8 @@
 import { canSeePersonalData } from '@retain/schemas';
 import {
   appendAudit,
-  CONSOLE_SCHEMA,
   type ConsoleAccess,
+  consoleTables,
   deleteSavedQuery,
   listSavedQueries,
   QueryError,
@@ -55,25 +55,7 @@ export const queryRouter = {
     }),
 
   /** The tables the console can query, with their columns, for the schema browser and completion. */
-  schema: procedure.query(({ ctx }) =>
-    ctx.warehouse.read(async (conn) => {
-      const rows = (
-        await conn.runAndReadAll(
-          `SELECT table_name, column_name, data_type FROM information_schema.columns
-           WHERE table_schema = $schema ORDER BY table_name, ordinal_position`,
-          { schema: CONSOLE_SCHEMA[consoleAccess(ctx)] },
-        )
-      ).getRowObjects();
-      const tables = new Map<string, { name: string; columns: { name: string; type: string }[] }>();
-      for (const row of rows) {
-        const name = String(row.table_name);
-        const table = tables.get(name) ?? { name, columns: [] };
-        table.columns.push({ name: String(row.column_name), type: String(row.data_type) });
-        tables.set(name, table);
-      }
-      return [...tables.values()];
-    }),
-  ),
+  schema: procedure.query(({ ctx }) => consoleTables(ctx.warehouse, consoleAccess(ctx))),
 
   /** Queries saved from the console, stored in the warehouse. */
   saved: procedure.query(({ ctx }) => listSavedQueries(ctx.warehouse)),

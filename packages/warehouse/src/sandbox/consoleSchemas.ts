@@ -1,11 +1,13 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlIdent } from '../sql.ts';
+import type { Warehouse } from '../Warehouse.ts';
 
 /**
  * The SQL console never sees the warehouse's own tables. It queries views in a schema of its own:
- * `console_full` for people who may see personal data, `console_masked` where name, email and phone
- * read '***' (NULL stays NULL, so "has an email" is still answerable). Internal tables (users,
- * sessions, meta, …) have no view at all.
+ * `console_full` for people who may see personal data, `console_masked` whose views do not have the
+ * personal columns at all (name, email, phone, and free-text call notes), so no expression, error
+ * message or plan can reach their values. Internal tables (users, sessions, the audit log, meta, …)
+ * have no view. What the views read is also what a console query may read (see planReads.ts).
  */
 export type ConsoleAccess = 'full' | 'masked';
 
@@ -23,7 +25,8 @@ const EXPOSED: Record<string, readonly string[]> = {
   scores: [],
   latest_scores: [],
   models: [],
-  contact_outcomes: [],
+  // A note says what the customer said on the phone: personal.
+  contact_outcomes: ['note'],
 };
 
 /** Columns that are plumbing, not data. */
@@ -48,17 +51,38 @@ export async function prepareConsoleSchemas(conn: DuckDBConnection): Promise<voi
       const cols = columns.get(table);
       if (!cols) continue;
       const select = cols
-        .filter((c) => !HIDDEN.has(c))
-        .map((c) => {
-          const ident = sqlIdent(c);
-          return access === 'masked' && personal.includes(c)
-            ? `CASE WHEN ${ident} IS NULL THEN NULL ELSE '***' END AS ${ident}`
-            : ident;
-        })
+        .filter((c) => !HIDDEN.has(c) && !(access === 'masked' && personal.includes(c)))
+        .map(sqlIdent)
         .join(', ');
       await conn.run(
         `CREATE OR REPLACE VIEW ${schema}.${sqlIdent(table)} AS SELECT ${select} FROM main.${sqlIdent(table)}`,
       );
     }
   }
+}
+
+export interface ConsoleTable {
+  name: string;
+  columns: { name: string; type: string }[];
+}
+
+/** The tables a console of this access level can query, with their columns (the schema browser). */
+export async function consoleTables(warehouse: Warehouse, access: ConsoleAccess): Promise<ConsoleTable[]> {
+  return warehouse.read(async (conn) => {
+    const rows = (
+      await conn.runAndReadAll(
+        `SELECT table_name, column_name, data_type FROM information_schema.columns
+         WHERE table_schema = $schema ORDER BY table_name, ordinal_position`,
+        { schema: CONSOLE_SCHEMA[access] },
+      )
+    ).getRows();
+    const tables = new Map<string, ConsoleTable>();
+    for (const [table, column, type] of rows) {
+      const name = String(table);
+      const entry = tables.get(name) ?? { name, columns: [] };
+      entry.columns.push({ name: String(column), type: String(type) });
+      tables.set(name, entry);
+    }
+    return [...tables.values()];
+  });
 }
