@@ -103,6 +103,24 @@ describe('atRisk router and the call-list download', () => {
     expect((bad as TRPCError).code).toBe('BAD_REQUEST');
   });
 
+  it('writes each recorded outcome to the audit log: who, for whom, which outcome; refusals are not', async () => {
+    const before = await listAudit(warehouse, { action: 'call-outcome' });
+    const stored = await caller.atRisk.recordOutcome({
+      customerId: 'C09',
+      outcome: 'no_answer',
+      note: 'voicemail',
+    });
+    await caller.atRisk.recordOutcome({ customerId: 'NOPE', outcome: 'reached' }).catch(() => undefined);
+    const entries = await listAudit(warehouse, { action: 'call-outcome' });
+    expect(entries).toHaveLength(before.length + 1);
+    expect(entries[0]).toMatchObject({
+      username: 'test-retention',
+      action: 'call-outcome',
+      detail: { via: 'api', customerId: 'C09', outcome: 'no_answer', contactedAt: stored.contactedAt },
+    });
+    expect(entries[0]?.detail).not.toHaveProperty('note');
+  });
+
   it('exports through a one-time URL that streams the CSV and audits the download', async () => {
     const { url, expiresAt } = await caller.atRisk.export({ top: 3, bom: true });
     expect(url).toMatch(/^\/export\/call-list\.csv\?token=[\w-]{43}$/);

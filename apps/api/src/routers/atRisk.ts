@@ -7,6 +7,7 @@ import {
   customerIdSchema,
   recordOutcomeInputSchema,
 } from '@retain/schemas';
+import { appendAudit } from '@retain/warehouse';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { cachedRead, procedure } from '../trpc.ts';
@@ -39,13 +40,27 @@ export const atRiskRouter = {
     return ctx.downloads.issue({ filters, bom, username: ctx.viewer?.username ?? null });
   }),
 
-  /** Records what came of contacting a customer; "do not call" takes them off every later list. */
+  /**
+   * Records what came of contacting a customer; "do not call" takes them off every later list. The
+   * audit log keeps who recorded which outcome for whom (the note stays with the outcome).
+   */
   recordOutcome: procedure
     .input(recordOutcomeInputSchema)
     .output(contactOutcomeSchema)
     .mutation(async ({ ctx, input }) => {
-      const recorded = await recordOutcome(ctx.warehouse, { ...input, by: ctx.viewer?.username ?? null });
+      const username = ctx.viewer?.username ?? null;
+      const recorded = await recordOutcome(ctx.warehouse, { ...input, by: username });
       ctx.cache.clear(); // cached lists and panels must show the contact, and drop "do not call"
+      await appendAudit(ctx.warehouse, {
+        username,
+        action: 'call-outcome',
+        detail: {
+          via: 'api',
+          customerId: recorded.customerId,
+          outcome: recorded.outcome,
+          contactedAt: recorded.contactedAt,
+        },
+      });
       return recorded;
     }),
 

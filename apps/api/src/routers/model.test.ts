@@ -1,5 +1,6 @@
 import { openDemoWarehouse } from '@retain/churn/testing';
 import type { TrainingEvent } from '@retain/schemas';
+import { listAudit } from '@retain/warehouse';
 import { query } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callerFor } from '../testing/callerFor.ts';
@@ -24,6 +25,14 @@ describe('model router', () => {
   it('trains in the background, streams progress, refuses a second run, and keeps answering', async () => {
     const { jobId } = await caller.model.train({ horizonDays: 90, seed: 3 });
     await expect(caller.model.train({})).rejects.toMatchObject({ code: 'CONFLICT' });
+    // The start is in the audit log when the answer comes; the refused second one is not.
+    expect(await listAudit(demo.warehouse, { action: 'train' })).toMatchObject([
+      {
+        username: 'test-admin',
+        action: 'train',
+        detail: { via: 'api', jobId, asOf: null, horizonDays: 90, seed: 3 },
+      },
+    ]);
     // The server answers other requests while the model trains.
     const status = await caller.model.status();
     expect(status.running?.jobId).toBe(jobId);

@@ -5,6 +5,7 @@ import {
   trainInputSchema,
   trainingEventSchema,
 } from '@retain/schemas';
+import { appendAudit } from '@retain/warehouse';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { procedure } from '../trpc.ts';
@@ -14,20 +15,35 @@ const jobSchema = z.object({ jobId: z.string(), startedAt: z.string() });
 export const modelRouter = {
   /**
    * Starts training a model version in the background and returns its job id at once; follow it
-   * with `model.progress`. A second request while one trains is refused (CONFLICT).
+   * with `model.progress`. A second request while one trains is refused (CONFLICT). The start is
+   * written to the audit log: who asked, with what settings.
    */
   train: procedure
     .input(trainInputSchema.prefault({}))
     .output(jobSchema)
-    .mutation(({ ctx, input }) => {
+    .mutation(async ({ ctx, input }) => {
+      let job: { jobId: string; startedAt: string };
       try {
-        const { jobId, startedAt } = ctx.training.start(input);
-        return { jobId, startedAt };
+        job = ctx.training.start(input);
       } catch (error) {
         if (error instanceof TrainingBusyError)
           throw new TRPCError({ code: 'CONFLICT', message: error.message });
         throw error;
       }
+      // Queued on the writer before anything the run itself writes (it reads first), so the
+      // answer does not wait for the training.
+      await appendAudit(ctx.warehouse, {
+        username: ctx.viewer?.username ?? null,
+        action: 'train',
+        detail: {
+          via: 'api',
+          jobId: job.jobId,
+          asOf: input.asOf ?? null,
+          horizonDays: input.horizonDays,
+          seed: input.seed,
+        },
+      });
+      return { jobId: job.jobId, startedAt: job.startedAt };
     }),
 
   /** Progress of a training run (default: the current one, else the last): epoch, loss, hold-out AUC. */
