@@ -7,10 +7,18 @@ export const AUDIT_ACTIONS = {
   'user-add': 'Added a user',
   'user-remove': 'Removed a user',
   'password-reset': 'Reset a password',
-  export: 'Exported a call list',
+  export: 'Exported data',
   sql: 'Ran SQL',
   ingest: 'Loaded data',
+  train: 'Started training a model',
+  'call-outcome': 'Recorded a call outcome',
 } as const satisfies Record<string, string>;
+
+/** What was exported (the detail's `export`), as an entry of the log names it. */
+const EXPORT_LABELS = new Map([
+  ['call-list', 'Exported a call list'],
+  ['scores', 'Exported scores'],
+]);
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -33,7 +41,14 @@ export function auditInputFromSearch(search: URLSearchParams): AuditInput {
   return input;
 }
 
-export function auditActionLabel(action: string): string {
+/**
+ * How an entry's action reads: the action's name, made more precise by its detail where that says
+ * more (which export; a load of demo data). Actions this version does not know read as written.
+ */
+export function auditActionLabel(action: string, detail: Record<string, unknown> = {}): string {
+  const exportLabel = action === 'export' ? EXPORT_LABELS.get(String(detail.export)) : undefined;
+  if (exportLabel) return exportLabel;
+  if (action === 'ingest' && detail.demo) return 'Loaded demo data';
   return Object.hasOwn(AUDIT_ACTIONS, action) ? AUDIT_ACTIONS[action as keyof typeof AUDIT_ACTIONS] : action;
 }
 

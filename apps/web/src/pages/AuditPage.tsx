@@ -12,7 +12,7 @@ const ACTION_OPTIONS = [
   ...Object.entries(AUDIT_ACTIONS).map(([value, label]) => ({ value, label })),
 ];
 
-/** Who did what and when: sign-ins, user changes, exports, SQL and loads, newest first. */
+/** Who did what and when: sign-ins, user changes, exports, SQL, loads, trainings and call outcomes. */
 export default function AuditPage() {
   const trpc = useTRPC();
   const [search, update] = useSearchParams();
@@ -35,8 +35,9 @@ export default function AuditPage() {
     <section aria-labelledby="page-title">
       <PageHeader title="Audit log">
         <p className="muted">
-          Every sign-in (and failed attempt), change of users, call-list export, SQL query and data load,
-          newest first. Entries are never changed or removed.
+          Every sign-in (and failed attempt), change of users, export of call lists and scores, SQL query,
+          data load, training started and call outcome recorded, newest first. Entries are never changed or
+          removed.
         </p>
       </PageHeader>
       <form className="card filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
@@ -95,7 +96,7 @@ export default function AuditPage() {
                         <td className="num">{e.auditId}</td>
                         <td>{formatDayTime(e.at)}</td>
                         <td>{e.username ?? <span className="muted">—</span>}</td>
-                        <td>{auditActionLabel(e.action)}</td>
+                        <td>{auditActionLabel(e.action, e.detail)}</td>
                         <td className="detail" title={JSON.stringify(e.detail)}>
                           {detail}
                         </td>
