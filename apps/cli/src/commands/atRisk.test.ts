@@ -4,7 +4,7 @@ import { openCallListFixture } from '@retain/outreach/testing';
 import { CALL_LIST_COLUMNS } from '@retain/schemas';
 import { listAudit, Warehouse } from '@retain/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runRetain } from '../testing/runRetain.ts';
+import { INTERNAL_ERROR, runRetain } from '../testing/runRetain.ts';
 
 const HEADER = CALL_LIST_COLUMNS.join(',');
 
@@ -89,6 +89,37 @@ describe('retain at-risk', () => {
       expect(result.stderr).toMatch(message);
     }
     expect(fs.existsSync(out)).toBe(false);
+  });
+
+  it('exits 2 naming an --out that is a folder or in a missing folder, before any work, leaving nothing', async () => {
+    const exports = async () => {
+      const warehouse = await Warehouse.open(db, { readOnly: true });
+      try {
+        return (await listAudit(warehouse, { action: 'export' })).length;
+      } finally {
+        warehouse.close();
+      }
+    };
+    const before = await exports();
+    const files = fs.readdirSync(dir).sort();
+    const folder = path.join(dir, 'lists');
+    fs.mkdirSync(folder);
+    const missing = path.join(dir, 'missing', 'calls.csv');
+    const cases: Array<[string, string]> = [
+      [folder, `error: --out ${folder} is a folder: name a file`],
+      [missing, `error: --out ${missing}: the folder ${path.dirname(missing)} does not exist`],
+    ];
+    for (const [out, message] of cases) {
+      const result = runRetain(['at-risk', '--db', db, '--top', '2', '--out', out, '--json']);
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toContain(message);
+      expect(result.stderr).not.toMatch(INTERNAL_ERROR);
+      expect(result.stdout).toBe('');
+    }
+    expect(fs.readdirSync(folder)).toEqual([]);
+    expect(fs.readdirSync(dir).sort()).toEqual([...files, 'lists'].sort()); // no partial file beside
+    expect(await exports()).toBe(before);
+    fs.rmdirSync(folder);
   });
 
   it('exits 2 with what to run when nothing is scored yet', () => {

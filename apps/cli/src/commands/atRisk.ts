@@ -3,6 +3,7 @@ import { type CallListSummary, callListFiltersSchema } from '@retain/schemas';
 import type { Command } from 'commander';
 import { cliRequester } from '../audit.ts';
 import { env } from '../env.ts';
+import { outFile } from '../outPath.ts';
 import { UsageError } from '../output/errors.ts';
 import { ProgressBar } from '../output/progressBar.ts';
 import { withWarehouse } from '../warehouse.ts';
@@ -115,6 +116,7 @@ orders, open_complaints, reasons, last_contact, last_outcome (see README.md, "At
       if (flags.top !== undefined && flags.capacity !== undefined) {
         throw new UsageError('choose --top or --capacity, not both');
       }
+      const out = flags.out === undefined ? undefined : outFile('--out', flags.out);
       const filters = parseInput(callListFiltersSchema, {
         top: number('--top', flags.top),
         capacity: number('--capacity', flags.capacity),
@@ -141,8 +143,8 @@ orders, open_complaints, reasons, last_contact, last_outcome (see README.md, "At
           let memoryMb = Math.min(exportMemoryMb(scored), MAX_EXPORT_MB);
           await warehouse.write((conn) => conn.run(exportSettings(memoryMb)));
           const base = { bom: flags.bom ?? false, signal: stop.signal };
-          if (flags.out) {
-            const result = await exportCallList(warehouse, filters, flags.out, {
+          if (out) {
+            const result = await exportCallList(warehouse, filters, out, {
               ...base,
               requester,
               onOutOfMemory: async () => {

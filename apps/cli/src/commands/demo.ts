@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { IngestSummary } from '@retain/schemas';
 import type { Command } from 'commander';
 import { env } from '../env.ts';
+import { outFolder } from '../outPath.ts';
 import { UsageError } from '../output/errors.ts';
 import { ProgressBar } from '../output/progressBar.ts';
 import { formatNumber } from '../output/table.ts';
@@ -45,7 +46,7 @@ generator's own process (the reachable ceiling), for judging churn models. It is
       const seed = positiveInt(flags.seed, '--seed', true);
       if (flags.end !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(flags.end))
         throw new UsageError('--end must be YYYY-MM-DD');
-      const outDir = path.resolve(flags.out);
+      const outDir = outFolder('--out', flags.out);
       const { generateDemo } = await import('@retain/demo-data');
       const bar = new ProgressBar(env.interactive && !flags.json);
       const summary = await generateDemo({

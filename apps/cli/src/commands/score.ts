@@ -1,6 +1,6 @@
-import path from 'node:path';
 import type { Command } from 'commander';
 import { env } from '../env.ts';
+import { outFile } from '../outPath.ts';
 import { UsageError } from '../output/errors.ts';
 import { ProgressBar } from '../output/progressBar.ts';
 import { withWarehouse } from '../warehouse.ts';
@@ -30,14 +30,16 @@ Examples:
   $ retain score --model m-20260930-101500-ab12 --as-of 2026-06-30 --out scores.parquet --json
 
 The file holds customer_id,churn_probability,value_at_risk,segment,reasons (reasons joined with
-" | "), then expected_revenue_12m,rfm,model_id,as_of; highest value at risk first.`,
+" | "), then expected_revenue_12m,rfm,model_id,as_of; highest value at risk first. In a CSV file,
+cells that a spreadsheet would run as a formula (starting with = + - @, tab or CR) get a leading ' .`,
     )
     .action(async (flags: ScoreFlags) => {
       if (flags.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(flags.asOf)) {
         throw new UsageError('--as-of must be YYYY-MM-DD');
       }
-      const out = flags.out ? path.resolve(flags.out) : undefined;
-      if (out && !/\.(csv|parquet)$/i.test(out)) throw new UsageError('--out must end in .csv or .parquet');
+      const out = flags.out === undefined ? undefined : outFile('--out', flags.out);
+      if (out && !/\.(csv|parquet)$/i.test(out))
+        throw new UsageError(`--out ${out} must end in .csv or .parquet`);
       const bar = new ProgressBar(env.interactive && !flags.json);
       const result = await withWarehouse(flags.db, async (warehouse) => {
         const { exportScores, scoreCustomers } = await import('@retain/churn');

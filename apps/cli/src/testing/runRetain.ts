@@ -19,3 +19,6 @@ export function runRetain(args: string[], env: NodeJS.ProcessEnv = {}, input?: s
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+/** What stderr must not hold when a command refuses bad input: an internal error or a stack trace. */
+export const INTERNAL_ERROR = /internal error|^\s+at /m;
