@@ -6,9 +6,14 @@ import { withWarehouse } from '../warehouse.ts';
 export function registerAudit(program: Command): void {
   program
     .command('audit')
-    .description('The audit trail: sign-ins, exports, SQL runs, loads and user changes, newest first.')
+    .description(
+      'The audit trail: sign-ins, exports, SQL runs, loads, trainings, call outcomes and user changes, newest first.',
+    )
     .option('--user <name>', 'only this user')
-    .option('--action <action>', 'only this action (login, login-failed, export, sql, ingest, user-add, …)')
+    .option(
+      '--action <action>',
+      'only this action (login, login-failed, export, sql, ingest, train, call-outcome, user-add, …)',
+    )
     .option('--limit <n>', 'entries at most', '50')
     .option('--db <path>', 'database file (default data/retain.duckdb, or RETAIN_DB)')
     .option('--json', 'print as JSON')

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { auditFromCli } from '../audit.ts';
 import { env } from '../env.ts';
 import { outFile } from '../outPath.ts';
 import { UsageError } from '../output/errors.ts';
@@ -48,7 +49,18 @@ cells that a spreadsheet would run as a formula (starting with = + - @, tab or C
           ...(flags.asOf ? { asOf: flags.asOf } : {}),
           onProgress: (done, total) => bar.update('scoring', (done / total) * 100),
         });
-        if (out) await exportScores(warehouse, { modelId: scored.modelId, asOf: scored.asOf, file: out });
+        if (out) {
+          const { modelId, asOf } = scored;
+          const written = await exportScores(warehouse, { modelId, asOf, file: out });
+          await auditFromCli(warehouse, 'export', {
+            export: 'scores',
+            modelId,
+            asOf,
+            rows: written.rows,
+            format: written.format,
+            file: out,
+          });
+        }
         return scored;
       }).finally(() => bar.done());
       if (flags.json) {

@@ -15,6 +15,13 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => demo.close());
 
+/** The database's audit entries of one action, newest first, as `retain audit --json` prints them. */
+function auditEntries(action: string): { username: string | null; detail: Record<string, unknown> }[] {
+  const result = runRetain(['audit', '--db', db, '--action', action, '--json']);
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(result.stdout);
+}
+
 describe('retain train / score / models', () => {
   it('train --json prints the model id, backend, validation metrics and baselines', () => {
     const result = runRetain(['train', '--db', db, '--horizon', '90', '--seed', '4', '--json']);
@@ -30,16 +37,38 @@ describe('retain train / score / models', () => {
     expect(json.trainSeconds).toBeGreaterThan(0);
   }, 120_000);
 
-  it('score --out writes one row per customer, reasons joined with " | "', () => {
+  it('score --out writes one CRLF row per customer, reasons joined with " | ", and audits the export', () => {
     const out = path.join(demo.dir, 'scores.csv');
     const result = runRetain(['score', '--db', db, '--out', out, '--json']);
     expect(result.code, result.stderr).toBe(0);
     const summary = JSON.parse(result.stdout);
-    const lines = fs.readFileSync(out, 'utf8').trim().split('\n');
-    expect(lines[0]).toMatch(/^customer_id,churn_probability,value_at_risk,segment,reasons/);
+    const lines = fs.readFileSync(out, 'utf8').split('\r\n');
+    expect(lines[0]).toBe(
+      'customer_id,churn_probability,value_at_risk,segment,reasons,expected_revenue_12m,rfm,model_id,as_of',
+    );
+    expect(lines.pop()).toBe('');
     expect(lines).toHaveLength(summary.customers + 1);
     expect(lines.some((line) => line.includes(' | '))).toBe(true);
+    const [entry] = auditEntries('export');
+    expect(entry).toMatchObject({
+      username: null,
+      detail: {
+        via: 'cli',
+        export: 'scores',
+        modelId: summary.modelId,
+        asOf: summary.asOf,
+        rows: summary.customers,
+        format: 'csv',
+        file: out,
+      },
+    });
   }, 120_000);
+
+  it('audits each training it starts, with its settings', () => {
+    expect(auditEntries('train')).toMatchObject([
+      { username: null, detail: { via: 'cli', asOf: null, horizonDays: 90, seed: 4 } },
+    ]);
+  });
 
   it('models lists the versions; bad input exits 2', () => {
     const models = runRetain(['models', '--db', db, '--json']);

@@ -1,6 +1,7 @@
 import type { TrainResult } from '@retain/churn';
 import type { Metrics } from '@retain/schemas';
 import type { Command } from 'commander';
+import { auditFromCli } from '../audit.ts';
 import { env } from '../env.ts';
 import { UsageError } from '../output/errors.ts';
 import { ProgressBar } from '../output/progressBar.ts';
@@ -46,8 +47,9 @@ refits on all labelled snapshots and scores every customer at T. JSON: {"modelId
       }
       const bar = new ProgressBar(env.interactive && !flags.json);
       const { trainChurnModel } = await import('@retain/churn');
-      const result = await withWarehouse(flags.db, (warehouse) =>
-        trainChurnModel(warehouse, {
+      const result = await withWarehouse(flags.db, async (warehouse) => {
+        await auditFromCli(warehouse, 'train', { asOf: flags.asOf ?? null, horizonDays, seed });
+        return trainChurnModel(warehouse, {
           horizonDays,
           seed,
           ...(flags.asOf ? { asOf: flags.asOf } : {}),
@@ -60,8 +62,8 @@ refits on all labelled snapshots and scores every customer at T. JSON: {"modelId
                   }`,
               p.percent,
             ),
-        }),
-      ).finally(() => bar.done());
+        });
+      }).finally(() => bar.done());
       console.log(flags.json ? JSON.stringify(trainJson(result), null, 2) : renderTrain(result));
     });
 }
