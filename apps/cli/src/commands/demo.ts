@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { IngestSummary } from '@retain/schemas';
+import type { Warehouse } from '@retain/warehouse';
 import type { Command } from 'commander';
+import { auditFromCli } from '../audit.ts';
 import { env } from '../env.ts';
 import { outFolder } from '../outPath.ts';
 import { UsageError } from '../output/errors.ts';
@@ -58,8 +60,10 @@ generator's own process (the reachable ceiling), for judging churn models. It is
       }).finally(() => bar.done());
       let loaded: IngestSummary | null = null;
       if (flags.ingest) {
-        const { ingest } = await import('@retain/warehouse');
-        loaded = await withWarehouse(flags.db, (warehouse) => ingest(warehouse, demoRequests(outDir)));
+        const generated = { customers, seed, start: summary.start, end: summary.end };
+        loaded = await withWarehouse(flags.db, (warehouse) =>
+          ingestDemo(warehouse, outDir, generated, 'demo --ingest'),
+        );
       }
       if (flags.json) {
         console.log(JSON.stringify({ ...summary, ingest: loaded }, null, 2));
@@ -74,12 +78,30 @@ generator's own process (the reachable ceiling), for judging churn models. It is
     });
 }
 
-/** The demo's files carry canonical headers, so they load without a mapping. */
-export function demoRequests(dir: string) {
-  return (['customers', 'purchases', 'complaints', 'returns'] as const).map((section) => ({
-    section,
-    file: path.join(dir, `${section}.csv`),
-  }));
+const SECTIONS = ['customers', 'purchases', 'complaints', 'returns'] as const;
+
+/**
+ * Loads demo files written to `dir` (they carry canonical headers, so no mapping is needed) and
+ * records the load in the audit log as an `ingest` whose detail says it was demo data, how it was
+ * generated and which command loaded it.
+ */
+export async function ingestDemo(
+  warehouse: Warehouse,
+  dir: string,
+  generated: { customers: number; seed: number; start: string; end: string },
+  command: 'demo --ingest' | 'serve --demo-if-empty',
+): Promise<IngestSummary> {
+  const { ingest } = await import('@retain/warehouse');
+  const requests = SECTIONS.map((section) => ({ section, file: path.join(dir, `${section}.csv`) }));
+  const loaded = await ingest(warehouse, requests);
+  await auditFromCli(warehouse, 'ingest', {
+    demo: generated,
+    command,
+    files: requests.map((r) => ({ section: r.section, name: r.file })),
+    dataVersion: loaded.dataVersion,
+    inserted: Object.fromEntries(SECTIONS.map((s) => [s, loaded[s].inserted])),
+  });
+  return loaded;
 }
 
 function positiveInt(value: string, flag: string, allowZero = false): number {

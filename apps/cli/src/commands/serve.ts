@@ -2,10 +2,11 @@ import path from 'node:path';
 import type { ApiServices } from '@retain/api';
 import type { Warehouse } from '@retain/warehouse';
 import type { Command } from 'commander';
+import { auditFromCli } from '../audit.ts';
 import { env, REPO_ROOT, resolveDb } from '../env.ts';
 import { UsageError } from '../output/errors.ts';
 import { formatNumber } from '../output/table.ts';
-import { demoRequests } from './demo.ts';
+import { ingestDemo } from './demo.ts';
 
 interface ServeFlags {
   db?: string;
@@ -99,17 +100,16 @@ async function listenOnFreePort(
 }
 
 async function loadDemo(warehouse: Warehouse, customers: number): Promise<void> {
-  const [{ generateDemo }, { ingest }] = await Promise.all([
-    import('@retain/demo-data'),
-    import('@retain/warehouse'),
-  ]);
+  const { generateDemo } = await import('@retain/demo-data');
   // Beside the database: data/demo for the default data/retain.duckdb.
   const dir = path.join(path.dirname(warehouse.path), 'demo');
   console.log(
     `The warehouse is empty: generating demo data (${formatNumber(customers)} customers) in ${dir} …`,
   );
-  const demo = await generateDemo({ outDir: dir, customers, seed: 42 });
-  const summary = await ingest(warehouse, demoRequests(dir));
+  const seed = 42;
+  const demo = await generateDemo({ outDir: dir, customers, seed });
+  const generated = { customers, seed, start: demo.start, end: demo.end };
+  const summary = await ingestDemo(warehouse, dir, generated, 'serve --demo-if-empty');
   console.log(
     `Loaded ${formatNumber(demo.purchases)} order lines, ${formatNumber(demo.complaints)} complaints and ` +
       `${formatNumber(demo.returns)} returns (data version ${summary.dataVersion}).`,
@@ -126,12 +126,13 @@ async function trainFirstModel(warehouse: Warehouse, training: ApiServices['trai
     if (training.current || (await hasReadyModel(warehouse))) return;
     console.log('No churn model yet: training the first one in the background …');
     let phase = '';
-    const { done } = training.start({}, (event) => {
+    const { jobId, done } = training.start({}, (event) => {
       const epochLine = event.epoch !== undefined && event.epoch % 5 === 0;
       if (event.phase === phase && !epochLine) return;
       phase = event.phase;
       if (event.phase !== 'done' && event.phase !== 'failed') console.log(`[churn] ${event.message}`);
     });
+    await auditFromCli(warehouse, 'train', { command: 'serve', reason: 'no model yet', jobId });
     const result = await done;
     if (!result) {
       console.error(`[churn] ${training.latest?.message ?? 'training failed'}`);

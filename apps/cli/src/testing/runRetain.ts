@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/retain.js');
+/** The `retain` command's entry point, for tests that start it themselves (`retain serve`). */
+export const RETAIN_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/retain.js');
 
 export interface CliResult {
   code: number | null;
@@ -12,7 +13,7 @@ export interface CliResult {
 
 /** Runs the real `retain` command in a child process, as a user or a script would. */
 export function runRetain(args: string[], env: NodeJS.ProcessEnv = {}, input?: string): CliResult {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
+  const result = spawnSync(process.execPath, [RETAIN_BIN, ...args], {
     encoding: 'utf8',
     ...(input === undefined ? {} : { input }),
     env: { ...process.env, NO_COLOR: '1', ...env },
