@@ -47,6 +47,8 @@ Writes, settings, file access and more than one statement are refused (exit code
         import('@retain/warehouse'),
         import('@retain/schemas'),
       ]);
+      // The audit entry says where the rows went: --csv and --json hand them on as data.
+      const output = flags.csv ? 'csv' : flags.json ? 'json' : 'table';
       const result = await withWarehouse(flags.db, async (warehouse) => {
         await secureForConsole(warehouse);
         const started = performance.now();
@@ -62,12 +64,13 @@ Writes, settings, file access and more than one statement are refused (exit code
             ms: Math.round(found.elapsedMs),
             rows: found.rows.length,
             truncated: found.truncated,
+            output,
           });
           return found;
         } catch (error) {
           const outcome = error instanceof QueryError ? error.kind : 'error';
           const ms = Math.round(performance.now() - started);
-          await auditFromCli(warehouse, 'sql', { sql, ms, rows: 0, outcome });
+          await auditFromCli(warehouse, 'sql', { sql, ms, rows: 0, outcome, output });
           throw error;
         }
       });
