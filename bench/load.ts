@@ -4,6 +4,7 @@
 // in the background. Prints requests, errors and latency percentiles (target: 0 errors, p95 ≤ 300 ms).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { API_REQUEST_HEADERS } from '@retain/schemas';
 import autocannon from 'autocannon';
 import { startRetain } from '../test/support/retainServer.ts';
 import { argValue, printTable } from './lib/measure.ts';
@@ -102,7 +103,7 @@ async function trpc(
   const res = post
     ? await fetch(`${url}/trpc/${procedure}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...API_REQUEST_HEADERS },
         body: JSON.stringify(input ?? {}),
       })
     : await fetch(

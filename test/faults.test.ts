@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { API_REQUEST_HEADERS } from '@retain/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RetainServer, startRetain } from './support/retainServer.ts';
 
@@ -23,7 +24,7 @@ async function trpc(
       ? await fetch(`${url}/trpc/${pathName}${query}`)
       : await fetch(`${url}/trpc/${pathName}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...API_REQUEST_HEADERS },
           body: JSON.stringify(input ?? {}),
         });
   const body = (await res.json()) as { result?: { data: Json }; error?: unknown };

@@ -8,6 +8,13 @@ const apiTarget = `http://127.0.0.1:${process.env.RETAIN_API_PORT ?? '3000'}`;
 // CodeMirror in shared chunks loaded by the pages that draw charts or edit SQL.
 export default defineConfig({
   plugins: [react()],
-  server: { proxy: { '/trpc': apiTarget, '/upload': apiTarget } },
+  // The Host header is passed on as the browser sent it: the API refuses a mutation whose Origin is
+  // not the host it was addressed to, and here that is Vite's.
+  server: {
+    proxy: {
+      '/trpc': { target: apiTarget, changeOrigin: false },
+      '/upload': { target: apiTarget, changeOrigin: false },
+    },
+  },
   build: { outDir: 'dist', sourcemap: false, chunkSizeWarningLimit: 700 },
 });

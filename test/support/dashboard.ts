@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import { API_REQUEST_HEADERS } from '@retain/schemas';
 import type { Download, Page } from 'playwright-core';
 import type { RetainServer } from './retainServer.ts';
 
@@ -29,7 +30,7 @@ export async function apiQuery<T>(
   return body.result.data;
 }
 
-/** Calls a tRPC mutation over HTTP and returns its data. */
+/** Calls a tRPC mutation over HTTP, with the header the dashboard sends, and returns its data. */
 export async function apiMutation<T>(
   server: RetainServer,
   path: string,
@@ -38,7 +39,11 @@ export async function apiMutation<T>(
 ): Promise<T> {
   const response = await fetch(`${server.url}/trpc/${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(as.cookie ? { cookie: as.cookie } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...API_REQUEST_HEADERS,
+      ...(as.cookie ? { cookie: as.cookie } : {}),
+    },
     body: JSON.stringify(input),
   });
   const body = (await response.json()) as { result?: { data: T }; error?: { message: string } };
@@ -50,7 +55,7 @@ export async function apiMutation<T>(
 export async function signIn(server: RetainServer, username: string, password: string): Promise<Caller> {
   const response = await fetch(`${server.url}/trpc/auth.login`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...API_REQUEST_HEADERS },
     body: JSON.stringify({ username, password }),
   });
   const cookie = response.headers.get('set-cookie')?.split(';')[0];

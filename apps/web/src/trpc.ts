@@ -1,4 +1,5 @@
 import type { AppRouter } from '@retain/api';
+import { API_MAX_BATCH_SIZE, API_REQUEST_HEADERS } from '@retain/schemas';
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { createTRPCContext, type TRPCOptionsProxy } from '@trpc/tanstack-react-query';
 
@@ -15,7 +16,13 @@ export function createApiClient() {
       splitLink({
         condition: (op) => op.type === 'subscription',
         true: httpSubscriptionLink({ url: '/trpc' }),
-        false: httpBatchLink({ url: '/trpc', maxURLLength: 4000 }),
+        // The header tells the server a call comes from its own pages: it refuses mutations without it.
+        false: httpBatchLink({
+          url: '/trpc',
+          maxURLLength: 4000,
+          maxItems: API_MAX_BATCH_SIZE,
+          headers: API_REQUEST_HEADERS,
+        }),
       }),
     ],
   });

@@ -1,3 +1,4 @@
+import { API_REQUEST_HEADERS } from '@retain/schemas';
 import { addUser, listAudit, type Warehouse } from '@retain/warehouse';
 import { openTestWarehouse, tempDir } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +27,7 @@ describe('auth over HTTP', () => {
   const post = (path: string, body: unknown, cookie = '') =>
     fetch(`${server.url}/trpc/${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+      headers: { 'content-type': 'application/json', ...API_REQUEST_HEADERS, ...(cookie ? { cookie } : {}) },
       body: JSON.stringify(body),
     });
   const get = (path: string, cookie = '') =>
@@ -62,7 +63,7 @@ describe('auth over HTTP', () => {
     const upload = await fetch(`${server.url}/upload?name=x.csv`, {
       method: 'POST',
       body: 'a\n1\n',
-      headers: { cookie },
+      headers: { ...API_REQUEST_HEADERS, cookie },
     });
     expect(upload.status).toBe(403);
   });

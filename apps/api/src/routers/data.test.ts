@@ -1,3 +1,4 @@
+import { API_REQUEST_HEADERS } from '@retain/schemas';
 import type { Warehouse } from '@retain/warehouse';
 import { openTestWarehouse, tempDir } from '@retain/warehouse/testing';
 import { TRPCError } from '@trpc/server';
@@ -27,6 +28,7 @@ describe('data router: upload, inspect, load', () => {
   async function upload(name: string, body: string) {
     const res = await fetch(`${server.url}/upload?name=${encodeURIComponent(name)}`, {
       method: 'POST',
+      headers: API_REQUEST_HEADERS,
       body,
     });
     return { status: res.status, body: (await res.json()) as { uploadId: string; error?: string } };

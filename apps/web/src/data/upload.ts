@@ -1,3 +1,5 @@
+import { API_REQUEST_HEADER, API_REQUEST_HEADER_VALUE } from '@retain/schemas';
+
 export interface Uploaded {
   uploadId: string;
   name: string;
@@ -16,6 +18,7 @@ export function uploadFile(
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `/upload?name=${encodeURIComponent(file.name)}`);
+    xhr.setRequestHeader(API_REQUEST_HEADER, API_REQUEST_HEADER_VALUE); // or the server refuses it
     xhr.responseType = 'json';
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(e.loaded / e.total);
