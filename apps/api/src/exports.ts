@@ -3,6 +3,9 @@ import type http from 'node:http';
 import { auditCallListExport, writeCallListCsv } from '@retain/outreach';
 import type { CallListFilters } from '@retain/schemas';
 import { appendAudit, isBadInput, type Warehouse } from '@retain/warehouse';
+import { TRPCError } from '@trpc/server';
+import { requestUrl } from './http/badRequest.ts';
+import { internalErrorMessage, referenceFor, type ServerLog, stderrLog } from './http/serverErrors.ts';
 
 /** Where the dashboard downloads a call list: GET with the token `atRisk.export` returned. */
 export const CALL_LIST_DOWNLOAD_PATH = '/export/call-list.csv';
@@ -36,7 +39,10 @@ export class CallListDownloads {
   } {
     this.prune();
     if (this.pending.size >= MAX_PENDING)
-      throw new Error('Too many downloads pending; try again in a minute.');
+      throw new TRPCError({
+        code: 'TOO_MANY_REQUESTS',
+        message: 'Too many downloads pending; try again in a minute.',
+      });
     const token = randomBytes(32).toString('base64url');
     const now = this.now();
     const expiresAt = now + TOKEN_TTL_MS;
@@ -73,13 +79,14 @@ export async function handleCallListDownload(
   services: { warehouse: Warehouse; downloads: CallListDownloads },
   req: http.IncomingMessage,
   res: http.ServerResponse,
+  log: ServerLog = stderrLog,
 ): Promise<void> {
   const fail = (status: number, message: string) =>
     res
       .writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' })
       .end(message);
   if (req.method !== 'GET') return void fail(405, 'Use GET.');
-  const token = new URL(req.url ?? '/', 'http://localhost').searchParams.get('token') ?? '';
+  const token = requestUrl(req).searchParams.get('token') ?? '';
   const download = services.downloads.take(token);
   if (!download) return void fail(410, 'This download link has expired or was used already; export again.');
 
@@ -98,11 +105,13 @@ export async function handleCallListDownload(
     });
     await auditCallListExport(services.warehouse, requester, download.filters, result, { complete: true });
   } catch (error) {
-    if (!res.headersSent) {
-      const message = error instanceof Error ? error.message : 'The export failed.';
-      fail(isBadInput(error) ? 400 : 500, isBadInput(error) ? message : 'The export failed.');
-      if (!isBadInput(error)) console.error('[export] call list:', error);
-    } else res.destroy();
+    if (isBadInput(error) && !res.headersSent) fail(400, error.message);
+    else {
+      const reference = referenceFor(error);
+      log(`[export] call list failed after ${sent} rows (ref ${reference}):`, error);
+      if (res.headersSent) res.destroy();
+      else fail(500, internalErrorMessage(reference));
+    }
     await appendAudit(services.warehouse, {
       username: download.username,
       action: 'export',

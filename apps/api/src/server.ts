@@ -1,10 +1,15 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { API_MAX_BATCH_SIZE } from '@retain/schemas';
 import { secureForConsole, type Warehouse } from '@retain/warehouse';
+import { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { type ApiServices, contextForRequest, createServices, viewerOf } from './context.ts';
 import { CALL_LIST_DOWNLOAD_PATH, handleCallListDownload } from './exports.ts';
+import { BadRequestError, requestUrl } from './http/badRequest.ts';
+import { handleSafely } from './http/handleSafely.ts';
+import { referenceFor, type ServerLog, stderrLog } from './http/serverErrors.ts';
 import { appRouter } from './root.ts';
 import { createStaticHandler } from './staticFiles.ts';
 import { handleUpload } from './uploads.ts';
@@ -18,6 +23,8 @@ export interface ServerOptions {
   webRoot?: string | undefined;
   /** Require sign-in. Off only for demo mode on a loopback address; see `authRequiredFor`. */
   authRequired: boolean;
+  /** Where failures are written (default stderr): a line each, with the stack of the server's own. */
+  log?: ServerLog | undefined;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -36,6 +43,17 @@ const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
 };
 
+/** The largest tRPC request body read (a SQL statement is at most 100,000 characters). */
+const MAX_API_BODY_BYTES = 2 * 1024 ** 2;
+
+const READ_METHODS = new Set(['GET', 'HEAD']);
+const API_METHODS = new Set(['GET', 'HEAD', 'POST']);
+
+function refuseMethod(req: http.IncomingMessage, res: http.ServerResponse, allow: string, message: string) {
+  req.resume();
+  res.writeHead(405, { allow, 'content-type': 'text/plain; charset=utf-8' }).end(message);
+}
+
 export interface RunningServer {
   url: string;
   server: http.Server;
@@ -52,13 +70,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   await secureForConsole(options.warehouse, { allowedDirectories: [services.uploads.root] });
   // Build the analytics rollup now rather than on the first dashboard request.
   warmAnalytics(options.warehouse);
+  const log = options.log ?? stderrLog;
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
-    createContext: ({ req, res }) => contextForRequest(services, req, res),
+    maxBodySize: MAX_API_BODY_BYTES,
+    maxBatchSize: API_MAX_BATCH_SIZE,
+    createContext: async ({ req, res }) => {
+      try {
+        return await contextForRequest(services, req, res);
+      } catch (error) {
+        if (error instanceof BadRequestError || error instanceof URIError)
+          throw new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
+        throw error;
+      }
+    },
     onError({ error, path }) {
       if (error.code === 'INTERNAL_SERVER_ERROR')
-        console.error(`[api] ${path ?? '?'}:`, error.cause ?? error);
+        log(`[api] ${path ?? '?'} failed (ref ${referenceFor(error)}):`, error.cause ?? error);
     },
   });
   const web =
@@ -69,30 +98,47 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           res.end('The dashboard is not built. Run `npm start` (it builds it) or `npm run build`.');
         };
 
-  const server = http.createServer((req, res) => {
+  async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
-    if (req.url?.startsWith('/trpc/')) trpc(req, res);
-    else if (req.url?.startsWith('/upload?')) void uploadAsAdmin(req, res);
-    else if (req.url?.startsWith(`${CALL_LIST_DOWNLOAD_PATH}?`))
-      void handleCallListDownload(services, req, res);
-    else if (req.url === '/healthz') res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-    else web(req, res);
-  });
-  async function uploadAsAdmin(req: http.IncomingMessage, res: http.ServerResponse) {
-    const viewer = await viewerOf(services, req);
-    if (viewer?.role !== 'admin') {
-      req.resume();
-      res.writeHead(viewer ? 403 : 401, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: viewer ? 'Only admins load data.' : 'Sign in to continue.' }));
-      return;
+    const { pathname } = requestUrl(req);
+    if (pathname.startsWith('/trpc/')) {
+      // Queries are GET, mutations POST (tRPC answers HEAD); the fetch API tRPC builds its request
+      // with throws on others (TRACE, CONNECT), so they end here.
+      if (API_METHODS.has(req.method ?? '')) return trpc(req, res);
+      return refuseMethod(req, res, 'GET, HEAD, POST', 'Use GET for queries and POST for mutations.');
     }
-    await handleUpload(services.uploads, req, res);
+    if (pathname === '/upload') return uploadAsAdmin(req, res);
+    if (pathname === CALL_LIST_DOWNLOAD_PATH) return handleCallListDownload(services, req, res, log);
+    // Everything else only reads.
+    if (!READ_METHODS.has(req.method ?? '')) return refuseMethod(req, res, 'GET, HEAD', 'Use GET.');
+    if (pathname === '/healthz') res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    else web(req, res);
+  }
+  const server = http.createServer(handleSafely(route, log));
+
+  async function uploadAsAdmin(req: http.IncomingMessage, res: http.ServerResponse) {
+    const refuse = (status: number, error: string) => {
+      req.resume();
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify({ error }));
+    };
+    if (req.method !== 'POST') return refuse(405, 'POST the file as the request body.');
+    const viewer = await viewerOf(services, req);
+    if (viewer?.role !== 'admin')
+      return refuse(viewer ? 403 : 401, viewer ? 'Only admins load data.' : 'Sign in to continue.');
+    await handleUpload(services.uploads, req, res, log);
   }
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
   });
+  // A throw outside any request's handler (a stream or timer callback, a promise nobody awaited) is
+  // logged with a reference instead of taking the dashboard down for everyone using it.
+  const onStrayFailure = (error: unknown) =>
+    log(`[server] uncaught failure (ref ${referenceFor(error)}), still serving:`, error);
+  process.on('uncaughtException', onStrayFailure);
+  process.on('unhandledRejection', onStrayFailure);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
@@ -101,6 +147,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     services,
     close: () =>
       new Promise<void>((resolve) => {
+        process.off('uncaughtException', onStrayFailure);
+        process.off('unhandledRejection', onStrayFailure);
         server.closeAllConnections();
         server.close(() => resolve());
       }),

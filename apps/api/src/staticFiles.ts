@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { decodeUrlPart, requestUrl } from './http/badRequest.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -53,8 +54,7 @@ export function createStaticHandler(
   };
 
   return (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const relative = path.normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
+    const relative = path.normalize(decodeUrlPart(requestUrl(req).pathname)).replace(/^([/\\])+/, '');
     let file = path.join(root, relative);
     if (!file.startsWith(root) || relative === '' || relative.endsWith(path.sep))
       file = path.join(root, 'index.html');

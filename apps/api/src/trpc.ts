@@ -1,21 +1,50 @@
+import path from 'node:path';
 import { BadInputError, QueryError } from '@retain/warehouse';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ruleFor } from './access.ts';
 import type { ApiContext, Viewer } from './context.ts';
+import { internalErrorMessage, referenceFor } from './http/serverErrors.ts';
 
+/**
+ * What a client learns of an error: its code and a message for people, the issues of a file that
+ * failed to load, where a SQL statement went wrong. Never a stack trace (whatever NODE_ENV says),
+ * and for the server's own failures not even the message, which may quote internal SQL: only a
+ * reference to the line the server logged (see onError in server.ts).
+ */
 const t = initTRPC.context<ApiContext>().create({
-  errorFormatter({ shape, error }) {
+  isDev: false,
+  errorFormatter({ shape, error, ctx }) {
     const cause = error.cause;
+    const hide = ctx ? hideUploadFolder(ctx.uploads.root) : (text: string) => text;
     return {
-      ...shape,
+      code: shape.code,
+      message:
+        error.code === 'INTERNAL_SERVER_ERROR'
+          ? internalErrorMessage(referenceFor(error))
+          : hide(shape.message),
       data: {
-        ...shape.data,
-        issues: cause instanceof BadInputError ? cause.issues : undefined,
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        issues:
+          cause instanceof BadInputError
+            ? cause.issues.map((issue) => ({ ...issue, file: path.basename(issue.file) }))
+            : undefined,
         query: cause instanceof QueryError ? { kind: cause.kind, position: cause.position } : undefined,
       },
     };
   },
 });
+
+/**
+ * An uploaded file is known to its uploader by the name it had; the folder the server keeps it in
+ * (`<database folder>/uploads/<id>/`) is the server's business.
+ */
+function hideUploadFolder(root: string): (text: string) => string {
+  const escaped = root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const folder = new RegExp(`${escaped}[/\\\\][0-9a-f-]{36}[/\\\\]`, 'g');
+  return (text) => text.replace(folder, '');
+}
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;

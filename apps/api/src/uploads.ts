@@ -3,10 +3,14 @@ import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { requestUrl } from './http/badRequest.ts';
+import { internalErrorMessage, referenceFor, type ServerLog, stderrLog } from './http/serverErrors.ts';
 
 const ALLOWED = /\.(csv|tsv|txt|csv\.gz|tsv\.gz|parquet|json|ndjson|jsonl)$/i;
 const MAX_BYTES = 4 * 1024 ** 3;
 const ID = /^[0-9a-f-]{36}$/;
+/** Longer names are refused: file systems allow 255 bytes, and a name is shown back in messages. */
+const MAX_NAME_LENGTH = 200;
 
 export interface StoredUpload {
   uploadId: string;
@@ -22,6 +26,8 @@ export class UploadStore {
   constructor(readonly root: string) {}
 
   async receive(req: http.IncomingMessage, rawName: string): Promise<StoredUpload> {
+    if (rawName.length > MAX_NAME_LENGTH)
+      throw new UploadError(400, `The file name is longer than ${MAX_NAME_LENGTH} characters.`);
     const name = path.basename(rawName).replace(/[^\p{L}\p{N}._ -]/gu, '_');
     if (!ALLOWED.test(name))
       throw new UploadError(400, `"${name}" is not a CSV, CSV.GZ, Parquet or JSON file.`);
@@ -40,7 +46,9 @@ export class UploadStore {
       await pipeline(req, fs.createWriteStream(file));
     } catch (error) {
       fs.rmSync(dir, { recursive: true, force: true });
-      throw error instanceof UploadError ? error : new UploadError(400, 'The upload was interrupted.');
+      if (error instanceof UploadError) throw error;
+      if (!req.complete) throw new UploadError(400, 'The upload was interrupted.');
+      throw error; // the disk, not the uploader: logged by the caller
     }
     if (size === 0) {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -80,22 +88,27 @@ export class UploadError extends Error {
   }
 }
 
-/** POST /upload?name=orders.csv with the file as the raw body → 201 {uploadId, name, size}. */
+/**
+ * POST /upload?name=orders.csv with the file as the raw body → 201 {uploadId, name, size}. Failures
+ * the uploader can fix say why; anything else is logged, and the answer only gives its reference.
+ */
 export async function handleUpload(
   store: UploadStore,
   req: http.IncomingMessage,
   res: http.ServerResponse,
+  log: ServerLog = stderrLog,
 ): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
   const reply = (status: number, body: unknown) =>
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
   if (req.method !== 'POST') return void reply(405, { error: 'POST the file as the request body.' });
-  const name = url.searchParams.get('name');
+  const name = requestUrl(req).searchParams.get('name');
   if (!name) return void reply(400, { error: 'Name the file: /upload?name=orders.csv' });
   try {
     reply(201, await store.receive(req, name));
   } catch (error) {
-    const status = error instanceof UploadError ? error.status : 500;
-    reply(status, { error: error instanceof Error ? error.message : 'upload failed' });
+    if (error instanceof UploadError) return void reply(error.status, { error: error.message });
+    const reference = referenceFor(error);
+    log(`[upload] ${JSON.stringify(name)} failed (ref ${reference}):`, error);
+    reply(500, { error: internalErrorMessage(reference) });
   }
 }
