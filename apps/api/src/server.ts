@@ -9,6 +9,7 @@ import { type ApiServices, contextForRequest, createServices, viewerOf } from '.
 import { CALL_LIST_DOWNLOAD_PATH, handleCallListDownload } from './exports.ts';
 import { BadRequestError, requestUrl } from './http/badRequest.ts';
 import { handleSafely } from './http/handleSafely.ts';
+import { crossSiteRefusal } from './http/sameOrigin.ts';
 import { referenceFor, type ServerLog, stderrLog } from './http/serverErrors.ts';
 import { appRouter } from './root.ts';
 import { createStaticHandler } from './staticFiles.ts';
@@ -77,6 +78,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     maxBodySize: MAX_API_BODY_BYTES,
     maxBatchSize: API_MAX_BATCH_SIZE,
     createContext: async ({ req, res }) => {
+      // tRPC runs only queries and subscriptions on GET (and answers HEAD itself); anything else
+      // may change data, and is refused before its body is read unless it comes from our own pages.
+      if (req.method !== 'GET') {
+        const refusal = crossSiteRefusal(req, { json: true });
+        if (refusal)
+          throw new TRPCError({
+            code: refusal.status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'FORBIDDEN',
+            message: refusal.message,
+          });
+      }
       try {
         return await contextForRequest(services, req, res);
       } catch (error) {
@@ -123,6 +134,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       res.end(JSON.stringify({ error }));
     };
     if (req.method !== 'POST') return refuse(405, 'POST the file as the request body.');
+    const refusal = crossSiteRefusal(req, { json: false });
+    if (refusal) return refuse(refusal.status, refusal.message);
     const viewer = await viewerOf(services, req);
     if (viewer?.role !== 'admin')
       return refuse(viewer ? 403 : 401, viewer ? 'Only admins load data.' : 'Sign in to continue.');
