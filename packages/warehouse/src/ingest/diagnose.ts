@@ -1,9 +1,10 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { IngestIssue } from '@retain/schemas';
 import { sqlIdent, sqlString } from '../sql.ts';
-import { findCsvStructureError, lineOfRecords } from './csvLayout.ts';
+import { lineOfRecords } from './csvLayout.ts';
+import { scanJson } from './jsonLayout.ts';
 import { convertedSelect, type SectionPlan } from './plan.ts';
-import { firstLine } from './sourceFile.ts';
+import { sourceProblem } from './sourceFile.ts';
 
 export const MAX_LISTED_ISSUES = 20;
 
@@ -41,11 +42,20 @@ async function diagnoseSection(
   plan: SectionPlan,
   room: number,
 ): Promise<{ issues: RawIssue[]; total: number }> {
+  if (plan.empty) return { issues: [], total: 0 };
   try {
-    await conn.runAndReadAll(`SELECT count(*) FROM ${plan.reader}`);
+    return await valueProblems(conn, plan, room);
   } catch (error) {
+    // The reader itself gave up (a broken record, a duplicate JSON key): find the line ourselves.
     return { issues: [await structureIssue(plan, error)], total: 1 };
   }
+}
+
+async function valueProblems(
+  conn: DuckDBConnection,
+  plan: SectionPlan,
+  room: number,
+): Promise<{ issues: RawIssue[]; total: number }> {
   const numbered = `numbered AS (SELECT row_number() OVER () AS __rec, * FROM ${plan.reader})`;
   const src = plan.request.skipRowsWithoutCustomer
     ? `src AS (SELECT * FROM numbered WHERE ${plan.customerPresent} IS NOT NULL)`
@@ -57,8 +67,10 @@ async function diagnoseSection(
           `SELECT __rec, ${i} AS __ord, ${sqlString(check.header)} AS header, ${check.value} AS value, ${sqlString(check.reason)} AS reason FROM src WHERE ${check.bad}`,
       )
       .join('\n  UNION ALL\n  ');
-    const sql = `WITH ${numbered}, ${src}, problems AS (\n  ${problems}\n)
-      SELECT __rec, header, value, reason, count(*) OVER () AS total FROM problems ORDER BY __rec, __ord LIMIT ${Math.max(room, 1)}`;
+    // One problem per value: the first check it fails (a NUL is not also "not a number").
+    const sql = `WITH ${numbered}, ${src}, problems AS (\n  ${problems}\n),
+      firsts AS (SELECT * FROM problems QUALIFY row_number() OVER (PARTITION BY __rec, header ORDER BY __ord) = 1)
+      SELECT __rec, header, value, reason, count(*) OVER () AS total FROM firsts ORDER BY __rec, __ord LIMIT ${Math.max(room, 1)}`;
     const rows = (await conn.runAndReadAll(sql)).getRowObjects();
     if (rows.length > 0) {
       return {
@@ -109,31 +121,33 @@ async function conflictingKeys(
 }
 
 async function structureIssue(plan: SectionPlan, error: unknown): Promise<RawIssue> {
-  const message = error instanceof Error ? error.message : String(error);
-  if (plan.source.format === 'csv') {
-    const found = await findCsvStructureError(plan.source.path, plan.source.delimiter ?? ',');
-    if (found)
-      return { record: -found.line, header: null, value: null, reason: `malformed CSV: ${found.reason}` };
-  }
-  return { record: null, header: null, value: null, reason: `could not be read: ${firstLine(message)}` };
+  const { line, reason } = await sourceProblem(plan.source, error);
+  return { record: line === null ? null : -line, header: null, value: null, reason };
 }
 
 /** Record numbers → editor lines. A negative record is already a line (from the layout scan). */
 async function locate(plan: SectionPlan, raw: RawIssue[]): Promise<IngestIssue[]> {
-  const { format, path: file, delimiter } = plan.source;
+  const { format, path: file, delimiter, compression } = plan.source;
   const records = raw
     .flatMap((r) => [r.record, r.related ?? null])
     .filter((r): r is number => r !== null && r > 0);
-  const lines =
-    format === 'csv' && records.length > 0 ? await lineOfRecords(file, delimiter ?? ',', records) : null;
-  const ndjson = format === 'json' && /\.(ndjson|jsonl)(\.gz)?$/i.test(file);
+  let lines: Map<number, number> | null = null;
+  if (records.length > 0 && format === 'csv') {
+    lines = await lineOfRecords(file, delimiter ?? ',', compression, records);
+  } else if (records.length > 0 && format === 'json') {
+    // Lines only where every record has its own (one-line JSON arrays are told by record number).
+    const layout = await scanJson(file, compression);
+    const starts = layout?.recordLines ?? [];
+    if (layout && starts.every((line, i) => i === 0 || line > (starts[i - 1] ?? 0))) {
+      lines = new Map(records.map((r) => [r, starts[r - 1] ?? r]));
+    }
+  }
   return raw.map((r) => {
     let line: number | null = null;
     let lineKind: IngestIssue['lineKind'] = 'line';
     if (r.record !== null && r.record < 0) line = -r.record;
-    else if (r.record !== null && lines) line = lines.get(r.record) ?? r.record + 1;
+    else if (r.record !== null && lines) line = lines.get(r.record) ?? r.record + (format === 'csv' ? 1 : 0);
     else if (r.record !== null && format === 'csv') line = r.record + 1;
-    else if (r.record !== null && ndjson) line = r.record;
     else if (r.record !== null) {
       line = r.record;
       lineKind = format === 'parquet' ? 'row' : 'record';

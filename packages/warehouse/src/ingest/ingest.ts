@@ -6,7 +6,9 @@ import { sqlIdent } from '../sql.ts';
 import type { Warehouse } from '../Warehouse.ts';
 import { diagnose } from './diagnose.ts';
 import { convertedSelect, planSection, type SectionPlan, type SectionRequest, sqlTypeOf } from './plan.ts';
+import { problemsError } from './problems.ts';
 import { trackProgress } from './progress.ts';
+import { readFailure } from './sourceFile.ts';
 
 export interface IngestProgress {
   section: Section;
@@ -79,7 +81,13 @@ export async function ingest(
         const section = plan.request.section;
         const target = summary[section];
         target.files.push(plan.source.path);
-        if (section === 'purchases') {
+        const before = target.rows;
+        if (plan.empty) {
+          if (section === 'returns' && returnsFromLines) {
+            await loadKeyed(conn, null, returnsFromLines, batch, target, step);
+            returnsFromLines = null;
+          }
+        } else if (section === 'purchases') {
           returnsFromLines = await loadPurchases(conn, plan, batch, target, step);
           if (returnsFromLines && returnPlans.length === 0) {
             await loadKeyed(conn, null, returnsFromLines, batch, summary.returns, step);
@@ -90,9 +98,24 @@ export async function ingest(
         } else {
           await loadKeyed(conn, plan, null, batch, target, step);
         }
+        // Rows read from this plan's file (returns also count lines moved over from purchases).
+        const read = target.rows - before - (section === 'returns' ? summary.purchases.toReturns : 0);
+        if (read <= 0)
+          summary.warnings.push(`${plan.label}: no data rows (${emptyKind(plan)}); nothing to load from it.`);
+      }
+      const current = Number((await readMeta(conn, 'data_version')) ?? 0);
+      const changed = ORDER.some((s) => summary[s].inserted + summary[s].updated > 0);
+      if (!changed) {
+        // Nothing new: the warehouse, its data version and the batch log stay as they were, so
+        // caches keyed on the version stay valid.
+        await conn.run('ROLLBACK');
+        summary.dataVersion = current;
+        summary.seconds = (Date.now() - started.getTime()) / 1000;
+        return summary;
       }
       summary.warnings.push(...(await unknownCustomerWarnings(conn, batch, summary)));
-      const dataVersion = Number((await readMeta(conn, 'data_version')) ?? 0) + 1;
+      summary.warnings.push(...(await caseCollisionWarnings(conn, batch)));
+      const dataVersion = current + 1;
       await writeMeta(conn, 'data_version', String(dataVersion));
       summary.dataVersion = dataVersion;
       summary.seconds = (Date.now() - started.getTime()) / 1000;
@@ -105,7 +128,7 @@ export async function ingest(
       warehouse.noteDataVersion(dataVersion);
       return summary;
     } catch (error) {
-      await conn.run('ROLLBACK');
+      await conn.run('ROLLBACK').catch(() => undefined);
       throw await explainFailure(conn, plans, error);
     } finally {
       await conn.run('DROP TABLE IF EXISTS temp.stage_rows').catch(() => undefined);
@@ -188,13 +211,28 @@ async function loadPurchases(
   const read = rows ?? inserted + toReturns;
   target.rows += read;
   target.duplicates += read - target.skipped - toReturns - inserted;
-  // Plausibility of what was just written (NaN amounts, dates in year 20 or 9999): abort if any.
+  // Plausibility of what was just written (NaN amounts, dates in year 20 or 9999, a NUL in an
+  // id): abort if any. Negative lines moved to returns are held to the same rules.
+  const refused = [
+    'NOT isfinite(amount)',
+    'year(order_date) NOT BETWEEN 1900 AND 2200',
+    ...plan.verify.map((v) => v.refused),
+  ];
   const implausible = await scalar(
     conn,
-    `SELECT count(*) FROM purchases WHERE batch_id = ${batch}
-       AND (NOT isfinite(amount) OR year(order_date) NOT BETWEEN 1900 AND 2200)`,
+    `SELECT count(*) FROM purchases WHERE batch_id = ${batch} AND (${refused.join(' OR ')})`,
   );
-  if (implausible > 0) throw new LoadAborted('implausible purchase values');
+  const moved = plan.verify
+    .filter((v) => v.column === 'order_id' || v.column === 'customer_id')
+    .map((v) => v.refused);
+  if (
+    implausible > 0 ||
+    (returnsTable &&
+      moved.length > 0 &&
+      (await scalar(conn, `SELECT count(*) FROM ${returnsTable} WHERE ${moved.join(' OR ')}`)) > 0)
+  ) {
+    throw new LoadAborted('implausible purchase values');
+  }
   return returnsTable;
 }
 
@@ -265,8 +303,13 @@ async function loadKeyed(
     `SELECT count(*) FROM (SELECT ${sqlIdent(key)} FROM (SELECT DISTINCT * FROM stage_rows) GROUP BY 1 HAVING count(*) > 1)`,
   );
   if (conflicts > 0) throw new LoadAborted(`conflicting ${key}`);
-  const implausible = implausibleSql(section);
-  if (implausible && (await scalar(conn, `SELECT count(*) FROM stage_rows WHERE ${implausible}`)) > 0) {
+  const implausible = [implausibleSql(section), ...(plan?.verify ?? []).map((v) => v.refused)].filter(
+    (c) => c !== null,
+  );
+  if (
+    implausible.length > 0 &&
+    (await scalar(conn, `SELECT count(*) FROM stage_rows WHERE ${implausible.join(' OR ')}`)) > 0
+  ) {
     throw new LoadAborted(`implausible ${section} values`);
   }
 
@@ -302,7 +345,7 @@ function implausibleSql(section: Section): string | null {
     case 'customers':
       return year('signup_date');
     case 'complaints':
-      return `${year('opened_at')} OR ${year('resolved_at')}`;
+      return `${year('opened_at')} OR ${year('resolved_at')} OR resolved_at < opened_at`;
     case 'returns':
       return `${year('returned_at')} OR NOT isfinite(amount)`;
     case 'purchases':
@@ -336,24 +379,67 @@ async function unknownCustomerWarnings(
   return warnings;
 }
 
-const INPUT_ERROR =
-  /Conversion Error|Invalid Input Error|Constraint Error|CSV Error|Could not parse|Could not convert/i;
+function emptyKind(plan: SectionPlan): string {
+  if (plan.source.format === 'csv') return 'only a header';
+  return plan.source.format === 'json' ? 'no records' : 'no rows';
+}
 
-/** Turns a failed load into a BadInputError listing problems by file, line and column. */
+/**
+ * Customer ids are case-sensitive ("c1" and "C1" are two customers), as the export says; ids that
+ * differ only in case are usually one customer typed twice, so a load that brings such a pair
+ * says so. Surrounding spaces never count: they are trimmed on the way in.
+ */
+async function caseCollisionWarnings(conn: DuckDBConnection, batch: number): Promise<string[]> {
+  // Distinct ids per table first: lower() then runs on thousands of ids, not millions of lines.
+  const ids = ['customers', 'purchases', 'complaints', 'returns']
+    .map((t) => `SELECT customer_id, bool_or(batch_id = ${batch}) AS touched FROM ${t} GROUP BY 1`)
+    .join(' UNION ALL ');
+  const rows = (
+    await conn.runAndReadAll(
+      `WITH ids AS (${ids}),
+            distinct_ids AS (SELECT customer_id, bool_or(touched) AS touched FROM ids GROUP BY 1),
+            clashes AS (SELECT list(customer_id ORDER BY customer_id) AS ids FROM distinct_ids
+                        GROUP BY lower(customer_id) HAVING count(*) > 1 AND bool_or(touched))
+       SELECT count(*) AS n, min(ids) AS example FROM clashes`,
+    )
+  ).getRowObjectsJson()[0];
+  const count = Number(rows?.n ?? 0);
+  if (count === 0) return [];
+  const example = (rows?.example as string[] | null) ?? [];
+  return [
+    `${count} customer id${count === 1 ? ' has a twin that differs' : 's have twins that differ'} only in letter case ` +
+      `(e.g. ${example
+        .slice(0, 2)
+        .map((id) => `"${id}"`)
+        .join(' and ')}); ids are case-sensitive, so they are kept as different customers.`,
+  ];
+}
+
+const INPUT_ERROR =
+  /Conversion Error|Invalid Input Error|Constraint Error|CSV Error|Could not parse|Could not convert|IO Error|Binder Error/i;
+
+/**
+ * Turns a failed load into a BadInputError listing problems by file, line and column. DuckDB's
+ * message never reaches the user: it can quote lines of the file and the SQL that read it.
+ */
 async function explainFailure(conn: DuckDBConnection, plans: SectionPlan[], error: unknown): Promise<Error> {
   if (error instanceof BadInputError) return error;
   const message = error instanceof Error ? error.message : String(error);
   if (!(error instanceof LoadAborted) && !INPUT_ERROR.test(message)) {
     return error instanceof Error ? error : new Error(message);
   }
-  const { issues, total } = await diagnose(conn, plans);
-  if (total === 0) {
-    return new BadInputError(`The load failed and nothing was written: ${message.split('\n')[0]}`);
+  let diagnosis: Awaited<ReturnType<typeof diagnose>>;
+  try {
+    diagnosis = await diagnose(conn, plans);
+  } catch {
+    diagnosis = { issues: [], total: 0 };
   }
-  const files = new Set(issues.map((i) => i.file)).size;
-  return new BadInputError(
-    `${total} problem${total === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}; nothing was loaded.`,
-    issues,
-    total,
-  );
+  if (diagnosis.total === 0) {
+    const files = plans.map((p) => p.label).join(', ');
+    const why = error instanceof LoadAborted ? error.message : readFailure(message);
+    return new BadInputError(
+      `${files}: could not be loaded (${why}), and no single line could be blamed; nothing was loaded.`,
+    );
+  }
+  return problemsError(diagnosis.issues, diagnosis.total);
 }

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { DATE_FORMAT_CANDIDATES, type SourceInspection } from '@retain/schemas';
-import { sqlIdent, sqlString } from '../sql.ts';
+import { sqlIdent } from '../sql.ts';
 import type { Warehouse } from '../Warehouse.ts';
-import { detectDelimiter, readHeaderLine } from './csvLayout.ts';
+import { convert } from './converters.ts';
 import { proposeMapping } from './proposeMapping.ts';
-import { assertReadable, describeSource, detectFormat, readerSql, type SourceFile } from './sourceFile.ts';
+import { describeSource, openSource, readerSql, unreadable } from './sourceFile.ts';
 
 const SAMPLE_ROWS = 20;
 const PROBE_VALUES = 500;
@@ -21,25 +21,34 @@ export async function inspectSource(
   displayName?: string,
 ): Promise<SourceInspection> {
   const name = displayName ?? path.basename(file);
-  assertReadable(file, name);
-  const format = detectFormat(name);
-  const delimiter = format === 'csv' ? detectDelimiter(await readHeaderLine(file)) : undefined;
-  const source: SourceFile = { path: file, format, delimiter };
+  const source = await openSource(file, name, { name });
   return warehouse.read(async (conn) => {
-    const headers = (await describeSource(conn, source)).map((c) => c.name);
+    const columns = await describeSource(conn, source);
+    const headers = columns.map((c) => c.header);
+    const fieldOf = new Map(columns.map((c) => [c.header, c.name]));
     const reader = readerSql(source);
-    const textColumns = headers.map((h) => `CAST(${sqlIdent(h)} AS VARCHAR)`).join(', ');
-    const sample = (await conn.runAndReadAll(`SELECT ${textColumns} FROM ${reader} LIMIT ${SAMPLE_ROWS}`))
+    // The first rows can hold what the header line did not show (a ragged row, a broken record):
+    // the same scan as a load names the line, and DuckDB's own words never reach the page.
+    const read = async (sql: string) => {
+      try {
+        return await conn.runAndReadAll(sql);
+      } catch (error) {
+        throw await unreadable(source, error, name);
+      }
+    };
+    const textColumns = columns.map((c) => `CAST(${sqlIdent(c.name)} AS VARCHAR)`).join(', ');
+    const sample = (await read(`SELECT ${textColumns} FROM ${reader} LIMIT ${SAMPLE_ROWS}`))
       .getRows()
       .map((row) => row.map((v) => (v === null ? '' : String(v))));
     const proposal = proposeMapping(headers, name);
     const notes: string[] = [];
 
     const probe = async (header: string, test: string): Promise<boolean> => {
-      const sql = `WITH v AS (SELECT trim(CAST(${sqlIdent(header)} AS VARCHAR)) AS v FROM ${reader}
-                     WHERE nullif(trim(CAST(${sqlIdent(header)} AS VARCHAR)), '') IS NOT NULL LIMIT ${PROBE_VALUES})
+      const field = sqlIdent(fieldOf.get(header) ?? header);
+      const sql = `WITH v AS (SELECT trim(CAST(${field} AS VARCHAR)) AS v FROM ${reader}
+                     WHERE nullif(trim(CAST(${field} AS VARCHAR)), '') IS NOT NULL LIMIT ${PROBE_VALUES})
                    SELECT count(*) = count(*) FILTER (WHERE ${test}) AND count(*) > 0 FROM v`;
-      return Boolean((await conn.runAndReadAll(sql)).getRows()[0]?.[0]);
+      return Boolean((await read(sql)).getRows()[0]?.[0]);
     };
 
     let dateFormat: string | null = null;
@@ -49,10 +58,8 @@ export async function inspectSource(
     if (dateHeaders.length > 0) {
       const fits = async (fmt: string | null) => {
         for (const header of dateHeaders) {
-          const test =
-            fmt === null
-              ? 'TRY_CAST(v AS TIMESTAMPTZ) IS NOT NULL'
-              : `try_strptime(v, ${sqlString(fmt)}) IS NOT NULL`;
+          // The load's own parser decides what fits (zones, offsets, the year range).
+          const test = `(${convert('v', 'VARCHAR', 'timestamp', { dateFormat: fmt ?? undefined }).lenient}) IS NOT NULL`;
           if (!(await probe(header, test))) return false;
         }
         return true;
@@ -87,8 +94,8 @@ export async function inspectSource(
 
     return {
       name,
-      format,
-      delimiter: delimiter ?? null,
+      format: source.format,
+      delimiter: source.delimiter ?? null,
       headers,
       sample,
       proposal: { ...proposal, dateFormat, decimalSeparator },

@@ -3,10 +3,20 @@ import path from 'node:path';
 import { type MappingFile, mappingFileSchema, SECTIONS } from '@retain/schemas';
 import { BadInputError } from '../errors.ts';
 import { closest } from './closest.ts';
+import { scanJsonText } from './jsonLayout.ts';
 import type { SectionRequest } from './plan.ts';
 
+export interface MappingFileOptions {
+  /**
+   * Let the mapping name files outside its own folder (`../exports/x.csv`, `/srv/erp/x.csv`, or a
+   * link that leads out). Off by default: a mapping received from someone else must not be able
+   * to read, and quote back in an error, any file the user can read.
+   */
+  allowFilesOutsideFolder?: boolean;
+}
+
 /** Reads and checks a mapping file; `file` paths are resolved against the mapping file's folder. */
-export function readMappingFile(mappingPath: string): SectionRequest[] {
+export function readMappingFile(mappingPath: string, options: MappingFileOptions = {}): SectionRequest[] {
   let text: string;
   try {
     text = fs.readFileSync(mappingPath, 'utf8');
@@ -16,12 +26,19 @@ export function readMappingFile(mappingPath: string): SectionRequest[] {
   let json: unknown;
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (error) {
+  } catch {
+    // Node's message quotes the text around the error; the line is enough to find it.
+    const found = scanJsonText(text.replace(/^\uFEFF/, '')).error;
     throw new BadInputError(
-      `${mappingPath}: not valid JSON: ${error instanceof Error ? error.message : error}`,
+      `${mappingPath}: not valid JSON${found ? ` (line ${found.line}: ${found.reason.replace(/^not valid JSON: /, '')})` : ''}.`,
     );
   }
-  return mappingToRequests(json, path.dirname(path.resolve(mappingPath)), mappingPath);
+  const folder = path.dirname(path.resolve(mappingPath));
+  const requests = mappingToRequests(json, folder, mappingPath).map((r) => ({ ...r, origin: mappingPath }));
+  if (!options.allowFilesOutsideFolder) {
+    for (const request of requests) assertInside(folder, request, mappingPath, json);
+  }
+  return requests;
 }
 
 export function mappingToRequests(json: unknown, baseDir: string, label = 'mapping'): SectionRequest[] {
@@ -59,4 +76,31 @@ export function mappingToRequests(json: unknown, baseDir: string, label = 'mappi
   }
   if (requests.length === 0) throw new BadInputError(`${label}: names no section (${SECTIONS.join(', ')}).`);
   return requests;
+}
+
+/**
+ * The file must lie in the mapping's folder or below it, links followed. The message repeats what
+ * the mapping says, never anything read from the file it points at.
+ */
+function assertInside(folder: string, request: SectionRequest, mappingPath: string, json: unknown): void {
+  const written = (json as Record<string, { file?: string }>)[request.section]?.file ?? request.file;
+  const refuse = () =>
+    new BadInputError(
+      `${path.basename(mappingPath)}: ${request.section}.file "${written}" is outside the mapping file's folder; ` +
+        'keep the exports in that folder or below it (or allow files elsewhere explicitly: retain ingest --allow-outside-files).',
+    );
+  if (!within(folder, request.file)) throw refuse();
+  let real: string;
+  try {
+    real = fs.realpathSync(request.file);
+  } catch {
+    return; // missing: the load says "file not found", naming the path the mapping gave
+  }
+  if (!within(fs.realpathSync(folder), real)) throw refuse();
+}
+
+function within(folder: string, file: string): boolean {
+  const relative = path.relative(folder, file);
+  // '' is the folder itself: not outside (the load then says it is not a file).
+  return relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
 }

@@ -2,18 +2,12 @@ import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CANONICAL_COLUMNS, canonicalColumns, type Section } from '@retain/schemas';
 import { BadInputError } from '../errors.ts';
-import { sqlIdent } from '../sql.ts';
+import { sqlIdent, sqlString } from '../sql.ts';
 import { closest } from './closest.ts';
-import { type ColumnKind, type Conversion, convert } from './converters.ts';
-import { detectDelimiter, readHeaderLine } from './csvLayout.ts';
-import {
-  assertReadable,
-  describeSource,
-  detectFormat,
-  readerSql,
-  type SourceColumn,
-  type SourceFile,
-} from './sourceFile.ts';
+import { type ColumnKind, type Conversion, convert, SQL_TYPES } from './converters.ts';
+import { scanJson } from './jsonLayout.ts';
+import { problemsError } from './problems.ts';
+import { describeSource, openSource, readerSql, type SourceColumn, type SourceFile } from './sourceFile.ts';
 
 /** What to load for one section: a file and how its headers map to canonical columns. */
 export interface SectionRequest {
@@ -27,6 +21,8 @@ export interface SectionRequest {
   decimalSeparator?: '.' | ',' | undefined;
   negativeLinesAreReturns?: boolean | undefined;
   skipRowsWithoutCustomer?: boolean | undefined;
+  /** The mapping file this request comes from, for messages about its fields. */
+  origin?: string | undefined;
 }
 
 const KINDS: Record<Section, Record<string, ColumnKind>> = {
@@ -63,18 +59,15 @@ const KINDS: Record<Section, Record<string, ColumnKind>> = {
   returns: { return_id: 'id', order_id: 'id', customer_id: 'id', returned_at: 'timestamp', amount: 'number' },
 };
 
-const SQL_TYPES: Record<ColumnKind, string> = {
-  id: 'VARCHAR',
-  text: 'VARCHAR',
-  timestamp: 'TIMESTAMP',
-  date: 'DATE',
-  number: 'DOUBLE',
-  boolean: 'BOOLEAN',
-  severity: 'INTEGER',
-};
-
 export type ColumnSource =
-  | { kind: 'mapped'; header: string; conversion: Conversion }
+  | {
+      kind: 'mapped';
+      /** The header as written in the file (messages). */
+      header: string;
+      /** DuckDB's name for the column (SQL). */
+      field: string;
+      conversion: Conversion;
+    }
   | { kind: 'product'; of: [string, string] }
   | { kind: 'derivedId' }
   | { kind: 'absent' };
@@ -107,6 +100,10 @@ export interface SectionPlan {
   customerPresent: string;
   /** The id column for id-keyed sections. */
   key: string;
+  /** A JSON file with no records: nothing to read (a CSV with only a header reads zero rows). */
+  empty: boolean;
+  /** SQL booleans over stored canonical columns, true where a written row must be refused. */
+  verify: Array<{ column: string; refused: string }>;
 }
 
 export function sqlTypeOf(section: Section, column: string): string {
@@ -118,15 +115,25 @@ export function sqlTypeOf(section: Section, column: string): string {
 export async function planSection(conn: DuckDBConnection, request: SectionRequest): Promise<SectionPlan> {
   const { section, file } = request;
   const label = path.basename(file);
-  assertReadable(file, section);
-  const format = detectFormat(file);
-  const delimiter =
-    format === 'csv' ? (request.delimiter ?? detectDelimiter(await readHeaderLine(file))) : undefined;
-  const source: SourceFile = { path: file, format, delimiter };
-  const headers = await describeSource(conn, source);
-  const headerNames = headers.map((h) => h.name);
+  if (request.delimiter !== undefined && /["\r\n]/.test(request.delimiter)) {
+    throw new BadInputError(
+      `${fieldName(request, 'delimiter')} ${JSON.stringify(request.delimiter)} cannot be a quote or a line break; ` +
+        'use the character between fields, e.g. ";" or "\\t".',
+    );
+  }
+  const source = await openSource(file, section, { delimiter: request.delimiter });
+  let headers: SourceColumn[];
+  try {
+    headers = await describeSource(conn, source);
+  } catch (error) {
+    // One unreadable line: said the way value problems are, "1 problem in 1 file".
+    if (error instanceof BadInputError && error.issues.length > 0) throw problemsError(error.issues);
+    throw error;
+  }
+  const headerNames = headers.map((h) => h.header);
+  if (request.dateFormat !== undefined) await checkDateFormat(conn, request);
 
-  const mapping = request.columns ?? canonicalHeaderMapping(section, headerNames);
+  const mapping = request.columns ?? canonicalHeaderMapping(section, headers, label);
   const known = canonicalColumns(section);
   for (const canonical of Object.keys(mapping)) {
     if (!known.includes(canonical)) {
@@ -137,12 +144,25 @@ export async function planSection(conn: DuckDBConnection, request: SectionReques
       );
     }
   }
+  if (source.format === 'json' && (await isEmptyJson(source, headers, mapping))) {
+    return emptyPlan(request, label, source, headers);
+  }
 
   const resolveHeader = (canonical: string, wanted: string): SourceColumn => {
-    const exact = headers.find((h) => h.name === wanted);
-    if (exact) return exact;
-    const loose = headers.filter((h) => h.name.trim().toLowerCase() === wanted.trim().toLowerCase());
+    const exact = headers.filter((h) => h.header === wanted);
+    if (exact.length === 1 && exact[0]) return exact[0];
+    const loose =
+      exact.length > 1 ? exact : headers.filter((h) => normaliseHeader(h.header) === normaliseHeader(wanted));
     if (loose.length === 1 && loose[0]) return loose[0];
+    if (loose.length > 1) {
+      throw new BadInputError(
+        `${section}: ${repeatedHeader(wanted, loose, label)} (mapped to ${canonical}); ` +
+          `rename one in the export, or pick one by position, e.g. "${canonical}": "#${loose[loose.length - 1]?.position}".`,
+      );
+    }
+    const position = /^#(\d+)$/.exec(wanted.trim());
+    const byPosition = position ? headers[Number(position[1]) - 1] : undefined;
+    if (byPosition) return byPosition;
     const hint = closest(wanted, headerNames);
     throw new BadInputError(
       `${section}: column "${wanted}" (mapped to ${canonical}) is not in ${label}. ` +
@@ -162,7 +182,8 @@ export async function planSection(conn: DuckDBConnection, request: SectionReques
       ...base,
       source: {
         kind: 'mapped',
-        header: column.name,
+        header: column.header,
+        field: column.name,
         conversion: convert(column.name, column.type, kind, options),
       },
     };
@@ -197,16 +218,16 @@ export async function planSection(conn: DuckDBConnection, request: SectionReques
 
   const checks: PlannedCheck[] = [];
   const required = new Set<string>(CANONICAL_COLUMNS[section].required);
+  const textOfField = (field: string) => `CAST(${sqlIdent(field)} AS VARCHAR)`;
   for (const column of columns) {
     if (column.source.kind !== 'mapped') continue;
-    const { header, conversion } = column.source;
-    const value = `CAST(${sqlIdent(header)} AS VARCHAR)`;
+    const { header, field, conversion } = column.source;
+    const value = textOfField(field);
     const skipsBlankCustomer = column.name === 'customer_id' && request.skipRowsWithoutCustomer;
     if (required.has(column.name) && !skipsBlankCustomer) {
       checks.push({ header, value, bad: `${conversion.present} IS NULL`, reason: 'required value is empty' });
     }
-    if (conversion.bad !== 'false')
-      checks.push({ header, value, bad: conversion.bad, reason: conversion.reason });
+    for (const check of conversion.checks) checks.push({ header, value, ...check });
   }
   for (const [name, ofName] of [
     ['amount', 'quantity'],
@@ -216,11 +237,21 @@ export async function planSection(conn: DuckDBConnection, request: SectionReques
     if (byName(name)?.source.kind === 'product' && of?.source.kind === 'mapped') {
       checks.push({
         header: of.source.header,
-        value: `CAST(${sqlIdent(of.source.header)} AS VARCHAR)`,
+        value: textOfField(of.source.field),
         bad: `${of.source.conversion.present} IS NULL`,
         reason: `required value is empty (amount is ${ofName === 'quantity' ? 'quantity' : 'unit price'} × ${ofName === 'quantity' ? 'unit price' : 'quantity'})`,
       });
     }
+  }
+  const opened = byName('opened_at')?.source;
+  const resolved = byName('resolved_at')?.source;
+  if (opened?.kind === 'mapped' && resolved?.kind === 'mapped') {
+    checks.push({
+      header: resolved.header,
+      value: textOfField(resolved.field),
+      bad: `(${resolved.conversion.lenient}) < (${opened.conversion.lenient})`,
+      reason: `resolved before it was opened (opened: column "${opened.header}")`,
+    });
   }
 
   const customer = byName('customer_id');
@@ -236,17 +267,122 @@ export async function planSection(conn: DuckDBConnection, request: SectionReques
     checks,
     customerPresent,
     key,
+    empty: false,
+    verify: columns.flatMap((c) =>
+      c.source.kind === 'mapped' && c.source.conversion.verify
+        ? [{ column: c.name, refused: c.source.conversion.verify(sqlIdent(c.name)) }]
+        : [],
+    ),
   };
 }
 
+const normaliseHeader = (header: string) => header.trim().toLowerCase();
+
+/** `"Customer" appears twice in the header of orders.csv (columns 2 and 5)`. */
+function repeatedHeader(wanted: string, matches: SourceColumn[], label: string): string {
+  const positions = matches.map((m) => m.position);
+  const list = `${positions.slice(0, -1).join(', ')} and ${positions[positions.length - 1]}`;
+  const spelled = matches.every((m) => m.header === wanted)
+    ? ''
+    : `: ${matches.map((m) => `"${m.header}"`).join(', ')}`;
+  const times = matches.length === 2 ? 'twice' : `${matches.length} times`;
+  return `"${wanted}" appears ${times} in the header of ${label} (columns ${list}${spelled})`;
+}
+
 /** With canonical headers, each header that names a canonical column (in any case) maps to it. */
-function canonicalHeaderMapping(section: Section, headers: string[]): Record<string, string> {
+function canonicalHeaderMapping(
+  section: Section,
+  headers: SourceColumn[],
+  label: string,
+): Record<string, string> {
   const mapping: Record<string, string> = {};
   for (const canonical of canonicalColumns(section)) {
-    const header = headers.find((h) => h.trim().toLowerCase() === canonical);
-    if (header !== undefined) mapping[canonical] = header;
+    const matches = headers.filter((h) => normaliseHeader(h.header) === canonical);
+    if (matches.length > 1) {
+      throw new BadInputError(
+        `${section}: ${repeatedHeader(canonical, matches, label)}; rename one in the export, or load it ` +
+          `with a mapping file that picks one by position, e.g. "${canonical}": "#${matches[matches.length - 1]?.position}".`,
+      );
+    }
+    if (matches[0]) mapping[canonical] = matches[0].header;
   }
   return mapping;
+}
+
+/** `mapping.json: purchases.dateFormat`, or `purchases: dateFormat` for a request made otherwise. */
+function fieldName(request: SectionRequest, field: string): string {
+  return request.origin
+    ? `${path.basename(request.origin)}: ${request.section}.${field}`
+    : `${request.section}: ${field}`;
+}
+
+/**
+ * A dateFormat DuckDB cannot use is a mistake in the mapping, not in the data: say so once, naming
+ * the mapping field, instead of failing every row (or failing inside DuckDB).
+ */
+async function checkDateFormat(conn: DuckDBConnection, request: SectionRequest): Promise<void> {
+  const format = request.dateFormat ?? '';
+  const where = `${fieldName(request, 'dateFormat')} "${format}"`;
+  const example = 'strptime specifiers such as %Y %m %d %H %M %S, e.g. "%d/%m/%Y %H:%M"';
+  if (!format.includes('%')) {
+    throw new BadInputError(`${where} has no % specifier; use ${example}.`);
+  }
+  try {
+    await conn.runAndReadAll(`SELECT try_strptime('2000-01-01', ${sqlString(format)})`);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const specifier = /Unrecognized format for strftime\/strptime: (%-?.?)/.exec(message)?.[1];
+    const detail = specifier ? `${specifier} is not a specifier` : 'it is not a valid format';
+    throw new BadInputError(`${where}: ${detail}; use ${example}.`);
+  }
+}
+
+/**
+ * DuckDB describes a JSON file without records (`[]`, blank lines) as one column named "json".
+ * Such a file has nothing to load; a file whose records are not objects is refused with its line.
+ */
+async function isEmptyJson(
+  source: SourceFile,
+  headers: SourceColumn[],
+  mapping: Record<string, string>,
+): Promise<boolean> {
+  if (headers.length !== 1 || headers[0]?.name !== 'json' || Object.values(mapping).includes('json'))
+    return false;
+  const layout = await scanJson(source.path, source.compression);
+  if (layout?.error) {
+    throw problemsError([
+      {
+        file: source.path,
+        line: layout.error.line,
+        lineKind: 'line',
+        column: null,
+        value: null,
+        reason: layout.error.reason,
+      },
+    ]);
+  }
+  return layout !== null && layout.recordLines.length === 0;
+}
+
+function emptyPlan(
+  request: SectionRequest,
+  label: string,
+  source: SourceFile,
+  headers: SourceColumn[],
+): SectionPlan {
+  return {
+    request,
+    label,
+    source,
+    reader: readerSql(source),
+    headers,
+    columns: [],
+    checks: [],
+    customerPresent: 'NULL',
+    key: CANONICAL_COLUMNS[request.section].required[0],
+    empty: true,
+    verify: [],
+  };
 }
 
 /** SQL producing one typed canonical column from a source row. */
