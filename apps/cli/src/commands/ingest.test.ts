@@ -1,5 +1,7 @@
 import path from 'node:path';
-import { tempDir, writeFile } from '@retain/warehouse/testing';
+import zlib from 'node:zlib';
+import { Warehouse } from '@retain/warehouse';
+import { snapshot, tempDir, writeFile } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRetain } from '../testing/runRetain.ts';
 
@@ -70,5 +72,210 @@ describe('retain ingest', () => {
     const none = runRetain(['ingest', '--db', db]);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('nothing to load');
+  });
+});
+
+describe('retain ingest: bad input is exit 2 with a line, never an internal error', () => {
+  let dir: string;
+  let cleanup: () => void;
+  let db: string;
+  beforeAll(() => {
+    ({ dir, cleanup } = tempDir('retain-cli-bad-'));
+    db = path.join(dir, 'cli.duckdb');
+    const seed = writeFile(dir, 'seed.csv', `${HEADER}\nS1,C1,2024-01-01,5\n`);
+    expect(runRetain(['ingest', '--db', db, '--purchases', seed]).code).toBe(0);
+  });
+  afterAll(() => cleanup());
+
+  const HEADER = 'order_id,customer_id,order_date,amount';
+  const state = async () => {
+    const warehouse = await Warehouse.open(db);
+    try {
+      return await snapshot(warehouse);
+    } finally {
+      warehouse.close();
+    }
+  };
+  const mapping = (name: string, section: Record<string, unknown>) =>
+    writeFile(dir, `m/${name}.json`, JSON.stringify({ purchases: section }));
+  const ordersMapping = { order_id: 'Invoice', customer_id: 'Customer', order_date: 'Date', amount: 'Total' };
+
+  /** Runs a load that must be refused; returns its stderr after the common checks. */
+  async function refused(args: string[]): Promise<string> {
+    const before = await state();
+    const result = runRetain(['ingest', '--db', db, ...args]);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/^error: /);
+    expect(result.stderr).not.toMatch(/internal error|\n\s+at |SELECT |LINE \d|Error:/);
+    expect(result.stdout).toBe('');
+    expect(await state()).toEqual(before);
+    return result.stderr;
+  }
+
+  it.each([
+    [
+      'a ragged row',
+      'ragged.csv',
+      `${HEADER}\nO1,C1,2024-01-01,1\nO2,C1,2024-01-01,1,x\n`,
+      'ragged.csv:3: malformed CSV: expected 4 fields like the header, found 5',
+    ],
+    [
+      'an unclosed quote',
+      'quote.csv',
+      `${HEADER}\nO1,"C1,2024-01-01,1\nO2,C1,2024-01-01,1\n`,
+      'quote.csv:2: malformed CSV: a quoted field opens here and is never closed',
+    ],
+    [
+      'rows of another delimiter',
+      'semi.csv',
+      `${HEADER}\nO1;C1;2024-01-01;1\n`,
+      'semi.csv:2: malformed CSV: expected 4 fields like the header, found 1; it looks ";"-delimited',
+    ],
+    [
+      'a broken NDJSON line',
+      'broken.ndjson',
+      '{"order_id":"O1","customer_id":"C1","order_date":"2024-01-01","amount":1}\n{"order_id": oops}\n',
+      'broken.ndjson:2: not valid JSON',
+    ],
+    [
+      'an object as amount',
+      'nested.ndjson',
+      '{"order_id":"O1","customer_id":"C1","order_date":"2024-01-01","amount":{"v":1}}\n',
+      `nested.ndjson:1  column "amount" = "{'v': 1}": a nested value`,
+    ],
+    [
+      'a NUL byte',
+      'nul.csv',
+      `${HEADER}\nO1,C\u00001,2024-01-01,1\n`,
+      'nul.csv:2  column "customer_id" = "C\\u00001": contains a NUL character',
+    ],
+    [
+      'an unknown time zone',
+      'zone.csv',
+      `${HEADER}\nO1,C1,2024-01-31 14:05:00 XYZ,1\n`,
+      'zone.csv:2  column "order_date" = "2024-01-31 14:05:00 XYZ": ends in a time zone that is not known',
+    ],
+  ])('%s names file, line and field', async (_name, file, content, expected) => {
+    const stderr = await refused(['--purchases', writeFile(dir, file, content)]);
+    expect(stderr).toContain('error: 1 problem in 1 file; nothing was loaded.');
+    expect(stderr).toContain(expected);
+  });
+
+  it('a .csv.gz that is not gzip', async () => {
+    const stderr = await refused([
+      '--purchases',
+      writeFile(dir, 'plain.csv.gz', `${HEADER}\nO1,C1,2024-01-01,1\n`),
+    ]);
+    expect(stderr).toContain('plain.csv.gz is not gzip-compressed, though its name ends in .gz');
+  });
+
+  it('an invalid dateFormat specifier names the mapping field', async () => {
+    writeFile(dir, 'm/orders.csv', 'Invoice,Customer,Date,Total\n1,C1,31/12/2024,5\n');
+    const file = mapping('badformat', { file: 'orders.csv', columns: ordersMapping, dateFormat: '%d/%Q/%Y' });
+    const stderr = await refused(['--mapping', file]);
+    expect(stderr).toContain('badformat.json: purchases.dateFormat "%d/%Q/%Y": %Q is not a specifier');
+  });
+
+  it('a header that appears twice names both columns', async () => {
+    writeFile(dir, 'm/twice.csv', 'Invoice,Customer,Date,Total,Customer\n1,C1,2024-01-01,5,C2\n');
+    const stderr = await refused([
+      '--mapping',
+      mapping('twice', { file: 'twice.csv', columns: ordersMapping }),
+    ]);
+    expect(stderr).toContain('"Customer" appears twice in the header of twice.csv (columns 2 and 5)');
+  });
+
+  it('a complaint resolved before it was opened', async () => {
+    const file = writeFile(
+      dir,
+      'tickets.csv',
+      'complaint_id,customer_id,opened_at,resolved_at\nT1,C1,2024-02-01,2024-01-01\n',
+    );
+    const stderr = await refused(['--complaints', file]);
+    expect(stderr).toContain(
+      'tickets.csv:2  column "resolved_at" = "2024-01-01": resolved before it was opened',
+    );
+  });
+
+  it('a mapping that points outside its folder, without a word of the file there', async () => {
+    writeFile(dir, 'private.csv', 'top-secret-header\nsecond-line-secret\n');
+    const stderr = await refused([
+      '--mapping',
+      mapping('escape', { file: '../private.csv', columns: { order_id: 'x' } }),
+    ]);
+    expect(stderr).toContain(
+      'escape.json: purchases.file "../private.csv" is outside the mapping file\'s folder',
+    );
+    expect(stderr).not.toMatch(/top-secret|second-line/);
+  });
+
+  it('a mapping that points outside its folder loads with --allow-outside-files', () => {
+    writeFile(dir, 'outside.csv', `${HEADER}\nX1,C1,2024-01-01,1\n`);
+    const columns = {
+      order_id: 'order_id',
+      customer_id: 'customer_id',
+      order_date: 'order_date',
+      amount: 'amount',
+    };
+    const file = mapping('outside', { file: '../outside.csv', columns });
+    const result = runRetain(['ingest', '--db', db, '--mapping', file, '--allow-outside-files', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).purchases.inserted).toBe(1);
+  });
+
+  it('--json prints a malformed file as an issue with its line', async () => {
+    const before = await state();
+    const result = runRetain([
+      'ingest',
+      '--db',
+      db,
+      '--purchases',
+      writeFile(dir, 'j.csv', `${HEADER}\nO1,C1\n`),
+      '--json',
+    ]);
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout).error.issues).toEqual([
+      expect.objectContaining({
+        line: 2,
+        column: null,
+        reason: 'malformed CSV: expected 4 fields like the header, found 2',
+      }),
+    ]);
+    expect(await state()).toEqual(before);
+  });
+
+  it('timestamps with a named zone load, in UTC', () => {
+    const file = writeFile(
+      dir,
+      'sap.csv',
+      `${HEADER}\nSAP1,C1,2024-01-31 14:05:00 CET,1\nSAP2,C1,2024-07-31 14:05:00 CEST,1\n`,
+    );
+    expect(runRetain(['ingest', '--db', db, '--purchases', file]).code).toBe(0);
+    const rows = runRetain([
+      'query',
+      '--db',
+      db,
+      '--json',
+      "SELECT CAST(order_date AS VARCHAR) AS d FROM purchases WHERE order_id LIKE 'SAP%' ORDER BY 1",
+    ]);
+    expect(JSON.parse(rows.stdout).rows).toEqual([['2024-01-31 13:05:00'], ['2024-07-31 12:05:00']]);
+  });
+
+  it('a file with only a header: a warning, exit 0, the same data version', async () => {
+    const before = await state();
+    const result = runRetain([
+      'ingest',
+      '--db',
+      db,
+      '--purchases',
+      writeFile(dir, 'empty.csv.gz', zlib.gzipSync(`${HEADER}\n`)),
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`Nothing new to load`);
+    expect(result.stdout).toContain(`data version stays ${before.dataVersion}.`);
+    expect(result.stderr).toBe(
+      'warning: empty.csv.gz: no data rows (only a header); nothing to load from it.\n',
+    );
+    expect(await state()).toEqual(before);
   });
 });

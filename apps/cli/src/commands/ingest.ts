@@ -17,6 +17,7 @@ interface IngestFlags {
   returns?: string;
   customers?: string;
   dateFormat?: string;
+  allowOutsideFiles?: boolean;
   json?: boolean;
 }
 
@@ -29,6 +30,10 @@ export function registerIngest(program: Command): void {
       'Load purchase, complaint, return and customer exports into the warehouse (all files or none).',
     )
     .option('--mapping <file>', 'mapping file for exports with their own headers (see README)')
+    .option(
+      '--allow-outside-files',
+      'let the mapping name files outside its own folder (refused by default, links followed)',
+    )
     .option(
       '--purchases <file>',
       'purchases / order lines with canonical headers (CSV, CSV.GZ, Parquet, JSON)',
@@ -80,13 +85,18 @@ command exits with code 2, lists the file, line and column of each problem, and 
 
 function requestsFromFlags(
   flags: IngestFlags,
-  readMappingFile: (file: string) => SectionRequest[],
+  readMappingFile: (file: string, options: { allowFilesOutsideFolder?: boolean }) => SectionRequest[],
 ): SectionRequest[] {
   const direct = SECTION_FLAGS.filter((s) => flags[s] !== undefined);
   if (flags.mapping && direct.length > 0) {
     throw new UsageError('use either --mapping or the per-section file options (--purchases …), not both');
   }
-  if (flags.mapping) return readMappingFile(flags.mapping);
+  if (flags.allowOutsideFiles && !flags.mapping) {
+    throw new UsageError('--allow-outside-files applies to --mapping only');
+  }
+  if (flags.mapping) {
+    return readMappingFile(flags.mapping, { allowFilesOutsideFolder: flags.allowOutsideFiles === true });
+  }
   if (direct.length === 0) {
     throw new UsageError(
       'nothing to load: give --mapping FILE or at least one of --purchases/--complaints/--returns/--customers',
@@ -109,9 +119,9 @@ function renderSummary(summary: IngestSummary): string {
   });
   const headers = ['', 'rows', 'inserted', 'updated', 'duplicates', 'skipped'];
   if (moved) headers.push('to returns');
-  return [
-    `Loaded in ${summary.seconds.toFixed(1)} s; data version ${summary.dataVersion}.`,
-    '',
-    renderTable(headers, rows),
-  ].join('\n');
+  const changed = SECTION_FLAGS.some((s) => summary[s].inserted + summary[s].updated > 0);
+  const headline = changed
+    ? `Loaded in ${summary.seconds.toFixed(1)} s; data version ${summary.dataVersion}.`
+    : `Nothing new to load (${summary.seconds.toFixed(1)} s); data version stays ${summary.dataVersion}.`;
+  return [headline, '', renderTable(headers, rows)].join('\n');
 }
