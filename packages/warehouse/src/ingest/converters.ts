@@ -59,23 +59,26 @@ const MIN_YEAR = 1900;
 const MAX_YEAR = 2200;
 
 /**
- * Zone abbreviations read as the fixed offsets they stand for (as RFC 2822 reads EST or PDT):
- * CET is +01:00 and CEST +02:00 whatever the date. Abbreviations that mean different zones in
- * different places (IST, BST in Asia, CST in China) are not guessed; name the zone instead.
+ * Zone abbreviations. Most are read as the fixed offsets they stand for (as RFC 2822 reads EST or
+ * PDT): CEST is +02:00 whatever the date. WET, CET, MET and EET are also zones of the tz database,
+ * with summer time, and that is how SAP and other ERPs write them (the zone key of the system, all
+ * year): they are read by their zone's rules, so "14:05 CET" in July is 12:05 UTC. Abbreviations
+ * that mean different zones in different places (IST, BST in Asia, CST in China) are not guessed;
+ * name the zone instead. A value with a leading space is a zone name for ICU, not an offset.
  */
 export const ZONE_ABBREVIATIONS: Readonly<Record<string, string>> = {
   UTC: '+00:00',
   UT: '+00:00',
   GMT: '+00:00',
   Z: '+00:00',
-  WET: '+00:00',
+  WET: ' WET',
   WEST: '+01:00',
   BST: '+01:00',
-  CET: '+01:00',
+  CET: ' CET',
   CEST: '+02:00',
-  MET: '+01:00',
+  MET: ' MET',
   MEST: '+02:00',
-  EET: '+02:00',
+  EET: ' EET',
   EEST: '+03:00',
   MSK: '+03:00',
   EST: '-05:00',
