@@ -79,4 +79,20 @@ describe('retain query', () => {
     }[];
     expect(load?.detail).toMatchObject({ via: 'cli', dataVersion: 1, inserted: { purchases: 2 } });
   });
+
+  it('refuses a read of the users table hidden behind a CTE of the same name, printing no hash', () => {
+    expect(
+      runRetain(['users', 'add', 'ops', '--role', 'admin', '--db', db], {}, 'a long passphrase\n').code,
+    ).toBe(0);
+    const result = runRetain([
+      'query',
+      '--db',
+      db,
+      '--json',
+      'SELECT * FROM (WITH users AS (SELECT 1 AS x) SELECT * FROM users) a, users',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/There is no table "users"|does not offer \(users\)/);
+    expect(`${result.stdout}${result.stderr}`).not.toMatch(/scrypt|password_hash.*\$/);
+  });
 });
