@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { TrainInput, TrainingEvent } from '@retain/schemas';
-import type { Warehouse } from '@retain/warehouse';
+import { isBadInput, type Warehouse } from '@retain/warehouse';
 import { type TrainOptions, type TrainResult, trainChurnModel } from './train.ts';
 
 /** A second training was asked for while one runs (the API answers CONFLICT). */
@@ -21,6 +21,8 @@ export interface TrainingManagerOptions {
   onModelReady?: (result: TrainResult) => void;
   /** Fixed options for every run (tests pass a smaller set-up). */
   trainOptions?: Partial<TrainOptions>;
+  /** Where a failure that is not the user's to fix is logged in full (default: standard error). */
+  logFailure?: (reference: string, error: unknown) => void;
 }
 
 /**
@@ -89,7 +91,7 @@ export class ChurnTrainingManager {
         return result;
       },
       (error: unknown) => {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = failureMessage(error, this.options.logFailure);
         this.job = null;
         emit({
           jobId,
@@ -114,4 +116,16 @@ export class ChurnTrainingManager {
     job.controller.abort();
     await job.done;
   }
+}
+
+/**
+ * What a failed run tells the people watching it: the message of bad input (a date after the data's
+ * end, no purchases) as it is; anything else only as a reference to the full error in the log, so
+ * that no internal message or path reaches a dashboard.
+ */
+function failureMessage(error: unknown, log?: (reference: string, error: unknown) => void): string {
+  if (isBadInput(error)) return error.message;
+  const reference = randomBytes(4).toString('hex');
+  (log ?? ((ref, e) => console.error(`[training] failed (ref ${ref}):`, e)))(reference, error);
+  return `something went wrong while training; it has been logged (ref ${reference})`;
 }
