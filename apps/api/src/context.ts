@@ -5,6 +5,7 @@ import type { Role, TrainingEvent } from '@retain/schemas';
 import { type IngestProgress, sessionUser, type Warehouse } from '@retain/warehouse';
 import { isHttps, readCookie, SESSION_COOKIE } from './auth/cookies.ts';
 import { LoginLimiter } from './auth/loginLimiter.ts';
+import { apiEnv } from './env.ts';
 import { CallListDownloads } from './exports.ts';
 import { JobProgress } from './jobProgress.ts';
 import { ResultCache } from './resultCache.ts';
@@ -27,6 +28,8 @@ export interface ApiServices {
   /** false only in demo mode: a server on localhost that everyone on the machine may use as admin. */
   authRequired: boolean;
   loginLimiter: LoginLimiter;
+  /** The currency setting (RETAIN_CURRENCY), which wins over the currency stored with the data. */
+  currency: string | undefined;
 }
 
 export type LoadEvent = IngestProgress | { section: null; step: 'done' | 'failed'; percent: 100 };
@@ -55,7 +58,10 @@ export const DEMO_VIEWER: Viewer = { username: 'demo', role: 'admin', demo: true
 /** The command line acts as an admin: whoever can run it can open the database file anyway. */
 export const LOCAL_VIEWER: Viewer = { username: 'local', role: 'admin', demo: false };
 
-export function createServices(warehouse: Warehouse, options: { authRequired?: boolean } = {}): ApiServices {
+export function createServices(
+  warehouse: Warehouse,
+  options: { authRequired?: boolean; currency?: string } = {},
+): ApiServices {
   const cache = new ResultCache();
   const trainingProgress = new JobProgress<TrainingEvent>();
   const training = new ChurnTrainingManager(warehouse, {
@@ -74,6 +80,7 @@ export function createServices(warehouse: Warehouse, options: { authRequired?: b
     trainingProgress,
     authRequired: options.authRequired ?? false,
     loginLimiter: new LoginLimiter(),
+    currency: options.currency ?? apiEnv.currency,
   };
 }
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CURRENCY_VARIABLE, parseCurrencySetting } from '@retain/schemas';
 
 /** The repository root: defaults (data/, the built web app) are found relative to it. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -23,6 +24,14 @@ function readText(name: string): string | undefined {
   return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
 }
 
+function readCurrency(name: string): string | undefined {
+  try {
+    return parseCurrencySetting(process.env[name]);
+  } catch (error) {
+    return fail(name, error instanceof Error ? error.message : String(error));
+  }
+}
+
 function readSwitch(name: string): boolean {
   const raw = readText(name)?.toLowerCase();
   if (raw === undefined || ['off', '0', 'false', 'no'].includes(raw)) return false;
@@ -37,6 +46,8 @@ export const env = {
   host: readText('RETAIN_HOST'),
   /** RETAIN_AUTH=on requires sign-in even on localhost. */
   authForced: readSwitch('RETAIN_AUTH'),
+  /** RETAIN_CURRENCY: the currency of the data's amounts, over what the data says (the API reads it too). */
+  currency: readCurrency(CURRENCY_VARIABLE),
   color: process.env.NO_COLOR === undefined && process.stderr.isTTY === true,
   interactive: process.stderr.isTTY === true,
 };

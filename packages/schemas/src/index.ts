@@ -2,6 +2,7 @@ export * from './access.ts';
 export * from './analytics.ts';
 export * from './churn.ts';
 export * from './csv.ts';
+export * from './currency.ts';
 export * from './http.ts';
 export * from './info.ts';
 export * from './ingest.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { currencySchema } from './currency.ts';
 
 const tableInfoSchema = z.object({
   rows: z.number().int(),
@@ -14,5 +15,7 @@ export const warehouseInfoSchema = z.object({
   purchases: tableInfoSchema.extend({ orders: z.number().int() }),
   complaints: tableInfoSchema,
   returns: tableInfoSchema,
+  /** The currency amounts are in, and where that came from. */
+  currency: currencySchema,
 });
 export type WarehouseInfo = z.infer<typeof warehouseInfoSchema>;

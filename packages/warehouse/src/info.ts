@@ -1,11 +1,18 @@
-import type { WarehouseInfo } from '@retain/schemas';
+import { resolveCurrency, type WarehouseInfo } from '@retain/schemas';
+import { storedCurrency } from './currency.ts';
 import type { Warehouse } from './Warehouse.ts';
 
 const iso = (value: unknown) =>
   value === null || value === undefined ? null : String(value).replace(' ', 'T');
 
-/** Row counts, date ranges and the data version: what `retain info` prints. */
-export async function warehouseInfo(warehouse: Warehouse): Promise<WarehouseInfo> {
+/**
+ * Row counts, date ranges, the data version and the currency: what `retain info` prints.
+ * `currency` is the server's setting (RETAIN_CURRENCY), which wins over the data's.
+ */
+export async function warehouseInfo(
+  warehouse: Warehouse,
+  options: { currency?: string | undefined } = {},
+): Promise<WarehouseInfo> {
   return warehouse.read(async (conn) => {
     const row = (
       await conn.runAndReadAll(`
@@ -35,6 +42,7 @@ export async function warehouseInfo(warehouse: Warehouse): Promise<WarehouseInfo
       },
       complaints: { rows: Number(row.complaints), from: iso(row.c_first), to: iso(row.c_last) },
       returns: { rows: Number(row.returns), from: iso(row.r_first), to: iso(row.r_last) },
+      currency: resolveCurrency(options.currency, await storedCurrency(conn)),
     };
   });
 }

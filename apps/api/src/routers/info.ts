@@ -3,6 +3,8 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { cachedRead, procedure } from '../trpc.ts';
 
 export const infoRouter = {
-  /** Row counts, date ranges and data version of the warehouse. */
-  get: procedure.query(({ ctx }) => cachedRead(ctx, 'info.get', null, () => warehouseInfo(ctx.warehouse))),
+  /** Row counts, date ranges and data version of the warehouse, and the currency of its amounts. */
+  get: procedure.query(({ ctx }) =>
+    cachedRead(ctx, 'info.get', null, () => warehouseInfo(ctx.warehouse, { currency: ctx.currency })),
+  ),
 } satisfies TRPCRouterRecord;

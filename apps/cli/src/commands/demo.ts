@@ -80,10 +80,13 @@ generator's own process (the reachable ceiling), for judging churn models. It is
 
 const SECTIONS = ['customers', 'purchases', 'complaints', 'returns'] as const;
 
+/** The demo retailer's amounts are in US dollars; the load stores that with the data. */
+const DEMO_CURRENCY = 'USD';
+
 /**
- * Loads demo files written to `dir` (they carry canonical headers, so no mapping is needed) and
- * records the load in the audit log as an `ingest` whose detail says it was demo data, how it was
- * generated and which command loaded it.
+ * Loads demo files written to `dir` (they carry canonical headers, so no mapping is needed), with
+ * their currency, and records the load in the audit log as an `ingest` whose detail says it was
+ * demo data, how it was generated and which command loaded it.
  */
 export async function ingestDemo(
   warehouse: Warehouse,
@@ -91,8 +94,10 @@ export async function ingestDemo(
   generated: { customers: number; seed: number; start: string; end: string },
   command: 'demo --ingest' | 'serve --demo-if-empty',
 ): Promise<IngestSummary> {
-  const { ingest } = await import('@retain/warehouse');
+  const { ingest, storeCurrency } = await import('@retain/warehouse');
   const requests = SECTIONS.map((section) => ({ section, file: path.join(dir, `${section}.csv`) }));
+  // Before the load, whose new data version tells the API's caches that the currency is new too.
+  await storeCurrency(warehouse, DEMO_CURRENCY);
   const loaded = await ingest(warehouse, requests);
   await auditFromCli(warehouse, 'ingest', {
     demo: generated,

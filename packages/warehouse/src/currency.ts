@@ -1,0 +1,21 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { currencyCodeSchema } from '@retain/schemas';
+import { readMeta, writeMeta } from './schema.ts';
+import type { Warehouse } from './Warehouse.ts';
+
+/** The meta key under which a load records the currency of its amounts. */
+const META_KEY = 'currency';
+
+/** The currency stored with the data (an ISO 4217 code), or null when no load has said. */
+export async function storedCurrency(conn: DuckDBConnection): Promise<string | null> {
+  return readMeta(conn, META_KEY);
+}
+
+/**
+ * Records the currency of the data's amounts, as part of a load that names it (the load's new data
+ * version is what tells the API's caches that info.get changed).
+ */
+export async function storeCurrency(warehouse: Warehouse, code: string): Promise<void> {
+  const checked = currencyCodeSchema.parse(code);
+  await warehouse.write((conn) => writeMeta(conn, META_KEY, checked));
+}
