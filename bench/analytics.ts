@@ -131,12 +131,13 @@ const statements: Record<Case, (state: RollupState) => Array<SqlQuery | null>> =
       plan.byReturn.plan.returns,
       plan.returnRates,
       plan.repeat.query,
+      plan.resolutionSpeed,
     ];
   },
   kpis: (s) => {
     const plan = kpisPlan(s, inputs.kpis);
-    // The at-risk statement runs only where the churn model has written scores.
-    return [plan.orders, plan.complaints, plan.scoresView];
+    // The at-risk statement runs only where churn scores were in force at the as-of day.
+    return [plan.orders, plan.complaints];
   },
 };
 

@@ -88,4 +88,16 @@ describe('complaint and return impact', () => {
       tooRecent: 3,
     });
   });
+
+  it('compares fast and slow resolution of first complaints at least 90 days old', async () => {
+    const r = await impact({});
+    // Opened by 2020-12-15: N5's (resolved in 1 day, no order in the 90 days after) and N3's
+    // (1.5 days, ordered again 10-20). Both fast: nothing to match them with.
+    expect(r.resolutionSpeed).toMatchObject({
+      openedBy: '2020-12-15',
+      fast: { customers: 2, returned: 1, rate: 0.5 },
+      slow: { customers: 0, returned: 0, rate: null },
+      matched: null,
+    });
+  });
 });

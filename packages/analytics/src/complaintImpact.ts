@@ -11,6 +11,7 @@ import {
 import { isoDay, periodLabel } from './periods.ts';
 import { readAnalytics } from './readAnalytics.ts';
 import { type RepeatRatesOptions, repeatRates, repeatRatesQuery, totalRate } from './repeatPurchase.ts';
+import { resolutionSpeed, resolutionSpeedQuery } from './resolutionSpeed.ts';
 import { readRows, type SqlQuery, sqlQuery } from './sqlQuery.ts';
 
 /*
@@ -46,6 +47,8 @@ export interface ImpactPlan {
   scope: AnalyticsScope;
   returnRates: SqlQuery | null;
   repeat: { query: SqlQuery | null; options: RepeatRatesOptions };
+  /** Fast against slow resolution of the first complaint, at equal activity. */
+  resolutionSpeed: SqlQuery | null;
 }
 
 /** The statements behind `complaintImpact`; exported so that the benchmark can time them bare. */
@@ -81,6 +84,7 @@ export function impactPlan(state: RollupState, query: ImpactQuery): ImpactPlan {
       query: empty ? null : repeatRatesQuery(complainedScope, repeatOptions),
       options: repeatOptions,
     },
+    resolutionSpeed: empty ? null : resolutionSpeedQuery(scope),
   };
 }
 
@@ -97,6 +101,7 @@ async function impactFromSnapshot(
   const byReturn = await cohortCells(conn, plan.byReturn.plan, plan.byReturn.options);
   const returnRows = plan.returnRates ? await readRows(conn, plan.returnRates) : [];
   const repeat = await repeatRates(conn, plan.repeat.query, plan.repeat.options);
+  const speedRows = plan.resolutionSpeed ? await readRows(conn, plan.resolutionSpeed) : [];
   const side = (label: string) => totalRate(repeat.filter((row) => row.label === label));
   const endDay = plan.scope.endDay;
 
@@ -122,5 +127,6 @@ async function impactFromSnapshot(
       complainers: side('complainers'),
       others: side('others'),
     },
+    resolutionSpeed: resolutionSpeed(speedRows, endDay),
   };
 }

@@ -15,6 +15,12 @@ export {
 export { complaintImpact, type ImpactPlan, impactPlan } from './complaintImpact.ts';
 export { parsePeriodLabel, periodLabel } from './periods.ts';
 export { type RepeatPlan, repeatPlan, repeatPurchase } from './repeatPurchase.ts';
-export { type KpisPlan, kpisPlan, retentionKpis } from './retentionKpis.ts';
+export {
+  type KpisPlan,
+  kpisPlan,
+  retentionKpis,
+  type ScoresAt,
+  type ScoresRunRef,
+} from './retentionKpis.ts';
 export { inSnapshot, readRows, type SqlQuery } from './sqlQuery.ts';
 export { wilsonInterval } from './wilsonInterval.ts';

@@ -2,7 +2,7 @@ import { type KpisInput, kpisInputSchema } from '@retain/schemas';
 import { BadInputError, type Warehouse } from '@retain/warehouse';
 import { writeScores } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { retentionKpis } from './retentionKpis.ts';
+import { retentionKpis, type ScoresAt } from './retentionKpis.ts';
 import { HAND_FIXTURE } from './testing/handFixture.ts';
 import type { History } from './testing/history.ts';
 import { openFixture } from './testing/openFixture.ts';
@@ -71,20 +71,52 @@ describe('KPIs', () => {
     );
   });
 
-  it('sums value_at_risk over the churn model’s latest scores once there are some', async () => {
+  it('sums value_at_risk over the score run in force at the as-of day, and says which', async () => {
     await writeScores(
       warehouse,
       `SELECT * FROM (VALUES ('A1', 0.5, 100.0), ('B1', 0.2, 50.0), ('A2', 0.9, 25.0))
          t(customer_id, churn_probability, value_at_risk), (SELECT 'Loyal' AS segment, []::VARCHAR[] AS reasons)`,
     );
+    const run = { modelId: 'model-1', asOf: '2024-06-29', trainedAsOf: '2024-06-29', horizonDays: 90 };
+    const days: string[] = [];
+    const scoresAt: ScoresAt = async (_conn, day) => {
+      days.push(day);
+      return day >= '2021-03-01' ? { run, anyScores: true } : { run: null, anyScores: true };
+    };
     try {
-      expect((await kpis({})).kpis.atRiskRevenue).toEqual({ value: 175, previous: null, delta: null });
-      expect((await kpis({ filters: { channel: ['store'] } })).kpis.atRiskRevenue.value).toBe(25);
+      const latest = await retentionKpis(warehouse, kpisInputSchema.parse({}), scoresAt);
+      expect(latest.kpis.atRiskRevenue).toEqual({ value: 175, previous: null, delta: null });
+      expect(latest).toMatchObject({ atRiskScores: run, modelHasScored: true });
+      const store = await retentionKpis(
+        warehouse,
+        kpisInputSchema.parse({ filters: { channel: ['store'] } }),
+        scoresAt,
+      );
+      expect(store.kpis.atRiskRevenue.value).toBe(25);
+      // The rule is asked about the as-of day; no run in force there means no figure.
+      const earlier = await retentionKpis(warehouse, kpisInputSchema.parse({ asOf: '2021-01-31' }), scoresAt);
+      expect(earlier.kpis.atRiskRevenue.value).toBeNull();
+      expect(earlier).toMatchObject({ atRiskScores: null, modelHasScored: true });
+      expect(days).toEqual(['2021-03-15', '2021-03-15', '2021-01-31']);
+      // Without the rule there is no figure.
+      expect((await kpis({})).kpis.atRiskRevenue.value).toBeNull();
     } finally {
       await warehouse.write((conn) =>
         conn.run('DELETE FROM scores; DELETE FROM score_runs; DELETE FROM models;'),
       );
     }
+  });
+
+  it('names the customers each share is over', async () => {
+    const r = await kpis({});
+    // Active in w1 (2020-09-17 … 2020-12-15): N3, N4, A2, A3, N1; acquired in w1: N3, N4, A2, A3.
+    expect(r.populations).toEqual({
+      churnRate: { from: '2020-09-17', to: '2020-12-15', customers: 5 },
+      repeatRate90d: { from: '2020-09-17', to: '2020-12-15', customers: 4 },
+      netRevenueRetention12m: null,
+    });
+    // As of 2020-05-01 the 180 days reach back before the data (2019-12-30): no share, no population.
+    expect((await kpis({ asOf: '2020-05-01' })).populations.churnRate).toBeNull();
   });
 });
 
@@ -112,6 +144,12 @@ describe('12-month net revenue retention', () => {
       expect(r.kpis.netRevenueRetention12m.value).toBeCloseTo(120 / 300, 12);
       // As of 2020-10-02 the base year would start before the data.
       expect(r.kpis.netRevenueRetention12m.previous).toBeNull();
+      // P1 and P2 bought in the base year.
+      expect(r.populations.netRevenueRetention12m).toEqual({
+        from: '2019-01-02',
+        to: '2020-01-01',
+        customers: 2,
+      });
     } finally {
       fixture.close();
     }

@@ -1,4 +1,4 @@
-import type { Kpi, Kpis, KpisQuery } from '@retain/schemas';
+import type { Kpi, KpiPopulation, Kpis, KpisQuery } from '@retain/schemas';
 import { BadInputError, type DuckDBConnection, type Warehouse } from '@retain/warehouse';
 import type { RollupState } from './analyticsRollup.ts';
 import { type AnalyticsScope, analyticsScope, withClause } from './analyticsScope.ts';
@@ -84,7 +84,8 @@ export function kpiQueries(scope: AnalyticsScope): { orders: SqlQuery; complaint
             coalesce(sum(vy0 - coalesce(ry0, 0)) FILTER (WHERE ny1 > 0), 0)::DOUBLE AS nrr_num0,
             coalesce(sum(vy1 - coalesce(ry1, 0)) FILTER (WHERE ny1 > 0), 0)::DOUBLE AS nrr_den0,
             coalesce(sum(vp0 - coalesce(rp0, 0)) FILTER (WHERE np1 > 0), 0)::DOUBLE AS nrr_num1,
-            coalesce(sum(vp1 - coalesce(rp1, 0)) FILTER (WHERE np1 > 0), 0)::DOUBLE AS nrr_den1
+            coalesce(sum(vp1 - coalesce(rp1, 0)) FILTER (WHERE np1 > 0), 0)::DOUBLE AS nrr_den1,
+            count(*) FILTER (WHERE ny1 > 0)::INTEGER AS nrr_customers0
      FROM per LEFT JOIN ret USING (cust)`,
     scope.params,
   );
@@ -101,26 +102,37 @@ export function kpiQueries(scope: AnalyticsScope): { orders: SqlQuery; complaint
   return { orders, complaints };
 }
 
-/**
- * Sum of value_at_risk over the churn model's `latest_scores`, or null while no model has scored
- * anyone (0 means scores exist but none in the filtered population).
- */
-export function atRiskQuery(scope: AnalyticsScope): SqlQuery {
-  return sqlQuery(
-    `${withClause(scope.ctes)}
-     SELECT CASE WHEN (SELECT count(*) FROM latest_scores) = 0 THEN NULL
-                 ELSE coalesce(sum(s.value_at_risk), 0) END::DOUBLE AS at_risk
-     FROM latest_scores s JOIN analytics_customers c ON c.customer_id = s.customer_id ${scope.joins('c')}
-     WHERE ${scope.where('c')}`,
-    scope.params,
-  );
+/** A churn score run: the model that scored customers and the day it scored them at. */
+export interface ScoresRunRef {
+  modelId: string;
+  asOf: string;
+  trainedAsOf: string;
+  horizonDays: number;
 }
 
-const SCORES_VIEW = sqlQuery(
-  `SELECT count(*)::INTEGER AS n FROM duckdb_columns()
-   WHERE table_name = 'latest_scores' AND schema_name = 'main' AND column_name = 'value_at_risk'`,
-  {},
-);
+/**
+ * Which churn scores were in force on a day, read in the KPIs' own snapshot. The churn model owns
+ * that rule (@retain/churn's `scoresInForce`); the caller passes it in, so that analytics does not
+ * depend on the model.
+ */
+export type ScoresAt = (
+  conn: DuckDBConnection,
+  day: string,
+) => Promise<{ run: ScoresRunRef | null; anyScores: boolean }>;
+
+/**
+ * Sum of value_at_risk over one score run, for the customers in scope (0 when none of them was
+ * scored by it).
+ */
+export function atRiskQuery(scope: AnalyticsScope, run: ScoresRunRef): SqlQuery {
+  return sqlQuery(
+    `${withClause(scope.ctes)}
+     SELECT coalesce(sum(s.value_at_risk), 0)::DOUBLE AS at_risk
+     FROM scores s JOIN analytics_customers c ON c.customer_id = s.customer_id ${scope.joins('c')}
+     WHERE s.model_id = $scoresModel AND s.as_of = $scoresAsOf::DATE AND ${scope.where('c')}`,
+    { ...scope.params, scoresModel: run.modelId, scoresAsOf: run.asOf },
+  );
+}
 
 export interface KpisPlan {
   state: RollupState;
@@ -129,9 +141,8 @@ export interface KpisPlan {
   dataEnd: number | null;
   orders: SqlQuery | null;
   complaints: SqlQuery | null;
-  /** Whether the churn model's scores exist; `atRisk` runs only if they do. */
-  scoresView: SqlQuery;
-  atRisk: SqlQuery | null;
+  /** The at-risk sum over the score run in force at asOf, once that run is known. */
+  atRisk: ((run: ScoresRunRef) => SqlQuery) | null;
 }
 
 /** The statements behind `retentionKpis`; exported so that the benchmark can time them bare. */
@@ -144,7 +155,6 @@ export function kpisPlan(state: RollupState, query: KpisQuery): KpisPlan {
       dataEnd,
       orders: null,
       complaints: null,
-      scoresView: SCORES_VIEW,
       atRisk: null,
     };
   }
@@ -159,14 +169,22 @@ export function kpisPlan(state: RollupState, query: KpisQuery): KpisPlan {
   const base = analyticsScope(state, { ...query.filters, to: isoDay(asOf) }, 'period');
   const scope = { ...base, params: { ...base.params, asOf: isoDay(asOf) } };
   const { orders, complaints } = kpiQueries(scope);
-  return { state, asOf, dataEnd, orders, complaints, scoresView: SCORES_VIEW, atRisk: atRiskQuery(scope) };
+  return { state, asOf, dataEnd, orders, complaints, atRisk: (run) => atRiskQuery(scope, run) };
 }
 
-export async function retentionKpis(warehouse: Warehouse, query: KpisQuery): Promise<Kpis> {
-  return readAnalytics(warehouse, (conn, state) => kpisFromSnapshot(conn, kpisPlan(state, query)));
+/**
+ * The KPIs as of a day. At-risk revenue needs `scoresAt`, the rule for which churn scores were in
+ * force on a day; without it the figure is null.
+ */
+export async function retentionKpis(
+  warehouse: Warehouse,
+  query: KpisQuery,
+  scoresAt?: ScoresAt,
+): Promise<Kpis> {
+  return readAnalytics(warehouse, (conn, state) => kpisFromSnapshot(conn, kpisPlan(state, query), scoresAt));
 }
 
-async function kpisFromSnapshot(conn: DuckDBConnection, plan: KpisPlan): Promise<Kpis> {
+async function kpisFromSnapshot(conn: DuckDBConnection, plan: KpisPlan, scoresAt?: ScoresAt): Promise<Kpis> {
   const { state, asOf } = plan;
   const dataStart = state.firstDay === null ? null : isoDay(state.firstDay);
   const dataEnd = plan.dataEnd === null ? null : isoDay(plan.dataEnd);
@@ -179,6 +197,9 @@ async function kpisFromSnapshot(conn: DuckDBConnection, plan: KpisPlan): Promise
       dataStart,
       dataEnd,
       kpis: emptyKpis(),
+      populations: { churnRate: null, repeatRate90d: null, netRevenueRetention12m: null },
+      atRiskScores: null,
+      modelHasScored: false,
     };
   }
   const [orders] = await readRows(conn, plan.orders);
@@ -186,9 +207,9 @@ async function kpisFromSnapshot(conn: DuckDBConnection, plan: KpisPlan): Promise
   if (!orders || !complaints) throw new Error('the KPI queries returned no row');
 
   let atRisk: number | null = null;
-  const [view] = await readRows(conn, plan.scoresView);
-  if (view && view.number('n') > 0 && plan.atRisk) {
-    const [row] = await readRows(conn, plan.atRisk);
+  const scores = scoresAt ? await scoresAt(conn, isoDay(asOf)) : { run: null, anyScores: false };
+  if (scores.run && plan.atRisk) {
+    const [row] = await readRows(conn, plan.atRisk(scores.run));
     atRisk = row?.nullableNumber('at_risk') ?? null;
   }
 
@@ -202,6 +223,16 @@ async function kpisFromSnapshot(conn: DuckDBConnection, plan: KpisPlan): Promise
   };
   const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
   const n = (row: ResultRow, column: string) => row.number(column);
+  /** The customers behind a share: those with the defining event in (asOf − from, asOf − to]. */
+  const population = (
+    name: keyof typeof LOOKBACK,
+    from: number,
+    to: number,
+    customers: string,
+  ): KpiPopulation | null =>
+    figure(LOOKBACK[name], false, () => 0) === null
+      ? null
+      : { from: isoDay(asOf - from + 1), to: isoDay(asOf - to), customers: n(orders, customers) };
 
   return {
     asOf: isoDay(asOf),
@@ -227,6 +258,13 @@ async function kpisFromSnapshot(conn: DuckDBConnection, plan: KpisPlan): Promise
       returnRate: kpi('returnRate', (r, j) => ratio(n(r, `returned${j}`), n(r, `revenue${j}`))),
       atRiskRevenue: { value: atRisk, previous: null, delta: null },
     },
+    populations: {
+      churnRate: population('churnRate', 180, 90, 'active1'),
+      repeatRate90d: population('repeatRate90d', 180, 90, 'new1'),
+      netRevenueRetention12m: population('netRevenueRetention12m', 730, 365, 'nrr_customers0'),
+    },
+    atRiskScores: scores.run,
+    modelHasScored: scores.anyScores,
   };
 }
 

@@ -232,6 +232,58 @@ export const COMPLAINT_EXPERIENCES = [
   'unresolved',
 ] as const;
 
+/** Customers of one resolution-speed group, and how many of them ordered again in the window. */
+const comebackSchema = z.object({
+  customers: z.number().int(),
+  /** Ordered again within `windowDays` after the day their first complaint was opened. */
+  returned: z.number().int(),
+  /** returned / customers; null without customers. */
+  rate: z.number().nullable(),
+});
+
+/** Activity at the time of the first complaint: orders placed by then, and days since the first order. */
+export const PRIOR_ORDER_BANDS = ['1', '2', '3–4', '5–9', '10+'] as const;
+export const TENURE_BANDS = ['< 90 days', '90–364 days', '1 year +'] as const;
+
+export const resolutionSpeedSchema = z.object({
+  /** Days after the complaint's opening day in which an order counts as coming back. */
+  windowDays: z.number().int(),
+  /** A first complaint resolved within this many days (48 hours) is fast; later or never, slow. */
+  fastWithinDays: z.number().int(),
+  /** Complaints opened on or before this day (the data's end − windowDays), so every window is whole. */
+  openedBy: z.string().nullable(),
+  /** Unadjusted shares who came back. */
+  fast: comebackSchema,
+  slow: comebackSchema,
+  /**
+   * Exposure-matched: within each stratum of prior orders × tenure holding both groups, the two
+   * rates; standardised over those strata, weighted by each stratum's customers. `difference` is
+   * fast − slow with a 95 % interval (normal approximation); null without a stratum holding both.
+   */
+  matched: z
+    .object({
+      fastRate: z.number(),
+      slowRate: z.number(),
+      difference: z.number(),
+      low: z.number(),
+      high: z.number(),
+      /** Customers in the strata compared. */
+      customers: z.number().int(),
+      /** Customers left out: their stratum holds only one of the groups. */
+      unmatched: z.number().int(),
+    })
+    .nullable(),
+  strata: z.array(
+    z.object({
+      priorOrders: z.enum(PRIOR_ORDER_BANDS),
+      tenure: z.enum(TENURE_BANDS),
+      fast: comebackSchema,
+      slow: comebackSchema,
+    }),
+  ),
+});
+export type ResolutionSpeed = z.infer<typeof resolutionSpeedSchema>;
+
 export const impactSchema = z.object({
   period: periodSchema,
   mode: retentionModeSchema,
@@ -250,11 +302,18 @@ export const impactSchema = z.object({
       rate: z.number().nullable(),
     }),
   ),
+  /**
+   * The raw comparison: complainers (any complaint by the end) against everyone else. Customers who
+   * order more have more occasions to complain, so it mixes loyalty with exposure; see
+   * `resolutionSpeed` for the comparison at equal activity.
+   */
   repeatByComplaint: z.object({
     withinDays: z.number().int().nullable(),
     complainers: repeatRateSchema,
     others: repeatRateSchema,
   }),
+  /** Whether resolving a customer's first complaint fast keeps them, at equal activity. */
+  resolutionSpeed: resolutionSpeedSchema,
 });
 export type Impact = z.infer<typeof impactSchema>;
 
@@ -276,6 +335,14 @@ export const kpiSchema = z.object({
   delta: z.number().nullable(),
 });
 export type Kpi = z.infer<typeof kpiSchema>;
+
+/** The customers a share is taken over: those with the defining event in [from, to] (inclusive days). */
+export const kpiPopulationSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  customers: z.number().int(),
+});
+export type KpiPopulation = z.infer<typeof kpiPopulationSchema>;
 
 export const kpisSchema = z.object({
   asOf: z.string().nullable(),
@@ -302,9 +369,33 @@ export const kpisSchema = z.object({
     medianResolutionDays: kpiSchema,
     /** Returned value dated in the window / order value in the window. */
     returnRate: kpiSchema,
-    /** Sum of value_at_risk over the churn model's latest scores; null until a model has scored. */
+    /** Sum of value_at_risk over the churn scores in force at asOf (`atRiskScores`); null without them. */
     atRiskRevenue: kpiSchema,
   }),
+  /**
+   * Who the customer shares are over, as of asOf (null where the share is): churnRate over the
+   * customers active in the 90 days before the last 90, repeatRate90d over those acquired then,
+   * netRevenueRetention12m over those who bought in the year before the last.
+   */
+  populations: z.object({
+    churnRate: kpiPopulationSchema.nullable(),
+    repeatRate90d: kpiPopulationSchema.nullable(),
+    netRevenueRetention12m: kpiPopulationSchema.nullable(),
+  }),
+  /**
+   * The churn scores at-risk revenue sums: the newest model trained on data up to asOf, at its
+   * latest score run on or before asOf, while its horizon still reaches asOf; null where none was.
+   */
+  atRiskScores: z
+    .object({
+      modelId: z.string(),
+      asOf: z.string(),
+      trainedAsOf: z.string(),
+      horizonDays: z.number().int(),
+    })
+    .nullable(),
+  /** Whether any churn model has scored customers at all: "no model yet" rather than "none for that day". */
+  modelHasScored: z.boolean(),
 });
 export type Kpis = z.infer<typeof kpisSchema>;
 export type KpiName = keyof Kpis['kpis'];

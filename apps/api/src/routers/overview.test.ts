@@ -1,11 +1,15 @@
+import type { Warehouse } from '@retain/warehouse';
+import { writeScores } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { createCaller } from '../root.ts';
 import { analyticsCaller } from '../testing/analyticsCaller.ts';
+import { callerFor } from '../testing/callerFor.ts';
 
 let close: () => void;
 let caller: ReturnType<typeof createCaller>;
+let warehouse: Warehouse;
 beforeAll(async () => {
-  ({ caller, close } = await analyticsCaller());
+  ({ caller, close, warehouse } = await analyticsCaller());
 });
 afterAll(() => close?.());
 
@@ -19,5 +23,33 @@ describe('overview router', () => {
 
   it('kpis: a day after the data is a BAD_REQUEST', async () => {
     await expect(caller.overview.kpis({ asOf: '2022-01-01' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
+  it('kpis: at-risk revenue only from scores known at the as-of day', async () => {
+    // A model trained on data to 2021-03-15 scored that day: in force then, unknown a month before.
+    await writeScores(
+      warehouse,
+      `SELECT * FROM (VALUES ('A1', 0.5, 100.0), ('B1', 0.2, 50.0)) t(customer_id, churn_probability, value_at_risk),
+              (SELECT 'Loyal' AS segment, []::VARCHAR[] AS reasons)`,
+      { asOf: '2021-03-15' },
+    );
+    try {
+      const fresh = callerFor(warehouse);
+      const latest = await fresh.overview.kpis();
+      expect(latest.kpis.atRiskRevenue.value).toBe(150);
+      expect(latest.atRiskScores).toEqual({
+        modelId: 'model-1',
+        asOf: '2021-03-15',
+        trainedAsOf: '2021-03-15',
+        horizonDays: 90,
+      });
+      const before = await fresh.overview.kpis({ asOf: '2021-02-15' });
+      expect(before.kpis.atRiskRevenue.value).toBeNull();
+      expect(before).toMatchObject({ atRiskScores: null, modelHasScored: true });
+    } finally {
+      await warehouse.write((conn) =>
+        conn.run('DELETE FROM scores; DELETE FROM score_runs; DELETE FROM models;'),
+      );
+    }
   });
 });

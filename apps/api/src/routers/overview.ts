@@ -1,13 +1,23 @@
 import { retentionKpis } from '@retain/analytics';
+import { scoresInForce } from '@retain/churn';
 import { kpisInputSchema, kpisSchema } from '@retain/schemas';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { cachedRead, procedure } from '../trpc.ts';
 
 export const overviewRouter = {
-  /** Executive KPIs as of a day (default: the data's end), each with the value 90 days earlier. */
+  /**
+   * Executive KPIs as of a day (default: the data's end), each with the value 90 days earlier;
+   * at-risk revenue from the churn scores in force on that day.
+   */
   kpis: procedure
     .input(kpisInputSchema.prefault({}))
     .query(({ ctx, input }) =>
-      cachedRead(ctx, 'overview.kpis', input, () => retentionKpis(ctx.warehouse, input), kpisSchema),
+      cachedRead(
+        ctx,
+        'overview.kpis',
+        input,
+        () => retentionKpis(ctx.warehouse, input, scoresInForce),
+        kpisSchema,
+      ),
     ),
 } satisfies TRPCRouterRecord;

@@ -36,6 +36,9 @@ function kpis(overrides: Partial<Kpis['kpis']>): Kpis {
       atRiskRevenue: none,
       ...overrides,
     },
+    populations: { churnRate: null, repeatRate90d: null, netRevenueRetention12m: null },
+    atRiskScores: null,
+    modelHasScored: false,
   };
 }
 

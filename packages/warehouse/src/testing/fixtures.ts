@@ -62,23 +62,37 @@ export async function query(warehouse: Warehouse, sql: string): Promise<Record<s
 
 /**
  * Makes the customers that `select` yields (customer_id, churn_probability, value_at_risk,
- * segment, reasons VARCHAR[]) the latest scores: the scores of one ready model, `model-1`, as of
- * 2024-06-29, written to the churn package's tables behind the `latest_scores` view.
+ * segment, reasons VARCHAR[]) the latest scores: the scores of one ready model, `model-1`, trained
+ * on data to `asOf` (default 2024-06-29) and scoring that day, written to the churn package's tables
+ * behind the `latest_scores` view.
  */
-export async function writeScores(warehouse: Warehouse, select: string): Promise<void> {
+export async function writeScores(
+  warehouse: Warehouse,
+  select: string,
+  { asOf = '2024-06-29' }: { asOf?: string } = {},
+): Promise<void> {
   await warehouse.write(async (conn) => {
     await conn.run('DELETE FROM scores; DELETE FROM score_runs; DELETE FROM models;');
-    await conn.run(`INSERT INTO models (model_id, created_at, as_of, horizon_days, data_version, backend, features,
-                      normalisation, metrics, path, train_seconds, status)
-                    VALUES ('model-1', TIMESTAMP '2024-06-29 01:00:00', DATE '2024-06-29', 90, 1, 'fixture',
-                      '[]', '{}', '{}', 'models/model-1', 1, 'ready')`);
-    await conn.run(`INSERT INTO score_runs (model_id, as_of, scored_at, customers, backend)
-                    VALUES ('model-1', DATE '2024-06-29', TIMESTAMP '2024-06-29 02:00:00', 0, 'fixture')`);
-    await conn.run(`INSERT INTO scores (model_id, as_of, customer_id, churn_probability, expected_revenue_12m,
-                      value_at_risk, segment, rfm, reasons, reason_codes, reason_impacts)
-                    SELECT 'model-1', DATE '2024-06-29', customer_id, churn_probability, value_at_risk,
-                      value_at_risk, segment, '111', reasons, [], []
-                    FROM (${select})`);
+    await conn.run(
+      `INSERT INTO models (model_id, created_at, as_of, horizon_days, data_version, backend, features,
+                           normalisation, metrics, path, train_seconds, status)
+       VALUES ('model-1', CAST($asOf AS DATE) + INTERVAL 1 HOUR, CAST($asOf AS DATE), 90, 1, 'fixture',
+               '[]', '{}', '{}', 'models/model-1', 1, 'ready')`,
+      { asOf },
+    );
+    await conn.run(
+      `INSERT INTO score_runs (model_id, as_of, scored_at, customers, backend)
+       VALUES ('model-1', CAST($asOf AS DATE), CAST($asOf AS DATE) + INTERVAL 2 HOUR, 0, 'fixture')`,
+      { asOf },
+    );
+    await conn.run(
+      `INSERT INTO scores (model_id, as_of, customer_id, churn_probability, expected_revenue_12m,
+                           value_at_risk, segment, rfm, reasons, reason_codes, reason_impacts)
+       SELECT 'model-1', CAST($asOf AS DATE), customer_id, churn_probability, value_at_risk,
+              value_at_risk, segment, '111', reasons, [], []
+       FROM (${select})`,
+      { asOf },
+    );
   });
 }
 
