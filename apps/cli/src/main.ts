@@ -14,6 +14,7 @@ import { registerServe } from './commands/serve.ts';
 import { registerTrain } from './commands/train.ts';
 import { registerUsers } from './commands/users.ts';
 import { EXIT, reportError } from './output/errors.ts';
+import { noteVerb } from './warehouse.ts';
 
 const program = new Command('retain')
   .description(
@@ -22,6 +23,8 @@ const program = new Command('retain')
   .showSuggestionAfterError(true)
   .exitOverride()
   .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+  // Which verb runs decides whether it may create a missing database (see warehouse.ts).
+  .hook('preAction', (_program, verb) => noteVerb(verb))
   .addHelpText(
     'after',
     `

@@ -27,6 +27,7 @@ export { inspectSource } from './ingest/inspectSource.ts';
 export { mappingToRequests, readMappingFile } from './ingest/mappingFile.ts';
 export type { SectionRequest } from './ingest/plan.ts';
 export { DATE_FORMAT_CANDIDATES, type MappingProposal, proposeMapping } from './ingest/proposeMapping.ts';
+export { unknownValues, type ValueColumn } from './knownValues.ts';
 export {
   CONSOLE_SCHEMA,
   type ConsoleAccess,

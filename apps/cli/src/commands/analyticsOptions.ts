@@ -1,6 +1,7 @@
 import type { createCaller } from '@retain/api';
 import type { Command } from 'commander';
 import type { z } from 'zod';
+import { analyticsValueChecks, checkFilterValues } from '../filterValues.ts';
 import { UsageError } from '../output/errors.ts';
 import { withWarehouse } from '../warehouse.ts';
 
@@ -83,14 +84,17 @@ type Caller = ReturnType<typeof createCaller>;
 
 /**
  * Runs analytics through the API's own procedures, so that the CLI and the dashboard answer alike;
- * errors come back as the domain errors behind them (bad input exits 2).
+ * errors come back as the domain errors behind them (bad input exits 2). A channel, region or
+ * category in `filters` that the data does not hold is refused first, with the closest known ones.
  */
 export async function withAnalytics<T>(
   db: string | undefined,
   task: (caller: Caller) => Promise<T>,
+  filters: Parameters<typeof analyticsValueChecks>[0] = {},
 ): Promise<T> {
   const { contextFor, createCaller, createServices, LOCAL_VIEWER } = await import('@retain/api');
   return withWarehouse(db, async (warehouse) => {
+    await checkFilterValues(warehouse, analyticsValueChecks(filters));
     try {
       return await task(createCaller(contextFor(createServices(warehouse), LOCAL_VIEWER)));
     } catch (error) {

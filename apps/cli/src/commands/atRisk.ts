@@ -1,8 +1,9 @@
 import os from 'node:os';
-import { type CallListSummary, callListFiltersSchema } from '@retain/schemas';
+import { type CallListSummary, callListFiltersSchema, DEFAULT_CALL_CAPACITY } from '@retain/schemas';
 import type { Command } from 'commander';
 import { cliRequester } from '../audit.ts';
 import { env } from '../env.ts';
+import { callListValueChecks, checkFilterValues } from '../filterValues.ts';
 import { outFile } from '../outPath.ts';
 import { UsageError } from '../output/errors.ts';
 import { ProgressBar } from '../output/progressBar.ts';
@@ -21,6 +22,8 @@ interface AtRiskFlags {
   region: string[];
   openComplaint?: string;
   excludeContactedDays?: string;
+  hasPhone?: string;
+  phoneCountry?: string;
   bom?: boolean;
   json?: boolean;
 }
@@ -59,12 +62,11 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 const oneOrSeveral = (values: string[]) =>
   values.length === 0 ? undefined : values.length === 1 ? values[0] : values;
 
-const OPEN_COMPLAINT: Record<string, boolean | undefined> = { yes: true, no: false, any: undefined };
-const openComplaint = (value: string | undefined) => {
+const YES_NO_ANY: Record<string, boolean | undefined> = { yes: true, no: false, any: undefined };
+const yesNoAny = (flag: string, value: string | undefined) => {
   if (value === undefined) return undefined;
-  if (!Object.hasOwn(OPEN_COMPLAINT, value))
-    throw new UsageError(`--open-complaint: "${value}" is not yes, no or any`);
-  return OPEN_COMPLAINT[value];
+  if (!Object.hasOwn(YES_NO_ANY, value)) throw new UsageError(`${flag}: "${value}" is not yes, no or any`);
+  return YES_NO_ANY[value];
 };
 
 export function registerAtRisk(program: Command): void {
@@ -92,6 +94,14 @@ export function registerAtRisk(program: Command): void {
       'only customers with (yes) or without (no) an unresolved complaint; default any',
     )
     .option('--exclude-contacted-days <d>', 'leave out customers with an outcome recorded in the last D days')
+    .option(
+      '--has-phone <yes|no|any>',
+      'only customers with (yes) or without (no) a phone number a dialler can call; default any',
+    )
+    .option(
+      '--phone-country <CC>',
+      'read national phone numbers as numbers of this country (e.g. GB) where the region names none; default: the country most numbers are from',
+    )
     .option('--bom', 'start the file with a byte order mark, so that Excel reads it as UTF-8')
     .option('--db <path>', 'database file (default data/retain.duckdb, or RETAIN_DB)')
     .option('--json', 'print the summary as JSON (with --out)')
@@ -103,12 +113,17 @@ Examples:
   $ retain at-risk --capacity 500 --exclude-contacted-days 30 --bom --out calls.csv
   $ retain at-risk --segment "At risk" --region North --min-probability 0.6 --out north.csv --json
   $ retain at-risk --segment "At risk" --segment "Can't lose them" --open-complaint yes --min-value 200
+  $ retain at-risk --capacity 200 --has-phone yes --out week.csv
 
 Customers without contact consent, and those whose latest outcome is "do not call", are never
-listed; the summary counts them. Cells that a spreadsheet would run as a formula (starting with
-= + - @, tab or CR) get a leading ' . The file appears under its name only once complete.
+listed; the summary counts them. Without --top or --capacity the whole list is written; the
+dashboard starts from a week's calls (${DEFAULT_CALL_CAPACITY}) of customers with a phone number.
+Cells that a spreadsheet would run as a formula (starting with = + - @, tab or CR) get a leading ' ;
+phone_e164 holds only + and digits ("+447700900123") and is written as it is, for diallers.
+The file appears under its name only once complete.
 Columns: rank, customer_id, name, phone, email, churn_probability, value_at_risk, last_order_date,
-orders, open_complaints, reasons, last_contact, last_outcome (see README.md, "At-risk call lists").`,
+orders, open_complaints, reasons, last_contact, last_outcome, phone_e164, segment, standing
+(see README.md, "At-risk call lists").`,
     )
     .action(async (flags: AtRiskFlags) => {
       if (flags.json && !flags.out)
@@ -125,8 +140,10 @@ orders, open_complaints, reasons, last_contact, last_outcome (see README.md, "At
         minValue: number('--min-value', flags.minValue),
         segment: oneOrSeveral(flags.segment),
         region: oneOrSeveral(flags.region),
-        hasOpenComplaint: openComplaint(flags.openComplaint),
+        hasOpenComplaint: yesNoAny('--open-complaint', flags.openComplaint),
         excludeContactedDays: number('--exclude-contacted-days', flags.excludeContactedDays),
+        hasPhone: yesNoAny('--has-phone', flags.hasPhone),
+        phoneCountry: flags.phoneCountry,
       });
       const { auditCallListExport, exportCallList, writeCallListCsv } = await import('@retain/outreach');
       // The CLI has no sign-in: the audit entry names the operating-system user in its detail.
@@ -137,6 +154,7 @@ orders, open_complaints, reasons, last_contact, last_outcome (see README.md, "At
       const bar = new ProgressBar(env.interactive && !flags.json && flags.out !== undefined);
       try {
         await withWarehouse(flags.db, async (warehouse) => {
+          await checkFilterValues(warehouse, callListValueChecks(filters));
           const scored = await warehouse.read(async (conn) =>
             Number((await conn.runAndReadAll('SELECT count(*) FROM latest_scores')).getRows()[0]?.[0] ?? 0),
           );
@@ -190,24 +208,30 @@ const money = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const share = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
 
 function renderSummary(summary: CallListSummary & { rows: number }, file: string | null): string {
+  const count = (n: number) => n.toLocaleString('en-US');
   const lines = [
-    `${summary.rows.toLocaleString('en-US')} customers ${file ? `written to ${file}` : 'listed'}, ranked by value at risk.`,
+    `${count(summary.rows)} customers ${file ? `written to ${file}` : 'listed'}, ranked by value at risk.`,
   ];
   if (summary.cut === 'capacity') {
     const covered =
       summary.valueAtRiskEligible > 0 ? summary.valueAtRiskListed / summary.valueAtRiskEligible : 1;
     lines.push(
-      `Capacity ${summary.listed.toLocaleString('en-US')} of ${summary.eligible.toLocaleString('en-US')} callable customers covers ` +
+      `Capacity ${count(summary.listed)} of ${count(summary.eligible)} callable customers covers ` +
         `${money.format(summary.valueAtRiskListed)} of ${money.format(summary.valueAtRiskEligible)} value at risk (${share.format(covered)}).`,
     );
   } else if (summary.cut === 'top') {
-    lines.push(
-      `Top ${summary.listed.toLocaleString('en-US')} of ${summary.eligible.toLocaleString('en-US')} callable customers.`,
-    );
+    lines.push(`Top ${count(summary.listed)} of ${count(summary.eligible)} callable customers.`);
+  } else {
+    lines.push(`All ${count(summary.eligible)} callable customers: --capacity N lists the N most valuable calls.`);
   }
+  if (summary.listedWithoutPhone > 0)
+    lines.push(
+      `${count(summary.listedWithoutPhone)} of the listed have no phone number a dialler can call (empty phone_e164); --has-phone yes leaves them out.`,
+    );
+  const noPhone = summary.excludedNoPhone > 0 ? `, ${count(summary.excludedNoPhone)} without a phone number` : '';
   lines.push(
-    `Left out: ${summary.excludedNoConsent} without contact consent, ${summary.excludedDoNotCall} "do not call", ` +
-      `${summary.excludedRecentlyContacted} contacted recently.`,
+    `Left out: ${count(summary.excludedNoConsent)} without contact consent, ${count(summary.excludedDoNotCall)} "do not call", ` +
+      `${count(summary.excludedRecentlyContacted)} contacted recently${noPhone}.`,
   );
   if (summary.modelId)
     lines.push(`Scores: model ${summary.modelId}${summary.scoredAt ? ` as of ${summary.scoredAt}` : ''}.`);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { checkFilterValues } from '../filterValues.ts';
 import { UsageError } from '../output/errors.ts';
 import { renderTable } from '../output/table.ts';
 import { withWarehouse } from '../warehouse.ts';
@@ -26,9 +27,15 @@ export function registerAudit(program: Command): void {
       if (!Number.isInteger(limit) || limit < 1)
         throw new UsageError('--limit must be a whole number above 0');
       const { listAudit } = await import('@retain/warehouse');
-      const entries = await withWarehouse(flags.db, (w) =>
-        listAudit(w, { username: flags.user, action: flags.action, limit }),
-      );
+      const entries = await withWarehouse(flags.db, async (w) => {
+        // An action or user nobody has yet is a fair question; a misspelt one is refused.
+        const one = (value: string | undefined) => (value === undefined ? [] : [value]);
+        await checkFilterValues(w, [
+          { flag: '--user', column: 'auditUser', values: one(flags.user), misspeltOnly: true },
+          { flag: '--action', column: 'auditAction', values: one(flags.action), misspeltOnly: true },
+        ]);
+        return listAudit(w, { username: flags.user, action: flags.action, limit });
+      });
       if (flags.json) {
         console.log(JSON.stringify(entries, null, 2));
         return;

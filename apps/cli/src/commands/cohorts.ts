@@ -69,7 +69,7 @@ A cell whose period had not ended when the data ends shows its value so far, mar
         maxOffset: flags.maxOffset === undefined ? undefined : Number(flags.maxOffset),
         filters: filtersFromFlags(flags),
       });
-      const matrix = await withAnalytics(flags.db, (api) => api.cohorts.matrix(input));
+      const matrix = await withAnalytics(flags.db, (api) => api.cohorts.matrix(input), input.filters);
       if (flags.json) console.log(JSON.stringify(matrix));
       else if (flags.csv) process.stdout.write(matrixCsv(matrix));
       else console.log(renderMatrix(matrix));

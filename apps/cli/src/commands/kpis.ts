@@ -35,7 +35,7 @@ A figure whose windows reach back before the first order in the data is null. JS
     )
     .action(async (flags: KpiFlags) => {
       const input = parseInput(kpisInputSchema, { asOf: flags.asOf, filters: filtersFromFlags(flags) });
-      const kpis = await withAnalytics(flags.db, (api) => api.overview.kpis(input));
+      const kpis = await withAnalytics(flags.db, (api) => api.overview.kpis(input), input.filters);
       console.log(flags.json ? JSON.stringify(kpis) : renderKpis(kpis));
     });
 }
