@@ -3,6 +3,7 @@ export * from './analytics.ts';
 export * from './churn.ts';
 export * from './csv.ts';
 export * from './currency.ts';
+export * from './figureNames.ts';
 export * from './http.ts';
 export * from './info.ts';
 export * from './ingest.ts';

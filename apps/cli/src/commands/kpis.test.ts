@@ -26,4 +26,24 @@ describe('retain kpis', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('after the end of the data');
   });
+
+  it('names each figure as the dashboard does and says what it is over', () => {
+    const result = runRetain(['kpis', '--db', db, '--as-of', '2024-03-10']);
+    expect(result.code, result.stderr).toBe(0);
+    for (const label of ['Churn rate (active customers)', 'Recent 90-day repeat rate', 'At-risk revenue'])
+      expect(result.stdout).toContain(label);
+    // 180 days of history are needed; the data starts 2024-01-05.
+    expect(result.stdout).toContain(
+      'Churn rate (active customers): needs 180 days of data before 2024-03-10.',
+    );
+    expect(result.stdout).toContain(
+      'At-risk revenue: no churn model has scored customers yet (retain train).',
+    );
+    const json = JSON.parse(runRetain(['kpis', '--db', db, '--json']).stdout);
+    expect(json).toMatchObject({
+      populations: { churnRate: null, repeatRate90d: null, netRevenueRetention12m: null },
+      atRiskScores: null,
+      modelHasScored: false,
+    });
+  });
 });

@@ -1,4 +1,11 @@
-import { type Kpi, type KpiName, type Kpis, kpisInputSchema } from '@retain/schemas';
+import {
+  KPI_LABELS,
+  type Kpi,
+  type KpiName,
+  type KpiPopulation,
+  type Kpis,
+  kpisInputSchema,
+} from '@retain/schemas';
 import type { Command } from 'commander';
 import { renderTable } from '../output/table.ts';
 import {
@@ -44,50 +51,61 @@ const money = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const count = (v: number | null) => (v === null ? '–' : money.format(v));
 const signed = (text: string, v: number | null) => (v !== null && v > 0 ? `+${text}` : text);
 
-/** How each KPI reads: its label, and how its value and change are written. */
-const ROWS: ReadonlyArray<[KpiName, string, (v: number | null) => string, (v: number | null) => string]> = [
-  ['activeCustomers', 'Active customers (ordered in the last 90 days)', count, count],
-  ['newCustomers', 'New customers', count, count],
-  [
-    'repeatRate90d',
-    '90-day repeat-purchase rate',
-    formatShare,
-    (v) => (v === null ? '–' : `${formatDecimal(v * 100)} pt`),
-  ],
-  ['churnRate', 'Churn rate', formatShare, (v) => (v === null ? '–' : `${formatDecimal(v * 100)} pt`)],
-  ['revenue', 'Revenue', count, count],
-  [
-    'netRevenueRetention12m',
-    '12-month net revenue retention',
-    formatShare,
-    (v) => (v === null ? '–' : `${formatDecimal(v * 100)} pt`),
-  ],
-  [
-    'complaintRate',
-    'Complaints per order',
-    formatShare,
-    (v) => (v === null ? '–' : `${formatDecimal(v * 100)} pt`),
-  ],
-  ['medianResolutionDays', 'Median days to resolve a complaint', formatDecimal, formatDecimal],
-  [
-    'returnRate',
-    'Return rate (returned / revenue)',
-    formatShare,
-    (v) => (v === null ? '–' : `${formatDecimal(v * 100)} pt`),
-  ],
-  ['atRiskRevenue', 'At-risk revenue (churn model)', count, count],
+const points = (v: number | null) => (v === null ? '–' : `${formatDecimal(v * 100)} pt`);
+
+/** How each KPI is written: its value and its change (labels are the dashboard's, KPI_LABELS). */
+const ROWS: ReadonlyArray<[KpiName, (v: number | null) => string, (v: number | null) => string]> = [
+  ['activeCustomers', count, count],
+  ['newCustomers', count, count],
+  ['repeatRate90d', formatShare, points],
+  ['churnRate', formatShare, points],
+  ['revenue', count, count],
+  ['netRevenueRetention12m', formatShare, points],
+  ['complaintRate', formatShare, points],
+  ['medianResolutionDays', formatDecimal, formatDecimal],
+  ['returnRate', formatShare, points],
+  ['atRiskRevenue', count, count],
 ];
+
+const days = (p: KpiPopulation) => `${p.from} … ${p.to}`;
+const people = (p: KpiPopulation) => `${count(p.customers)} customers`;
+
+/** What each figure is over, as of the date: the definitions beside the numbers. */
+export function kpiDefinitions(k: Kpis): string[] {
+  const { churnRate, repeatRate90d, netRevenueRetention12m } = k.populations;
+  const end = k.asOf ?? '';
+  const lines = [
+    `${KPI_LABELS.activeCustomers}: customers with an order in the 90 days to ${end}.`,
+    churnRate
+      ? `${KPI_LABELS.churnRate}: of the ${people(churnRate)} with an order in ${days(churnRate)}, the share with none in the 90 days to ${end}.`
+      : `${KPI_LABELS.churnRate}: needs 180 days of data before ${end}.`,
+    repeatRate90d
+      ? `${KPI_LABELS.repeatRate90d}: of the ${people(repeatRate90d)} whose first order was in ${days(repeatRate90d)}, the share with a second order within 90 days of it (retain repeat --within 90 pools every cohort).`
+      : `${KPI_LABELS.repeatRate90d}: needs 180 days of data before ${end}.`,
+    netRevenueRetention12m
+      ? `${KPI_LABELS.netRevenueRetention12m}: the ${people(netRevenueRetention12m)} who bought in ${days(netRevenueRetention12m)}: their net revenue in the 12 months to ${end} over theirs then.`
+      : `${KPI_LABELS.netRevenueRetention12m}: needs two years of data before ${end}.`,
+    k.atRiskScores
+      ? `${KPI_LABELS.atRiskRevenue}: value at risk summed over model ${k.atRiskScores.modelId}'s scores as of ${k.atRiskScores.asOf} (trained on data to ${k.atRiskScores.trainedAsOf}).`
+      : k.modelHasScored
+        ? `${KPI_LABELS.atRiskRevenue}: no churn scores for ${end} (none made by then by a model trained on data to that day, or their horizon had passed).`
+        : `${KPI_LABELS.atRiskRevenue}: no churn model has scored customers yet (retain train).`,
+  ];
+  return lines;
+}
 
 function renderKpis(k: Kpis): string {
   if (k.asOf === null) return 'No orders in the data.';
-  const row = ([name, label, value, change]: (typeof ROWS)[number]) => {
+  const row = ([name, value, change]: (typeof ROWS)[number]) => {
     const kpi: Kpi = k.kpis[name];
-    return [label, value(kpi.value), value(kpi.previous), signed(change(kpi.delta), kpi.delta)];
+    return [KPI_LABELS[name], value(kpi.value), value(kpi.previous), signed(change(kpi.delta), kpi.delta)];
   };
   return [
     `KPIs over the ${k.windowDays} days to ${k.asOf}, beside the ${k.windowDays} days to ${k.previousAsOf}.`,
     '',
     renderTable(['', 'value', 'previous', 'change'], ROWS.map(row)),
+    '',
+    ...kpiDefinitions(k),
     '',
     '– not computable: the window reaches back before the data, or nothing to divide by.',
   ].join('\n');

@@ -1,4 +1,4 @@
-import { type DayHistogram, type Repeat, repeatInputSchema } from '@retain/schemas';
+import { allCohortRepeatLabel, type DayHistogram, type Repeat, repeatInputSchema } from '@retain/schemas';
 import type { Command } from 'commander';
 import { formatNumber, renderTable } from '../output/table.ts';
 import {
@@ -55,13 +55,34 @@ of the rate and counted as "too recent". JSON: {"withinDays","period","by","data
     });
 }
 
-function renderRepeat(r: Repeat): string {
+/** The headline: the all-cohort rate, named as on the Repeat page, with its population. */
+export function repeatHeadline(r: Repeat): string[] {
   const o = r.overall;
-  const rule = r.withinDays === null ? 'a second order' : `a second order within ${r.withinDays} days`;
+  const name = allCohortRepeatLabel(r.withinDays);
+  const rate = `${formatNumber(o.repeaters)} of ${formatNumber(o.customers)} customers (${formatShare(o.rate)})`;
+  if (r.withinDays === null)
+    return [
+      `${name}: ${rate} placed a second order by ${r.dataEnd ?? '—'}.`,
+      '  Every customer, however recent: the latest cohorts have had little time, so their rates are not final.',
+      '  With --within N each customer gets the same N days (retain repeat --within 90).',
+    ];
+  const lastFirst = r.dataEnd === null ? null : shiftDay(r.dataEnd, -r.withinDays);
   return [
-    `Repeat purchase (${rule}); data to ${r.dataEnd ?? '—'}.`,
-    `Overall: ${formatNumber(o.repeaters)} of ${formatNumber(o.customers)} customers (${formatShare(o.rate)})` +
-      (r.withinDays === null ? '.' : `; ${formatNumber(o.tooRecent)} too recent to tell.`),
+    `${name}: ${rate} placed a second order within ${r.withinDays} days of their first.`,
+    `  Every customer whose first order was on or before ${lastFirst ?? '—'}; ${formatNumber(o.tooRecent)} more are too recent to tell.`,
+    ...(r.withinDays === 90
+      ? ['  Not the recent 90-day repeat rate of retain kpis, which counts one quarter’s new customers.']
+      : []),
+  ];
+}
+
+const shiftDay = (day: string, by: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + by * 86_400_000).toISOString().slice(0, 10);
+
+function renderRepeat(r: Repeat): string {
+  return [
+    `Repeat purchase; data to ${r.dataEnd ?? '—'}.`,
+    ...repeatHeadline(r),
     '',
     renderTable(
       [
