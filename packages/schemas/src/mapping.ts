@@ -1,17 +1,28 @@
 import { z } from 'zod';
 import { SECTIONS } from './sections.ts';
 
+export const DECIMAL_SEPARATORS = ['.', ','] as const;
+export type DecimalSeparator = (typeof DECIMAL_SEPARATORS)[number];
+export const THOUSANDS_SEPARATORS = ['.', ',', ' ', "'"] as const;
+export type ThousandsSeparator = (typeof THOUSANDS_SEPARATORS)[number];
+
 /** One section of a mapping file: where the export is and which of its headers feed which canonical column. */
 export const sectionMappingSchema = z
   .object({
     file: z.string().min(1, 'file must name the export, relative to the mapping file'),
-    columns: z.record(z.string(), z.string().min(1)).default({}),
+    /** Without it the file uses the canonical headers (order_id, customer_id …). */
+    columns: z.record(z.string(), z.string().min(1)).optional(),
     /** strptime notation (DuckDB's), e.g. "%d/%m/%Y %H:%M"; without it dates are ISO 8601. */
     dateFormat: z.string().min(1).optional(),
     /** Field delimiter; detected from the file when absent. */
     delimiter: z.string().min(1).max(2).optional(),
     /** "," for exports that write 12,50; "." by default. */
-    decimalSeparator: z.enum(['.', ',']).optional(),
+    decimalSeparator: z.enum(DECIMAL_SEPARATORS).optional(),
+    /**
+     * Between groups of three digits: "." for 1.234,50, "," for 1,234.50, " " for 1 234,50 (also a
+     * no-break space), "'" for 1'234.50. Values must then fit that pattern exactly.
+     */
+    thousandsSeparator: z.enum(THOUSANDS_SEPARATORS).optional(),
     /** Line-item exports: lines with negative quantity or amount become returns. */
     negativeLinesAreReturns: z.boolean().optional(),
     /** Drop lines with no customer id (and report how many) instead of rejecting the file. */
@@ -40,10 +51,34 @@ export const sourceInspectionSchema = z.object({
   sample: z.array(z.array(z.string())),
   proposal: z.object({
     section: z.enum(SECTIONS),
+    /** canonical column → header */
     columns: z.record(z.string(), z.string()),
+    /** 0–1: share of the section's required columns found. */
     confidence: z.number(),
+    /** The columns proposed had the file held another section, for when the user says it does. */
+    sections: z.record(
+      z.enum(SECTIONS),
+      z.object({ columns: z.record(z.string(), z.string()), confidence: z.number() }),
+    ),
+    /** null: ISO 8601, or undecided (see dateFormatChoices). */
     dateFormat: z.string().nullable(),
-    decimalSeparator: z.enum(['.', ',']),
+    /**
+     * Formats every date fits equally (03/01/2025: 3 January or 1 March): the user must choose one;
+     * dateFormat is null then. Empty when the values decide.
+     */
+    dateFormatChoices: z.array(z.string()),
+    decimalSeparator: z.enum(DECIMAL_SEPARATORS),
+    thousandsSeparator: z.enum(THOUSANDS_SEPARATORS).nullable(),
+    /**
+     * Separators every number fits equally (1.234: 1.234 or 1234): the user must choose; the
+     * separators above are the first choice then. Empty when the values decide.
+     */
+    numberFormatChoices: z.array(
+      z.object({
+        decimalSeparator: z.enum(DECIMAL_SEPARATORS),
+        thousandsSeparator: z.enum(THOUSANDS_SEPARATORS).nullable(),
+      }),
+    ),
   }),
   notes: z.array(z.string()),
 });

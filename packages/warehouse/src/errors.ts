@@ -1,4 +1,15 @@
-import type { IngestIssue } from '@retain/schemas';
+import type { IngestIssue, IngestSetting, LoadError, LoadErrorCode, Section } from '@retain/schemas';
+
+/** What a refused load is about, so that each front end can word it for its own users. */
+export interface BadInputDetail {
+  code?: LoadErrorCode;
+  /** The setting that would fix it: a mapping file's key, a control of the Data page. */
+  field?: IngestSetting;
+  section?: Section;
+  /** The file by the name its user knows it (never a server's folder). */
+  file?: string;
+  params?: LoadError['params'];
+}
 
 /** Input the user can fix (bad file, bad mapping, bad values): the CLI exits 2. */
 export class BadInputError extends Error {
@@ -8,8 +19,13 @@ export class BadInputError extends Error {
     readonly issues: IngestIssue[] = [],
     /** Total problems found; `issues` lists at most the first few. */
     readonly totalIssues = issues.length,
+    readonly detail: BadInputDetail = {},
   ) {
     super(message);
+  }
+
+  get code(): LoadErrorCode {
+    return this.detail.code ?? (this.issues.length > 0 ? 'problems' : 'other');
   }
 }
 

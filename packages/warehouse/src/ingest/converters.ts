@@ -1,3 +1,4 @@
+import type { DecimalSeparator, IngestIssueCode, IngestSetting, ThousandsSeparator } from '@retain/schemas';
 import { sqlIdent, sqlString } from '../sql.ts';
 
 /** How a canonical column is typed and parsed. */
@@ -15,7 +16,8 @@ export const SQL_TYPES: Record<ColumnKind, string> = {
 
 export interface ConvertOptions {
   dateFormat?: string | undefined;
-  decimalSeparator?: '.' | ',' | undefined;
+  decimalSeparator?: DecimalSeparator | undefined;
+  thousandsSeparator?: ThousandsSeparator | undefined;
 }
 
 /** A condition on a source value that makes it unusable, and why in words. */
@@ -23,6 +25,9 @@ export interface ValueCheck {
   /** SQL boolean: true where the value is present but unusable. */
   bad: string;
   reason: string;
+  code: IngestIssueCode;
+  /** The setting that may be wrong rather than the value. */
+  field?: IngestSetting | undefined;
 }
 
 /**
@@ -44,8 +49,43 @@ export interface Conversion {
   verify?: ((stored: string) => string) | undefined;
 }
 
-const TRUE_WORDS = ['yes', 'y', 'true', 't', '1'];
-const FALSE_WORDS = ['no', 'n', 'false', 'f', '0'];
+/** Yes and no as exports write them: English first, then the languages whose headers are known. */
+export const TRUE_WORDS = [
+  'yes',
+  'y',
+  'true',
+  't',
+  '1',
+  'ja',
+  'j',
+  'oui',
+  'si',
+  'sí',
+  'sì',
+  'sim',
+  'kyllä',
+  'kylla',
+  'ναι',
+  'بله',
+  'آری',
+];
+export const FALSE_WORDS = [
+  'no',
+  'n',
+  'false',
+  'f',
+  '0',
+  'nein',
+  'non',
+  'nee',
+  'não',
+  'nao',
+  'ei',
+  'όχι',
+  'οχι',
+  'خیر',
+  'نه',
+];
 const SEVERITY_WORDS: Record<string, number> = {
   low: 1,
   minor: 1,
@@ -54,6 +94,41 @@ const SEVERITY_WORDS: Record<string, number> = {
   high: 3,
   major: 3,
   critical: 4,
+  // de, fr, es/it/pt, nl, fi, el, fa
+  niedrig: 1,
+  mittel: 2,
+  hoch: 3,
+  kritisch: 4,
+  faible: 1,
+  basse: 1,
+  moyenne: 2,
+  haute: 3,
+  élevée: 3,
+  critique: 4,
+  baja: 1,
+  bassa: 1,
+  baixa: 1,
+  media: 2,
+  média: 2,
+  alta: 3,
+  crítica: 4,
+  critica: 4,
+  laag: 1,
+  gemiddeld: 2,
+  hoog: 3,
+  kritiek: 4,
+  matala: 1,
+  keskitaso: 2,
+  korkea: 3,
+  kriittinen: 4,
+  χαμηλή: 1,
+  μεσαία: 2,
+  υψηλή: 3,
+  κρίσιμη: 4,
+  کم: 1,
+  متوسط: 2,
+  زیاد: 3,
+  بحرانی: 4,
 };
 const MIN_YEAR = 1900;
 const MAX_YEAR = 2200;
@@ -183,12 +258,12 @@ function timestampFromText(
   return {
     strict: `CASE WHEN ${named.applies} THEN ${named.strict} WHEN ${offset} THEN CAST(CAST(${text} AS TIMESTAMPTZ) AS TIMESTAMP) ELSE CAST(${text} AS TIMESTAMP) END`,
     tryParse: `CASE WHEN ${named.applies} THEN ${named.tryParse} ELSE CAST(TRY_CAST(${text} AS TIMESTAMPTZ) AS TIMESTAMP) END`,
-    reason:
-      'not an ISO 8601 date (e.g. 2024-01-31 or 2024-01-31 14:05:00); set "dateFormat" in a mapping file for other formats',
+    reason: 'not an ISO 8601 date (e.g. 2024-01-31 or 2024-01-31 14:05:00)',
     zoneCheck: {
       bad: `${named.applies} AND ${named.unknown}`,
       reason:
         'ends in a time zone that is not known: use an offset (+01:00), a zone name (Europe/Berlin) or UTC, GMT, CET, CEST, EST, EDT, PST, PDT …',
+      code: 'timeZone',
     },
   };
 }
@@ -217,7 +292,7 @@ export function convert(
   if (isNestedType(type)) {
     return {
       strict: `CASE WHEN ${ref} IS NULL THEN NULL ELSE CAST(error(${sqlString(NESTED_REASON)}) AS ${sqlType}) END`,
-      checks: [{ bad: `${ref} IS NOT NULL`, reason: NESTED_REASON }],
+      checks: [{ bad: `${ref} IS NOT NULL`, reason: NESTED_REASON, code: 'nested' }],
       lenient: `CAST(NULL AS ${sqlType})`,
       present: `CASE WHEN ${ref} IS NULL THEN NULL ELSE 'nested' END`,
     };
@@ -228,13 +303,13 @@ export function convert(
     const text = isJsonType(type) ? textOf(column, type) : ref;
     conversion = {
       ...conversion,
-      checks: [{ bad: `contains(${text}, chr(0))`, reason: NUL_REASON }, ...conversion.checks],
+      checks: [{ bad: `contains(${text}, chr(0))`, reason: NUL_REASON, code: 'nul' }, ...conversion.checks],
       verify: (stored) => `contains(${stored}, chr(0))`,
     };
   }
   if (isJsonType(type)) {
     const nested = `json_type(${ref}) IN ('OBJECT', 'ARRAY')`;
-    conversion = guarded(conversion, { bad: nested, reason: NESTED_REASON }, sqlType);
+    conversion = guarded(conversion, { bad: nested, reason: NESTED_REASON, code: 'nested' }, sqlType);
   }
   return conversion;
 }
@@ -251,27 +326,12 @@ function convertScalar(column: string, type: string, kind: ColumnKind, options: 
         const value = `CAST(${ref} AS DOUBLE)`;
         return {
           strict: value,
-          checks: [{ bad: `NOT isfinite(${value})`, reason: 'not a finite number' }],
+          checks: [{ bad: `NOT isfinite(${value})`, reason: 'not a finite number', code: 'number' }],
           lenient: `CASE WHEN isfinite(${value}) THEN ${value} END`,
           present: ref,
         };
       }
-      const normalised = options.decimalSeparator === ',' ? `replace(${text}, ',', '.')` : text;
-      const tried = `TRY_CAST(${normalised} AS DOUBLE)`;
-      return {
-        strict: `CAST(${normalised} AS DOUBLE)`,
-        checks: [
-          {
-            bad: `${text} IS NOT NULL AND NOT coalesce(isfinite(${tried}), false)`,
-            reason:
-              options.decimalSeparator === ','
-                ? 'not a number (decimal comma expected, e.g. 12,50)'
-                : 'not a number (use digits and a decimal point, e.g. 12.50; set "decimalSeparator": "," for 12,50)',
-          },
-        ],
-        lenient: `CASE WHEN isfinite(${tried}) THEN ${tried} END`,
-        present: text,
-      };
+      return numberFromText(text, options);
     }
     case 'timestamp':
     case 'date': {
@@ -281,7 +341,13 @@ function convertScalar(column: string, type: string, kind: ColumnKind, options: 
         const value = toKind(`CAST(${ref} AS TIMESTAMP)`);
         return {
           strict: value,
-          checks: [{ bad: `NOT ${inRange(value)}`, reason: `date out of range (${MIN_YEAR}–${MAX_YEAR})` }],
+          checks: [
+            {
+              bad: `NOT ${inRange(value)}`,
+              reason: `date out of range (${MIN_YEAR}–${MAX_YEAR})`,
+              code: 'date',
+            },
+          ],
           lenient: `CASE WHEN ${inRange(value)} THEN ${value} END`,
           present: ref,
         };
@@ -293,6 +359,8 @@ function convertScalar(column: string, type: string, kind: ColumnKind, options: 
       checks.push({
         bad: `${text} IS NOT NULL AND (${tried} IS NULL OR NOT ${inRange(tried)})`,
         reason: `${parsed.reason}, with a year between ${MIN_YEAR} and ${MAX_YEAR}`,
+        code: 'date',
+        field: 'dateFormat',
       });
       return {
         strict: toKind(parsed.strict),
@@ -310,7 +378,8 @@ function convertScalar(column: string, type: string, kind: ColumnKind, options: 
         checks: [
           {
             bad: `${text} IS NOT NULL AND ${lower} NOT IN (${words([...TRUE_WORDS, ...FALSE_WORDS])})`,
-            reason: 'not a yes/no value (yes, no, y, n, true, false, 1, 0)',
+            reason: 'not a yes/no value (yes, no, y, n, true, false, 1, 0, ja, nein, oui, non …)',
+            code: 'yesNo',
           },
         ],
         lenient: value,
@@ -325,6 +394,7 @@ function convertScalar(column: string, type: string, kind: ColumnKind, options: 
             {
               bad: `${ref} IS NOT NULL AND TRY_CAST(${ref} AS INTEGER) IS NULL`,
               reason: 'not a whole number',
+              code: 'severity',
             },
           ],
           lenient: `TRY_CAST(${ref} AS INTEGER)`,
@@ -341,7 +411,8 @@ function convertScalar(column: string, type: string, kind: ColumnKind, options: 
         checks: [
           {
             bad: `${text} IS NOT NULL AND TRY_CAST(${text} AS INTEGER) IS NULL AND ${byName} IS NULL`,
-            reason: `not a severity (a whole number, or ${Object.keys(SEVERITY_WORDS).join('/')})`,
+            reason: 'not a severity (a whole number, or low/minor/medium/moderate/high/major/critical)',
+            code: 'severity',
           },
         ],
         lenient: `coalesce(TRY_CAST(${text} AS INTEGER), ${byName})`,
@@ -349,4 +420,68 @@ function convertScalar(column: string, type: string, kind: ColumnKind, options: 
       };
     }
   }
+}
+
+/** How a thousands separator is matched: a space also as the no-break spaces French exports write. */
+const THOUSANDS_CLASS: Record<ThousandsSeparator, string> = {
+  '.': '\\.',
+  ',': ',',
+  ' ': '[ \\x{00a0}\\x{202f}]',
+  "'": "['\\x{2019}]",
+};
+
+/** "1.234,50": how a number with these separators is written, for messages. */
+export function numberExample(decimal: DecimalSeparator, thousands: ThousandsSeparator | null): string {
+  return `1${thousands ?? ''}234${decimal}50`;
+}
+
+/**
+ * A number written as text, strictly as the separators say: with a thousands separator the value
+ * must be digits in groups of three (or no grouping at all) and one decimal separator, so that
+ * 1.234 with "." between thousands is 1234 and, with a decimal point, 1.234; a value that fits
+ * neither is refused, never read as something else. Without one, a decimal comma refuses a point
+ * (1.234 would otherwise pass as 1.234). The common case (point, no grouping) is a bare cast.
+ */
+function numberFromText(text: string, options: ConvertOptions): Conversion {
+  const decimal = options.decimalSeparator ?? '.';
+  const thousands = options.thousandsSeparator ?? null;
+  const reason =
+    thousands === null
+      ? `not a number (digits and a decimal ${decimal === ',' ? 'comma' : 'point'}, e.g. ${numberExample(decimal, null)})`
+      : `not a number written like ${numberExample(decimal, thousands)} (decimal ${decimal === ',' ? 'comma' : 'point'}, ${thousandsName(thousands)} between thousands)`;
+  const field: IngestSetting = thousands === null ? 'decimalSeparator' : 'thousandsSeparator';
+  let misfit: string | null = null;
+  let digits = text;
+  if (thousands !== null) {
+    const group = THOUSANDS_CLASS[thousands];
+    const point = decimal === '.' ? '\\.' : ',';
+    const pattern = `^[+-]?(\\d{1,3}(${group}\\d{3})+|\\d*)(${point}\\d+)?$`;
+    misfit = `NOT regexp_full_match(${text}, ${sqlString(pattern)})`;
+    digits = `regexp_replace(${text}, ${sqlString(group)}, '', 'g')`;
+  } else if (decimal === ',') {
+    misfit = `contains(${text}, '.')`;
+  }
+  const normalised = decimal === ',' ? `replace(${digits}, ',', '.')` : digits;
+  const tried = `TRY_CAST(${normalised} AS DOUBLE)`;
+  const strict = misfit
+    ? `CASE WHEN ${misfit} THEN CAST(error(${sqlString(reason)}) AS DOUBLE) ELSE CAST(${normalised} AS DOUBLE) END`
+    : `CAST(${normalised} AS DOUBLE)`;
+  const lenientValue = misfit ? `CASE WHEN NOT (${misfit}) THEN ${tried} END` : tried;
+  return {
+    strict,
+    checks: [
+      {
+        bad: `${text} IS NOT NULL AND (${misfit ?? 'false'} OR NOT coalesce(isfinite(${tried}), false))`,
+        reason,
+        code: 'number',
+        field,
+      },
+    ],
+    lenient: `CASE WHEN isfinite(${lenientValue}) THEN ${lenientValue} END`,
+    present: text,
+  };
+}
+
+function thousandsName(separator: ThousandsSeparator): string {
+  return separator === ' ' ? 'a space' : `"${separator}"`;
 }

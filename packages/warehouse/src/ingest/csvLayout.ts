@@ -283,7 +283,11 @@ function delimiterName(delimiter: string): string {
 }
 
 /** The first line of the file (BOM removed): the header, for delimiter detection and raw names. */
-export async function readHeaderLine(file: string, compression: Compression): Promise<string> {
+export async function readHeaderLine(
+  file: string,
+  compression: Compression,
+  name = path.basename(file),
+): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {
@@ -295,13 +299,17 @@ export async function readHeaderLine(file: string, compression: Compression): Pr
   } catch (error) {
     const problem = compressionProblem(error);
     if (problem === null) throw error;
-    throw new BadInputError(`${path.basename(file)}: could not be read: ${problem}.`);
+    throw new BadInputError(`${name}: could not be read: ${problem}.`, [], 0, {
+      code: 'unreadable',
+      file: name,
+    });
   }
   const bytes = Buffer.concat(chunks);
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    throw new BadInputError(
-      `${path.basename(file)}: is UTF-16 text; save it as UTF-8 (in Excel: "CSV UTF-8").`,
-    );
+    throw new BadInputError(`${name}: is UTF-16 text; save it as UTF-8 (in Excel: "CSV UTF-8").`, [], 0, {
+      code: 'unreadable',
+      file: name,
+    });
   }
   const text = bytes.toString('utf8');
   return (text.split(/\r\n|\r|\n/)[0] ?? '').replace(/^\uFEFF/, '');

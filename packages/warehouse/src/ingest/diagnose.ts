@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { IngestIssue } from '@retain/schemas';
+import type { IngestIssue, IngestIssueCode, IngestSetting } from '@retain/schemas';
 import { sqlIdent, sqlString } from '../sql.ts';
 import { lineOfRecords } from './csvLayout.ts';
 import { scanJson } from './jsonLayout.ts';
@@ -18,6 +18,8 @@ interface RawIssue {
   header: string | null;
   value: string | null;
   reason: string;
+  code: IngestIssueCode;
+  field: IngestSetting | null;
   /** Another record the problem involves (the first row of a conflicting id). */
   related?: number;
 }
@@ -70,17 +72,22 @@ async function valueProblems(
     // One problem per value: the first check it fails (a NUL is not also "not a number").
     const sql = `WITH ${numbered}, ${src}, problems AS (\n  ${problems}\n),
       firsts AS (SELECT * FROM problems QUALIFY row_number() OVER (PARTITION BY __rec, header ORDER BY __ord) = 1)
-      SELECT __rec, header, value, reason, count(*) OVER () AS total FROM firsts ORDER BY __rec, __ord LIMIT ${Math.max(room, 1)}`;
+      SELECT __rec, __ord, header, value, reason, count(*) OVER () AS total FROM firsts ORDER BY __rec, __ord LIMIT ${Math.max(room, 1)}`;
     const rows = (await conn.runAndReadAll(sql)).getRowObjects();
     if (rows.length > 0) {
       return {
         total: Number(rows[0]?.total ?? rows.length),
-        issues: rows.slice(0, room).map((r) => ({
-          record: Number(r.__rec),
-          header: String(r.header),
-          value: r.value === null ? null : String(r.value),
-          reason: String(r.reason),
-        })),
+        issues: rows.slice(0, room).map((r) => {
+          const check = plan.checks[Number(r.__ord)];
+          return {
+            record: Number(r.__rec),
+            header: String(r.header),
+            value: r.value === null ? null : String(r.value),
+            reason: String(r.reason),
+            code: check?.code ?? 'malformed',
+            field: check?.field ?? null,
+          };
+        }),
       };
     }
   }
@@ -114,6 +121,8 @@ async function conflictingKeys(
         header: keyColumn.source.kind === 'mapped' ? keyColumn.source.header : plan.key,
         value: String(r.k),
         reason: `${plan.key} appears more than once with different values; keep one row per ${plan.key}`,
+        code: 'conflictingId' as const,
+        field: null,
         ...(recs[0] === undefined ? {} : { related: recs[0] }),
       };
     }),
@@ -122,12 +131,20 @@ async function conflictingKeys(
 
 async function structureIssue(plan: SectionPlan, error: unknown): Promise<RawIssue> {
   const { line, reason } = await sourceProblem(plan.source, error);
-  return { record: line === null ? null : -line, header: null, value: null, reason };
+  return {
+    record: line === null ? null : -line,
+    header: null,
+    value: null,
+    reason,
+    code: 'malformed',
+    field: null,
+  };
 }
 
 /** Record numbers → editor lines. A negative record is already a line (from the layout scan). */
 async function locate(plan: SectionPlan, raw: RawIssue[]): Promise<IngestIssue[]> {
   const { format, path: file, delimiter, compression } = plan.source;
+  const shownAs = plan.source.name;
   const records = raw
     .flatMap((r) => [r.record, r.related ?? null])
     .filter((r): r is number => r !== null && r > 0);
@@ -154,6 +171,15 @@ async function locate(plan: SectionPlan, raw: RawIssue[]): Promise<IngestIssue[]
     }
     const related = r.related === undefined ? undefined : (lines?.get(r.related) ?? r.related);
     const reason = related === undefined ? r.reason : `${r.reason} (first seen on ${lineKind} ${related})`;
-    return { file, line, lineKind, column: r.header, value: r.value, reason };
+    return {
+      file: shownAs,
+      line,
+      lineKind,
+      column: r.header,
+      value: r.value,
+      reason,
+      code: r.code,
+      field: r.field,
+    };
   });
 }

@@ -215,6 +215,93 @@ describe('line-item exports', () => {
   });
 });
 
+describe('negative lines of several purchase files', () => {
+  const HEADER = 'Invoice,Customer,Date,Qty,Price';
+  const columns = {
+    order_id: 'Invoice',
+    customer_id: 'Customer',
+    order_date: 'Date',
+    quantity: 'Qty',
+    unit_price: 'Price',
+  };
+
+  it('all reach the returns, with a returns file loaded beside them', async () => {
+    writeFile(dir, 'jan.csv', `${HEADER}\nA1,C1,2024-01-05,2,5\nCA1,C1,2024-01-09,-1,5\n`);
+    writeFile(dir, 'feb.csv', `${HEADER}\nB1,C2,2024-02-05,1,8\nCB1,C2,2024-02-07,-1,8\n`);
+    writeFile(dir, 'mar.csv', `${HEADER}\nD1,C3,2024-03-05,3,2\n`);
+    writeFile(dir, 'rma.csv', 'return_id,customer_id,returned_at,amount\nRMA-1,C3,2024-03-10,2\n');
+    const purchases = (file: string, negativeLinesAreReturns: boolean) =>
+      mappingToRequests({ purchases: { file, columns, negativeLinesAreReturns } }, dir);
+    const requests = [
+      ...purchases('jan.csv', true),
+      ...purchases('feb.csv', true),
+      ...purchases('mar.csv', false),
+      ...mappingToRequests({ returns: { file: 'rma.csv' } }, dir),
+    ];
+    const summary = await ingest(warehouse, requests);
+    expect(summary.purchases).toMatchObject({ rows: 5, inserted: 3, toReturns: 2, duplicates: 0 });
+    expect(summary.returns).toMatchObject({ rows: 3, inserted: 3, duplicates: 0 });
+    expect(summary.warnings).toEqual([]);
+    expect(
+      await query(
+        warehouse,
+        "SELECT order_id, customer_id, amount, return_id LIKE 'R%' AS id FROM returns ORDER BY 2",
+      ),
+    ).toEqual([
+      { order_id: 'CA1', customer_id: 'C1', amount: 5, id: true },
+      { order_id: 'CB1', customer_id: 'C2', amount: 8, id: true },
+      { order_id: null, customer_id: 'C3', amount: 2, id: true },
+    ]);
+    expect(await query(warehouse, "SELECT return_id FROM returns WHERE customer_id = 'C3'")).toEqual([
+      { return_id: 'RMA-1' },
+    ]);
+    const again = await ingest(warehouse, requests);
+    expect(again.returns).toMatchObject({ rows: 3, inserted: 0, duplicates: 3 });
+    expect(again.dataVersion).toBe(summary.dataVersion);
+  });
+
+  it('all reach the returns without a returns file', async () => {
+    writeFile(dir, 'jan.csv', `${HEADER}\nA1,C1,2024-01-05,2,5\nCA1,C1,2024-01-09,-1,5\n`);
+    writeFile(dir, 'feb.csv', `${HEADER}\nB1,C2,2024-02-05,1,8\nCB1,C2,2024-02-07,-2,8\n`);
+    const requests = ['jan.csv', 'feb.csv'].flatMap((file) =>
+      mappingToRequests({ purchases: { file, columns, negativeLinesAreReturns: true } }, dir),
+    );
+    const summary = await ingest(warehouse, requests);
+    expect(summary.purchases).toMatchObject({ rows: 4, inserted: 2, toReturns: 2 });
+    expect(summary.returns).toMatchObject({ rows: 2, inserted: 2 });
+    expect(await query(warehouse, 'SELECT order_id, amount FROM returns ORDER BY 1')).toEqual([
+      { order_id: 'CA1', amount: 5 },
+      { order_id: 'CB1', amount: 16 },
+    ]);
+  });
+});
+
+describe('a mapping section without columns', () => {
+  it('reads the canonical headers of its file', async () => {
+    writeFile(dir, 'exports/p.csv', 'order_id,Customer_ID,order_date,amount\nO1,C1,2024-01-01,10\n');
+    const summary = await ingest(
+      warehouse,
+      mappingToRequests({ purchases: { file: 'p.csv' } }, path.join(dir, 'exports')),
+    );
+    expect(summary.purchases).toMatchObject({ rows: 1, inserted: 1 });
+    expect(await query(warehouse, 'SELECT customer_id FROM purchases')).toEqual([{ customer_id: 'C1' }]);
+  });
+
+  it('says which header is missing and how to map it', async () => {
+    writeFile(dir, 'exports/p.csv', 'Invoice,customer_id,order_date,amount\nO1,C1,2024-01-01,10\n');
+    const requests = mappingToRequests({ purchases: { file: 'p.csv' } }, path.join(dir, 'exports')).map(
+      (r) => ({ ...r, origin: path.join(dir, 'exports', 'mapping.json') }),
+    );
+    const error = await ingest(warehouse, requests).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      message: expect.stringContaining(
+        'p.csv has no "order_id" header (its headers: Invoice, customer_id, order_date, amount); add "columns" to the purchases section of mapping.json',
+      ),
+      detail: { code: 'unmappedColumn', field: 'columns', params: { column: 'order_id' } },
+    });
+  });
+});
+
 describe('canonical headers', () => {
   it('loads quoted fields with commas, quotes and newlines, non-ASCII names, tabs and booleans', async () => {
     const customers = writeFile(

@@ -39,6 +39,9 @@ const PURCHASE_COLUMNS = [
 
 class LoadAborted extends Error {}
 
+/** Temp table of negative purchase lines on their way to returns (negativeLinesAreReturns). */
+const RETURN_LINES = 'returns_from_lines';
+
 function emptySummary(): SectionSummary {
   return { rows: 0, inserted: 0, duplicates: 0, skipped: 0, updated: 0, toReturns: 0, files: [] };
 }
@@ -53,7 +56,11 @@ export async function ingest(
   requests: SectionRequest[],
   options: IngestOptions = {},
 ): Promise<IngestSummary> {
-  if (requests.length === 0) throw new BadInputError('Nothing to load: name at least one file or a mapping.');
+  if (requests.length === 0) {
+    throw new BadInputError('Nothing to load: name at least one file or a mapping.', [], 0, {
+      code: 'nothingToLoad',
+    });
+  }
   const started = new Date();
   return warehouse.write(async (conn) => {
     const sorted = [...requests].sort((a, b) => ORDER.indexOf(a.section) - ORDER.indexOf(b.section));
@@ -74,35 +81,30 @@ export async function ingest(
       const batch = await nextBatchId(conn);
       const step = (section: Section, label: string, sql: string) =>
         trackProgress(conn, sql, (percent) => options.onProgress?.({ section, step: label, percent }));
-      const returnPlans = plans.filter((p) => p.request.section === 'returns');
-      let returnsFromLines: string | null = null;
+      // Negative purchase lines of every purchase file gather here under negativeLinesAreReturns;
+      // they load with the first returns file (sections load in ORDER), or on their own after.
+      let returnLines: string | null = null;
 
       for (const plan of plans) {
         const section = plan.request.section;
         const target = summary[section];
-        target.files.push(plan.source.path);
-        const before = target.rows;
-        if (plan.empty) {
-          if (section === 'returns' && returnsFromLines) {
-            await loadKeyed(conn, null, returnsFromLines, batch, target, step);
-            returnsFromLines = null;
-          }
-        } else if (section === 'purchases') {
-          returnsFromLines = await loadPurchases(conn, plan, batch, target, step);
-          if (returnsFromLines && returnPlans.length === 0) {
-            await loadKeyed(conn, null, returnsFromLines, batch, summary.returns, step);
+        target.files.push(plan.source.name);
+        let read = 0;
+        if (section === 'purchases') {
+          if (!plan.empty) {
+            read = await loadPurchases(conn, plan, batch, target, step, returnLines !== null);
+            if (plan.request.negativeLinesAreReturns) returnLines = RETURN_LINES;
           }
         } else if (section === 'returns') {
-          await loadKeyed(conn, plan, returnsFromLines, batch, target, step);
-          returnsFromLines = null;
-        } else {
-          await loadKeyed(conn, plan, null, batch, target, step);
+          read = await loadKeyed(conn, plan.empty ? null : plan, returnLines, batch, target, step);
+          returnLines = null;
+        } else if (!plan.empty) {
+          read = await loadKeyed(conn, plan, null, batch, target, step);
         }
-        // Rows read from this plan's file (returns also count lines moved over from purchases).
-        const read = target.rows - before - (section === 'returns' ? summary.purchases.toReturns : 0);
         if (read <= 0)
           summary.warnings.push(`${plan.label}: no data rows (${emptyKind(plan)}); nothing to load from it.`);
       }
+      if (returnLines) await loadKeyed(conn, null, returnLines, batch, summary.returns, step);
       const current = Number((await readMeta(conn, 'data_version')) ?? 0);
       const changed = ORDER.some((s) => summary[s].inserted + summary[s].updated > 0);
       if (!changed) {
@@ -132,7 +134,7 @@ export async function ingest(
       throw await explainFailure(conn, plans, error);
     } finally {
       await conn.run('DROP TABLE IF EXISTS temp.stage_rows').catch(() => undefined);
-      await conn.run('DROP TABLE IF EXISTS temp.returns_from_lines').catch(() => undefined);
+      await conn.run(`DROP TABLE IF EXISTS temp.${RETURN_LINES}`).catch(() => undefined);
     }
   });
 }
@@ -152,8 +154,9 @@ async function scalar(conn: DuckDBConnection, sql: string): Promise<number> {
 
 /**
  * Purchases go straight from the file into the table (the hot path for large exports); a line is
- * a duplicate when a line with the same order and identical content is already stored.
- * Returns the name of a temp table of negative lines when those become returns.
+ * a duplicate when a line with the same order and identical content is already stored. Under
+ * negativeLinesAreReturns, negative lines go to the RETURN_LINES temp table instead, added to the
+ * lines of earlier purchase files when `appendReturnLines`. Returns the rows read from the file.
  */
 async function loadPurchases(
   conn: DuckDBConnection,
@@ -161,12 +164,14 @@ async function loadPurchases(
   batch: number,
   target: SectionSummary,
   step: Step,
-): Promise<string | null> {
+  appendReturnLines: boolean,
+): Promise<number> {
   const { negativeLinesAreReturns, skipRowsWithoutCustomer } = plan.request;
   // Rows read = inserted + duplicates + skipped + sent to returns. Into an empty table nothing can
   // be a duplicate, so the first (and largest) load of a history needs no separate counting pass.
   const empty = (await scalar(conn, 'SELECT count(*) FROM purchases')) === 0;
   let rows: number | null = null;
+  let skipped = 0;
   if (skipRowsWithoutCustomer || !empty) {
     const skippedSql = skipRowsWithoutCustomer
       ? `, count(*) FILTER (WHERE ${plan.customerPresent} IS NULL)`
@@ -174,23 +179,27 @@ async function loadPurchases(
     const counts =
       (await conn.runAndReadAll(`SELECT count(*)${skippedSql} FROM ${plan.reader}`)).getRows()[0] ?? [];
     rows = Number(counts[0] ?? 0);
-    target.skipped += Number(counts[1] ?? 0);
+    skipped = Number(counts[1] ?? 0);
+    target.skipped += skipped;
   }
 
   const converted = convertedSelect(plan);
   const negative = '(coalesce(quantity < 0, false) OR amount < 0)';
-  let returnsTable: string | null = null;
+  const returnsTable = negativeLinesAreReturns ? RETURN_LINES : null;
   let toReturns = 0;
-  if (negativeLinesAreReturns) {
-    returnsTable = 'returns_from_lines';
+  if (returnsTable) {
+    const lines = `SELECT NULL::VARCHAR AS return_id, order_id, customer_id, order_date AS returned_at, abs(amount) AS amount
+       FROM (${converted}) WHERE ${negative}`;
+    const count = () => scalar(conn, `SELECT count(*) FROM ${returnsTable}`);
+    const before = appendReturnLines ? await count() : 0;
     await step(
       'purchases',
       'negative lines',
-      `CREATE OR REPLACE TEMP TABLE ${returnsTable} AS
-       SELECT NULL::VARCHAR AS return_id, order_id, customer_id, order_date AS returned_at, abs(amount) AS amount
-       FROM (${converted}) WHERE ${negative}`,
+      appendReturnLines
+        ? `INSERT INTO ${returnsTable} ${lines}`
+        : `CREATE OR REPLACE TEMP TABLE ${returnsTable} AS ${lines}`,
     );
-    toReturns = await scalar(conn, `SELECT count(*) FROM ${returnsTable}`);
+    toReturns = (await count()) - before;
     target.toReturns += toReturns;
   }
   const columns = PURCHASE_COLUMNS.map(sqlIdent).join(', ');
@@ -210,7 +219,7 @@ async function loadPurchases(
   target.inserted += inserted;
   const read = rows ?? inserted + toReturns;
   target.rows += read;
-  target.duplicates += read - target.skipped - toReturns - inserted;
+  target.duplicates += read - skipped - toReturns - inserted;
   // Plausibility of what was just written (NaN amounts, dates in year 20 or 9999, a NUL in an
   // id): abort if any. Negative lines moved to returns are held to the same rules.
   const refused = [
@@ -233,13 +242,15 @@ async function loadPurchases(
   ) {
     throw new LoadAborted('implausible purchase values');
   }
-  return returnsTable;
+  return read;
 }
 
 /**
  * Customers, complaints and returns are keyed by their id: a known id with identical values is a
  * duplicate, a known id with changed values is updated (a ticket closed since the last export, a
  * customer who withdrew consent), a new id is inserted. Only mapped columns are compared and updated.
+ * `extraRows` names a temp table of returns from negative purchase lines, loaded with the file.
+ * Returns the rows read from the plan's file.
  */
 async function loadKeyed(
   conn: DuckDBConnection,
@@ -248,7 +259,7 @@ async function loadKeyed(
   batch: number,
   target: SectionSummary,
   step: Step,
-): Promise<void> {
+): Promise<number> {
   const section: Section = plan?.request.section ?? 'returns';
   const all = plan
     ? plan.columns
@@ -262,38 +273,50 @@ async function loadKeyed(
   const list = names.map(sqlIdent).join(', ');
 
   const parts: string[] = [];
+  let fileRows = 0;
+  let rows = 0;
+  let skipped = 0;
   if (plan) {
     const counts = (
       await conn.runAndReadAll(
         `SELECT count(*)${plan.request.skipRowsWithoutCustomer ? `, count(*) FILTER (WHERE ${plan.customerPresent} IS NULL)` : ''} FROM ${plan.reader}`,
       )
     ).getRows()[0];
-    target.rows += Number(counts?.[0] ?? 0);
-    target.skipped += Number(counts?.[1] ?? 0);
+    fileRows = Number(counts?.[0] ?? 0);
+    skipped = Number(counts?.[1] ?? 0);
+    rows += fileRows;
     parts.push(`SELECT ${list} FROM (${convertedSelect(plan)})`);
   }
   if (extraRows) {
-    target.rows += await scalar(conn, `SELECT count(*) FROM ${extraRows}`);
+    rows += await scalar(conn, `SELECT count(*) FROM ${extraRows}`);
     parts.push(`SELECT ${list} FROM ${extraRows}`);
+    // Lines from purchases carry every column, whatever the returns file maps.
+    for (const name of names) if (!present.includes(name)) present.push(name);
   }
-  if (parts.length === 0) return;
+  target.rows += rows;
+  target.skipped += skipped;
+  if (parts.length === 0) return fileRows;
 
   const types = names.map((n) => `${sqlIdent(n)} ${sqlTypeOf(section, n)}`).join(', ');
   await conn.run(`CREATE OR REPLACE TEMP TABLE stage_rows (${types})`);
   await step(section, 'reading', `INSERT INTO stage_rows ${parts.join(' UNION ALL ')}`);
 
-  const derived = plan === null || plan.columns.find((c) => c.name === key)?.source.kind === 'derivedId';
+  const derived =
+    plan === null ||
+    extraRows !== null ||
+    plan.columns.find((c) => c.name === key)?.source.kind === 'derivedId';
   if (derived) {
     // Returns without an id get one from their content; identical rows are numbered so that
-    // loading the same file twice yields the same ids.
+    // loading the same file twice yields the same ids. Rows with an id of their own keep it.
     const content = names
       .filter((n) => n !== key)
       .map(sqlIdent)
       .join(', ');
+    const group = `PARTITION BY ${content}, ${sqlIdent(key)} IS NULL`;
     await conn.run(`CREATE OR REPLACE TEMP TABLE stage_rows AS
       SELECT * REPLACE (coalesce(${sqlIdent(key)}, 'R' || lower(hex(hash(${content}))) ||
-        CASE WHEN row_number() OVER (PARTITION BY ${content}) > 1
-             THEN '-' || row_number() OVER (PARTITION BY ${content}) ELSE '' END) AS ${sqlIdent(key)})
+        CASE WHEN row_number() OVER (${group}) > 1
+             THEN '-' || row_number() OVER (${group}) ELSE '' END) AS ${sqlIdent(key)})
       FROM stage_rows`);
     if (!present.includes(key)) present.push(key);
   }
@@ -315,7 +338,8 @@ async function loadKeyed(
 
   const table = sqlIdent(section);
   const k = sqlIdent(key);
-  const changed = present.filter((n) => n !== key);
+  const mapped = plan ? plan.columns.filter((c) => c.source.kind !== 'absent').map((c) => c.name) : names;
+  const changed = (extraRows ? mapped : present).filter((n) => n !== key);
   let updated = 0;
   if (changed.length > 0) {
     updated = await step(
@@ -336,7 +360,8 @@ async function loadKeyed(
   );
   target.updated += updated;
   target.inserted += inserted;
-  target.duplicates += target.rows - target.skipped - inserted - updated;
+  target.duplicates += rows - skipped - inserted - updated;
+  return fileRows;
 }
 
 function implausibleSql(section: Section): string | null {
@@ -439,6 +464,9 @@ async function explainFailure(conn: DuckDBConnection, plans: SectionPlan[], erro
     const why = error instanceof LoadAborted ? error.message : readFailure(message);
     return new BadInputError(
       `${files}: could not be loaded (${why}), and no single line could be blamed; nothing was loaded.`,
+      [],
+      0,
+      { code: 'loadFailed', params: { files: plans.map((p) => p.label), why } },
     );
   }
   return problemsError(diagnosis.issues, diagnosis.total);

@@ -1,19 +1,45 @@
 import path from 'node:path';
-import { DATE_FORMAT_CANDIDATES, type SourceInspection } from '@retain/schemas';
-import { sqlIdent } from '../sql.ts';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import {
+  DATE_FORMAT_CANDIDATES,
+  type DecimalSeparator,
+  type SourceInspection,
+  type ThousandsSeparator,
+} from '@retain/schemas';
+import { sqlIdent, sqlString } from '../sql.ts';
 import type { Warehouse } from '../Warehouse.ts';
-import { convert } from './converters.ts';
-import { proposeMapping } from './proposeMapping.ts';
-import { describeSource, openSource, readerSql, unreadable } from './sourceFile.ts';
+import { convert, FALSE_WORDS, numberExample, TRUE_WORDS } from './converters.ts';
+import { type ColumnProfile, proposeMapping } from './proposeMapping.ts';
+import { describeSource, openSource, readerSql, type SourceColumn, unreadable } from './sourceFile.ts';
 
 const SAMPLE_ROWS = 20;
-const PROBE_VALUES = 500;
+/** Rows whose values say what each column holds. */
+const PROFILE_ROWS = 1_000;
+/** Rows whose values decide the date format and separators: enough to meet a day after the 12th. */
+const DECIDE_ROWS = 100_000;
 const DATE_COLUMNS = new Set(['order_date', 'opened_at', 'resolved_at', 'returned_at', 'signup_date']);
 const NUMBER_COLUMNS = new Set(['amount', 'quantity', 'unit_price']);
 
+interface NumberFormat {
+  decimalSeparator: DecimalSeparator;
+  thousandsSeparator: ThousandsSeparator | null;
+}
+
+/** Ways of writing numbers, the plainest first: among those that read every value alike, the first wins. */
+const NUMBER_FORMATS: readonly NumberFormat[] = [
+  { decimalSeparator: '.', thousandsSeparator: null },
+  { decimalSeparator: ',', thousandsSeparator: null },
+  { decimalSeparator: ',', thousandsSeparator: '.' },
+  { decimalSeparator: '.', thousandsSeparator: ',' },
+  { decimalSeparator: ',', thousandsSeparator: ' ' },
+  { decimalSeparator: '.', thousandsSeparator: ' ' },
+  { decimalSeparator: '.', thousandsSeparator: "'" },
+  { decimalSeparator: ',', thousandsSeparator: "'" },
+];
+
 /**
  * A first look at an uploaded export: its headers, a few rows, and a proposed mapping with the
- * date format and decimal separator that fit its values. Reads only the start of the file.
+ * date format and separators that fit its values. Reads only the start of the file.
  */
 export async function inspectSource(
   warehouse: Warehouse,
@@ -25,7 +51,6 @@ export async function inspectSource(
   return warehouse.read(async (conn) => {
     const columns = await describeSource(conn, source);
     const headers = columns.map((c) => c.header);
-    const fieldOf = new Map(columns.map((c) => [c.header, c.name]));
     const reader = readerSql(source);
     // The first rows can hold what the header line did not show (a ragged row, a broken record):
     // the same scan as a load names the line, and DuckDB's own words never reach the page.
@@ -33,62 +58,26 @@ export async function inspectSource(
       try {
         return await conn.runAndReadAll(sql);
       } catch (error) {
-        throw await unreadable(source, error, name);
+        throw await unreadable(source, error);
       }
     };
     const textColumns = columns.map((c) => `CAST(${sqlIdent(c.name)} AS VARCHAR)`).join(', ');
     const sample = (await read(`SELECT ${textColumns} FROM ${reader} LIMIT ${SAMPLE_ROWS}`))
       .getRows()
       .map((row) => row.map((v) => (v === null ? '' : String(v))));
-    const proposal = proposeMapping(headers, name);
+    const profiles = await profileColumns(read, reader, columns);
+    const proposal = proposeMapping(headers, name, profiles);
     const notes: string[] = [];
+    const fieldsOf = (wanted: Set<string>) =>
+      Object.entries(proposal.columns)
+        .filter(([canonical]) => wanted.has(canonical))
+        .map(([, header]) => columns.find((c) => c.header === header)?.name)
+        .filter((field): field is string => field !== undefined);
 
-    const probe = async (header: string, test: string): Promise<boolean> => {
-      const field = sqlIdent(fieldOf.get(header) ?? header);
-      const sql = `WITH v AS (SELECT trim(CAST(${field} AS VARCHAR)) AS v FROM ${reader}
-                     WHERE nullif(trim(CAST(${field} AS VARCHAR)), '') IS NOT NULL LIMIT ${PROBE_VALUES})
-                   SELECT count(*) = count(*) FILTER (WHERE ${test}) AND count(*) > 0 FROM v`;
-      return Boolean((await read(sql)).getRows()[0]?.[0]);
-    };
-
-    let dateFormat: string | null = null;
-    const dateHeaders = Object.entries(proposal.columns)
-      .filter(([canonical]) => DATE_COLUMNS.has(canonical))
-      .map(([, header]) => header);
-    if (dateHeaders.length > 0) {
-      const fits = async (fmt: string | null) => {
-        for (const header of dateHeaders) {
-          // The load's own parser decides what fits (zones, offsets, the year range).
-          const test = `(${convert('v', 'VARCHAR', 'timestamp', { dateFormat: fmt ?? undefined }).lenient}) IS NOT NULL`;
-          if (!(await probe(header, test))) return false;
-        }
-        return true;
-      };
-      if (!(await fits(null))) {
-        const matching: string[] = [];
-        for (const fmt of DATE_FORMAT_CANDIDATES) if (await fits(fmt)) matching.push(fmt);
-        dateFormat = matching[0] ?? null;
-        const other = matching.find(
-          (f) =>
-            f.startsWith('%m') !== dateFormat?.startsWith('%m') &&
-            f.replace(/%[dm]/g, '') === dateFormat?.replace(/%[dm]/g, ''),
-        );
-        if (dateFormat && other)
-          notes.push(
-            `Dates read as ${dateFormat}; they would also fit ${other}. Check a date after the 12th.`,
-          );
-        if (!dateFormat)
-          notes.push('No common date format fits every date in the first rows; set the format by hand.');
-      }
-    }
-
-    let decimalSeparator: '.' | ',' = '.';
-    for (const [canonical, header] of Object.entries(proposal.columns)) {
-      if (!NUMBER_COLUMNS.has(canonical)) continue;
-      const dotted = await probe(header, 'TRY_CAST(v AS DOUBLE) IS NOT NULL');
-      if (!dotted && (await probe(header, "TRY_CAST(replace(v, ',', '.') AS DOUBLE) IS NOT NULL")))
-        decimalSeparator = ',';
-    }
+    const dates = await proposeDateFormat(read, reader, fieldsOf(DATE_COLUMNS));
+    if (dates.note) notes.push(dates.note);
+    const numbers = await proposeNumberFormat(read, reader, fieldsOf(NUMBER_COLUMNS));
+    if (numbers.note) notes.push(numbers.note);
     if (proposal.confidence < 1)
       notes.push(`Not every required ${proposal.section} column was recognised; map the rest by hand.`);
 
@@ -98,8 +87,179 @@ export async function inspectSource(
       delimiter: source.delimiter ?? null,
       headers,
       sample,
-      proposal: { ...proposal, dateFormat, decimalSeparator },
+      proposal: {
+        section: proposal.section,
+        columns: proposal.columns,
+        confidence: proposal.confidence,
+        sections: proposal.sections,
+        dateFormat: dates.format,
+        dateFormatChoices: dates.choices,
+        ...numbers.format,
+        numberFormatChoices: numbers.choices,
+      },
       notes,
     };
   });
+}
+
+type Read = (sql: string) => ReturnType<DuckDBConnection['runAndReadAll']>;
+
+/** Non-blank values of some columns among the first `rows` rows, as `v` (and their row as `rn`). */
+function valuesSql(reader: string, fields: readonly string[], rows: number): string {
+  const list = fields.map((f) => `CAST(${sqlIdent(f)} AS VARCHAR)`).join(', ');
+  return `SELECT rn, nullif(trim(x), '') AS v FROM (
+      SELECT rn, unnest([${list}]) AS x
+      FROM (SELECT row_number() OVER () AS rn, * FROM (SELECT * FROM ${reader} LIMIT ${rows})))
+    WHERE nullif(trim(x), '') IS NOT NULL`;
+}
+
+const NUMBER_SHAPE = String.raw`^[+-]?(\d{1,3}([.,' \x{00a0}\x{202f}\x{2019}]\d{3})+|\d*)([.,]\d+)?$`;
+const DATE_SHAPE = String.raw`^(\d{4}-\d{1,2}-\d{1,2}([T ].*)?|\d{1,2}[./-]\d{1,2}[./-](\d{4}|\d{2})( \d{1,2}:\d{2}(:\d{2})?)?|\d{4}/\d{1,2}/\d{1,2}( \d{1,2}:\d{2}(:\d{2})?)?)$`;
+const EMAIL_SHAPE = String.raw`^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$`;
+const PHONE_SHAPE = String.raw`^(\+|00|0|\()[\d ()./-]{5,}\d$`;
+const ID_SHAPE = String.raw`^[\p{L}\d][\p{L}\d_#./-]{0,39}$`;
+
+/** What the first values of every column look like, in one pass over the first rows. */
+async function profileColumns(
+  read: Read,
+  reader: string,
+  columns: readonly SourceColumn[],
+): Promise<ColumnProfile[]> {
+  if (columns.length === 0) return [];
+  const yesNo = [...TRUE_WORDS, ...FALSE_WORDS].map(sqlString).join(', ');
+  const measures = columns.map((c, i) => {
+    const v = `nullif(trim(CAST(${sqlIdent(c.name)} AS VARCHAR)), '')`;
+    const shaped = (pattern: string) =>
+      `count(*) FILTER (WHERE regexp_full_match(${v}, ${sqlString(pattern)}))`;
+    const digits = `length(regexp_replace(${v}, '\\D', '', 'g'))`;
+    return [
+      `count(${v}) AS values_${i}`,
+      `count(DISTINCT ${v}) AS distinct_${i}`,
+      `${shaped(DATE_SHAPE)} AS dates_${i}`,
+      `${shaped(EMAIL_SHAPE)} AS emails_${i}`,
+      `count(*) FILTER (WHERE regexp_full_match(${v}, ${sqlString(PHONE_SHAPE)}) AND ${digits} BETWEEN 7 AND 15) AS phones_${i}`,
+      `count(*) FILTER (WHERE regexp_full_match(${v}, ${sqlString(NUMBER_SHAPE)}) AND regexp_matches(${v}, '\\d')) AS numbers_${i}`,
+      `count(*) FILTER (WHERE regexp_full_match(${v}, ${sqlString(NUMBER_SHAPE)}) AND regexp_matches(${v}, '\\d[.,]\\d\\d$')) AS two_decimals_${i}`,
+      `count(*) FILTER (WHERE regexp_full_match(${v}, '^[+-]?\\d+$')) AS integers_${i}`,
+      `count(*) FILTER (WHERE regexp_full_match(${v}, '^[+-]?\\d{1,3}$')) AS small_integers_${i}`,
+      `count(*) FILTER (WHERE lower(${v}) IN (${yesNo})) AS yes_no_${i}`,
+      `count(*) FILTER (WHERE regexp_full_match(${v}, ${sqlString(ID_SHAPE)}) AND regexp_matches(${v}, '\\d')) AS ids_${i}`,
+    ].join(', ');
+  });
+  const row = (
+    await read(`SELECT ${measures.join(', ')} FROM (SELECT * FROM ${reader} LIMIT ${PROFILE_ROWS})`)
+  ).getRowObjectsJson()[0];
+  const at = (name: string, i: number) => Number(row?.[`${name}_${i}`] ?? 0);
+  return columns.map((_, i) => ({
+    values: at('values', i),
+    distinct: at('distinct', i),
+    dates: at('dates', i),
+    emails: at('emails', i),
+    phones: at('phones', i),
+    numbers: at('numbers', i),
+    twoDecimals: at('two_decimals', i),
+    integers: at('integers', i),
+    smallIntegers: at('small_integers', i),
+    yesNo: at('yes_no', i),
+    ids: at('ids', i),
+  }));
+}
+
+/** "%m/%d/%Y" for "%d/%m/%Y": the same dates read month first. Null where no export swaps them. */
+function swapDayAndMonth(format: string): string | null {
+  if (!/^%[dm]/.test(format) || format.startsWith('%d.')) return null;
+  return format.replace(/%([dm])/g, (_, c: string) => (c === 'd' ? '%m' : '%d'));
+}
+
+/**
+ * The load's own parser decides which formats fit every date. When a format and its day/month swap
+ * both fit (no day after the 12th among the values), the values cannot decide: both are offered and
+ * neither is chosen. Dates with dots are day first: no export writes month.day.year.
+ */
+async function proposeDateFormat(
+  read: Read,
+  reader: string,
+  fields: readonly string[],
+): Promise<{ format: string | null; choices: string[]; note: string | null }> {
+  const none = { format: null, choices: [], note: null };
+  if (fields.length === 0) return none;
+  const formats = [...new Set(DATE_FORMAT_CANDIDATES.flatMap((f) => [f, swapDayAndMonth(f) ?? f]))];
+  const fits = (format: string | null) =>
+    `bool_and((${convert('v', 'VARCHAR', 'timestamp', { dateFormat: format ?? undefined }).lenient}) IS NOT NULL)`;
+  const sql = `SELECT count(*), ${[null, ...formats].map(fits).join(', ')},
+      min(v) FILTER (WHERE regexp_matches(v, '^\\d{1,2}[/-]\\d{1,2}[/-]')) AS example
+    FROM (${valuesSql(reader, fields, DECIDE_ROWS)})`;
+  const row = (await read(sql)).getRows()[0] ?? [];
+  if (Number(row[0] ?? 0) === 0 || row[1] === true) return none;
+  const matching = formats.filter((_, i) => row[i + 2] === true);
+  const first = matching[0];
+  if (first === undefined) {
+    return {
+      ...none,
+      note: 'No common date format fits every date in the first rows; choose the date format by hand.',
+    };
+  }
+  const swapped = swapDayAndMonth(first);
+  if (swapped === null || !matching.includes(swapped)) return { format: first, choices: [], note: null };
+  const dayFirst = first.startsWith('%d') ? first : swapped;
+  const monthFirst = dayFirst === first ? swapped : first;
+  const example = row[row.length - 1];
+  const shown = typeof example === 'string' ? `“${example}”` : 'A date such as 03/01/2025';
+  return {
+    format: null,
+    choices: [dayFirst, monthFirst],
+    note: `${shown} can be day first or month first, and no date in the first rows has a day after the 12th: choose the date format.`,
+  };
+}
+
+/**
+ * The load's own parser decides which separators read every number. Formats that read the values
+ * alike are one (the plainest is proposed); formats that read them differently (1.234 as 1.234 or as
+ * 1234) are offered for the user to choose.
+ */
+async function proposeNumberFormat(
+  read: Read,
+  reader: string,
+  fields: readonly string[],
+): Promise<{ format: NumberFormat; choices: NumberFormat[]; note: string | null }> {
+  const plain = NUMBER_FORMATS[0] as NumberFormat;
+  if (fields.length === 0) return { format: plain, choices: [], note: null };
+  const parsed = NUMBER_FORMATS.map(
+    (f) =>
+      convert('v', 'VARCHAR', 'number', {
+        decimalSeparator: f.decimalSeparator,
+        thousandsSeparator: f.thousandsSeparator ?? undefined,
+      }).lenient,
+  );
+  const sql = `SELECT count(*), ${parsed
+    .map((p) => `count(*) FILTER (WHERE (${p}) IS NOT NULL), bit_xor(hash(rn, ${p}))`)
+    .join(', ')} FROM (${valuesSql(reader, fields, DECIDE_ROWS)})`;
+  const row = (await read(sql)).getRows()[0] ?? [];
+  const values = Number(row[0] ?? 0);
+  if (values === 0) return { format: plain, choices: [], note: null };
+  const fitted = NUMBER_FORMATS.map((format, i) => ({
+    format,
+    count: Number(row[1 + i * 2] ?? 0),
+    reading: String(row[2 + i * 2]),
+  }));
+  const all = fitted.filter((f) => f.count === values);
+  if (all.length === 0) {
+    const best = [...fitted].sort((a, b) => b.count - a.count)[0];
+    return {
+      format: best?.format ?? plain,
+      choices: [],
+      note: `${values - (best?.count ?? 0)} of the first ${values.toLocaleString('en-US')} amounts are not numbers in any common form; the load will list them.`,
+    };
+  }
+  const readings = new Map<string, NumberFormat>();
+  for (const f of all) if (!readings.has(f.reading)) readings.set(f.reading, f.format);
+  const choices = [...readings.values()];
+  const format = choices[0] ?? plain;
+  if (choices.length === 1) return { format, choices: [], note: null };
+  const ways = choices.map((c) => numberExample(c.decimalSeparator, c.thousandsSeparator)).join(' or ');
+  return {
+    format,
+    choices,
+    note: `The numbers can be read more than one way (written like ${ways}): choose the decimal and thousands separators.`,
+  };
 }

@@ -21,7 +21,7 @@ export function readMappingFile(mappingPath: string, options: MappingFileOptions
   try {
     text = fs.readFileSync(mappingPath, 'utf8');
   } catch {
-    throw new BadInputError(`mapping file not found: ${mappingPath}`);
+    throw new BadInputError(`mapping file not found: ${mappingPath}`, [], 0, { code: 'mapping' });
   }
   let json: unknown;
   try {
@@ -31,6 +31,9 @@ export function readMappingFile(mappingPath: string, options: MappingFileOptions
     const found = scanJsonText(text.replace(/^\uFEFF/, '')).error;
     throw new BadInputError(
       `${mappingPath}: not valid JSON${found ? ` (line ${found.line}: ${found.reason.replace(/^not valid JSON: /, '')})` : ''}.`,
+      [],
+      0,
+      { code: 'mapping' },
     );
   }
   const folder = path.dirname(path.resolve(mappingPath));
@@ -48,6 +51,9 @@ export function mappingToRequests(json: unknown, baseDir: string, label = 'mappi
         const hint = closest(key, SECTIONS);
         throw new BadInputError(
           `${label}: unknown section "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}; sections are ${SECTIONS.join(', ')}.`,
+          [],
+          0,
+          { code: 'mapping' },
         );
       }
     }
@@ -56,7 +62,9 @@ export function mappingToRequests(json: unknown, baseDir: string, label = 'mappi
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     const where = first?.path.join('.') || '(top level)';
-    throw new BadInputError(`${label}: ${where}: ${first?.message ?? 'invalid mapping'}`);
+    throw new BadInputError(`${label}: ${where}: ${first?.message ?? 'invalid mapping'}`, [], 0, {
+      code: 'mapping',
+    });
   }
   const mapping: MappingFile = parsed.data;
   const requests: SectionRequest[] = [];
@@ -70,11 +78,16 @@ export function mappingToRequests(json: unknown, baseDir: string, label = 'mappi
       dateFormat: entry.dateFormat,
       delimiter: entry.delimiter,
       decimalSeparator: entry.decimalSeparator,
+      thousandsSeparator: entry.thousandsSeparator,
       negativeLinesAreReturns: entry.negativeLinesAreReturns,
       skipRowsWithoutCustomer: entry.skipRowsWithoutCustomer,
     });
   }
-  if (requests.length === 0) throw new BadInputError(`${label}: names no section (${SECTIONS.join(', ')}).`);
+  if (requests.length === 0) {
+    throw new BadInputError(`${label}: names no section (${SECTIONS.join(', ')}).`, [], 0, {
+      code: 'mapping',
+    });
+  }
   return requests;
 }
 
@@ -88,6 +101,9 @@ function assertInside(folder: string, request: SectionRequest, mappingPath: stri
     new BadInputError(
       `${path.basename(mappingPath)}: ${request.section}.file "${written}" is outside the mapping file's folder; ` +
         'keep the exports in that folder or below it (or allow files elsewhere explicitly: retain ingest --allow-outside-files).',
+      [],
+      0,
+      { code: 'outsideFolder', field: 'file', section: request.section },
     );
   if (!within(folder, request.file)) throw refuse();
   let real: string;

@@ -1,7 +1,15 @@
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { CANONICAL_COLUMNS, canonicalColumns, type Section } from '@retain/schemas';
-import { BadInputError } from '../errors.ts';
+import {
+  CANONICAL_COLUMNS,
+  canonicalColumns,
+  type DecimalSeparator,
+  type IngestIssueCode,
+  type IngestSetting,
+  type Section,
+  type ThousandsSeparator,
+} from '@retain/schemas';
+import { type BadInputDetail, BadInputError } from '../errors.ts';
 import { sqlIdent, sqlString } from '../sql.ts';
 import { closest } from './closest.ts';
 import { type ColumnKind, type Conversion, convert, SQL_TYPES } from './converters.ts';
@@ -14,11 +22,14 @@ export interface SectionRequest {
   section: Section;
   /** Absolute path of the export. */
   file: string;
+  /** What the user calls the file, when not its path (an upload's original name). */
+  name?: string | undefined;
   /** canonical column → source header; omitted: the file already has canonical headers. */
   columns?: Record<string, string> | undefined;
   dateFormat?: string | undefined;
   delimiter?: string | undefined;
-  decimalSeparator?: '.' | ',' | undefined;
+  decimalSeparator?: DecimalSeparator | undefined;
+  thousandsSeparator?: ThousandsSeparator | undefined;
   negativeLinesAreReturns?: boolean | undefined;
   skipRowsWithoutCustomer?: boolean | undefined;
   /** The mapping file this request comes from, for messages about its fields. */
@@ -85,6 +96,8 @@ export interface PlannedCheck {
   value: string;
   bad: string;
   reason: string;
+  code: IngestIssueCode;
+  field?: IngestSetting | undefined;
 }
 
 export interface SectionPlan {
@@ -114,14 +127,27 @@ export function sqlTypeOf(section: Section, column: string): string {
 /** Reads the file's headers and checks the mapping against them; fails before any data moves. */
 export async function planSection(conn: DuckDBConnection, request: SectionRequest): Promise<SectionPlan> {
   const { section, file } = request;
-  const label = path.basename(file);
+  const label = path.basename(request.name ?? file);
+  const refuse = (message: string, detail: BadInputDetail) =>
+    new BadInputError(message, [], 0, { section, file: label, ...detail });
   if (request.delimiter !== undefined && /["\r\n]/.test(request.delimiter)) {
-    throw new BadInputError(
+    throw refuse(
       `${fieldName(request, 'delimiter')} ${JSON.stringify(request.delimiter)} cannot be a quote or a line break; ` +
         'use the character between fields, e.g. ";" or "\\t".',
+      { code: 'invalidSetting', field: 'delimiter', params: { value: request.delimiter } },
     );
   }
-  const source = await openSource(file, section, { delimiter: request.delimiter });
+  if (
+    request.thousandsSeparator !== undefined &&
+    request.thousandsSeparator === (request.decimalSeparator ?? '.')
+  ) {
+    throw refuse(
+      `${fieldName(request, 'thousandsSeparator')} "${request.thousandsSeparator}" is also the decimal separator; ` +
+        'numbers such as 1.234,50 have "," as decimalSeparator and "." as thousandsSeparator.',
+      { code: 'invalidSetting', field: 'thousandsSeparator', params: { value: request.thousandsSeparator } },
+    );
+  }
+  const source = await openSource(file, section, { delimiter: request.delimiter, name: request.name });
   let headers: SourceColumn[];
   try {
     headers = await describeSource(conn, source);
@@ -138,9 +164,10 @@ export async function planSection(conn: DuckDBConnection, request: SectionReques
   for (const canonical of Object.keys(mapping)) {
     if (!known.includes(canonical)) {
       const hint = closest(canonical, known);
-      throw new BadInputError(
+      throw refuse(
         `${section}: unknown canonical column "${canonical}"${hint ? ` (did you mean "${hint}"?)` : ''}. ` +
           `${section} has: ${known.join(', ')}.`,
+        { code: 'unknownColumn', field: 'columns', params: { column: canonical } },
       );
     }
   }
@@ -155,23 +182,33 @@ export async function planSection(conn: DuckDBConnection, request: SectionReques
       exact.length > 1 ? exact : headers.filter((h) => normaliseHeader(h.header) === normaliseHeader(wanted));
     if (loose.length === 1 && loose[0]) return loose[0];
     if (loose.length > 1) {
-      throw new BadInputError(
+      throw refuse(
         `${section}: ${repeatedHeader(wanted, loose, label)} (mapped to ${canonical}); ` +
           `rename one in the export, or pick one by position, e.g. "${canonical}": "#${loose[loose.length - 1]?.position}".`,
+        {
+          code: 'repeatedHeader',
+          field: 'columns',
+          params: { column: canonical, header: wanted, positions: loose.map((h) => h.position) },
+        },
       );
     }
     const position = /^#(\d+)$/.exec(wanted.trim());
     const byPosition = position ? headers[Number(position[1]) - 1] : undefined;
     if (byPosition) return byPosition;
     const hint = closest(wanted, headerNames);
-    throw new BadInputError(
+    throw refuse(
       `${section}: column "${wanted}" (mapped to ${canonical}) is not in ${label}. ` +
         `Its headers are: ${headerNames.map((h) => `"${h}"`).join(', ')}.` +
         (hint ? ` Did you mean "${hint}"?` : ''),
+      { code: 'missingHeader', field: 'columns', params: { column: canonical, header: wanted } },
     );
   };
 
-  const options = { dateFormat: request.dateFormat, decimalSeparator: request.decimalSeparator };
+  const options = {
+    dateFormat: request.dateFormat,
+    decimalSeparator: request.decimalSeparator,
+    thousandsSeparator: request.thousandsSeparator,
+  };
   const columns: PlannedColumn[] = known.map((name) => {
     const kind = KINDS[section][name] ?? 'text';
     const header = mapping[name];
@@ -207,12 +244,19 @@ export async function planSection(conn: DuckDBConnection, request: SectionReques
 
   for (const required of CANONICAL_COLUMNS[section].required) {
     if (byName(required)?.source.kind === 'absent') {
+      const headerList = headerNames.join(', ');
       const how =
-        request.columns === undefined
-          ? `${label} has no "${required}" header (its headers: ${headerNames.join(', ')}); rename it or use a mapping file`
-          : `add "${required}": "<header in ${label}>" to its columns`;
+        request.columns !== undefined
+          ? `add "${required}": "<header in ${label}>" to its columns`
+          : request.origin
+            ? `${label} has no "${required}" header (its headers: ${headerList}); add "columns" to the ${section} section of ${path.basename(request.origin)}, e.g. "columns": { "${required}": "<header in ${label}>" }`
+            : `${label} has no "${required}" header (its headers: ${headerList}); rename it or use a mapping file`;
       const extra = required === 'amount' ? ', or map quantity and unit_price' : '';
-      throw new BadInputError(`${section}: required column ${required} is not mapped: ${how}${extra}.`);
+      throw refuse(`${section}: required column ${required} is not mapped: ${how}${extra}.`, {
+        code: 'unmappedColumn',
+        field: 'columns',
+        params: { column: required },
+      });
     }
   }
 
@@ -225,7 +269,14 @@ export async function planSection(conn: DuckDBConnection, request: SectionReques
     const value = textOfField(field);
     const skipsBlankCustomer = column.name === 'customer_id' && request.skipRowsWithoutCustomer;
     if (required.has(column.name) && !skipsBlankCustomer) {
-      checks.push({ header, value, bad: `${conversion.present} IS NULL`, reason: 'required value is empty' });
+      checks.push({
+        header,
+        value,
+        bad: `${conversion.present} IS NULL`,
+        reason: 'required value is empty',
+        code: 'required',
+        field: column.name === 'customer_id' ? 'skipRowsWithoutCustomer' : undefined,
+      });
     }
     for (const check of conversion.checks) checks.push({ header, value, ...check });
   }
@@ -240,6 +291,7 @@ export async function planSection(conn: DuckDBConnection, request: SectionReques
         value: textOfField(of.source.field),
         bad: `${of.source.conversion.present} IS NULL`,
         reason: `required value is empty (amount is ${ofName === 'quantity' ? 'quantity' : 'unit price'} × ${ofName === 'quantity' ? 'unit price' : 'quantity'})`,
+        code: 'required',
       });
     }
   }
@@ -251,6 +303,7 @@ export async function planSection(conn: DuckDBConnection, request: SectionReques
       value: textOfField(resolved.field),
       bad: `(${resolved.conversion.lenient}) < (${opened.conversion.lenient})`,
       reason: `resolved before it was opened (opened: column "${opened.header}")`,
+      code: 'resolvedBeforeOpened',
     });
   }
 
@@ -302,6 +355,15 @@ function canonicalHeaderMapping(
       throw new BadInputError(
         `${section}: ${repeatedHeader(canonical, matches, label)}; rename one in the export, or load it ` +
           `with a mapping file that picks one by position, e.g. "${canonical}": "#${matches[matches.length - 1]?.position}".`,
+        [],
+        0,
+        {
+          code: 'repeatedHeader',
+          field: 'columns',
+          section,
+          file: label,
+          params: { column: canonical, header: canonical, positions: matches.map((m) => m.position) },
+        },
       );
     }
     if (matches[0]) mapping[canonical] = matches[0].header;
@@ -324,8 +386,16 @@ async function checkDateFormat(conn: DuckDBConnection, request: SectionRequest):
   const format = request.dateFormat ?? '';
   const where = `${fieldName(request, 'dateFormat')} "${format}"`;
   const example = 'strptime specifiers such as %Y %m %d %H %M %S, e.g. "%d/%m/%Y %H:%M"';
+  const refuse = (message: string) =>
+    new BadInputError(message, [], 0, {
+      code: 'invalidSetting',
+      field: 'dateFormat',
+      section: request.section,
+      file: path.basename(request.name ?? request.file),
+      params: { value: format },
+    });
   if (!format.includes('%')) {
-    throw new BadInputError(`${where} has no % specifier; use ${example}.`);
+    throw refuse(`${where} has no % specifier; use ${example}.`);
   }
   try {
     await conn.runAndReadAll(`SELECT try_strptime('2000-01-01', ${sqlString(format)})`);
@@ -333,7 +403,7 @@ async function checkDateFormat(conn: DuckDBConnection, request: SectionRequest):
     const message = error instanceof Error ? error.message : String(error);
     const specifier = /Unrecognized format for strftime\/strptime: (%-?.?)/.exec(message)?.[1];
     const detail = specifier ? `${specifier} is not a specifier` : 'it is not a valid format';
-    throw new BadInputError(`${where}: ${detail}; use ${example}.`);
+    throw refuse(`${where}: ${detail}; use ${example}.`);
   }
 }
 
@@ -352,12 +422,14 @@ async function isEmptyJson(
   if (layout?.error) {
     throw problemsError([
       {
-        file: source.path,
+        file: source.name,
         line: layout.error.line,
         lineKind: 'line',
         column: null,
         value: null,
         reason: layout.error.reason,
+        code: 'malformed',
+        field: null,
       },
     ]);
   }

@@ -8,5 +8,6 @@ export function problemsError(issues: IngestIssue[], total = issues.length): Bad
     `${total} problem${total === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}; nothing was loaded.`,
     issues,
     total,
+    { code: 'problems' },
   );
 }

@@ -22,6 +22,8 @@ const MAX_LINE_BYTES = 2_000_000;
 
 export interface SourceFile {
   path: string;
+  /** What the user calls the file, for messages and issues: the path given, an upload's name. */
+  name: string;
   format: SourceFormat;
   compression: Compression;
   /** CSV only: the field delimiter (given, or detected from the header line). */
@@ -63,19 +65,30 @@ export async function openSource(
   label: string,
   options: { name?: string | undefined; delimiter?: string | undefined } = {},
 ): Promise<SourceFile> {
-  assertReadable(file, label);
-  const name = options.name ?? path.basename(file);
+  const shownAs = options.name ?? file;
+  assertReadable(file, label, shownAs);
+  const name = path.basename(shownAs);
   const format = detectFormat(name);
   const compression = format === 'parquet' ? 'none' : compressionOf(file);
   if (/\.gz$/i.test(name) && compression !== 'gzip') {
     throw new BadInputError(
       `${label}: ${name} is not gzip-compressed, though its name ends in .gz; rename it without .gz or compress it.`,
+      [],
+      0,
+      { code: 'notGzip', file: name },
     );
   }
-  if (format !== 'csv') return { path: file, format, compression };
-  const header = await readHeaderLine(file, compression);
+  if (format !== 'csv') return { path: file, name: shownAs, format, compression };
+  const header = await readHeaderLine(file, compression, name);
   const delimiter = options.delimiter ?? (/\.tsv(\.gz)?$/i.test(name) ? '\t' : detectDelimiter(header));
-  return { path: file, format, compression, delimiter, headerFields: headerFields(header, delimiter) };
+  return {
+    path: file,
+    name: shownAs,
+    format,
+    compression,
+    delimiter,
+    headerFields: headerFields(header, delimiter),
+  };
 }
 
 /**
@@ -110,20 +123,31 @@ export function readerSql(source: SourceFile): string {
 }
 
 /** Fails with a clear message when the file is missing, unreadable or empty. */
-export function assertReadable(file: string, label: string): void {
+export function assertReadable(file: string, label: string, shownAs = file): void {
+  const missing = (what: string) =>
+    new BadInputError(`${label}: ${what}: ${shownAs}`, [], 0, {
+      code: 'fileMissing',
+      field: 'file',
+      file: path.basename(shownAs),
+    });
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
   } catch {
-    throw new BadInputError(`${label}: file not found: ${file}`);
+    throw missing('file not found');
   }
-  if (!stat.isFile()) throw new BadInputError(`${label}: not a file: ${file}`);
+  if (!stat.isFile()) throw missing('not a file');
   try {
     fs.accessSync(file, fs.constants.R_OK);
   } catch {
-    throw new BadInputError(`${label}: file is not readable: ${file}`);
+    throw missing('file is not readable');
   }
-  if (stat.size === 0) throw new BadInputError(`${label}: file is empty: ${file}`);
+  if (stat.size === 0) {
+    throw new BadInputError(`${label}: file is empty: ${shownAs}`, [], 0, {
+      code: 'fileEmpty',
+      file: path.basename(shownAs),
+    });
+  }
 }
 
 /** The source's columns, read by DuckDB's own reader (for CSV: the header line). */
@@ -171,11 +195,23 @@ export async function sourceProblem(
 }
 
 /** A BadInputError for a source that cannot be read, naming its line where one is to blame. */
-export async function unreadable(source: SourceFile, error: unknown, name?: string): Promise<BadInputError> {
+export async function unreadable(source: SourceFile, error: unknown): Promise<BadInputError> {
   const { line, reason } = await sourceProblem(source, error);
-  const label = name ?? path.basename(source.path);
-  const issue: IngestIssue = { file: source.path, line, lineKind: 'line', column: null, value: null, reason };
-  return new BadInputError(`${label}${line === null ? '' : `, line ${line}`}: ${reason}`, [issue]);
+  const label = path.basename(source.name);
+  const issue: IngestIssue = {
+    file: source.name,
+    line,
+    lineKind: 'line',
+    column: null,
+    value: null,
+    reason,
+    code: 'malformed',
+    field: null,
+  };
+  return new BadInputError(`${label}${line === null ? '' : `, line ${line}`}: ${reason}`, [issue], 1, {
+    code: 'unreadable',
+    file: label,
+  });
 }
 
 // Precise phrases only: DuckDB's sniffer failure lists every option it tried, "encoding" and
