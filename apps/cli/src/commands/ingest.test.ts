@@ -67,6 +67,73 @@ describe('retain ingest', () => {
     });
   });
 
+  it('reads thousands separators given as flags, and says which flag to change when a value does not fit', () => {
+    const file = writeFile(
+      dir,
+      'eu.csv',
+      'order_id;customer_id;order_date;amount\nEU1;C1;03/01/2025 10:15;1.234,50\nEU2;C1;25/01/2025 18:40;12,00\n',
+    );
+    const flags = [
+      '--decimal-separator',
+      ',',
+      '--thousands-separator',
+      '.',
+      '--date-format',
+      '%d/%m/%Y %H:%M',
+    ];
+    const loaded = runRetain(['ingest', '--db', db, '--purchases', file, ...flags, '--json']);
+    expect(loaded.code, loaded.stderr).toBe(0);
+    const rows = runRetain([
+      'query',
+      '--db',
+      db,
+      '--json',
+      "SELECT amount FROM purchases WHERE order_id LIKE 'EU%' ORDER BY order_id",
+    ]);
+    expect(JSON.parse(rows.stdout).rows).toEqual([[1234.5], [12]]);
+
+    const refused = runRetain(['ingest', '--db', db, '--purchases', file, '--date-format', '%d/%m/%Y %H:%M']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      'eu.csv:2  column "amount" = "1.234,50": not a number (digits and a decimal point, e.g. 1234.50); ' +
+        'give --decimal-separator , for 12,50, and --thousands-separator . for 1.234,50',
+    );
+    const iso = runRetain(['ingest', '--db', db, '--purchases', file, ...flags.slice(0, 4)]);
+    expect(iso.stderr).toContain(
+      'eu.csv:2  column "order_date" = "03/01/2025 10:15": not an ISO 8601 date (e.g. 2024-01-31 or 2024-01-31 14:05:00), ' +
+        'with a year between 1900 and 2200; give --date-format for other formats, e.g. --date-format "%d/%m/%Y"',
+    );
+  });
+
+  it("names the mapping file's keys when a value does not fit its separators", () => {
+    writeFile(dir, 'm/eu.csv', 'Beleg;Kunde;Datum;Betrag\nM1;C1;2025-01-03;1.234,50\nM2;;2025-01-04;12\n');
+    const mapping = writeFile(
+      dir,
+      'm/eu.json',
+      JSON.stringify({
+        purchases: {
+          file: 'eu.csv',
+          columns: { order_id: 'Beleg', customer_id: 'Kunde', order_date: 'Datum', amount: 'Betrag' },
+          decimalSeparator: ',',
+        },
+      }),
+    );
+    const result = runRetain(['ingest', '--db', db, '--mapping', mapping]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'eu.csv:2  column "Betrag" = "1.234,50": not a number (digits and a decimal comma, e.g. 1234,50); ' +
+        'check "decimalSeparator" and "thousandsSeparator" in eu.json',
+    );
+    expect(result.stderr).toContain(
+      'eu.csv:3  column "Kunde": required value is empty; or set "skipRowsWithoutCustomer": true in eu.json to leave such lines out',
+    );
+    const withFlag = runRetain(['ingest', '--db', db, '--mapping', mapping, '--thousands-separator', '.']);
+    expect(withFlag.code).toBe(2);
+    expect(withFlag.stderr).toContain('--thousands-separator applies to files given with --purchases … only');
+    const bad = runRetain(['ingest', '--db', db, '--purchases', mapping, '--thousands-separator', '_']);
+    expect(bad.stderr).toContain('--thousands-separator must be one of ".", ",", " ", "\'"');
+  });
+
   it('refuses a missing file and a missing option with exit code 2', () => {
     expect(runRetain(['ingest', '--db', db, '--purchases', path.join(dir, 'nope.csv')]).code).toBe(2);
     const none = runRetain(['ingest', '--db', db]);

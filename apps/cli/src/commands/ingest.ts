@@ -1,6 +1,14 @@
 import path from 'node:path';
-import type { IngestSummary } from '@retain/schemas';
+import {
+  DECIMAL_SEPARATORS,
+  type DecimalSeparator,
+  type IngestIssue,
+  type IngestSummary,
+  THOUSANDS_SEPARATORS,
+  type ThousandsSeparator,
+} from '@retain/schemas';
 import type { SectionRequest } from '@retain/warehouse';
+import { BadInputError } from '@retain/warehouse/errors';
 import type { Command } from 'commander';
 import { auditFromCli } from '../audit.ts';
 import { env } from '../env.ts';
@@ -17,6 +25,8 @@ interface IngestFlags {
   returns?: string;
   customers?: string;
   dateFormat?: string;
+  decimalSeparator?: string;
+  thousandsSeparator?: string;
   allowOutsideFiles?: boolean;
   json?: boolean;
 }
@@ -45,6 +55,11 @@ export function registerIngest(program: Command): void {
       '--date-format <strptime>',
       'date format of the files given with canonical headers, e.g. "%d/%m/%Y"',
     )
+    .option('--decimal-separator <char>', 'decimal separator of those files: "." (default) or ","')
+    .option(
+      '--thousands-separator <char>',
+      'thousands separator of those files: ".", ",", " " or "\'" (e.g. "." for 1.234,50)',
+    )
     .option('--db <path>', 'database file (default data/retain.duckdb, or RETAIN_DB)')
     .option('--json', 'print the summary as JSON')
     .addHelpText(
@@ -64,6 +79,8 @@ command exits with code 2, lists the file, line and column of each problem, and 
       const summary = await withWarehouse(flags.db, async (warehouse) => {
         const loaded = await ingest(warehouse, requests, {
           onProgress: (p) => bar.update(`${p.section}: ${p.step}`, p.percent),
+        }).catch((error: unknown) => {
+          throw error instanceof BadInputError ? withHints(error, requests) : error;
         });
         await auditFromCli(warehouse, 'ingest', {
           files: requests.map((r) => ({ section: r.section, name: r.file })),
@@ -94,6 +111,16 @@ function requestsFromFlags(
   if (flags.allowOutsideFiles && !flags.mapping) {
     throw new UsageError('--allow-outside-files applies to --mapping only');
   }
+  const formatFlags = (['dateFormat', 'decimalSeparator', 'thousandsSeparator'] as const).filter(
+    (f) => flags[f] !== undefined,
+  );
+  if (flags.mapping && formatFlags.length > 0) {
+    throw new UsageError(
+      `${formatFlags.map(flagOf).join(', ')} appl${formatFlags.length === 1 ? 'ies' : 'y'} to files given with --purchases … only; a mapping file says it per section`,
+    );
+  }
+  const decimalSeparator = oneOf(flags.decimalSeparator, DECIMAL_SEPARATORS, '--decimal-separator');
+  const thousandsSeparator = oneOf(flags.thousandsSeparator, THOUSANDS_SEPARATORS, '--thousands-separator');
   if (flags.mapping) {
     return readMappingFile(flags.mapping, { allowFilesOutsideFolder: flags.allowOutsideFiles === true });
   }
@@ -106,7 +133,62 @@ function requestsFromFlags(
     section,
     file: path.resolve(flags[section] as string),
     dateFormat: flags.dateFormat,
+    decimalSeparator,
+    thousandsSeparator,
   }));
+}
+
+const flagOf = (field: string) => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+function oneOf<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  flag: string,
+): T | undefined {
+  if (value === undefined) return undefined;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${flag} must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
+}
+
+/**
+ * The load's problems say what is wrong with a value; where a setting may be what is wrong
+ * instead, the CLI says where to change it: the mapping file's key, or the flag.
+ */
+function withHints(error: BadInputError, requests: readonly SectionRequest[]): BadInputError {
+  const issues = error.issues.map((issue) => {
+    const request = requests.find((r) => (r.name ?? r.file) === issue.file);
+    const hint = request ? hintFor(issue, request) : null;
+    return hint ? { ...issue, reason: `${issue.reason}; ${hint}` } : issue;
+  });
+  return new BadInputError(error.message, issues, error.totalIssues, error.detail);
+}
+
+function hintFor(issue: IngestIssue, request: SectionRequest): string | null {
+  const mapping = request.origin ? path.basename(request.origin) : null;
+  const key = (field: string) => `"${field}" in ${mapping}`;
+  const decimal: DecimalSeparator = request.decimalSeparator ?? '.';
+  const thousands: ThousandsSeparator | undefined = request.thousandsSeparator;
+  switch (issue.field) {
+    case 'dateFormat':
+      if (request.dateFormat) return mapping ? `check ${key('dateFormat')}` : 'check --date-format';
+      return mapping
+        ? `set ${key('dateFormat')} for other formats`
+        : 'give --date-format for other formats, e.g. --date-format "%d/%m/%Y"';
+    case 'decimalSeparator':
+    case 'thousandsSeparator':
+      if (decimal === '.' && thousands === undefined) {
+        return mapping
+          ? `set "decimalSeparator": "," in ${mapping} for 12,50, and "thousandsSeparator": "." for 1.234,50`
+          : 'give --decimal-separator , for 12,50, and --thousands-separator . for 1.234,50';
+      }
+      return mapping
+        ? `check "decimalSeparator" and "thousandsSeparator" in ${mapping}`
+        : 'check --decimal-separator and --thousands-separator';
+    case 'skipRowsWithoutCustomer':
+      return mapping ? `or set "skipRowsWithoutCustomer": true in ${mapping} to leave such lines out` : null;
+    default:
+      return null;
+  }
 }
 
 function renderSummary(summary: IngestSummary): string {
