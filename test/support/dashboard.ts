@@ -71,10 +71,13 @@ export interface AxeViolation {
 }
 
 /**
- * Runs axe-core in the page and returns the serious and critical violations, each as a short
- * line naming the rule and the first elements, so a failing assertion says what to fix.
+ * Runs axe-core in the page and returns its violations of the given impacts, each as a short line
+ * naming the impact, the rule and the first elements, so a failing assertion says what to fix.
  */
-export async function seriousA11yViolations(page: Page): Promise<string[]> {
+export async function a11yViolations(
+  page: Page,
+  impacts: readonly string[] = ['minor', 'moderate', 'serious', 'critical'],
+): Promise<string[]> {
   await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
     const axe = (
@@ -86,7 +89,7 @@ export async function seriousA11yViolations(page: Page): Promise<string[]> {
     return result.violations;
   });
   return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .filter((v) => impacts.includes(v.impact ?? ''))
     .map(
       (v) =>
         `${v.impact} ${v.id}: ${v.help} — ${v.nodes
@@ -94,6 +97,11 @@ export async function seriousA11yViolations(page: Page): Promise<string[]> {
           .map((n) => n.target.join(' '))
           .join(', ')}`,
     );
+}
+
+/** The serious and critical axe-core violations in the page. */
+export function seriousA11yViolations(page: Page): Promise<string[]> {
+  return a11yViolations(page, ['serious', 'critical']);
 }
 
 /** Clicks something that downloads a file and returns the file's text. */
@@ -157,8 +165,9 @@ export async function tableCells(page: Page, selector: string): Promise<string[]
 
 export const en = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+/** A share as the dashboard writes it: always one decimal (13.0%, 13.1%). */
 export const enPercent = (share: number) =>
-  share.toLocaleString('en-US', { style: 'percent', maximumFractionDigits: 1 });
+  share.toLocaleString('en-US', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 /** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
 export async function waitFor<T>(

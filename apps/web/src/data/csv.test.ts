@@ -1,7 +1,8 @@
 import { csvField } from '@retain/schemas';
 import { describe, expect, it } from 'vitest';
+import { formatMoney, formatPercent } from '../format.ts';
 import { type CohortMatrix, matrixTable } from './cohortSeries.ts';
-import { downloadName, tableToCsv } from './csv.ts';
+import { csvNumber, downloadName, tableToCsv } from './csv.ts';
 import { numberColumn, tableCsvRows, textColumn } from './table.ts';
 
 /** Text a spreadsheet would run as a formula, or that needs quotes. */
@@ -89,6 +90,26 @@ describe('downloads of hostile values', () => {
     };
     const table = matrixTable(matrix);
     expect(tableToCsv(table.columns, table.rows)).toBe(expectedFile([table.columns, ...table.rows]));
+  });
+});
+
+describe('numbers in chart CSVs', () => {
+  it('are rounded as the table shows them, the way the formatters round', () => {
+    expect(csvNumber(0.12345678901234566, 3)).toBe(0.123);
+    expect(csvNumber(0.1235, 3)).toBe(0.124);
+    expect(csvNumber(-0.0001, 3)).toBe(0);
+    expect(csvNumber(8918.4999, 0)).toBe(8918);
+    expect(csvNumber(1234.5678, 2)).toBe(1234.57);
+    type Row = { rate: number; revenue: number };
+    const columns = [
+      numberColumn<Row, 'rate'>('rate', 'Rate', formatPercent),
+      numberColumn<Row, 'revenue'>('revenue', 'Revenue', formatMoney),
+    ];
+    const rows = [{ rate: 0.30000000000000004, revenue: 12345.678 }];
+    expect(tableCsvRows(columns, rows)).toEqual([[0.3, 12346]]);
+    expect(tableToCsv(['Rate', 'Revenue'], tableCsvRows(columns, rows))).toBe(
+      '\uFEFFRate,Revenue\r\n0.3,12346\r\n',
+    );
   });
 });
 

@@ -11,6 +11,23 @@ export function tableToCsv(columns: readonly string[], rows: readonly (readonly 
   return text;
 }
 
+const roundings = new Map<number, Intl.NumberFormat>();
+
+/**
+ * A number rounded to `decimals` places the way the dashboard's formatters round it (half away from
+ * zero, on the exact value), so the CSV and the table agree to the last digit: 0.12345 at three
+ * places is 0.123, as "12.3%" says. -0 becomes 0.
+ */
+export function csvNumber(value: number, decimals: number): number {
+  if (!Number.isFinite(value)) return value;
+  let rounding = roundings.get(decimals);
+  if (!rounding) {
+    rounding = new Intl.NumberFormat('en-US', { maximumFractionDigits: decimals, useGrouping: false });
+    roundings.set(decimals, rounding);
+  }
+  return Number(rounding.format(value)) + 0;
+}
+
 /** A file name for a download: the title in lower-case-with-dashes, plus a suffix. */
 export function downloadName(title: string, extension: string): string {
   const stem = title
