@@ -52,7 +52,10 @@ describe.skipIf(!chromiumAvailable)('dashboard: overview, cohorts, repeat, compl
     expect(await page.getByTestId('kpi-churnRate-value').textContent()).toBe(
       enPercent(kpis.kpis.churnRate.value ?? 0),
     );
-    expect(await page.getByTestId('kpi-revenue-value').textContent()).toBe(en(kpis.kpis.revenue.value ?? 0));
+    // Money in the data's currency: the demo data is in US dollars.
+    expect(await page.getByTestId('kpi-revenue-value').textContent()).toBe(
+      `$${en(kpis.kpis.revenue.value ?? 0)}`,
+    );
     // Churn going up is bad news whatever the arrow's direction.
     const churnDelta = kpis.kpis.churnRate.delta ?? 0;
     if (Math.abs(churnDelta) >= 0.0005)
@@ -126,7 +129,7 @@ describe.skipIf(!chromiumAvailable)('dashboard: overview, cohorts, repeat, compl
     expect(await tooltip.textContent()).toContain(
       `${en(row.counts[3] ?? 0)} of ${en(row.bases[3] ?? 0)} customers`,
     );
-    expect(await tooltip.textContent()).toContain('95 % interval');
+    expect(await tooltip.textContent()).toContain('95% interval');
 
     await cell.click();
     await expect.poll(() => [params().get('cell'), params().get('offset')]).toEqual([row.cohort, '3']);
@@ -168,24 +171,30 @@ describe.skipIf(!chromiumAvailable)('dashboard: overview, cohorts, repeat, compl
     const matrix = await apiQuery<Matrix>(server, 'cohorts.matrix', view);
     const csv = parseCsv((await downloadText(page, () => page.getByTestId('export-matrix').click())).text);
     expect(csv[0]?.slice(0, 4)).toEqual(['cohort', 'size', 'month 0', 'month 1']);
-    expect(csv.length - 1).toBe(matrix.cohorts.length);
+    // The average row first, then one row per cohort, shares rounded as the cells show them.
+    expect(csv[1]?.[0]).toBe('Average (weighted by size)');
+    expect(csv.length - 2).toBe(matrix.cohorts.length);
     matrix.cohorts.forEach((c, i) => {
-      const line = csv[i + 1] ?? [];
+      const line = csv[i + 2] ?? [];
       expect(line[0]).toBe(c.cohort);
       expect(Number(line[1])).toBe(c.size);
       c.values.forEach((v, o) => {
-        expect(line[o + 2]).toBe(v === null ? '' : String(v));
+        expect(line[o + 2] === '' ? '—' : enPercent(Number(line[o + 2]))).toBe(
+          v === null ? '—' : enPercent(v),
+        );
       });
     });
     // The heatmap shows the same cells as the file.
-    const shown = await page.locator('[data-testid=heatmap] tbody tr').count();
+    const shown = await page.locator('[data-testid=heatmap] tbody:not(.heat-average-body) tr').count();
     expect(shown).toBe(Math.min(120, matrix.cohorts.length));
 
     await page.getByRole('radio', { name: 'Week' }).check();
     await expect.poll(() => params().get('period')).toBe('week');
     expect(params().get('cell')).toBeNull();
     await expect
-      .poll(() => page.locator('[data-testid=heatmap] tbody th').first().textContent())
+      .poll(() =>
+        page.locator('[data-testid=heatmap] tbody:not(.heat-average-body) th').first().textContent(),
+      )
       .toMatch(/^\d{4}-W\d{2}$/);
     expect(path()).toBe('/cohorts');
   });

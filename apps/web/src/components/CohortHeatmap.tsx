@@ -1,9 +1,22 @@
 import type { CohortMetric, Period } from '@retain/schemas';
 import { type KeyboardEvent, useRef, useState } from 'react';
-import { formatCohortValue, offsetLabel, type SelectedCell } from '../data/cohortInputs.ts';
-import { type CellDetail, type CohortMatrix, cellDetail, matrixOffsets } from '../data/cohortSeries.ts';
+import { type AverageCell, averageCountPerCohort, weightedAverageRow } from '../data/cohortAverage.ts';
+import {
+  type CohortShow,
+  cohortCellFormatter,
+  formatCohortValue,
+  offsetLabel,
+  type SelectedCell,
+} from '../data/cohortInputs.ts';
+import {
+  AVERAGE_LABEL,
+  type CellDetail,
+  type CohortMatrix,
+  cellDetail,
+  matrixOffsets,
+} from '../data/cohortSeries.ts';
 import { heatColors, heatScaleMax, rampGradient } from '../data/heatScale.ts';
-import { formatDecimal, formatInteger, formatMoney, formatPercent } from '../format.ts';
+import { formatDay, formatInteger, formatMoney, formatPercent } from '../format.ts';
 import { useColorScheme } from '../hooks/useColorScheme.ts';
 
 /** More rows than this make a matrix nobody reads (and thousands of buttons); the latest are shown. */
@@ -11,23 +24,33 @@ export const MAX_HEATMAP_ROWS = 120;
 
 interface HeatmapProps {
   matrix: CohortMatrix;
+  /** Rates (share, per customer) or the counts behind them. */
+  show: CohortShow;
   selected: SelectedCell | null;
   onOpen: (cell: SelectedCell) => void;
 }
 
+type Tip = { kind: 'cell'; detail: CellDetail } | { kind: 'average'; cell: AverageCell };
+
 /**
- * Cohorts × offsets as a table of buttons coloured by value. Incomplete cells (a period still
- * running) are hatched, small cohorts italic. Arrow keys move between cells (one tab stop for the
- * whole matrix), Enter or a click opens the cell's customers; hover or focus shows the details.
+ * Cohorts × offsets as a table of buttons coloured by value, under a row of the size-weighted
+ * average. A cell whose period is not over at the as-of date holds a value so far: it is faded,
+ * hatched, outlined with dashes and marked "~" (as on the command line), and says so to screen
+ * readers and in its tooltip. Small cohorts are italic. Arrow keys move between cells (one tab stop
+ * for the whole matrix), Enter or a click opens the cell's customers; hover or focus shows details.
  */
-export function CohortHeatmap({ matrix, selected, onOpen }: HeatmapProps) {
+export function CohortHeatmap({ matrix, show, selected, onOpen }: HeatmapProps) {
   const scheme = useColorScheme();
   const rows = matrix.cohorts.slice(-MAX_HEATMAP_ROWS);
   const offsets = matrixOffsets(matrix);
+  // Colour is always the rate, so cohorts of different sizes compare in either view.
   const max = heatScaleMax(rows);
+  const average = weightedAverageRow(matrix.cohorts);
+  const format = cohortCellFormatter(matrix.metric, show);
   const [focus, setFocus] = useState<{ row: number; col: number }>({ row: 0, col: 0 });
-  const [tip, setTip] = useState<{ detail: CellDetail; x: number; y: number } | null>(null);
+  const [tip, setTip] = useState<{ tip: Tip; x: number; y: number } | null>(null);
   const table = useRef<HTMLTableElement>(null);
+  const asOf = formatDay(matrix.dataEnd);
 
   const moveTo = (row: number, col: number) => {
     const r = Math.max(0, Math.min(rows.length - 1, row));
@@ -56,21 +79,35 @@ export function CohortHeatmap({ matrix, selected, onOpen }: HeatmapProps) {
       moveTo(focus.row, offsets.length - 1);
     } else if (event.key === 'Escape') setTip(null);
   };
-  const show = (detail: CellDetail, target: HTMLElement) => {
+  const showTip = (next: Tip, target: HTMLElement) => {
     const box = target.getBoundingClientRect();
-    setTip({ detail, x: Math.min(box.right + 8, window.innerWidth - 260), y: box.top });
+    const width = Math.min(280, window.innerWidth - 16);
+    const x = box.right + 8 + width <= window.innerWidth ? box.right + 8 : Math.max(8, box.left - width - 8);
+    setTip({ tip: next, x: Math.max(8, x), y: box.bottom + 4 });
   };
+  const cellText = (value: number | null, complete: boolean) => (
+    <>
+      {format(value)}
+      {complete ? null : (
+        <span className="heat-mark" aria-hidden="true">
+          ~
+        </span>
+      )}
+    </>
+  );
+  const averageLabel = AVERAGE_LABEL[show];
 
   return (
     <>
       {matrix.cohorts.length > rows.length ? (
         <p className="muted">
           Showing the latest {formatInteger(rows.length)} of {formatInteger(matrix.cohorts.length)} cohorts;
-          narrow the date range to see earlier ones (the CSV holds them all).
+          narrow the date range to see earlier ones (the average and the CSV hold them all).
         </p>
       ) : null}
       <p className="visually-hidden" id="heatmap-help">
-        Arrow keys move between cells; Enter opens the customers of a cell.
+        Arrow keys move between cells; Enter opens the customers of a cell. Cells marked incomplete hold a
+        value so far: their period is not over at the as-of date, {asOf}.
       </p>
       <div className="heatmap-scroll">
         <table
@@ -79,11 +116,19 @@ export function CohortHeatmap({ matrix, selected, onOpen }: HeatmapProps) {
           onKeyDown={onKeyDown}
           aria-describedby="heatmap-help"
           data-testid="heatmap"
+          data-show={show}
           onMouseLeave={() => setTip(null)}
+          onPointerOver={(event) => {
+            // The average's cells are not buttons (nothing to open): their tooltip is delegated.
+            const target =
+              event.target instanceof Element ? event.target.closest('[data-average-offset]') : null;
+            const cell = average.cells[Number(target?.getAttribute('data-average-offset'))];
+            if (target instanceof HTMLElement && cell) showTip({ kind: 'average', cell }, target);
+          }}
         >
           <caption className="visually-hidden">
             Cohorts by {matrix.by === 'period' ? `first-order ${matrix.period}` : matrix.by} and{' '}
-            {matrix.period}s since the first order
+            {matrix.period}s since the first order, as of {asOf}
           </caption>
           <thead>
             <tr>
@@ -98,6 +143,33 @@ export function CohortHeatmap({ matrix, selected, onOpen }: HeatmapProps) {
               ))}
             </tr>
           </thead>
+          <tbody className="heat-average-body">
+            <tr className="heat-average" data-testid="heatmap-average">
+              <th scope="row">{averageLabel}</th>
+              <td className="num">{formatInteger(average.size)}</td>
+              {average.cells.map((cell) => {
+                const value = show === 'counts' ? averageCountPerCohort(cell) : cell.value;
+                const colors =
+                  cell.value === null
+                    ? { background: 'transparent', color: 'inherit' }
+                    : heatColors(cell.value / max, scheme, { incomplete: !cell.complete });
+                return (
+                  <td key={cell.offset}>
+                    <span
+                      className={`heat-cell average${cell.complete ? '' : ' incomplete'}`}
+                      style={{ backgroundColor: colors.background, color: colors.color }}
+                      data-offset={cell.offset}
+                      data-average-offset={cell.offset}
+                      data-complete={cell.complete}
+                    >
+                      {cellText(value, cell.complete)}
+                      {cell.complete ? null : <span className="visually-hidden">, incomplete, so far</span>}
+                    </span>
+                  </td>
+                );
+              })}
+            </tr>
+          </tbody>
           <tbody>
             {rows.map((row, r) => (
               <tr key={row.cohort}>
@@ -114,34 +186,37 @@ export function CohortHeatmap({ matrix, selected, onOpen }: HeatmapProps) {
                   const colors =
                     detail.value === null
                       ? { background: 'transparent', color: 'inherit' }
-                      : heatColors(detail.value / max, scheme);
+                      : heatColors(detail.value / max, scheme, { incomplete: !detail.complete });
+                  const shown = show === 'counts' ? detail.count : detail.value;
                   const isSelected = selected?.cohort === row.cohort && selected.offset === o;
-                  const label = `${row.cohort}, ${offsetLabel(matrix.period, o).toLowerCase()}: ${formatCohortValue(matrix.metric, detail.value)}${detail.complete ? '' : ', incomplete'}${row.small ? ', small cohort' : ''}`;
+                  const label = `${row.cohort}, ${offsetLabel(matrix.period, o).toLowerCase()}: ${format(shown)}${detail.complete ? '' : ', incomplete, so far'}${row.small ? ', small cohort' : ''}`;
                   return (
                     <td key={o}>
                       <button
                         type="button"
                         className={`heat-cell${detail.complete ? '' : ' incomplete'}${row.small ? ' small' : ''}`}
-                        style={colors}
+                        // backgroundColor, not background: the shorthand would clear the hatching.
+                        style={{ backgroundColor: colors.background, color: colors.color }}
                         tabIndex={focus.row === r && focus.col === o ? 0 : -1}
                         data-row={r}
                         data-col={o}
                         data-cohort={row.cohort}
                         data-offset={o}
+                        data-complete={detail.complete}
                         aria-label={label}
                         aria-pressed={isSelected}
                         onClick={() => {
                           setFocus({ row: r, col: o });
                           onOpen({ cohort: row.cohort, offset: o });
                         }}
-                        onMouseEnter={(e) => show(detail, e.currentTarget)}
+                        onMouseEnter={(e) => showTip({ kind: 'cell', detail }, e.currentTarget)}
                         onFocus={(e) => {
                           setFocus({ row: r, col: o });
-                          show(detail, e.currentTarget);
+                          showTip({ kind: 'cell', detail }, e.currentTarget);
                         }}
                         onBlur={() => setTip(null)}
                       >
-                        {formatCohortValue(matrix.metric, detail.value)}
+                        {cellText(shown, detail.complete)}
                       </button>
                     </td>
                   );
@@ -151,12 +226,24 @@ export function CohortHeatmap({ matrix, selected, onOpen }: HeatmapProps) {
           </tbody>
         </table>
       </div>
-      <div className="heat-legend" aria-hidden="true">
-        <span>0</span>
-        <span className="heat-ramp" style={{ background: rampGradient(scheme) }} />
-        <span>{formatCohortValue(matrix.metric, max)} or more</span>
-        <span className="hatch-sample" /> <span>incomplete (period still running)</span>
-        <em>italic</em> <span>cohort under {formatInteger(matrix.minCohortSize)} customers</span>
+      <div className="heat-legend" data-testid="heatmap-legend">
+        <span className="heat-legend-item">
+          <span>0</span>
+          <span className="heat-ramp" style={{ background: rampGradient(scheme) }} aria-hidden="true" />
+          <span>
+            {formatCohortValue(matrix.metric, max)} or more{show === 'counts' ? ' (colour: the rate)' : ''}
+          </span>
+        </span>
+        <span className="heat-legend-item">
+          <span className="hatch-sample" aria-hidden="true">
+            ~
+          </span>
+          <span>incomplete: the period is not over at the as-of date ({asOf}), a value so far</span>
+        </span>
+        <span className="heat-legend-item">
+          <em>italic</em>
+          <span>cohort under {formatInteger(matrix.minCohortSize)} customers</span>
+        </span>
       </div>
       {tip ? (
         <div
@@ -165,10 +252,36 @@ export function CohortHeatmap({ matrix, selected, onOpen }: HeatmapProps) {
           role="tooltip"
           data-testid="heatmap-tooltip"
         >
-          <CellTooltip detail={tip.detail} metric={matrix.metric} period={matrix.period} />
+          {tip.tip.kind === 'cell' ? (
+            <CellTooltip detail={tip.tip.detail} metric={matrix.metric} period={matrix.period} asOf={asOf} />
+          ) : (
+            <AverageTooltip
+              cell={tip.tip.cell}
+              metric={matrix.metric}
+              period={matrix.period}
+              asOf={asOf}
+              label={averageLabel}
+            />
+          )}
         </div>
       ) : null}
     </>
+  );
+}
+
+const METRIC_NAMES: Record<CohortMetric, string> = {
+  customers: 'Retention',
+  orders: 'Orders per customer',
+  revenue: 'Revenue vs first period',
+};
+
+/** The line a value so far gets, in a tooltip. */
+function IncompleteNote({ asOf }: { asOf: string }) {
+  return (
+    <p className="tooltip-incomplete">
+      <strong>Incomplete:</strong> the period is not over at the as-of date ({asOf}); this is the value so
+      far, not a final one.
+    </p>
   );
 }
 
@@ -176,10 +289,12 @@ function CellTooltip({
   detail,
   metric,
   period,
+  asOf,
 }: {
   detail: CellDetail;
   metric: CohortMetric;
   period: Period;
+  asOf: string;
 }) {
   return (
     <>
@@ -187,12 +302,7 @@ function CellTooltip({
         {detail.cohort} · {offsetLabel(period, detail.offset)}
       </p>
       <p>
-        {metric === 'customers'
-          ? 'Retention'
-          : metric === 'orders'
-            ? 'Orders per customer'
-            : 'Revenue vs first period'}
-        : <strong>{formatCohortValue(metric, detail.value)}</strong>
+        {METRIC_NAMES[metric]}: <strong>{formatCohortValue(metric, detail.value)}</strong>
       </p>
       <p>
         {metric === 'customers'
@@ -203,14 +313,52 @@ function CellTooltip({
       </p>
       {detail.low !== null && detail.high !== null ? (
         <p>
-          95 % interval: {formatPercent(detail.low)} – {formatPercent(detail.high)}
+          95% interval: {formatPercent(detail.low)} – {formatPercent(detail.high)}
         </p>
       ) : null}
-      {!detail.complete ? <p>Incomplete: the period had not ended when the data ends.</p> : null}
+      {!detail.complete ? <IncompleteNote asOf={asOf} /> : null}
       {detail.small ? <p>Small cohort: read with care.</p> : null}
       <p className="muted">
-        {formatDecimal(detail.offset)} {period}s after the first order · click for the customers
+        {formatInteger(detail.offset)} {period}s after the first order · click for the customers
       </p>
+    </>
+  );
+}
+
+function AverageTooltip({
+  cell,
+  metric,
+  period,
+  asOf,
+  label,
+}: {
+  cell: AverageCell;
+  metric: CohortMetric;
+  period: Period;
+  asOf: string;
+  label: string;
+}) {
+  const per = averageCountPerCohort(cell);
+  return (
+    <>
+      <p className="tooltip-title">
+        {label} · {offsetLabel(period, cell.offset)}
+      </p>
+      <p>
+        {METRIC_NAMES[metric]}: <strong>{formatCohortValue(metric, cell.value)}</strong>
+      </p>
+      <p>
+        Over {formatInteger(cell.cohorts)} cohort{cell.cohorts === 1 ? '' : 's'} and{' '}
+        {formatInteger(cell.base)} customers, each cohort weighted by its size
+        {cell.complete ? ` (cohorts whose ${period} ${cell.offset} is not over are left out)` : ''}.
+      </p>
+      <p>
+        Per cohort:{' '}
+        {metric === 'revenue'
+          ? `${formatMoney(per)} revenue`
+          : `${formatInteger(per)} ${metric === 'customers' ? 'customers' : 'orders'}`}
+      </p>
+      {!cell.complete ? <IncompleteNote asOf={asOf} /> : null}
     </>
   );
 }

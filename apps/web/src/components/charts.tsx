@@ -1,23 +1,26 @@
 import type { ReactNode } from 'react';
 import {
+  Area,
   Bar,
   BarChart,
   CartesianGrid,
   Cell,
+  ComposedChart,
   Line,
-  LineChart,
   ReferenceLine,
   Tooltip,
   type TooltipContentProps,
   XAxis,
   YAxis,
 } from 'recharts';
-import { type ChartRow, maxOf, niceTicks, numberAt, type Series } from '../data/chartData.ts';
+import { type ChartRow, evenTicks, maxOf, niceTicks, numberAt, type Series } from '../data/chartData.ts';
 
 /*
  * The two chart shapes the dashboard uses, drawn the same way everywhere: colours from the theme's
  * series variables, no animation (charts appear at once and screenshots are stable), a tooltip that
- * formats like the tables, and the SVG titled for screen readers.
+ * formats like the tables, and the SVG titled for screen readers. Lines are straight segments
+ * between the points: a smoothed curve would invent values between them (a bump where the tail
+ * is sparse). A series' values so far (`tailOf`) are dashed with hollow points and named so.
  */
 
 export interface Reference {
@@ -34,6 +37,8 @@ interface CommonProps {
   title: string;
   height?: number;
   xFormat?: (value: string | number) => string;
+  /** The x axis's tick labels, when shorter than `xFormat` (which the tooltip uses): "6" for "Month 6". */
+  xTickFormat?: (value: string | number) => string;
   yFormat?: (value: number) => string;
   xLabel?: string;
   yLabel?: string;
@@ -48,22 +53,62 @@ interface CommonProps {
 
 export const seriesColor = (index: number) => `var(--series-${(index % 8) + 1})`;
 
-/** The series' names and colours above the chart, as plain HTML (no measuring pass inside Recharts). */
-function SeriesLegend({ series }: { series: readonly Series[] }) {
+/** Each series' colour: its own, else by its place (a "so far" end takes its curve's). */
+function colorsOf(series: readonly Series[]): Map<string, string> {
+  const colors = new Map<string, string>();
+  series.forEach((s, i) => {
+    if (!s.tailOf) colors.set(s.key, s.color ?? seriesColor(i));
+  });
+  for (const s of series) if (s.tailOf) colors.set(s.key, s.color ?? colors.get(s.tailOf) ?? seriesColor(0));
+  return colors;
+}
+
+/**
+ * The series' names and colours above the chart, as plain HTML (no measuring pass inside
+ * Recharts). "So far" ends get one entry that says what dashing means, and bands one for theirs.
+ */
+function SeriesLegend({
+  series,
+  colors,
+  showNames,
+}: {
+  series: readonly Series[];
+  colors: Map<string, string>;
+  showNames: boolean;
+}) {
+  const curves = series.filter((s) => !s.tailOf);
+  const hasTail = series.some((s) => s.tailOf);
+  const hasBand = series.some((s) => s.band);
+  if (!showNames && !hasTail && !hasBand) return null;
   return (
-    <ul className="chart-legend" aria-hidden="true">
-      {series.map((s, i) => (
-        <li key={s.key}>
-          <span
-            className={`swatch${s.dashed ? ' dashed' : ''}`}
-            style={{
-              background: s.dashed ? undefined : (s.color ?? seriesColor(i)),
-              borderColor: s.color ?? seriesColor(i),
-            }}
-          />
-          {s.label}
+    <ul className="chart-legend" aria-hidden="true" data-testid="chart-legend">
+      {showNames
+        ? curves.map((s) => (
+            <li key={s.key}>
+              <span
+                className={`swatch${s.dashed ? ' dashed' : ''}`}
+                style={{
+                  background: s.dashed ? undefined : colors.get(s.key),
+                  borderColor: colors.get(s.key),
+                }}
+              />
+              {s.label}
+            </li>
+          ))
+        : null}
+      {hasTail ? (
+        <li className="legend-so-far">
+          <span className="swatch dashed" style={{ borderColor: 'var(--muted)' }} />
+          <span className="swatch-point" />
+          so far: period not over at the as-of date
         </li>
-      ))}
+      ) : null}
+      {hasBand ? (
+        <li>
+          <span className="swatch band" />
+          95% interval
+        </li>
+      ) : null}
     </ul>
   );
 }
@@ -77,25 +122,41 @@ function ChartTooltip({
   xFormat,
   yFormat,
   extra,
+  series = [],
 }: TooltipContentProps & {
   xFormat?: CommonProps['xFormat'];
   yFormat?: CommonProps['yFormat'];
   extra?: CommonProps['tooltipExtra'];
+  series?: readonly Series[];
 }) {
   if (!active || !payload || payload.length === 0) return null;
   const row = payload[0]?.payload as ChartRow | undefined;
+  const byKey = new Map(series.map((s) => [s.key, s]));
+  const format = (v: number) => (yFormat ? yFormat(v) : String(v));
+  // Bands are drawn, not listed (their curve's line says the interval); the point where a "so
+  // far" end joins its curve is the curve's final value, listed once.
+  const entries = payload.filter((entry) => {
+    if (typeof entry.dataKey !== 'string') return false;
+    const tailOf = byKey.get(entry.dataKey)?.tailOf;
+    return !(tailOf && row && numberAt(row, tailOf) !== null);
+  });
   return (
     <div className="chart-tooltip">
       <p className="tooltip-title">{label === undefined ? '' : xFormat ? xFormat(label) : String(label)}</p>
-      {payload.map((entry) => (
-        <p key={String(entry.dataKey)}>
-          <span className="swatch" style={{ background: entry.color }} aria-hidden="true" />
-          {entry.name}:{' '}
-          <strong>
-            {typeof entry.value === 'number' ? (yFormat ? yFormat(entry.value) : String(entry.value)) : '—'}
-          </strong>
-        </p>
-      ))}
+      {entries.map((entry) => {
+        const s = byKey.get(String(entry.dataKey));
+        const low = s?.band && row ? numberAt(row, s.band.low) : null;
+        const high = s?.band && row ? numberAt(row, s.band.high) : null;
+        return (
+          <p key={String(entry.dataKey)}>
+            <span className="swatch" style={{ background: entry.color }} aria-hidden="true" />
+            {s?.tailOf ? (byKey.get(s.tailOf)?.label ?? entry.name) : entry.name}:{' '}
+            <strong>{typeof entry.value === 'number' ? format(entry.value) : '—'}</strong>
+            {s?.tailOf ? ' so far (incomplete: the period is not over at the as-of date)' : ''}
+            {low !== null && high !== null ? ` (95%: ${format(low)} – ${format(high)})` : ''}
+          </p>
+        );
+      })}
       {row && extra ? extra(row) : null}
     </div>
   );
@@ -107,14 +168,31 @@ function yScale(props: CommonProps): {
   ticks?: number[];
 } {
   if (props.yDomain) return { domain: props.yDomain };
-  const keys = props.series.map((s) => s.key);
+  // A band's upper edge must fit as well as the lines.
+  const keys = props.series.flatMap((s) => (s.band ? [s.key, s.band.high] : [s.key]));
   if (props.data.some((row) => keys.some((k) => (numberAt(row, k) ?? 0) < 0)))
     return { domain: ['auto', 'auto'] };
   const ticks = niceTicks(maxOf(props.data, keys));
   return { domain: [0, ticks.at(-1) ?? 1], ticks };
 }
 
-function axes(props: CommonProps, xType: 'category' | 'number', everyTick: boolean) {
+/** Pixels each x tick label gets, at least, when ticks are chosen evenly. */
+const X_TICK_SPACE = 56;
+
+/** Evenly spaced ticks on a numeric x axis of whole numbers, as many as the width has room for. */
+function xTicks(props: CommonProps & { xTickSteps?: readonly number[] }): number[] | undefined {
+  if (!props.xTickSteps) return undefined;
+  const xs = props.data.map((row) => numberAt(row, props.xKey)).filter((x): x is number => x !== null);
+  if (xs.length === 0) return undefined;
+  return evenTicks(Math.min(...xs), Math.max(...xs), props.width / X_TICK_SPACE, props.xTickSteps);
+}
+
+function axes(
+  props: CommonProps & { xTickSteps?: readonly number[] },
+  xType: 'category' | 'number',
+  everyTick: boolean,
+) {
+  const ticks = xType === 'number' ? xTicks(props) : undefined;
   return [
     <CartesianGrid key="grid" strokeDasharray="3 3" vertical={false} />,
     <XAxis
@@ -123,12 +201,13 @@ function axes(props: CommonProps, xType: 'category' | 'number', everyTick: boole
       type={xType}
       domain={xType === 'number' ? ['dataMin', 'dataMax'] : undefined}
       tick={AXIS_TICK}
-      tickFormatter={props.xFormat}
+      tickFormatter={props.xTickFormat ?? props.xFormat}
       label={
         props.xLabel ? { value: props.xLabel, position: 'insideBottom', offset: -4, fontSize: 12 } : undefined
       }
-      minTickGap={12}
-      interval={everyTick && props.data.length <= 16 ? 0 : 'preserveEnd'}
+      {...(ticks
+        ? { ticks, interval: 0 as const, allowDecimals: false }
+        : { minTickGap: 12, interval: everyTick && props.data.length <= 16 ? (0 as const) : 'preserveEnd' })}
     />,
     <YAxis
       key="y"
@@ -145,7 +224,13 @@ function axes(props: CommonProps, xType: 'category' | 'number', everyTick: boole
     <Tooltip
       key="tooltip"
       content={(p) => (
-        <ChartTooltip {...p} xFormat={props.xFormat} yFormat={props.yFormat} extra={props.tooltipExtra} />
+        <ChartTooltip
+          {...p}
+          xFormat={props.xFormat}
+          yFormat={props.yFormat}
+          extra={props.tooltipExtra}
+          series={props.series}
+        />
       )}
       isAnimationActive={false}
     />,
@@ -168,12 +253,26 @@ function axes(props: CommonProps, xType: 'category' | 'number', everyTick: boole
   ];
 }
 
-export function LineSeriesChart(props: CommonProps & { xType?: 'category' | 'number'; dots?: boolean }) {
-  const { data, series, title, height = 280, legend = series.length > 1 } = props;
+/** A value so far: a hollow point, its outline solid even on a dashed line. */
+const HOLLOW = { fill: 'var(--panel)', strokeWidth: 2, strokeDasharray: '0' };
+
+export function LineSeriesChart(
+  props: CommonProps & {
+    xType?: 'category' | 'number';
+    dots?: boolean;
+    /** Round steps for evenly spaced ticks on a numeric x axis (e.g. every 3, 6 or 12 months). */
+    xTickSteps?: readonly number[];
+  },
+) {
+  const { data, series, title, height = 280 } = props;
+  const curves = series.filter((s) => !s.tailOf);
+  const legend = props.legend ?? curves.length > 1;
+  const colors = colorsOf(series);
+  const dots = props.dots ?? data.length <= 24;
   return (
     <>
-      {legend ? <SeriesLegend series={series} /> : null}
-      <LineChart
+      <SeriesLegend series={series} colors={colors} showNames={legend} />
+      <ComposedChart
         width={props.width}
         height={height}
         data={data as ChartRow[]}
@@ -181,21 +280,50 @@ export function LineSeriesChart(props: CommonProps & { xType?: 'category' | 'num
         title={title}
       >
         {axes(props, props.xType ?? 'category', false)}
-        {series.map((s, i) => (
-          <Line
-            key={s.key}
-            type="monotone"
-            dataKey={s.key}
-            name={s.label}
-            stroke={s.color ?? seriesColor(i)}
-            strokeWidth={2}
-            strokeDasharray={s.dashed ? '5 4' : undefined}
-            dot={props.dots ?? data.length <= 24}
-            connectNulls={false}
-            isAnimationActive={false}
-          />
-        ))}
-      </LineChart>
+        {series.map((s) =>
+          s.band ? (
+            <Area
+              key={`${s.key}-band`}
+              type="linear"
+              dataKey={(row: ChartRow) => {
+                const low = s.band ? numberAt(row, s.band.low) : null;
+                const high = s.band ? numberAt(row, s.band.high) : null;
+                return low === null || high === null ? null : [low, high];
+              }}
+              name={`${s.label} 95% interval`}
+              stroke="none"
+              fill={colors.get(s.key)}
+              fillOpacity={0.14}
+              connectNulls={false}
+              isAnimationActive={false}
+              activeDot={false}
+              tooltipType="none"
+              className="chart-band"
+            />
+          ) : null,
+        )}
+        {series.map((s) => {
+          const color = colors.get(s.key);
+          const tail = s.tailOf !== undefined;
+          return (
+            <Line
+              key={s.key}
+              type="linear"
+              dataKey={s.key}
+              name={s.label}
+              stroke={color}
+              strokeWidth={2}
+              strokeDasharray={s.dashed || tail ? '5 4' : undefined}
+              // A value so far is a hollow point even where the curve's points are not drawn.
+              dot={tail ? { ...HOLLOW, r: 3.5, stroke: color, className: 'chart-so-far-point' } : dots}
+              activeDot={tail ? { ...HOLLOW, r: 4, stroke: color } : undefined}
+              connectNulls={false}
+              isAnimationActive={false}
+              className={tail ? 'chart-so-far' : undefined}
+            />
+          );
+        })}
+      </ComposedChart>
     </>
   );
 }
@@ -230,6 +358,7 @@ function bars({ series, data, barColor, stacked }: BarProps) {
 
 export function BarSeriesChart(props: BarProps) {
   const { data, series, title, height = 280, legend = series.length > 1 } = props;
+  const colors = colorsOf(series);
   if (props.horizontal) {
     return (
       <BarChart
@@ -255,7 +384,7 @@ export function BarSeriesChart(props: BarProps) {
   }
   return (
     <>
-      {legend ? <SeriesLegend series={series} /> : null}
+      <SeriesLegend series={series} colors={colors} showNames={legend} />
       <BarChart
         width={props.width}
         height={height}

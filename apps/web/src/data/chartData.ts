@@ -6,6 +6,13 @@ export interface Series {
   label: string;
   color?: string;
   dashed?: boolean;
+  /**
+   * This series is the not-yet-final end of another (`tailOf` is that series' key): values of
+   * periods that are not over, drawn dashed with hollow points and named "so far", never as data.
+   */
+  tailOf?: string;
+  /** Keys of the row fields holding the series' 95 % interval, drawn as a band around it. */
+  band?: { low: string; high: string };
 }
 
 export interface ChartData {
@@ -31,6 +38,30 @@ export function niceTicks(max: number): number[] {
     10 * power;
   const count = Math.max(1, Math.ceil(max / step - 1e-9));
   return Array.from({ length: count + 1 }, (_, i) => Number((i * step).toPrecision(12)));
+}
+
+/**
+ * Evenly spaced ticks for a numeric axis of whole numbers from `min` to `max`: every multiple of
+ * the smallest step in `steps` that gives at most `maxTicks` ticks (months: every 1, 2, 3, 6 or 12;
+ * weeks: 1, 2, 4, 13, 26 or 52), so the labels fall on round offsets, the same distance apart.
+ */
+export function evenTicks(min: number, max: number, maxTicks: number, steps: readonly number[]): number[] {
+  if (!Number.isFinite(min) || !Number.isFinite(max) || max < min) return [];
+  const limit = Math.max(2, Math.floor(maxTicks));
+  const multiples = (step: number) => {
+    const ticks: number[] = [];
+    for (let t = Math.ceil(min / step) * step; t <= max; t += step) ticks.push(t);
+    return ticks;
+  };
+  const candidates = [...steps].sort((a, b) => a - b);
+  let step = candidates.find((s) => multiples(s).length <= limit);
+  // Past the largest step given, keep doubling it until the ticks fit.
+  if (step === undefined) {
+    step = candidates.at(-1) ?? 1;
+    while (multiples(step).length > limit) step *= 2;
+  }
+  const ticks = multiples(step);
+  return ticks.length > 0 ? ticks : [min];
 }
 
 /** The largest numeric value under any of `keys` in the rows (0 when none). */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  cohortCellFormatter,
+  cohortShowFromSearch,
   cohortViewFromSearch,
   drilldownInput,
   formatCohortValue,
@@ -58,5 +60,17 @@ describe('cohort view from the URL', () => {
     expect(formatCohortValue('customers', 0.254)).toBe('25.4%');
     expect(formatCohortValue('orders', 1.2647)).toBe('1.26');
     expect(formatCohortValue('revenue', null)).toBe('—');
+  });
+});
+
+describe('rates or counts', () => {
+  it('reads the view from the URL, rates by default, and formats cells for each', () => {
+    expect(cohortShowFromSearch(new URLSearchParams(''))).toBe('rates');
+    expect(cohortShowFromSearch(new URLSearchParams('show=counts'))).toBe('counts');
+    expect(cohortShowFromSearch(new URLSearchParams('show=bogus'))).toBe('rates');
+    expect(cohortCellFormatter('customers', 'rates')(0.25)).toBe('25.0%');
+    expect(cohortCellFormatter('customers', 'counts')(1234)).toBe('1,234');
+    expect(cohortCellFormatter('orders', 'rates')(1.256)).toBe('1.26');
+    expect(cohortCellFormatter('revenue', 'counts').decimals).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import type { CohortAttribute, CohortMetric, Period, RetentionMode } from '@retain/schemas';
-import { formatDecimal, formatPercent } from '../format.ts';
+import { formatDecimal, formatInteger, formatMoney, formatPercent, type NumberFormatter } from '../format.ts';
 import { filtersFromSearch } from './analyticsFilters.ts';
 import { readEnum, readInt, readOptionalEnum, readOptionalInt } from './searchState.ts';
 
@@ -89,10 +89,46 @@ export function drilldownInput(view: CohortView, cell: SelectedCell, search: URL
   };
 }
 
+/** What the matrix's cells show: the metric's rate (share, per customer) or its count. */
+export type CohortShow = 'rates' | 'counts';
+
+export function cohortShowFromSearch(search: URLSearchParams): CohortShow {
+  return readEnum(search, 'show', ['rates', 'counts'] as const, 'rates');
+}
+
+/** The two ways of reading each metric's cells, named for what they hold. */
+export function showOptions(metric: CohortMetric): readonly { value: CohortShow; label: string }[] {
+  switch (metric) {
+    case 'customers':
+      return [
+        { value: 'rates', label: 'Share' },
+        { value: 'counts', label: 'Customers' },
+      ];
+    case 'orders':
+      return [
+        { value: 'rates', label: 'Per customer' },
+        { value: 'counts', label: 'Orders' },
+      ];
+    case 'revenue':
+      return [
+        { value: 'rates', label: 'Share of first period' },
+        { value: 'counts', label: 'Revenue' },
+      ];
+  }
+}
+
+/**
+ * How a cell is written: a share (customers, revenue) or orders per customer, or with "counts"
+ * the customers, orders or money behind it. The formatter's `decimals` round the matrix's CSV.
+ */
+export function cohortCellFormatter(metric: CohortMetric, show: CohortShow): NumberFormatter {
+  if (show === 'counts') return metric === 'revenue' ? formatMoney : formatInteger;
+  return metric === 'orders' ? formatDecimal : formatPercent;
+}
+
 /** A cell value as the metric reads: a share of the cohort, orders per customer, or a share of first-period revenue. */
 export function formatCohortValue(metric: CohortMetric, value: number | null): string {
-  if (value === null) return '—';
-  return metric === 'orders' ? formatDecimal(value) : formatPercent(value);
+  return cohortCellFormatter(metric, 'rates')(value);
 }
 
 export function metricDescription(metric: CohortMetric, mode: RetentionMode, net: boolean): string {

@@ -1,5 +1,5 @@
-import { useQuery } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
 import { ChartCard } from '../components/ChartCard.tsx';
 import { CohortHeatmap } from '../components/CohortHeatmap.tsx';
 import { PageHeader, Segmented, SelectField } from '../components/controls.tsx';
@@ -9,9 +9,13 @@ import { LineChart } from '../components/LazyChart.tsx';
 import { ScrollRegion } from '../components/ScrollRegion.tsx';
 import { EmptyState, QueryView } from '../components/states.tsx';
 import { downloadText } from '../data/chartImage.ts';
+import { cohortCustomersCsv, fetchAllCohortCustomers } from '../data/cohortCustomersCsv.ts';
 import {
   BY_OPTIONS,
+  type CohortShow,
   type CohortView,
+  cohortCellFormatter,
+  cohortShowFromSearch,
   cohortViewFromSearch,
   drilldownInput,
   formatCohortValue,
@@ -22,11 +26,18 @@ import {
   PERIOD_OPTIONS,
   type SelectedCell,
   selectedCellFromSearch,
+  showOptions,
 } from '../data/cohortInputs.ts';
-import { type CohortMatrix, curveColumns, curvesChart, matrixTable } from '../data/cohortSeries.ts';
+import {
+  type CohortMatrix,
+  curveColumns,
+  curvesChart,
+  matrixTable,
+  offsetTickSteps,
+} from '../data/cohortSeries.ts';
 import { downloadName, tableToCsv } from '../data/csv.ts';
 import type { Column } from '../data/table.ts';
-import { formatDay, formatInteger, formatMoney } from '../format.ts';
+import { formatDay, formatInteger, formatMoney, moneyCurrency } from '../format.ts';
 import { type SearchPatch, useSearchParams } from '../router/location.ts';
 import { useTRPC } from '../trpc.ts';
 
@@ -38,24 +49,33 @@ export default function CohortsPage() {
   const trpc = useTRPC();
   const [search, update] = useSearchParams();
   const view = cohortViewFromSearch(search);
+  const show = cohortShowFromSearch(search);
   const cell = selectedCellFromSearch(search);
   const matrix = useQuery(trpc.cohorts.matrix.queryOptions(view));
   const curves = useQuery(trpc.cohorts.curves.queryOptions(view));
   const setView = (patch: SearchPatch) => update({ ...patch, ...CLEAR_CELL });
 
   const exportMatrix = (m: CohortMatrix) => {
-    const t = matrixTable(m);
+    const t = matrixTable(m, show);
     downloadText(
       tableToCsv(t.columns, t.rows),
-      downloadName(`cohorts ${m.metric} by ${m.by === 'period' ? m.period : m.by}`, 'csv'),
+      downloadName(
+        `cohorts ${m.metric}${show === 'counts' ? ' counts' : ''} by ${m.by === 'period' ? m.period : m.by}`,
+        'csv',
+      ),
     );
   };
 
+  // Values so far end each curve dashed, never as data; customers curves carry their 95% band.
   const curveChart = curves.data
-    ? curvesChart(curves.data.curves, { fromOffset: 1, includeIncomplete: true })
+    ? curvesChart(curves.data.curves, {
+        fromOffset: 1,
+        includeIncomplete: true,
+        band: view.metric === 'customers',
+      })
     : null;
   const curveTable = curveChart
-    ? curveColumns(curveChart, `${view.period}s since first order`, (v) => formatCohortValue(view.metric, v))
+    ? curveColumns(curveChart, `${view.period}s since first order`, cohortCellFormatter(view.metric, 'rates'))
     : [];
 
   return (
@@ -102,6 +122,12 @@ export default function CohortsPage() {
           onChange={(v) => setView({ by: v === 'period' ? null : v })}
           testId="control-by"
         />
+        <Segmented
+          legend="Show"
+          value={show}
+          options={showOptions(view.metric)}
+          onChange={(v: CohortShow) => update({ show: v === 'rates' ? null : v })}
+        />
         {view.metric === 'revenue' ? (
           <label className="field">
             <span>Returns</span>
@@ -126,7 +152,8 @@ export default function CohortsPage() {
                 : `Cohorts by first-order ${view.period}`}
             </h2>
             <p className="muted">
-              Columns are {view.period}s since the first order. Click a cell for its customers.
+              Columns are {view.period}s since the first order; the first row averages the cohorts, each
+              weighted by its size. Click a cell for its customers.
             </p>
           </div>
         </div>
@@ -144,6 +171,7 @@ export default function CohortsPage() {
           {(m) => (
             <CohortHeatmap
               matrix={m}
+              show={show}
               selected={cell}
               onOpen={(c) => update({ cell: c.cohort, offset: String(c.offset), page: null, status: null })}
             />
@@ -156,9 +184,13 @@ export default function CohortsPage() {
       <ChartCard
         title="Retention curves"
         description={
-          view.by
-            ? 'Pooled over first-order periods, one curve per group.'
-            : 'All cohorts pooled: each offset over the customers observed that long.'
+          <>
+            {view.by
+              ? 'Pooled over first-order periods, one curve per group.'
+              : 'All cohorts pooled: each offset over the customers observed that long.'}
+            {view.metric === 'customers' ? ' The shaded band is the 95% interval.' : ''} Dashed ends with
+            hollow points are periods not over at the as-of date: values so far.
+          </>
         }
         columns={curveTable}
         rows={curveChart?.data ?? []}
@@ -177,7 +209,11 @@ export default function CohortsPage() {
                 data={curveChart.data}
                 series={curveChart.series}
                 xKey="offset"
+                xType="number"
+                xTickSteps={offsetTickSteps(view.period)}
                 xFormat={(v) => offsetLabel(view.period, Number(v))}
+                xTickFormat={(v) => formatInteger(Number(v))}
+                xLabel={`${PERIOD_OPTIONS.find((o) => o.value === view.period)?.label ?? ''}s since the first order`}
                 yFormat={(v) => formatCohortValue(view.metric, v)}
                 height={300}
                 dots={false}
@@ -237,15 +273,39 @@ function CohortDrilldown({
   onClose: () => void;
 }) {
   const trpc = useTRPC();
+  const queryClient = useQueryClient();
   const [search, update] = useSearchParams();
   const input = drilldownInput(view, cell, search);
   const customers = useQuery(trpc.cohorts.customers.queryOptions(input));
+  const [exporting, setExporting] = useState<{ done: number; total: number } | null>(null);
+  const [exportError, setExportError] = useState<string | null>(null);
   const card = useRef<HTMLElement>(null);
   useEffect(() => {
     card.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
   }, []);
   const pages = customers.data ? Math.max(1, Math.ceil(customers.data.total / input.pageSize)) : 1;
   const when = offsetLabel(view.period, cell.offset).toLowerCase();
+
+  // Every customer of the cell, in the table's order, a thousand per call.
+  const exportCustomers = async () => {
+    setExportError(null);
+    setExporting({ done: 0, total: customers.data?.total ?? 0 });
+    try {
+      const rows = await fetchAllCohortCustomers(
+        (page, pageSize) =>
+          queryClient.fetchQuery(trpc.cohorts.customers.queryOptions({ ...input, page, pageSize })),
+        (done, total) => setExporting({ done, total }),
+      );
+      downloadText(
+        cohortCustomersCsv(rows, moneyCurrency()),
+        downloadName(`cohort ${cell.cohort} ${when} ${input.status} customers`, 'csv'),
+      );
+    } catch (error) {
+      setExportError(error instanceof Error ? error.message : 'The customers could not be downloaded.');
+    } finally {
+      setExporting(null);
+    }
+  };
   return (
     <section className="card" aria-labelledby="drill-title" ref={card} data-testid="drilldown">
       <div className="card-header">
@@ -255,7 +315,7 @@ function CohortDrilldown({
           </h2>
           <p className="muted" data-testid="drilldown-total">
             {customers.data
-              ? `${formatInteger(customers.data.total)} customers ${input.status === 'active' ? `with an order ${view.mode === 'on' ? 'in' : 'in or after'} ${when}` : `without an order ${view.mode === 'on' ? 'in' : 'in or after'} ${when}`}`
+              ? `${formatInteger(customers.data.total)} customer${customers.data.total === 1 ? '' : 's'} ${input.status === 'active' ? `with an order ${view.mode === 'on' ? 'in' : 'in or after'} ${when}` : `without an order ${view.mode === 'on' ? 'in' : 'in or after'} ${when}`}`
               : 'Loading…'}
           </p>
         </div>
@@ -269,11 +329,26 @@ function CohortDrilldown({
             ]}
             onChange={(v) => update({ status: v === 'active' ? null : v, page: null })}
           />
+          <button
+            type="button"
+            onClick={() => void exportCustomers()}
+            disabled={!customers.data || customers.data.total === 0 || exporting !== null}
+            data-testid="export-drilldown"
+          >
+            {exporting
+              ? `Downloading ${formatInteger(exporting.done)} of ${formatInteger(exporting.total)}…`
+              : 'Download customers (CSV)'}
+          </button>
           <button type="button" onClick={onClose} aria-label="Close the customer list">
             Close
           </button>
         </div>
       </div>
+      {exportError ? (
+        <p role="alert" className="form-error">
+          {exportError}
+        </p>
+      ) : null}
       <QueryView
         query={customers}
         label="the customers"
