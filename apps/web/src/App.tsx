@@ -1,5 +1,5 @@
 import { hashKey, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Suspense, useEffect, useRef } from 'react';
+import { Suspense, useEffect, useRef, useState } from 'react';
 import { Brand } from './components/Brand.tsx';
 import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import { NotAvailable } from './components/NotAvailable.tsx';
@@ -7,6 +7,7 @@ import { PageSkeleton } from './components/PageSkeleton.tsx';
 import { ErrorState } from './components/states.tsx';
 import { LOGIN_PATH, loginHref, ROLE_LABELS, safeNext } from './data/auth.ts';
 import { canUsePage } from './data/pageAccess.ts';
+import { setMoneyCurrency } from './format.ts';
 import { type Viewer, ViewerContext } from './hooks/useViewer.ts';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { loadRoute, preloadOtherRoutes, routeComponent, startRoute } from './routeLoader.ts';
@@ -63,9 +64,18 @@ function Shell({ api, viewer, authRequired }: { api: Api; viewer: Viewer; authRe
   const Page = route && allowed ? routeComponent(route) : null;
   const first = useRef(true);
   const main = useRef<HTMLElement>(null);
+  const menuButton = useRef<HTMLButtonElement>(null);
+  const sidebar = useRef<HTMLElement>(null);
+  const [menuOpen, setMenuOpen] = useState(false);
+  // Money is written in the data's currency, which the server knows; pages wait for it (one cached call).
+  const info = useQuery(api.info.get.queryOptions());
+  const currency = info.data?.currency.code ?? null;
+  setMoneyCurrency(currency);
 
   useEffect(() => {
     document.title = route ? `${route.title} · Retain` : 'Not found · Retain';
+    // On a phone the menu covers the page: following a link closes it.
+    setMenuOpen(false);
     if (first.current) {
       first.current = false;
       preloadOtherRoutes();
@@ -76,31 +86,74 @@ function Shell({ api, viewer, authRequired }: { api: Api; viewer: Viewer; authRe
     window.scrollTo(0, 0);
   }, [route]);
 
+  useEffect(() => {
+    if (!menuOpen) return;
+    // An open menu closes with Escape (the focus goes back to its button) or a tap beside it.
+    const onKey = (event: globalThis.KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      setMenuOpen(false);
+      menuButton.current?.focus();
+    };
+    const onPointer = (event: PointerEvent) => {
+      if (!sidebar.current?.contains(event.target as Node)) setMenuOpen(false);
+    };
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('pointerdown', onPointer);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('pointerdown', onPointer);
+    };
+  }, [menuOpen]);
+
   const routes = ROUTES.filter((r) => canUsePage(viewer.role, r.path));
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <header className="sidebar">
-        <Brand href="/" />
-        <nav aria-label="Pages">
-          <ul>
-            {routes.map((r) => (
-              <li key={r.path}>
-                <Link
-                  href={r.path}
-                  aria-current={r === route ? 'page' : undefined}
-                  onMouseEnter={() => startRoute(api, queryClient, r.path, new URLSearchParams())}
-                  onFocus={() => void loadRoute(r).catch(() => undefined)}
-                >
-                  {r.label}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <ViewerCard api={api} viewer={viewer} authRequired={authRequired} />
+      <header className="sidebar" ref={sidebar}>
+        <div className="sidebar-top">
+          <Brand href="/" />
+          <button
+            type="button"
+            className="menu-button"
+            ref={menuButton}
+            aria-expanded={menuOpen}
+            aria-controls="site-menu"
+            onClick={() => setMenuOpen((open) => !open)}
+            data-testid="menu-button"
+          >
+            <svg viewBox="0 0 20 20" width="18" height="18" aria-hidden="true">
+              <path
+                d={menuOpen ? 'M5 5l10 10M15 5L5 15' : 'M3 5h14M3 10h14M3 15h14'}
+                stroke="currentColor"
+                strokeWidth="2"
+                strokeLinecap="round"
+              />
+            </svg>
+            Menu
+          </button>
+        </div>
+        <div id="site-menu" className={`site-menu${menuOpen ? ' open' : ''}`} data-testid="site-menu">
+          <nav aria-label="Pages">
+            <ul>
+              {routes.map((r) => (
+                <li key={r.path}>
+                  <Link
+                    href={r.path}
+                    aria-current={r === route ? 'page' : undefined}
+                    onClick={() => setMenuOpen(false)}
+                    onMouseEnter={() => startRoute(api, queryClient, r.path, new URLSearchParams())}
+                    onFocus={() => void loadRoute(r).catch(() => undefined)}
+                  >
+                    {r.label}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <ViewerCard api={api} viewer={viewer} authRequired={authRequired} />
+        </div>
       </header>
       <main id="main" ref={main} tabIndex={-1} className="content" data-route={route?.path ?? 'none'}>
         {viewer.demo ? (
@@ -110,8 +163,10 @@ function Shell({ api, viewer, authRequired }: { api: Api; viewer: Viewer; authRe
         ) : null}
         <ErrorBoundary resetKey={pathname}>
           <Suspense fallback={<PageSkeleton />}>
-            {Page ? (
-              <Page key={route?.path} />
+            {info.isPending ? (
+              <PageSkeleton />
+            ) : Page ? (
+              <Page key={`${route?.path}:${currency}`} />
             ) : route ? (
               <NotAvailable route={route} role={viewer.role} />
             ) : (
