@@ -38,6 +38,9 @@ describe('callListPage on the hand fixture', () => {
       excludedNoConsent: 2, // C04 said no; C05 has no customers row, so no recorded consent
       excludedDoNotCall: 1, // C06; C07's do-not-call was followed by a later outcome
       excludedRecentlyContacted: 0,
+      excludedNoPhone: 0,
+      listedWithoutPhone: 3, // C02, C03 and C10 have no number a dialler can call
+      phoneCountry: 'GB', // two customers' numbers are +44, one +1
       valueAtRiskListed: 2350,
       valueAtRiskEligible: 2350,
       modelId: 'model-1',
@@ -61,6 +64,9 @@ describe('callListPage on the hand fixture', () => {
       reasons: ['64 days since last order; usually 21', 'No orders in the last 90 days'],
       lastContact: null,
       lastOutcome: null,
+      phoneE164: '+442079460001',
+      segment: 'At risk',
+      standing: 'At risk',
     });
     expect(fourth).toMatchObject({
       customerId: 'C07',
@@ -69,7 +75,51 @@ describe('callListPage on the hand fixture', () => {
       openComplaints: 0,
       lastContact: '2024-05-01T12:00:00Z',
       lastOutcome: 'reached',
+      phone: '07700 900007',
+      phoneE164: '+447700900007', // national, read as British
     });
+  });
+
+  it('says a champion more likely to leave than stay is slipping, and keeps the segment', async () => {
+    const rows = (await list()).rows;
+    expect(rows.find((r) => r.customerId === 'C10')).toMatchObject({
+      segment: 'Champions',
+      standing: 'Champion, slipping',
+    });
+    expect(rows.find((r) => r.customerId === 'C09')).toMatchObject({ segment: 'Loyal', standing: 'Loyal' });
+    expect(await ids({ segment: 'Champions' })).toEqual(['C10']);
+  });
+
+  it('lists only customers a dialler can call, counting the others as left out', async () => {
+    const reachable = await list({ hasPhone: true });
+    expect(reachable.rows.map((r) => [r.customerId, r.phoneE164])).toEqual([
+      ['C01', '+442079460001'],
+      ['C07', '+447700900007'],
+      ['C08', '+447700900008'],
+      ['C09', '+12125550109'],
+    ]);
+    expect(reachable.summary).toMatchObject({
+      eligible: 4,
+      excludedNoPhone: 3,
+      listedWithoutPhone: 0,
+      excludedNoConsent: 2, // the first reason that applies: C04 and C05 have no consent
+      excludedDoNotCall: 1,
+    });
+    expect(await ids({ hasPhone: false })).toEqual(['C02', 'C03', 'C10']);
+    expect((await list({ hasPhone: false })).summary).toMatchObject({
+      excludedNoPhone: 0,
+      listedWithoutPhone: 3,
+    });
+    // Cut to two: C01 has a number, C02 not.
+    expect((await list({ top: 2 })).summary).toMatchObject({ listed: 2, listedWithoutPhone: 1 });
+  });
+
+  it('reads national numbers in the country asked for, and refuses one it has no rules for', async () => {
+    const american = await list({ phoneCountry: 'US' });
+    expect(american.summary.phoneCountry).toBe('US');
+    // 07700 900007 is no American number.
+    expect(american.rows.find((r) => r.customerId === 'C07')?.phoneE164).toBeNull();
+    await expect(list({ phoneCountry: 'XX' })).rejects.toThrow(/No dialling rules for the country "XX"/);
   });
 
   it('leaves out customers contacted within D days, counting each customer under one reason', async () => {
@@ -101,7 +151,7 @@ describe('callListPage on the hand fixture', () => {
     expect((await list({ minProbability: 0.8 })).summary.excludedNoConsent).toBe(0);
     expect(await ids({ segment: 'Lost' })).toEqual(['C03', 'C07']);
     expect(await ids({ region: 'South' })).toEqual(['C03', 'C09']);
-    const east = await list({ region: 'East', segment: 'At risk' });
+    const east = await list({ region: 'East', segment: ['At risk', 'Champions'] });
     expect(east.rows.map((r) => r.customerId)).toEqual(['C10']);
     expect(east.summary).toMatchObject({ excludedDoNotCall: 1, excludedNoConsent: 0 });
     // Values are bound, never spliced into the SQL.
@@ -178,6 +228,7 @@ describe('callListSql', () => {
     });
     expect(sql.summary.params).toEqual({
       contactedSince: null,
+      phoneCountry: null,
       segment0: 'Lost',
       segment1: "Can't lose them",
       region0: 'North',
@@ -188,8 +239,10 @@ describe('callListSql', () => {
     expect(sql.summary.sql).toContain('NOT EXISTS');
     expect(sql.summary.sql).not.toMatch(/Lost|North|250|lose/);
     const plain = callListSql(source, {});
-    expect(plain.summary.params).toEqual({ contactedSince: null });
-    expect(plain.summary.sql).not.toMatch(/\$segment|\$region|\$min|\$max|EXISTS/);
+    expect(plain.summary.params).toEqual({ contactedSince: null, phoneCountry: null });
+    expect(plain.summary.sql).not.toMatch(/\$segment|\$region|\$min|\$max|EXISTS|THEN 'no_phone'/);
+    expect(callListSql(source, {}, { phoneCountry: 'GB' }).summary.params.phoneCountry).toBe('GB');
+    expect(callListSql(source, { hasPhone: true }).summary.sql).toContain("THEN 'no_phone'");
   });
 });
 

@@ -8,6 +8,7 @@ import {
 } from '@retain/schemas';
 import type { DuckDBConnection, Warehouse } from '@retain/warehouse';
 import { type CallListSql, callListSql, readScoresSource } from './callListSql.ts';
+import { countryOfCallingCode, inferCallingCodeSql, phoneCountry } from './phoneNumbers.ts';
 
 export interface CallListOptions {
   /** "Now" for the recent-contact window; tests pass a fixed time. */
@@ -20,16 +21,19 @@ export async function planCallList(
   filters: CallListFilters,
   options: CallListOptions = {},
 ): Promise<{ sql: CallListSql; summary: CallListSummary }> {
-  const sql = callListSql(await readScoresSource(conn), filters, options);
+  const source = await readScoresSource(conn);
+  const homeCountry =
+    filters.phoneCountry === undefined
+      ? await inferPhoneCountry(conn)
+      : phoneCountry(filters.phoneCountry).iso;
+  const sql = callListSql(source, filters, { ...options, phoneCountry: homeCountry });
   const row = (await conn.runAndReadAll(sql.summary.sql, sql.summary.params)).getRowObjectsJS()[0];
   const eligible = Number(row?.eligible ?? 0);
-  const valueEligible = row?.value_eligible;
   // The value the cut covers needs a ranking of its own, unless the cut leaves nobody out.
   const cutLeavesSomeOut = sql.cut !== null && sql.cut < eligible;
-  const valueListed = cutLeavesSomeOut
+  const listed = cutLeavesSomeOut
     ? (await conn.runAndReadAll(sql.valueListed.sql, sql.valueListed.params)).getRowObjectsJS()[0]
-        ?.value_listed
-    : valueEligible;
+    : { value_listed: row?.value_eligible, without_phone: row?.without_phone };
   const summary = callListSummarySchema.parse({
     cut: filters.top !== undefined ? 'top' : filters.capacity !== undefined ? 'capacity' : 'all',
     listed: cutLeavesSomeOut ? sql.cut : eligible,
@@ -37,12 +41,21 @@ export async function planCallList(
     excludedNoConsent: row?.no_consent,
     excludedDoNotCall: row?.do_not_call,
     excludedRecentlyContacted: row?.recently_contacted,
-    valueAtRiskListed: valueListed,
-    valueAtRiskEligible: valueEligible,
+    excludedNoPhone: row?.no_phone,
+    listedWithoutPhone: listed?.without_phone,
+    phoneCountry: homeCountry,
+    valueAtRiskListed: listed?.value_listed,
+    valueAtRiskEligible: row?.value_eligible,
     modelId: row?.model_id ?? null,
     scoredAt: row?.scored_at ?? null,
   });
   return { sql, summary };
+}
+
+/** The country most customers' international numbers are from (see phoneNumbers.ts), or null. */
+async function inferPhoneCountry(conn: DuckDBConnection): Promise<string | null> {
+  const code = (await conn.runAndReadAll(inferCallingCodeSql())).getRows()[0]?.[0];
+  return typeof code === 'string' ? countryOfCallingCode(code) : null;
 }
 
 /** One page of the call list with its totals, for the API and the at-risk page. */
@@ -66,7 +79,7 @@ export async function callListPage(
 
 function toRow(rank: number, values: readonly unknown[]): CallListRow {
   const [customerId, name, phone, email, churnProbability, valueAtRisk, lastOrderDate, orders] = values;
-  const [openComplaints, reasons, lastContact, lastOutcome] = values.slice(8);
+  const [openComplaints, reasons, lastContact, lastOutcome, phoneE164, segment, standing] = values.slice(8);
   return callListRowSchema.parse({
     rank,
     customerId,
@@ -81,6 +94,9 @@ function toRow(rank: number, values: readonly unknown[]): CallListRow {
     reasons,
     lastContact,
     lastOutcome,
+    phoneE164,
+    segment,
+    standing,
   });
 }
 

@@ -1,6 +1,7 @@
-import type { CallListFilters } from '@retain/schemas';
-import { csvLineSql, csvNumberSql, csvTextSql, type DuckDBConnection } from '@retain/warehouse';
+import { type CallListFilters, SLIPPING_PROBABILITY, SLIPPING_STANDINGS } from '@retain/schemas';
+import { csvLineSql, csvNumberSql, csvTextSql, type DuckDBConnection, sqlString } from '@retain/warehouse';
 import { NoScoresError } from './errors.ts';
+import { regionCountrySql, withPhoneE164 } from './phoneNumbers.ts';
 
 /** How the churn scores at hand are shaped: the columns beyond the required ones vary. */
 export interface ScoresSource {
@@ -115,12 +116,16 @@ function candidateFilter(filters: CallListFilters): CandidateFilter {
 }
 
 /**
- * Every scored customer matching the filters, with their contact details and last contact, and
- * the first reason that keeps them off the list: no consent (unknown consent counts as none),
- * "do not call" as their latest outcome, or any outcome within the last D days. Ties in contact
- * time go to "do not call". Columns a statement does not use are not read (projection pushdown).
+ * Every scored customer matching the filters, with their contact details (the phone number as
+ * E.164 too) and last contact, and the first reason that keeps them off the list: no consent
+ * (unknown consent counts as none), "do not call" as their latest outcome, any outcome within the
+ * last D days, or, when only reachable customers are asked for, no diallable number. Ties in
+ * contact time go to "do not call". Columns a statement does not use are not read (projection
+ * pushdown).
  */
-function candidates(source: ScoresSource, conditions: readonly string[]): string {
+function candidates(source: ScoresSource, filters: CallListFilters, conditions: readonly string[]): string {
+  const phoneCondition = filters.hasPhone === false ? 'WHERE phone_e164 IS NULL' : '';
+  const noPhone = filters.hasPhone === true ? "WHEN phone_e164 IS NULL THEN 'no_phone'" : '';
   return `
   contacts AS (
     SELECT customer_id,
@@ -130,22 +135,41 @@ function candidates(source: ScoresSource, conditions: readonly string[]): string
     GROUP BY customer_id
   ),
   candidates AS (
-    SELECT s.customer_id,
-           s.churn_probability::DOUBLE AS churn_probability,
-           s.value_at_risk::DOUBLE AS value_at_risk,
-           c.name, c.phone, c.email,
-           ${reasonsList(source)} AS reasons,
-           k.last_contact, k.last_outcome,
+    SELECT *,
            CASE
-             WHEN c.contact_consent IS NOT TRUE THEN 'no_consent'
-             WHEN k.last_outcome = 'do_not_call' THEN 'do_not_call'
-             WHEN k.last_contact >= CAST($contactedSince AS TIMESTAMP) THEN 'recently_contacted'
+             WHEN contact_consent IS NOT TRUE THEN 'no_consent'
+             WHEN last_outcome = 'do_not_call' THEN 'do_not_call'
+             WHEN last_contact >= CAST($contactedSince AS TIMESTAMP) THEN 'recently_contacted'
+             ${noPhone}
            END AS excluded
-    FROM latest_scores s
-    LEFT JOIN customers c ON c.customer_id = s.customer_id
-    LEFT JOIN contacts k ON k.customer_id = s.customer_id
-    WHERE ${conditions.length > 0 ? conditions.join('\n      AND ') : 'true'}
+    FROM (${withPhoneE164(`
+      SELECT s.customer_id,
+             s.churn_probability::DOUBLE AS churn_probability,
+             s.value_at_risk::DOUBLE AS value_at_risk,
+             s.segment::VARCHAR AS segment,
+             c.name, c.phone, c.email, c.contact_consent,
+             -- The country a national number is read in: the region's, else the list's home country.
+             coalesce(${regionCountrySql('c.region')}, $phoneCountry) AS phone_country,
+             ${reasonsList(source)} AS reasons,
+             k.last_contact, k.last_outcome
+      FROM latest_scores s
+      LEFT JOIN customers c ON c.customer_id = s.customer_id
+      LEFT JOIN contacts k ON k.customer_id = s.customer_id
+      WHERE ${conditions.length > 0 ? conditions.join('\n        AND ') : 'true'}`)})
+    ${phoneCondition}
   )`;
+}
+
+/**
+ * The segment as a retention team reads it (segmentStanding in @retain/schemas): "Champion,
+ * slipping" for a customer of a good segment more likely to leave than stay.
+ */
+function standingSql(segment: string, probability: string): string {
+  const slipping = Object.entries(SLIPPING_STANDINGS)
+    .map(([name, label]) => `WHEN ${sqlString(name)} THEN ${sqlString(label)}`)
+    .join(' ');
+  return `CASE WHEN ${probability} >= ${SLIPPING_PROBABILITY} THEN CASE ${segment} ${slipping} ELSE ${segment} END
+    ELSE ${segment} END`;
 }
 
 export interface CallListWindow {
@@ -181,7 +205,7 @@ export interface CallListSql {
 export function callListSql(
   source: ScoresSource,
   filters: CallListFilters,
-  options: { now?: Date } = {},
+  options: { now?: Date; phoneCountry?: string | null } = {},
 ): CallListSql {
   const cut = filters.top ?? filters.capacity ?? null;
   const now = options.now ?? new Date();
@@ -190,11 +214,15 @@ export function callListSql(
       ? null
       : new Date(now.getTime() - filters.excludeContactedDays * 86_400_000).toISOString();
   const filter = candidateFilter(filters);
-  const params: Record<string, SqlParam> = { contactedSince, ...filter.params };
+  const params: Record<string, SqlParam> = {
+    contactedSince,
+    phoneCountry: options.phoneCountry ?? null,
+    ...filter.params,
+  };
   const scoredAt = source.asOf ? 'max(as_of)::VARCHAR' : 'NULL';
   const latestModel = source.asOf ? 'arg_max(model_id, as_of)' : 'any_value(model_id)';
   const modelId = source.modelId ? `${latestModel}::VARCHAR` : 'NULL';
-  const ctes = candidates(source, filter.conditions);
+  const ctes = candidates(source, filters, filter.conditions);
   return {
     cut,
     summary: {
@@ -204,6 +232,8 @@ export function callListSql(
           count(*) FILTER (WHERE excluded = 'no_consent')::INTEGER AS no_consent,
           count(*) FILTER (WHERE excluded = 'do_not_call')::INTEGER AS do_not_call,
           count(*) FILTER (WHERE excluded = 'recently_contacted')::INTEGER AS recently_contacted,
+          count(*) FILTER (WHERE excluded = 'no_phone')::INTEGER AS no_phone,
+          count(*) FILTER (WHERE excluded IS NULL AND phone_e164 IS NULL)::INTEGER AS without_phone,
           coalesce(sum(value_at_risk) FILTER (WHERE excluded IS NULL), 0)::DOUBLE AS value_eligible,
           (SELECT ${modelId} FROM latest_scores) AS model_id,
           (SELECT ${scoredAt} FROM latest_scores) AS scored_at
@@ -212,8 +242,10 @@ export function callListSql(
     },
     valueListed: {
       sql: `WITH ${ctes}
-        SELECT coalesce(sum(value_at_risk), 0)::DOUBLE AS value_listed FROM (
-          SELECT value_at_risk FROM candidates WHERE excluded IS NULL ORDER BY ${RANKING} LIMIT $cut
+        SELECT coalesce(sum(value_at_risk), 0)::DOUBLE AS value_listed,
+               count(*) FILTER (WHERE phone_e164 IS NULL)::INTEGER AS without_phone
+        FROM (
+          SELECT value_at_risk, phone_e164 FROM candidates WHERE excluded IS NULL ORDER BY ${RANKING} LIMIT $cut
         )`,
       params: { ...params, cut },
     },
@@ -240,7 +272,7 @@ function windowBounds(cut: number | null, window: CallListWindow): { offset: num
 const CELLS: ReadonlyArray<{
   name: string;
   sql: string;
-  csv: 'text' | 'number' | 'integer';
+  csv: 'text' | 'number' | 'integer' | 'e164';
   csvSql?: string;
 }> = [
   { name: 'customer_id', sql: 'l.customer_id', csv: 'text' },
@@ -255,12 +287,18 @@ const CELLS: ReadonlyArray<{
   { name: 'reasons', sql: 'l.reasons', csv: 'text', csvSql: "array_to_string(l.reasons, ' | ')" },
   { name: 'last_contact', sql: "strftime(l.last_contact, '%Y-%m-%dT%H:%M:%SZ')", csv: 'text' },
   { name: 'last_outcome', sql: 'l.last_outcome', csv: 'text' },
+  { name: 'phone_e164', sql: 'l.phone_e164', csv: 'e164' },
+  { name: 'segment', sql: 'l.segment', csv: 'text' },
+  { name: 'standing', sql: standingSql('l.segment', 'l.churn_probability'), csv: 'text' },
 ];
 
 const CSV_CELL = {
   text: csvTextSql,
   number: csvNumberSql,
   integer: (name: string) => `${name}::VARCHAR`,
+  // "+" and 7–15 digits, nothing else (e164Sql): no formula can hide in it, and a dialler reads
+  // it as it is, so it is written without the leading ' that other cells starting with + get.
+  e164: (name: string) => `coalesce(${name}, '')`,
 } as const;
 
 function rowsSql(ctes: string, shape: 'csv' | 'rows', cut: 'whole' | 'cut' | 'few'): string {

@@ -57,16 +57,33 @@ describe('exportCallList on the hand fixture', () => {
       reasons: '64 days since last order; usually 21 | No orders in the last 90 days',
       last_contact: null,
       last_outcome: null,
+      phone_e164: '+442079460001', // for a dialler: no leading '
+      segment: 'At risk',
+      standing: 'At risk',
     });
     expect(rows[1]).toMatchObject({
       name: `'=HYPERLINK("http://evil.example","click")`,
       email: "'@evil.example",
       phone: "'-5551234",
+      phone_e164: null, // not a number a dialler can call
       reasons: "'=1+1",
     });
     expect(rows[2]).toMatchObject({ name: 'Bob "the Builder", Jr.', phone: '555\n1234' });
-    expect(rows[3]).toMatchObject({ last_contact: '2024-05-01T12:00:00Z', last_outcome: 'reached' });
-    expect(rows[6]).toMatchObject({ name: 'Zoë Ünicode' });
+    expect(rows[3]).toMatchObject({
+      last_contact: '2024-05-01T12:00:00Z',
+      last_outcome: 'reached',
+      phone: '07700 900007',
+      phone_e164: '+447700900007',
+    });
+    expect(rows[6]).toMatchObject({
+      name: 'Zoë Ünicode',
+      segment: 'Champions',
+      standing: 'Champion, slipping',
+    });
+    // The E.164 column holds "+" and digits only, so it needs no neutralising, and gets none.
+    for (const row of rows) expect(row.phone_e164 ?? '').toMatch(/^(\+[1-9][0-9]{6,14})?$/);
+    expect(text).toContain(',+447700900007,Lost,Lost\r\n');
+    expect(text).not.toContain("'+447700900007");
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
   });
 
@@ -74,6 +91,8 @@ describe('exportCallList on the hand fixture', () => {
     const file = path.join(dir, 'oracle.csv');
     await exportCallList(warehouse, {}, file, { now: FIXTURE_NOW });
     const page = await callListPage(warehouse, {}, { offset: 0, limit: 100 }, { now: FIXTURE_NOW });
+    // Every cell as csvLine writes it, but the E.164 number, which is only "+" and digits (or
+    // empty) and is written as it is, for diallers.
     const expected = page.rows.map((r) =>
       csvLine([
         r.rank,
@@ -89,8 +108,12 @@ describe('exportCallList on the hand fixture', () => {
         r.reasons.join(' | '),
         r.lastContact,
         r.lastOutcome,
-      ]),
+        '{e164}',
+        r.segment,
+        r.standing,
+      ]).replace('{e164}', r.phoneE164 ?? ''),
     );
+    expect(page.rows.some((r) => r.phoneE164?.startsWith('+'))).toBe(true);
     expect(fs.readFileSync(file, 'utf8')).toBe(csvLine(CALL_LIST_COLUMNS) + expected.join(''));
   });
 

@@ -14,13 +14,33 @@ const filterValue = z.string().trim().min(1).max(200);
 /** A filter on a text column: one value, or a list of up to 50 (matching any of them). */
 const oneOrSeveral = z.union([filterValue, z.array(filterValue).min(1).max(50)]);
 
+/**
+ * The calls a retention team makes in a week, and what the dashboard lists until asked for more:
+ * one caller, about 40 calls a day (ten minutes each with notes), five days. The whole list of a
+ * shop is tens of thousands of customers, which nobody calls.
+ */
+export const DEFAULT_CALL_CAPACITY = 200;
+
+const MAX_CUT = 100_000_000;
+/** A number of customers or calls: a whole number from 1, said in the error for what it counts. */
+const cutSize = (what: string) =>
+  z
+    .number({ error: `must be a number of ${what}` })
+    .int({ error: (issue) => `must be a whole number of ${what} (got ${String(issue.input)})` })
+    .min(1, { error: (issue) => `must be at least 1: the number of ${what} (got ${String(issue.input)})` })
+    .max(MAX_CUT, { error: `must be at most ${MAX_CUT.toLocaleString('en-US')}` });
+const probability = z
+  .number({ error: 'must be a probability from 0 to 1' })
+  .min(0, { error: (issue) => `must be a probability from 0 to 1 (got ${String(issue.input)})` })
+  .max(1, { error: (issue) => `must be a probability from 0 to 1 (got ${String(issue.input)})` });
+
 const filterFields = {
   /** The first N of the ranked list. */
-  top: z.number().int().min(1).max(100_000_000).optional(),
+  top: cutSize('customers').optional(),
   /** How many customers the team can call: the same cut as `top`, reported as coverage of value at risk. */
-  capacity: z.number().int().min(1).max(100_000_000).optional(),
-  minProbability: z.number().min(0).max(1).optional(),
-  maxProbability: z.number().min(0).max(1).optional(),
+  capacity: cutSize('calls').optional(),
+  minProbability: probability.optional(),
+  maxProbability: probability.optional(),
   /** Value at risk at least this much. */
   minValue: z.number().min(0).max(1e15).optional(),
   /** One RFM segment, or several (any of them). */
@@ -31,6 +51,21 @@ const filterFields = {
   hasOpenComplaint: z.boolean().optional(),
   /** Leave out customers with any outcome recorded in the last D days. */
   excludeContactedDays: z.number().int().min(1).max(3650).optional(),
+  /**
+   * true: only customers with a phone number a dialler can call (one that reads as E.164), the
+   * others counted as left out; false: only those without one; absent: anyone.
+   */
+  hasPhone: z.boolean().optional(),
+  /**
+   * The country a national phone number ("07700 900123") is read in when the customer's region
+   * names none (ISO 3166-1 alpha-2, e.g. GB); absent: the country most international numbers are from.
+   */
+  phoneCountry: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z]{2}$/, { error: 'must be a two-letter country code (ISO 3166-1), e.g. GB' })
+    .transform((code) => code.toUpperCase())
+    .optional(),
 };
 
 type CutAndRange = {
@@ -39,20 +74,19 @@ type CutAndRange = {
   minProbability?: number | undefined;
   maxProbability?: number | undefined;
 };
-const oneCut = (f: CutAndRange) => f.top === undefined || f.capacity === undefined;
-const oneCutIssue = { message: 'choose top or capacity, not both', path: ['capacity'] };
-const probabilityRange = (f: CutAndRange) =>
-  f.minProbability === undefined || f.maxProbability === undefined || f.minProbability <= f.maxProbability;
-const probabilityRangeIssue = {
-  message: 'maxProbability must be at least minProbability',
-  path: ['maxProbability'],
-};
+/** One cut, and a probability range that some probability can fall in: else an issue on the field. */
+function checkCutAndRange(f: CutAndRange, ctx: z.RefinementCtx): void {
+  if (f.top !== undefined && f.capacity !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['capacity'], message: 'choose top or capacity, not both' });
+  if (f.minProbability !== undefined && f.maxProbability !== undefined && f.minProbability > f.maxProbability)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['maxProbability'],
+      message: `must not be below the lowest probability asked for (${f.minProbability}): no churn probability is at least ${f.minProbability} and at most ${f.maxProbability}`,
+    });
+}
 
-export const callListFiltersSchema = z
-  .object(filterFields)
-  .strict()
-  .refine(oneCut, oneCutIssue)
-  .refine(probabilityRange, probabilityRangeIssue);
+export const callListFiltersSchema = z.object(filterFields).strict().superRefine(checkCutAndRange);
 export type CallListFilters = z.infer<typeof callListFiltersSchema>;
 
 export const callListPageInputSchema = z
@@ -62,15 +96,13 @@ export const callListPageInputSchema = z
     limit: z.number().int().min(1).max(500).default(50),
   })
   .strict()
-  .refine(oneCut, oneCutIssue)
-  .refine(probabilityRange, probabilityRangeIssue);
+  .superRefine(checkCutAndRange);
 export type CallListPageInput = z.input<typeof callListPageInputSchema>;
 
 export const callListExportInputSchema = z
   .object({ ...filterFields, bom: z.boolean().default(false) })
   .strict()
-  .refine(oneCut, oneCutIssue)
-  .refine(probabilityRange, probabilityRangeIssue);
+  .superRefine(checkCutAndRange);
 
 /** The columns of a call list, in CSV order. */
 export const CALL_LIST_COLUMNS = [
@@ -87,6 +119,9 @@ export const CALL_LIST_COLUMNS = [
   'reasons',
   'last_contact',
   'last_outcome',
+  'phone_e164',
+  'segment',
+  'standing',
 ] as const;
 
 export const callListRowSchema = z.object({
@@ -106,6 +141,12 @@ export const callListRowSchema = z.object({
   /** ISO 8601, UTC. */
   lastContact: z.string().nullable(),
   lastOutcome: outcomeSchema.nullable(),
+  /** The phone number as E.164 ("+447700900123"), for a dialler; null when it reads as none. */
+  phoneE164: z.string().nullable(),
+  /** RFM segment, as the segment filter takes it. */
+  segment: z.string().nullable(),
+  /** The segment as a retention team reads it, e.g. "Champion, slipping" (see segmentStanding). */
+  standing: z.string().nullable(),
 });
 export type CallListRow = z.infer<typeof callListRowSchema>;
 
@@ -119,6 +160,12 @@ export const callListSummarySchema = z.object({
   excludedNoConsent: z.number().int(),
   excludedDoNotCall: z.number().int(),
   excludedRecentlyContacted: z.number().int(),
+  /** Left out for want of a diallable phone number (with `hasPhone: true`). */
+  excludedNoPhone: z.number().int(),
+  /** Customers on the list without a diallable phone number. */
+  listedWithoutPhone: z.number().int(),
+  /** The country national phone numbers were read in where the region names none; null if unknown. */
+  phoneCountry: z.string().nullable(),
   valueAtRiskListed: z.number(),
   valueAtRiskEligible: z.number(),
   modelId: z.string().nullable(),
