@@ -144,7 +144,11 @@ if (args.json) {
   );
 }
 
-/** The baseline: the list's own SQL, its plain columns written by DuckDB's CSV writer. */
+/**
+ * The baseline: the list's own SQL, its plain columns written by DuckDB's CSV writer. Sorting
+ * plain columns (the reasons a list) takes more memory than sorting finished lines: like the CLI,
+ * the baseline doubles its memory limit and starts again when DuckDB runs out.
+ */
 async function copyBaseline(file: string, out: string): Promise<void> {
   const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY', ...DUCKDB_SETTINGS });
   const conn = await instance.connect();
@@ -153,7 +157,15 @@ async function copyBaseline(file: string, out: string): Promise<void> {
     'rows',
     0,
   );
-  await conn.run(`COPY (${sql}) TO ${sqlString(out)} (HEADER)`, params);
+  for (let memoryMb = Number.parseInt(DUCKDB_SETTINGS.memory_limit, 10); ; memoryMb *= 2) {
+    try {
+      await conn.run(`COPY (${sql}) TO ${sqlString(out)} (HEADER)`, params);
+      break;
+    } catch (error) {
+      if (!/Out of Memory Error/.test(String(error)) || memoryMb >= 4096) throw error;
+      await conn.run(`SET memory_limit = '${memoryMb * 2}MB'`);
+    }
+  }
   conn.closeSync();
   instance.closeSync();
 }
