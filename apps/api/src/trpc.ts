@@ -1,13 +1,16 @@
 import path from 'node:path';
 import { BadInputError, QueryError } from '@retain/warehouse';
 import { initTRPC, TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
 import { ruleFor } from './access.ts';
 import type { ApiContext, Viewer } from './context.ts';
 import { internalErrorMessage, referenceFor } from './http/serverErrors.ts';
 
 /**
  * What a client learns of an error: its code and a message for people, the issues of a file that
- * failed to load, where a SQL statement went wrong. Never a stack trace (whatever NODE_ENV says),
+ * failed to load, where a SQL statement went wrong, and for input that fails validation the message
+ * of each field (`fieldErrors`, e.g. `{ capacity: ['must be at least 1: …'] }`), so that a form can
+ * show it beside the field. Never a stack trace (whatever NODE_ENV says),
  * and for the server's own failures not even the message, which may quote internal SQL: only a
  * reference to the line the server logged (see onError in server.ts).
  */
@@ -30,11 +33,25 @@ const t = initTRPC.context<ApiContext>().create({
           cause instanceof BadInputError
             ? cause.issues.map((issue) => ({ ...issue, file: path.basename(issue.file) }))
             : undefined,
+        load: cause instanceof BadInputError ? cause.load : undefined,
         query: cause instanceof QueryError ? { kind: cause.kind, position: cause.position } : undefined,
+        fieldErrors: cause instanceof ZodError ? fieldErrorsOf(cause) : undefined,
       },
     };
   },
 });
+
+/** The messages of each top-level input field that failed validation. */
+function fieldErrorsOf(error: ZodError): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const field = issue.path[0];
+    if (typeof field !== 'string') continue; // the input as a whole: the message says it
+    if (!Object.hasOwn(fields, field)) fields[field] = [];
+    fields[field]?.push(issue.message);
+  }
+  return fields;
+}
 
 /**
  * An uploaded file is known to its uploader by the name it had; the folder the server keeps it in

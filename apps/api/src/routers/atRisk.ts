@@ -1,4 +1,4 @@
-import { callListPage, outcomesOf, recordOutcome, requireScores } from '@retain/outreach';
+import { callListPage, NoScoresError, outcomesOf, recordOutcome, requireScores } from '@retain/outreach';
 import {
   callListExportInputSchema,
   callListPageInputSchema,
@@ -8,9 +8,23 @@ import {
   recordOutcomeInputSchema,
 } from '@retain/schemas';
 import { appendAudit } from '@retain/warehouse';
-import type { TRPCRouterRecord } from '@trpc/server';
+import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { cachedRead, procedure } from '../trpc.ts';
+
+/**
+ * No scores yet is a state of the warehouse, not a mistake in the request: PRECONDITION_FAILED, in
+ * the dashboard's words (the package's message names the command line's verbs), so that the At risk
+ * page can show the first model's training instead of an error.
+ */
+function noScoresYet(error: unknown): never {
+  if (error instanceof NoScoresError)
+    throw new TRPCError({
+      code: 'PRECONDITION_FAILED',
+      message: 'No churn scores yet: the list appears once a churn model has been trained on this data.',
+    });
+  throw error;
+}
 
 export const atRiskRouter = {
   /** A page of the call list, with the totals and how many customers each exclusion left out. */
@@ -27,7 +41,7 @@ export const atRiskRouter = {
         { day, input },
         () => callListPage(ctx.warehouse, filters, { offset, limit }),
         callListPageSchema,
-      );
+      ).catch(noScoresYet);
     }),
 
   /**
@@ -36,7 +50,7 @@ export const atRiskRouter = {
    */
   export: procedure.input(callListExportInputSchema.prefault({})).mutation(async ({ ctx, input }) => {
     const { bom, ...filters } = input;
-    await requireScores(ctx.warehouse);
+    await requireScores(ctx.warehouse).catch(noScoresYet);
     return ctx.downloads.issue({ filters, bom, username: ctx.viewer?.username ?? null });
   }),
 
