@@ -27,6 +27,19 @@ export class BadInputError extends Error {
   get code(): LoadErrorCode {
     return this.detail.code ?? (this.issues.length > 0 ? 'problems' : 'other');
   }
+
+  /** What a front end needs to word the error itself (file names only, never a folder). */
+  get load(): LoadError {
+    const { field, section, file, params } = this.detail;
+    return {
+      code: this.code,
+      field: field ?? null,
+      section: section ?? null,
+      file: file === undefined ? null : (file.split(/[\\/]/).pop() ?? file),
+      params: params ?? {},
+      total: this.totalIssues,
+    };
+  }
 }
 
 /** The database file is held by another process (DuckDB allows one writer process). */

@@ -5,6 +5,7 @@ import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../server.ts';
 import { callerFor } from '../testing/callerFor.ts';
+import { ownPageHeaders } from '../testing/http.ts';
 
 describe('data router: upload, inspect, load', () => {
   let warehouse: Warehouse;
@@ -92,6 +93,84 @@ describe('data router: upload, inspect, load', () => {
       issues: [expect.objectContaining({ line: 3, column: 'order_date', value: '2024-02-30' })],
     });
     expect((await caller.info.get()).purchases.rows).toBe(2);
+  });
+
+  it('proposes and loads a German export with "." between thousands, naming the file as uploaded', async () => {
+    const { body } = await upload(
+      'Umsätze März.csv',
+      [
+        'Rechnungsnummer;Kundennummer;Rechnungsdatum;Betrag',
+        'DE-1;K1;03/01/2025 10:15;1.234,50',
+        'DE-2;K2;25/01/2025 18:40;12,00',
+      ].join('\n'),
+    );
+    const inspection = await caller.data.inspect({ uploadId: body.uploadId });
+    expect(inspection.name).toBe('Umsätze März.csv');
+    expect(inspection.proposal).toMatchObject({
+      section: 'purchases',
+      columns: {
+        order_id: 'Rechnungsnummer',
+        customer_id: 'Kundennummer',
+        order_date: 'Rechnungsdatum',
+        amount: 'Betrag',
+      },
+      dateFormat: '%d/%m/%Y %H:%M',
+      decimalSeparator: ',',
+      thousandsSeparator: '.',
+    });
+    const { proposal } = inspection;
+    const summary = await caller.data.ingest({
+      jobId: 'job-00000004',
+      files: [
+        {
+          uploadId: body.uploadId,
+          section: proposal.section,
+          columns: proposal.columns,
+          dateFormat: proposal.dateFormat,
+          decimalSeparator: proposal.decimalSeparator,
+          thousandsSeparator: proposal.thousandsSeparator,
+        },
+      ],
+    });
+    expect(summary.purchases).toMatchObject({ rows: 2, inserted: 2, files: ['Umsätze März.csv'] });
+  });
+
+  it('hands a refused load to the page as codes, settings and the file’s own name, never a server path', async () => {
+    const { body } = await upload(
+      'bestellungen.csv',
+      'Beleg;Kunde;Datum;Betrag\nB1;K1;03/01/2025 10:15;1.234,50\nB2;;2025-01-04;7\n',
+    );
+    const columns = { order_id: 'Beleg', customer_id: 'Kunde', order_date: 'Datum', amount: 'Betrag' };
+    const res = await fetch(`${server.url}/trpc/data.ingest`, {
+      method: 'POST',
+      headers: ownPageHeaders(server.url),
+      body: JSON.stringify({
+        jobId: 'job-00000005',
+        files: [{ uploadId: body.uploadId, section: 'purchases', columns, decimalSeparator: ',' }],
+      }),
+    });
+    const text = await res.text();
+    expect(res.status).toBe(400);
+    expect(text).not.toContain(server.services.uploads.root);
+    expect(text).not.toContain(body.uploadId);
+    const { error } = JSON.parse(text) as {
+      error: { data: { load: unknown; issues: Array<Record<string, unknown>> } };
+    };
+    expect(error.data.load).toEqual({
+      code: 'problems',
+      field: null,
+      section: null,
+      file: null,
+      params: {},
+      total: 3,
+    });
+    expect(error.data.issues.map((i) => [i.file, i.line, i.column, i.code, i.field])).toEqual([
+      ['bestellungen.csv', 2, 'Datum', 'date', 'dateFormat'],
+      ['bestellungen.csv', 2, 'Betrag', 'number', 'decimalSeparator'],
+      ['bestellungen.csv', 3, 'Kunde', 'required', 'skipRowsWithoutCustomer'],
+    ]);
+    // The reason says what is wrong; where to change a setting is for the page to say.
+    for (const issue of error.data.issues) expect(String(issue.reason)).not.toMatch(/mapping|--/);
   });
 
   it('refuses files that are not exports', async () => {

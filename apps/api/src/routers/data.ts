@@ -1,4 +1,4 @@
-import { SECTIONS } from '@retain/schemas';
+import { DECIMAL_SEPARATORS, SECTIONS, THOUSANDS_SEPARATORS } from '@retain/schemas';
 import { appendAudit, ingest, inspectSource, type SectionRequest } from '@retain/warehouse';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
@@ -12,7 +12,8 @@ const fileToLoad = z.object({
   section: z.enum(SECTIONS),
   columns: z.record(z.string(), z.string().min(1)),
   dateFormat: z.string().min(1).nullish(),
-  decimalSeparator: z.enum(['.', ',']).optional(),
+  decimalSeparator: z.enum(DECIMAL_SEPARATORS).optional(),
+  thousandsSeparator: z.enum(THOUSANDS_SEPARATORS).nullish(),
   negativeLinesAreReturns: z.boolean().optional(),
   skipRowsWithoutCustomer: z.boolean().optional(),
 });
@@ -34,12 +35,15 @@ export const dataRouter = {
         const stored = ctx.uploads.file(f.uploadId);
         if (!stored)
           throw new TRPCError({ code: 'NOT_FOUND', message: 'An upload is gone; upload the file again.' });
+        // Messages, problems and the summary name the file as its uploader knows it.
         return {
           section: f.section,
           file: stored.path,
+          name: stored.name,
           columns: f.columns,
           dateFormat: f.dateFormat ?? undefined,
           decimalSeparator: f.decimalSeparator,
+          thousandsSeparator: f.thousandsSeparator ?? undefined,
           negativeLinesAreReturns: f.negativeLinesAreReturns,
           skipRowsWithoutCustomer: f.skipRowsWithoutCustomer,
         };
