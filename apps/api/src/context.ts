@@ -30,6 +30,8 @@ export interface ApiServices {
   loginLimiter: LoginLimiter;
   /** The currency setting (RETAIN_CURRENCY), which wins over the currency stored with the data. */
   currency: string | undefined;
+  /** The server's log of what people start from the dashboard (a training): one line each. */
+  activity: (line: string) => void;
 }
 
 export type LoadEvent = IngestProgress | { section: null; step: 'done' | 'failed'; percent: 100 };
@@ -60,7 +62,7 @@ export const LOCAL_VIEWER: Viewer = { username: 'local', role: 'admin', demo: fa
 
 export function createServices(
   warehouse: Warehouse,
-  options: { authRequired?: boolean; currency?: string } = {},
+  options: { authRequired?: boolean; currency?: string; activity?: (line: string) => void } = {},
 ): ApiServices {
   const cache = new ResultCache();
   const trainingProgress = new JobProgress<TrainingEvent>();
@@ -81,6 +83,7 @@ export function createServices(
     authRequired: options.authRequired ?? false,
     loginLimiter: new LoginLimiter(),
     currency: options.currency ?? apiEnv.currency,
+    activity: options.activity ?? (() => undefined),
   };
 }
 

@@ -26,6 +26,8 @@ export interface ServerOptions {
   authRequired: boolean;
   /** Where failures are written (default stderr): a line each, with the stack of the server's own. */
   log?: ServerLog | undefined;
+  /** Where what people start from the dashboard is written (default stdout), e.g. a training. */
+  activity?: ((line: string) => void) | undefined;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -65,7 +67,10 @@ export interface RunningServer {
 
 /** The API at /trpc and the dashboard at every other path, on one port. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const services = createServices(options.warehouse, { authRequired: options.authRequired });
+  const services = createServices(options.warehouse, {
+    authRequired: options.authRequired,
+    activity: options.activity ?? ((line) => console.log(line)),
+  });
   services.uploads.sweep();
   // From here on DuckDB reads files only from the uploads folder and its settings cannot change.
   await secureForConsole(options.warehouse, { allowedDirectories: [services.uploads.root] });

@@ -43,6 +43,10 @@ export const modelRouter = {
           seed: input.seed,
         },
       });
+      const who = ctx.viewer ? `${ctx.viewer.username} (${ctx.viewer.role})` : 'nobody signed in';
+      ctx.activity(
+        `[train] ${job.startedAt}: ${who} from ${ctx.clientIp} started training ${job.jobId} on the dashboard`,
+      );
       return { jobId: job.jobId, startedAt: job.startedAt };
     }),
 
