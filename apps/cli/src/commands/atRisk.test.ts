@@ -72,24 +72,91 @@ describe('retain at-risk', () => {
       'C02',
       'C08',
     ]);
-  });
+  }, 120_000);
 
-  it('exits 2 on bad flags, naming the flag, and writes nothing', () => {
+  /** Runs each case with --out: exit 2, its message, no internal error, no file. */
+  const refuses = (cases: Array<[string[], RegExp]>) => {
     const out = path.join(dir, 'bad.csv');
-    const cases: Array<[string[], RegExp]> = [
-      [['--top', '5', '--capacity', '5'], /choose --top or --capacity/],
-      [['--min-probability', '1.5'], /--min-probability/],
-      [['--top', 'many'], /--top: "many" is not a number/],
-      [['--open-complaint', 'maybe'], /--open-complaint: "maybe" is not yes, no or any/],
-      [['--min-probability', '0.9', '--max-probability', '0.1'], /--max-probability/],
-    ];
     for (const [flags, message] of cases) {
       const result = runRetain(['at-risk', '--db', db, '--out', out, ...flags]);
       expect(result.code, flags.join(' ')).toBe(2);
       expect(result.stderr).toMatch(message);
+      expect(result.stderr).not.toMatch(INTERNAL_ERROR);
     }
     expect(fs.existsSync(out)).toBe(false);
-  });
+  };
+
+  it('exits 2 on bad flags, naming the flag, and writes nothing', () => {
+    refuses([
+      [['--top', '5', '--capacity', '5'], /choose --top or --capacity/],
+      [['--min-probability', '1.5'], /--min-probability: must be a probability from 0 to 1 \(got 1\.5\)/],
+      [['--top', 'many'], /--top: "many" is not a number/],
+      [['--open-complaint', 'maybe'], /--open-complaint: "maybe" is not yes, no or any/],
+      [['--has-phone', 'maybe'], /--has-phone: "maybe" is not yes, no or any/],
+      [
+        ['--phone-country', 'GBR'],
+        /--phone-country: must be a two-letter country code \(ISO 3166-1\), e\.g\. GB/,
+      ],
+      [['--phone-country', 'XX'], /No dialling rules for the country "XX"/],
+    ]);
+  }, 120_000);
+
+  it('refuses a capacity of 0 or −5 and an impossible probability range, instead of listing everyone', () => {
+    refuses([
+      [
+        ['--min-probability', '0.9', '--max-probability', '0.1'],
+        /--max-probability: must not be below the lowest probability asked for \(0\.9\): no churn probability is at least 0\.9 and at most 0\.1/,
+      ],
+      [['--capacity', '0'], /--capacity: must be at least 1: the number of calls \(got 0\)/],
+      [['--capacity', '-5'], /--capacity: must be at least 1: the number of calls \(got -5\)/],
+      [['--capacity=-5'], /--capacity: must be at least 1: the number of calls \(got -5\)/],
+      [['--capacity', '2.5'], /--capacity: must be a whole number of calls \(got 2\.5\)/],
+      [['--top', '0'], /--top: must be at least 1: the number of customers \(got 0\)/],
+    ]);
+  }, 120_000);
+
+  it('writes phone_e164 for a dialler, says how many listed have none, and lists only reachable ones when asked', () => {
+    const all = runRetain(['at-risk', '--db', db]);
+    expect(all.code, all.stderr).toBe(0);
+    const [header, first] = all.stdout.split('\r\n');
+    expect(header).toBe(HEADER);
+    expect(header?.startsWith('rank,customer_id,name,phone,email,churn_probability,value_at_risk')).toBe(
+      true,
+    );
+    // The number as typed keeps its leading '; the E.164 one is written as a dialler reads it.
+    expect(first).toContain(",'+44 20 7946 0001,");
+    expect(first).toContain(',+442079460001,At risk,At risk');
+    expect(all.stderr).toContain('All 7 callable customers: --capacity N lists the N most valuable calls.');
+    expect(all.stderr).toContain(
+      '3 of the listed have no phone number a dialler can call (empty phone_e164); --has-phone yes leaves them out.',
+    );
+
+    const reachable = runRetain(['at-risk', '--db', db, '--has-phone', 'yes']);
+    expect(reachable.code, reachable.stderr).toBe(0);
+    const rows = reachable.stdout.trim().split('\r\n').slice(1);
+    expect(rows.map((l) => l.split(',')[1])).toEqual(['C01', 'C07', 'C08', 'C09']);
+    expect(rows.map((l) => l.split(',').at(-3))).toEqual([
+      '+442079460001',
+      '+447700900007',
+      '+447700900008',
+      '+12125550109',
+    ]);
+    expect(reachable.stderr).toContain(
+      'Left out: 2 without contact consent, 1 "do not call", 0 contacted recently, 3 without a phone number.',
+    );
+    expect(reachable.stderr).not.toContain('have no phone number');
+
+    // Read as American numbers, the British national one is none a dialler can call.
+    const american = runRetain(['at-risk', '--db', db, '--has-phone', 'yes', '--phone-country', 'us']);
+    expect(american.code, american.stderr).toBe(0);
+    expect(
+      american.stdout
+        .trim()
+        .split('\r\n')
+        .slice(1)
+        .map((l) => l.split(',')[1]),
+    ).toEqual(['C01', 'C08', 'C09']);
+  }, 120_000);
 
   it('exits 2 naming an --out that is a folder or in a missing folder, before any work, leaving nothing', async () => {
     const exports = async () => {

@@ -222,13 +222,16 @@ function renderSummary(summary: CallListSummary & { rows: number }, file: string
   } else if (summary.cut === 'top') {
     lines.push(`Top ${count(summary.listed)} of ${count(summary.eligible)} callable customers.`);
   } else {
-    lines.push(`All ${count(summary.eligible)} callable customers: --capacity N lists the N most valuable calls.`);
+    lines.push(
+      `All ${count(summary.eligible)} callable customers: --capacity N lists the N most valuable calls.`,
+    );
   }
   if (summary.listedWithoutPhone > 0)
     lines.push(
       `${count(summary.listedWithoutPhone)} of the listed have no phone number a dialler can call (empty phone_e164); --has-phone yes leaves them out.`,
     );
-  const noPhone = summary.excludedNoPhone > 0 ? `, ${count(summary.excludedNoPhone)} without a phone number` : '';
+  const noPhone =
+    summary.excludedNoPhone > 0 ? `, ${count(summary.excludedNoPhone)} without a phone number` : '';
   lines.push(
     `Left out: ${count(summary.excludedNoConsent)} without contact consent, ${count(summary.excludedDoNotCall)} "do not call", ` +
       `${count(summary.excludedRecentlyContacted)} contacted recently${noPhone}.`,
