@@ -33,6 +33,7 @@ const t = initTRPC.context<ApiContext>().create({
           cause instanceof BadInputError
             ? cause.issues.map((issue) => ({ ...issue, file: path.basename(issue.file) }))
             : undefined,
+        load: cause instanceof BadInputError ? cause.load : undefined,
         query: cause instanceof QueryError ? { kind: cause.kind, position: cause.position } : undefined,
         fieldErrors: cause instanceof ZodError ? fieldErrorsOf(cause) : undefined,
       },
