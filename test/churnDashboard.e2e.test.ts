@@ -59,7 +59,8 @@ describe.skipIf(!chromiumAvailable)('dashboard: at risk and model', () => {
     expect(await row(0).getAttribute('data-key')).toBe(first.customerId);
     const cells = await row(0).locator('[role=cell]').allTextContents();
     expect(cells[2]).toBe(enPercent(first.churnProbability));
-    expect(cells[3]).toBe(en(first.valueAtRisk));
+    // Money in the data's currency: the demo data is in US dollars.
+    expect(cells[3]).toBe(`$${en(first.valueAtRisk)}`);
     expect(cells[5]).toBe(en(first.orders));
     expect(await page.getByTestId('at-risk-summary').textContent()).toContain(
       `${en(list.summary.listed)} customers to call`,
