@@ -12,7 +12,7 @@ const args = process.argv.slice(2);
 const named = args.filter((a) => suites.includes(a));
 const options = args.filter((a) => !suites.includes(a));
 const unknown = options.filter(
-  (a) => !a.startsWith('-') && !/^\d/.test(a) && !['quality', 'cdnow', 'speed', 'all'].includes(a),
+  (a) => !a.startsWith('-') && !/^\d/.test(a) && !['quality', 'cdnow', 'retail', 'speed', 'all'].includes(a),
 );
 if (unknown.length > 0) {
   console.error(`unknown suite ${unknown.join(', ')}; suites: ${suites.join(', ')}`);

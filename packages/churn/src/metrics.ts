@@ -236,18 +236,23 @@ const threshold = (v: number) => Number(v.toPrecision(6));
 
 /** Row indices sorted by ascending score; equal scores keep their row order. */
 export function ascendingOrder(scores: ArrayLike<number>): Uint32Array {
-  const order = new Uint32Array(scores.length);
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  return order.sort((a, b) => (scores[a] ?? 0) - (scores[b] ?? 0) || a - b);
+  const n = scores.length;
+  // A typed copy keeps the comparator monomorphic: much faster on hundreds of thousands of rows.
+  const values = Float64Array.from({ length: n }, (_, i) => scores[i] ?? 0);
+  const order = Uint32Array.from({ length: n }, (_, i) => i);
+  return order.sort((a, b) => (values[a] as number) - (values[b] as number) || a - b);
 }
 
-/** Every metric for one set of probabilities. */
-export function evaluate(probabilities: ArrayLike<number>, labels: ArrayLike<number>): Metrics {
+/** Every metric for one set of probabilities (`order`: their ascendingOrder, when already sorted). */
+export function evaluate(
+  probabilities: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  order: ArrayLike<number> = ascendingOrder(probabilities),
+): Metrics {
   const n = probabilities.length;
   let positives = 0;
   for (let i = 0; i < n; i++) positives += labels[i] ?? 0;
   const { table, error } = calibrationTable(probabilities, labels);
-  const order = ascendingOrder(probabilities);
   const lift = [0.05, 0.1, 0.2].map((share) => liftAt(probabilities, labels, share, order));
   return {
     rows: n,

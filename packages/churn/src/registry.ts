@@ -11,6 +11,7 @@ import type { DuckDBConnection, Warehouse } from '@retain/warehouse';
 import { z } from 'zod';
 import type { Normalisation } from './features/encode.ts';
 import type { Calibration } from './model/platt.ts';
+import type { ScorerSpec } from './scorers/scorerSpec.ts';
 
 /** A model version as registered in DuckDB. */
 export interface ModelRecord {
@@ -21,7 +22,8 @@ export interface ModelRecord {
   dataVersion: number;
   backend: string;
   features: FeatureInfo[];
-  normalisation: Normalisation & { calibration: Calibration };
+  /** The inputs' standardisation, with the scorer (versions before the comparison: the network's calibration). */
+  normalisation: Normalisation & { scorer?: ScorerSpec; calibration?: Calibration };
   evaluation: ModelEvaluation;
   /** Folder of the model files, relative to the database's folder. */
   path: string;
@@ -153,6 +155,7 @@ function summary(record: ModelRecord) {
     trainSeconds: record.trainSeconds,
     validationAuc: record.evaluation.validation.auc,
     bgnbdAuc: record.evaluation.baselines.bgnbd.auc,
+    scorer: record.evaluation.selection?.name ?? 'network',
   };
 }
 

@@ -3,7 +3,7 @@ import { BadInputError, csvLineSql, csvNumberSql, csvTextSql, sqlIdent, sqlStrin
 import type { BackendName } from './backend.ts';
 import { dayNumber, isoDate } from './dates.ts';
 import { FeatureExtractor, orderRange } from './features/extractFeatures.ts';
-import { readModelFolder } from './model/modelFiles.ts';
+import { readModelFolder, scorerOf } from './model/modelFiles.ts';
 import { getModel, modelFolder } from './registry.ts';
 import { writeScores } from './scoring/saveScores.ts';
 import { withoutIds } from './train.ts';
@@ -29,8 +29,10 @@ export interface ScoreResult {
 }
 
 /**
- * Scores every customer whose first order is on or before the as-of date with a model version:
- * probability, reasons, value at risk and segment, stored per (model, as-of) in `scores`.
+ * Scores every customer whose first order is on or before the as-of date with a model version, with
+ * whatever scorer it ships (the stack, the network, the trees or a baseline; versions from before
+ * the comparison with their network): probability, reasons, value at risk and segment, stored per
+ * (model, as-of) in `scores`.
  */
 export async function scoreCustomers(warehouse: Warehouse, options: ScoreOptions = {}): Promise<ScoreResult> {
   const started = performance.now();
@@ -76,9 +78,10 @@ export async function scoreCustomers(warehouse: Warehouse, options: ScoreOptions
           'score',
           {
             table: withoutIds(table),
-            model: { modelJson: files.modelJson, weightsBin: files.weightsBin },
+            scorer: scorerOf(files.manifest),
             normalisation: files.manifest.normalisation,
-            calibration: files.manifest.calibration,
+            ...(files.network ? { network: files.network } : {}),
+            ...(files.gbt ? { gbt: files.gbt } : {}),
             ...(options.backendOrder ? { backendOrder: options.backendOrder } : {}),
           },
           (p) => {

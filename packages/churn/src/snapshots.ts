@@ -10,6 +10,11 @@ export interface SnapshotPlan {
   trainingDays: number[];
   /** True when the labelled history spans two years or more: the season of the window is a feature. */
   seasonal: boolean;
+  /**
+   * Rolling origins the candidates are compared at: T − H, T − 2H, … (at most `maxOrigins`), each
+   * with at least one older labelled snapshot to fit on.
+   */
+  origins: number;
   notes: string[];
 }
 
@@ -20,11 +25,16 @@ export interface PlanOptions {
   firstOrderDay: number;
   /** Oldest snapshots beyond this many are left out (default 16: four years at H = 90). */
   maxTrainingSnapshots?: number;
+  /** Rolling origins at most (default 3). */
+  maxOrigins?: number;
 }
+
+export const MAX_ORIGINS = 3;
 
 /**
  * Out-of-time snapshots: validation at T − H, training at T − 2H, T − 3H, … for as long as a snapshot
- * still has a horizon of history behind it (the oldest may have less when nothing else fits).
+ * still has a horizon of history behind it (the oldest may have less when nothing else fits). The
+ * newest of them are also the rolling origins the candidates are judged at.
  */
 export function planSnapshots(options: PlanOptions): SnapshotPlan {
   const { asOfDay, horizonDays: h } = options;
@@ -64,5 +74,13 @@ export function planSnapshots(options: PlanOptions): SnapshotPlan {
   }
   const oldest = trainingDays[trainingDays.length - 1] ?? validationDay;
   const seasonal = validationDay - oldest >= 2 * 365 - h;
-  return { asOfDay, horizonDays: h, validationDay, trainingDays, seasonal, notes };
+  const maxOrigins = options.maxOrigins ?? MAX_ORIGINS;
+  const origins = Math.min(maxOrigins, trainingDays.length);
+  if (origins < maxOrigins) {
+    notes.push(
+      `The candidates are compared on ${origins === 1 ? 'one out-of-time snapshot' : `${origins} out-of-time snapshots`} ` +
+        `instead of ${maxOrigins}: each needs an older labelled snapshot to fit on, and the history allows no more.`,
+    );
+  }
+  return { asOfDay, horizonDays: h, validationDay, trainingDays, seasonal, origins, notes };
 }

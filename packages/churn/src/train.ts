@@ -3,11 +3,15 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type {
   BaselineMetrics,
+  Candidate,
+  CandidateName,
   FeatureImportance,
   FeatureInfo,
   Metrics,
   ModelCurves,
   ModelEvaluation,
+  Origin,
+  Selection,
   TrainingEvent,
 } from '@retain/schemas';
 import { BadInputError, type Warehouse } from '@retain/warehouse';
@@ -48,8 +52,11 @@ export interface TrainOptions {
   modelsDir?: string;
   onProgress?: (progress: TrainingProgress) => void;
   signal?: AbortSignal;
-  /** Benchmarks: also refit every baseline on all labelled snapshots and score them at the as-of date. */
-  scoreBaselinesAtAsOf?: boolean;
+  /**
+   * Benchmarks: also refit every candidate and peer on all labelled snapshots and score them at the
+   * as-of date (scoresAtAsOf).
+   */
+  scoreCandidatesAtAsOf?: boolean;
   /** Called after the model files are complete and before the version is registered (tests). */
   beforeRegister?: () => void | Promise<void>;
 }
@@ -60,8 +67,15 @@ export interface TrainResult {
   asOf: string;
   horizonDays: number;
   dataVersion: number;
+  /** The active scorer and why (see selection.reason). */
+  selected: { name: CandidateName; label: string; reason: string };
+  /** The active scorer's metrics on the pooled out-of-time rows. */
   validation: Metrics;
   baselines: BaselineMetrics;
+  /** Every candidate on the pooled out-of-time rows, with intervals. */
+  candidates: Candidate[];
+  selection: Selection;
+  origins: Origin[];
   curves: ModelCurves;
   featureImportance: FeatureImportance;
   trainSeconds: number;
@@ -70,26 +84,25 @@ export interface TrainResult {
   epochs: ModelEvaluation['epochs'];
   scored: { asOf: string; customers: number };
   notes: string[];
-  /** With scoreBaselinesAtAsOf: each baseline's probability per scored customer. */
-  baselineScoresAtAsOf?: {
+  /** With scoreCandidatesAtAsOf: every candidate's and every peer's probability per scored customer. */
+  scoresAtAsOf?: {
     customerId: string[];
-    recency: Float64Array;
-    rfmLogistic: Float64Array;
-    bgnbd: Float64Array;
-    gbt: Float64Array;
+    candidates: Record<CandidateName, Float64Array>;
+    peers: { recency: Float64Array; rfmLogistic: Float64Array; bgnbd: Float64Array; gbt: Float64Array };
   };
 }
 
 /** Rough share of a run's time per phase, for the progress bar. */
 const PHASE_SPAN: Record<TrainProgress['phase'], [number, number]> = {
-  'validation-fit': [12, 45],
-  baselines: [45, 55],
-  'final-fit': [55, 85],
+  'validation-fit': [12, 62],
+  baselines: [62, 66],
+  'final-fit': [66, 85],
 };
 
 /**
- * Trains a churn model version end to end: features for out-of-time snapshots in DuckDB; the network,
- * its baselines and their evaluation in a worker thread; then the final model's scores at T. The
+ * Trains a churn model version end to end: features for out-of-time snapshots in DuckDB; in a worker
+ * thread, every candidate scorer (the stack, the network, the trees and the baselines) fitted and
+ * judged on rolling origins, the best selected and refitted; then the selected scorer's scores at T. The
  * version's files are written to a temporary folder and renamed into place, and the version is
  * registered together with its scores in one transaction: a run that fails or is killed at any
  * point leaves the previous model active and the database as it was.
@@ -157,18 +170,20 @@ export async function trainChurnModel(
     const extractScoring = () =>
       extractor.extract([{ day: asOfDay, rate: 1 }], { labels: false, horizonDays, seed });
     // The benchmark's baselines are scored at T inside the training job, so it needs T's rows first.
-    const early = options.scoreBaselinesAtAsOf ? await extractScoring() : null;
+    const early = options.scoreCandidatesAtAsOf ? await extractScoring() : null;
     const training = runner.run(
       'train',
       {
         table: withoutIds(table),
+        snapshotDates: days.map(isoDate),
+        origins: plan.origins,
         horizonDays,
         seed,
         seasonal: plan.seasonal,
         finalRate,
         hyperparameters,
         ...(options.backendOrder ? { backendOrder: options.backendOrder } : {}),
-        ...(early ? { baselinesAt: withoutIds(early) } : {}),
+        ...(early ? { candidatesAt: withoutIds(early) } : {}),
       },
       (progress) => report(trainingProgress(progress, hyperparameters.maxEpochs)),
     );
@@ -178,9 +193,8 @@ export async function trainChurnModel(
     const trained = await training;
     notes.push(...trained.notes);
 
-    const b = trained.baselineScores;
-    const baselineScoresAtAsOf: TrainResult['baselineScoresAtAsOf'] = b
-      ? { customerId: scoringTable.customerId, ...b }
+    const scoresAtAsOf: TrainResult['scoresAtAsOf'] = trained.scoresAt
+      ? { customerId: scoringTable.customerId, ...trained.scoresAt }
       : undefined;
 
     // The version's files first (a temporary folder renamed into place), then its scores and its
@@ -197,14 +211,21 @@ export async function trainChurnModel(
       dataVersion,
       backend: trained.backend,
       normalisation: trained.normalisation,
-      calibration: trained.calibration,
+      scorer: trained.scorer,
       database: path.basename(warehouse.path),
     };
     const folder = await writeModelFolder(modelsDir, {
-      modelJson: trained.model.modelJson,
-      weightsBin: trained.model.weightsBin,
       manifest,
+      ...(trained.network ? { network: trained.network } : {}),
+      ...(trained.gbt ? { gbt: trained.gbt } : {}),
     });
+    const origins: Origin[] = trained.origins.map((o) => ({
+      snapshot: isoDate(days[o.snapshot] ?? asOfDay),
+      rows: o.rows,
+      churnRate: o.churnRate,
+      trainingRows: o.trainingRows,
+      trainingSnapshots: o.trainingSnapshots.map((k) => isoDate(days[k] ?? asOfDay)),
+    }));
     const evaluation: ModelEvaluation = {
       validation: trained.validation,
       baselines: trained.baselines,
@@ -216,6 +237,9 @@ export async function trainChurnModel(
       notes,
       curves: trained.curves,
       featureImportance: trained.featureImportance,
+      candidates: trained.candidates,
+      selection: trained.selection,
+      origins,
     };
     let trainSeconds = 0;
     report({ phase: 'scoring', message: `scoring ${scoringTable.rows} customers at ${asOf}`, percent: 88 });
@@ -229,9 +253,10 @@ export async function trainChurnModel(
             'score',
             {
               table: withoutIds(scoringTable),
-              model: trained.model,
+              scorer: trained.scorer,
               normalisation: trained.normalisation,
-              calibration: trained.calibration,
+              ...(trained.network ? { network: trained.network } : {}),
+              ...(trained.gbt ? { gbt: trained.gbt } : {}),
               ...(options.backendOrder ? { backendOrder: options.backendOrder } : {}),
             },
             (p) => {
@@ -254,7 +279,7 @@ export async function trainChurnModel(
             dataVersion,
             backend: trained.backend,
             features: featureInfo(plan.seasonal, trained.normalisation),
-            normalisation: { ...trained.normalisation, calibration: trained.calibration },
+            normalisation: { ...trained.normalisation, scorer: trained.scorer },
             evaluation,
             path: path.relative(path.dirname(warehouse.path), folder),
             trainSeconds,
@@ -274,8 +299,16 @@ export async function trainChurnModel(
       asOf,
       horizonDays,
       dataVersion,
+      selected: {
+        name: trained.selection.name,
+        label: trained.selection.label,
+        reason: trained.selection.reason,
+      },
       validation: trained.validation,
       baselines: trained.baselines,
+      candidates: trained.candidates,
+      selection: trained.selection,
+      origins,
       curves: trained.curves,
       featureImportance: trained.featureImportance,
       trainSeconds,
@@ -284,7 +317,7 @@ export async function trainChurnModel(
       epochs: trained.epochs,
       scored: { asOf, customers: scoringTable.rows },
       notes,
-      ...(baselineScoresAtAsOf ? { baselineScoresAtAsOf } : {}),
+      ...(scoresAtAsOf ? { scoresAtAsOf } : {}),
     };
   } finally {
     extractor.close();
@@ -313,7 +346,11 @@ export async function removeLeftovers(
 
 function trainingProgress(progress: TrainProgress, maxEpochs: number): TrainingProgress {
   const [from, to] = PHASE_SPAN[progress.phase];
-  const share = progress.epoch ? Math.min(1, progress.epoch.epoch / maxEpochs) : 0;
+  const epochShare = progress.epoch ? Math.min(1, progress.epoch.epoch / maxEpochs) : 0;
+  // The rolling origins' fits share their phase's span one after the other.
+  const origins = progress.fit ? Math.max(1, progress.fit.count - 1) : 1;
+  const done = progress.fit && progress.phase === 'validation-fit' ? progress.fit.index - 1 : 0;
+  const share = progress.phase === 'validation-fit' ? (done + epochShare) / origins : epochShare;
   return {
     phase: progress.phase,
     message: progress.message,

@@ -80,13 +80,18 @@ export type PrPoint = z.infer<typeof prPointSchema>;
 export const curvesSchema = z.object({ roc: z.array(rocPointSchema), pr: z.array(prPointSchema) });
 export type Curves = z.infer<typeof curvesSchema>;
 
-/** The curves of the model and of each baseline, keyed like `validation` and `baselines`. */
+/**
+ * The curves of the shipped scorer (`model`) and of each baseline, keyed like `validation` and
+ * `baselines`; `network` and `stack` for versions that compared them too.
+ */
 export const modelCurvesSchema = z.object({
   model: curvesSchema,
   recency: curvesSchema,
   rfmLogistic: curvesSchema,
   bgnbd: curvesSchema,
   gbt: curvesSchema,
+  network: curvesSchema.optional(),
+  stack: curvesSchema.optional(),
 });
 export type ModelCurves = z.infer<typeof modelCurvesSchema>;
 
@@ -117,6 +122,86 @@ export const featureImportanceSchema = z.object({
 });
 export type FeatureImportance = z.infer<typeof featureImportanceSchema>;
 
+/**
+ * The scorers a training compares out of time, one of which becomes the active scorer: the stacked
+ * model (a logistic meta-learner over the others' outputs), the network and the boosted trees (both
+ * learned from labels), and the baselines RFM logistic regression, BG/NBD and days since last order.
+ */
+export const CANDIDATE_NAMES = ['stack', 'network', 'gbt', 'rfmLogistic', 'bgnbd', 'recency'] as const;
+export const candidateNameSchema = z.enum(CANDIDATE_NAMES);
+export type CandidateName = z.infer<typeof candidateNameSchema>;
+
+/** What the dashboard and the CLI call each scorer. */
+export const CANDIDATE_LABELS: Readonly<Record<CandidateName, string>> = {
+  stack: 'Stacked model',
+  network: 'Neural network',
+  gbt: 'Gradient-boosted trees',
+  rfmLogistic: 'RFM logistic regression',
+  bgnbd: 'BG/NBD',
+  recency: 'Days since last order',
+};
+
+/** A figure with its standard error and a 95 % interval (null where it is undefined, e.g. one class). */
+export const intervalSchema = z.object({
+  value: nullableNumber,
+  se: nullableNumber,
+  lower: nullableNumber,
+  upper: nullableNumber,
+});
+export type Interval = z.infer<typeof intervalSchema>;
+
+/** One candidate scorer judged on the pooled out-of-time rows. */
+export const candidateSchema = z.object({
+  name: candidateNameSchema,
+  label: z.string(),
+  /** Learned from churn labels (stack, network, trees); the baselines are the others. */
+  learned: z.boolean(),
+  metrics: metricsSchema,
+  /** ROC AUC with its DeLong standard error. */
+  auc: intervalSchema,
+  /** PR AUC (average precision) with the logit-normal approximation of its standard error. */
+  prAuc: intervalSchema,
+  /** Brier score with the standard error of the mean squared error. */
+  brier: intervalSchema,
+  /**
+   * This candidate's AUC minus the selected scorer's on the same rows, with the DeLong standard error
+   * of that paired difference (null for the selected scorer itself).
+   */
+  versusSelected: z.object({ difference: z.number(), se: z.number() }).nullable(),
+});
+export type Candidate = z.infer<typeof candidateSchema>;
+
+/** One rolling origin: a snapshot the candidates were fitted before and judged at. */
+export const originSchema = z.object({
+  snapshot: isoDay,
+  /** Customers judged at the snapshot (labels: no order in the horizon after it). */
+  rows: z.number(),
+  churnRate: z.number(),
+  /** Labelled customer-snapshots the learners were fitted on, all from earlier snapshots. */
+  trainingRows: z.number(),
+  trainingSnapshots: z.array(isoDay),
+});
+export type Origin = z.infer<typeof originSchema>;
+
+/** Which scorer is active, and why. */
+export const selectionSchema = z.object({
+  name: candidateNameSchema,
+  label: z.string(),
+  /** One sentence: the winner, its pooled AUC, the runner-up's, and how sure that is. */
+  reason: z.string(),
+  /** The rule, as the README states it. */
+  rule: z.string(),
+  /** Plain words when the data is too small for the differences to mean much; else null. */
+  warning: z.string().nullable(),
+  /** Rows pooled over the origins, and the origins' snapshot dates (newest first). */
+  rows: z.number(),
+  snapshots: z.array(isoDay),
+  runnerUp: candidateNameSchema.nullable(),
+  /** The selected AUC minus the runner-up's, with the standard error of that paired difference. */
+  margin: z.object({ difference: z.number(), se: z.number() }).nullable(),
+});
+export type Selection = z.infer<typeof selectionSchema>;
+
 /** Everything stored with a model version about how it was trained and how well it did. */
 export const modelEvaluationSchema = z.object({
   validation: metricsSchema,
@@ -137,6 +222,12 @@ export const modelEvaluationSchema = z.object({
   curves: modelCurvesSchema.nullable().default(null),
   /** null for versions trained before importance was stored. */
   featureImportance: featureImportanceSchema.nullable().default(null),
+  /** Every candidate on the pooled out-of-time rows; null for versions trained before the selection. */
+  candidates: z.array(candidateSchema).nullable().default(null),
+  /** The active scorer and why; null for versions trained before the selection (a network). */
+  selection: selectionSchema.nullable().default(null),
+  /** The rolling origins the candidates were judged at, newest first; null before the selection. */
+  origins: z.array(originSchema).nullable().default(null),
 });
 export type ModelEvaluation = z.infer<typeof modelEvaluationSchema>;
 
@@ -156,8 +247,11 @@ export const modelSummarySchema = z.object({
   backend: z.string(),
   status: z.string(),
   trainSeconds: z.number(),
+  /** The active scorer's pooled out-of-time AUC (older versions: the network's on T − H). */
   validationAuc: nullableNumber,
   bgnbdAuc: nullableNumber,
+  /** The scorer this version scores customers with ('network' for versions before the selection). */
+  scorer: candidateNameSchema,
   /** The as-of dates this model has scored customers at, newest first. */
   scoredAsOf: z.array(isoDay),
   /** True for the model whose scores `latest_scores` serves. */

@@ -1,3 +1,4 @@
+import { CANDIDATE_LABELS } from '@retain/schemas';
 import type { Command } from 'commander';
 import { renderTable } from '../output/table.ts';
 import { withWarehouse } from '../warehouse.ts';
@@ -5,7 +6,9 @@ import { withWarehouse } from '../warehouse.ts';
 export function registerModels(program: Command): void {
   program
     .command('models')
-    .description('List the churn model versions, newest first, with their validation AUC.')
+    .description(
+      'List the churn model versions, newest first, with the scorer each ships and its validation AUC.',
+    )
     .option('--db <path>', 'database file (default data/retain.duckdb, or RETAIN_DB)')
     .option('--json', 'print as JSON')
     .addHelpText('after', '\nExample:\n  $ retain models --json')
@@ -24,12 +27,25 @@ export function registerModels(program: Command): void {
       const auc = (v: number | null) => (v === null ? '–' : v.toFixed(3));
       console.log(
         renderTable(
-          ['model', 'created (UTC)', 'T', 'H', 'AUC', 'BG/NBD AUC', 'backend', 'train s', 'scored at', ''],
+          [
+            'model',
+            'created (UTC)',
+            'T',
+            'H',
+            'scorer',
+            'AUC',
+            'BG/NBD AUC',
+            'backend',
+            'train s',
+            'scored at',
+            '',
+          ],
           models.map((m) => [
             m.modelId,
             m.createdAt.replace('T', ' ').replace('Z', ''),
             m.asOf,
             String(m.horizonDays),
+            CANDIDATE_LABELS[m.scorer],
             auc(m.validationAuc),
             auc(m.bgnbdAuc),
             m.backend,

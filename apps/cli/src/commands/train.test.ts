@@ -35,7 +35,25 @@ describe('retain train / score / models', () => {
     for (const baseline of ['recency', 'rfmLogistic', 'bgnbd', 'gbt'])
       expect(typeof json.baselines[baseline].auc).toBe('number');
     expect(json.trainSeconds).toBeGreaterThan(0);
-  }, 120_000);
+    // Which scorer is active and why, and every candidate's pooled metrics with their intervals.
+    expect(['stack', 'network', 'gbt', 'rfmLogistic', 'bgnbd', 'recency']).toContain(json.selected.name);
+    expect(json.selected.reason).toMatch(/ranks churners|only candidate/);
+    const names = json.candidates.map((c: { name: string }) => c.name).sort();
+    expect(names).toEqual(['bgnbd', 'gbt', 'network', 'recency', 'rfmLogistic', 'stack']);
+    const active = json.candidates.filter((c: { selected: boolean }) => c.selected);
+    expect(active).toHaveLength(1);
+    expect(active[0]).toMatchObject({
+      name: json.selected.name,
+      auc: json.validation.auc,
+      versusSelected: null,
+    });
+    for (const c of json.candidates) {
+      expect(c.intervals.auc.lower).toBeLessThanOrEqual(c.auc);
+      expect(c.intervals.auc.upper).toBeGreaterThanOrEqual(c.auc);
+      expect(typeof c.brier).toBe('number');
+    }
+    expect(json.origins.length).toBeGreaterThan(0);
+  }, 300_000);
 
   it('score --out writes one CRLF row per customer, reasons joined with " | ", and audits the export', () => {
     const out = path.join(demo.dir, 'scores.csv');
@@ -74,6 +92,7 @@ describe('retain train / score / models', () => {
     const models = runRetain(['models', '--db', db, '--json']);
     expect(models.code, models.stderr).toBe(0);
     expect(JSON.parse(models.stdout)[0]).toMatchObject({ active: true, horizonDays: 90 });
+    expect(typeof JSON.parse(models.stdout)[0].scorer).toBe('string');
     expect(runRetain(['train', '--db', db, '--horizon', 'soon']).code).toBe(2);
     expect(runRetain(['score', '--db', db, '--model', 'm-missing']).code).toBe(2);
     const { dir, cleanup } = tempDir('retain-cli-empty-');

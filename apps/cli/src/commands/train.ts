@@ -34,10 +34,14 @@ Examples:
   $ retain train
   $ retain train --as-of 2024-06-30 --horizon 60 --json
 
-Fits on snapshots T−2H, T−3H, …, reports metrics on the validation snapshot T−H (never fitted on),
-refits on all labelled snapshots and scores every customer at T. JSON: {"modelId","backend","asOf",
-"horizonDays","validation":{"auc","prAuc","brier","logLoss","liftTop10",…},"baselines":{"recency",
-"rfmLogistic","bgnbd","gbt"},"trainSeconds",…} (see README.md, "Churn model").`,
+At each rolling origin T−H, T−2H, T−3H every candidate (the stacked model, the network, boosted
+trees, RFM logistic regression, BG/NBD, days since last order) is fitted on the snapshots before it
+and scores the origin; the candidates are compared on those rows pooled, the active scorer is chosen
+by the rule in README.md ("Which scorer is active"), refitted on all labelled snapshots, and scores
+every customer at T. JSON: {"modelId","backend","asOf","horizonDays","selected":{"name","reason"},
+"validation":{"auc","prAuc","brier",…},"baselines":{"recency","rfmLogistic","bgnbd","gbt"},
+"candidates":[{"name","auc","prAuc","brier",…,"intervals":{"auc":{"value","se","lower","upper"},…},
+"versusSelected"}],"trainSeconds",…}.`,
     )
     .action(async (flags: TrainFlags) => {
       const horizonDays = wholeNumber(flags.horizon, '--horizon', 7, 730);
@@ -92,6 +96,8 @@ export function trainJson(r: TrainResult) {
     asOf: r.asOf,
     horizonDays: r.horizonDays,
     dataVersion: r.dataVersion,
+    selected: { name: r.selected.name, label: r.selected.label, reason: r.selected.reason },
+    warning: r.selection.warning,
     validation: summary(r.validation),
     baselines: {
       recency: summary(r.baselines.recency),
@@ -99,6 +105,16 @@ export function trainJson(r: TrainResult) {
       bgnbd: { ...summary(r.baselines.bgnbd), params: r.baselines.bgnbd.params },
       gbt: { ...summary(r.baselines.gbt), trees: r.baselines.gbt.trees },
     },
+    candidates: r.candidates.map((c) => ({
+      name: c.name,
+      label: c.label,
+      learned: c.learned,
+      selected: c.name === r.selected.name,
+      ...summary(c.metrics),
+      intervals: { auc: c.auc, prAuc: c.prAuc, brier: c.brier },
+      versusSelected: c.versusSelected,
+    })),
+    origins: r.origins,
     snapshots: r.snapshots,
     rows: r.rows,
     epochs: r.epochs,
@@ -111,28 +127,30 @@ export function trainJson(r: TrainResult) {
 const figure = (v: number | null, digits = 3) => (v === null ? '–' : v.toFixed(digits));
 
 function renderTrain(r: TrainResult): string {
-  const row = (name: string, m: Metrics) => [
-    name,
-    figure(m.auc),
-    figure(m.prAuc),
-    figure(m.brier),
-    figure(m.logLoss),
-    figure(m.calibrationError),
-    figure(m.liftTop10, 2),
-  ];
+  const interval = (i: { value: number | null; lower: number | null; upper: number | null }) =>
+    i.lower === null || i.upper === null
+      ? figure(i.value)
+      : `${figure(i.value)} (${figure(i.lower)}–${figure(i.upper)})`;
+  const pooled = r.origins.map((o) => o.snapshot).join(', ');
   return [
     `Model ${r.modelId} (backend ${r.backend}) trained in ${r.trainSeconds.toFixed(1)} s: T = ${r.asOf}, horizon ${r.horizonDays} days.`,
-    `Validation snapshot ${r.snapshots.validation} (${r.validation.rows} customers, churn rate ${(r.validation.churnRate * 100).toFixed(1)} %); fitted on ${r.snapshots.training.length} earlier snapshots.`,
+    `Active scorer: ${r.selected.label}. ${r.selected.reason}`,
+    ...(r.selection.warning ? [`Warning: ${r.selection.warning}`] : []),
     '',
+    `Every candidate on ${r.validation.rows} customers of the out-of-time snapshots ${pooled} (95 % intervals):`,
     renderTable(
-      ['', 'ROC AUC', 'PR AUC', 'Brier', 'log loss', 'calib. error', 'lift top 10 %'],
-      [
-        row('model', r.validation),
-        row('recency', r.baselines.recency),
-        row('RFM logistic', r.baselines.rfmLogistic),
-        row('BG/NBD', r.baselines.bgnbd),
-        row('boosted trees', r.baselines.gbt),
-      ],
+      ['', 'ROC AUC', 'vs active', 'PR AUC', 'Brier', 'calib. error', 'lift top 10 %'],
+      r.candidates.map((c) => [
+        `${c.name === r.selected.name ? '* ' : ''}${c.label}`,
+        interval(c.auc),
+        c.versusSelected
+          ? `${c.versusSelected.difference >= 0 ? '+' : '−'}${Math.abs(c.versusSelected.difference).toFixed(3)} ± ${c.versusSelected.se.toFixed(3)}`
+          : 'active',
+        interval(c.prAuc),
+        figure(c.brier.value),
+        figure(c.metrics.calibrationError),
+        figure(c.metrics.liftTop10, 2),
+      ]),
     ),
     '',
     `Scored ${r.scored.customers} customers at ${r.scored.asOf}; see them with \`retain score --out scores.csv\` or the dashboard.`,

@@ -150,10 +150,20 @@ function quantileCuts(x: ArrayLike<number>, n: number, d: number, bins: number):
   return cuts;
 }
 
-/** Row-major bin indices: bins[i · d + f] (a row's bins sit together, which the histogram loop reads). */
-function binColumns(x: ArrayLike<number>, n: number, d: number, cuts: Float64Array[]): Uint8Array {
+/**
+ * Row-major bin indices: bins[i · d + f] (a row's bins sit together, which the histogram loop reads);
+ * with `only`, the other columns are left at 0.
+ */
+function binColumns(
+  x: ArrayLike<number>,
+  n: number,
+  d: number,
+  cuts: Float64Array[],
+  only?: ReadonlySet<number>,
+): Uint8Array {
   const bins = new Uint8Array(n * d);
   for (let f = 0; f < d; f++) {
+    if (only && !only.has(f)) continue;
     const c = cuts[f] ?? new Float64Array(0);
     for (let i = 0; i < n; i++) {
       const v = x[i * d + f] ?? 0;
@@ -333,4 +343,112 @@ function buildHistogram(
     }
   }
   return hist;
+}
+
+/** A fitted model as plain JSON (trees.json of a model version). */
+export interface GbtJson {
+  base: number;
+  cuts: number[][];
+  trees: { feature: number[]; threshold: number[]; left: number[]; right: number[]; value: number[] }[];
+}
+
+export function gbtToJson(model: GbtModel): GbtJson {
+  return {
+    base: model.base,
+    cuts: model.cuts.map((c) => Array.from(c)),
+    trees: model.trees.map((t) => ({
+      feature: Array.from(t.feature),
+      threshold: Array.from(t.threshold),
+      left: Array.from(t.left),
+      right: Array.from(t.right),
+      value: Array.from(t.value),
+    })),
+  };
+}
+
+export function gbtFromJson(json: GbtJson): GbtModel {
+  return {
+    base: json.base,
+    cuts: json.cuts.map((c) => Float64Array.from(c)),
+    trees: json.trees.map((t) => ({
+      feature: Int32Array.from(t.feature),
+      threshold: Int32Array.from(t.threshold),
+      left: Int32Array.from(t.left),
+      right: Int32Array.from(t.right),
+      value: Float64Array.from(t.value),
+    })),
+  };
+}
+
+/**
+ * Log-odds for row-major n × d features and for occluded variants of them: variant g + 1 sets the
+ * columns of `groups[g]` to `baseline`. out[v · n + i]. Only the columns some tree splits on are
+ * binned. A variant can change a row's leaf only if the row's own path tests a column of its group,
+ * so each tree is walked once per row, and again only for the groups on that path, from the first
+ * node that tests one of them (a couple of short walks, instead of every tree for every variant).
+ */
+export function gbtVariantLogits(
+  model: GbtModel,
+  x: ArrayLike<number>,
+  n: number,
+  d: number,
+  groups: readonly (readonly number[])[] = [],
+  baseline: ArrayLike<number> = [],
+): Float64Array {
+  const variants = groups.length + 1;
+  if (groups.length > 30) throw new Error('at most 30 occluded groups');
+  const split = new Set<number>();
+  for (const tree of model.trees) for (const f of tree.feature) if (f >= 0) split.add(f);
+  const bins = binColumns(x, n, d, model.cuts, split);
+  const baselineBins = binColumns(
+    Float64Array.from({ length: d }, (_, f) => baseline[f] ?? 0),
+    1,
+    d,
+    model.cuts,
+    split,
+  );
+  const groupOf = new Int32Array(d).fill(-1);
+  groups.forEach((columns, g) => {
+    for (const c of columns) groupOf[c] = g;
+  });
+  const out = new Float64Array(variants * n);
+  const own = new Float64Array(n).fill(model.base);
+  const path = new Int32Array(64);
+  for (const { feature, threshold, left, right, value } of model.trees) {
+    for (let i = 0; i < n; i++) {
+      const row = i * d;
+      let node = 0;
+      let depth = 0;
+      let seen = 0;
+      for (let f = feature[0] as number; f >= 0; f = feature[node] as number) {
+        path[depth++] = node;
+        const g = groupOf[f] as number;
+        if (g >= 0) seen |= 1 << g;
+        node =
+          (bins[row + f] as number) <= (threshold[node] as number)
+            ? (left[node] as number)
+            : (right[node] as number);
+      }
+      const leaf = value[node] as number;
+      own[i] = (own[i] as number) + leaf;
+      while (seen !== 0) {
+        const g = 31 - Math.clz32(seen & -seen);
+        seen &= seen - 1;
+        let k = 0;
+        while (groupOf[feature[path[k] as number] as number] !== g) k++;
+        let m = path[k] as number;
+        for (let f = feature[m] as number; f >= 0; f = feature[m] as number) {
+          const bin = groupOf[f] === g ? (baselineBins[f] as number) : (bins[row + f] as number);
+          m = bin <= (threshold[m] as number) ? (left[m] as number) : (right[m] as number);
+        }
+        const at = (g + 1) * n + i;
+        out[at] = (out[at] as number) + (value[m] as number) - leaf;
+      }
+    }
+  }
+  for (let i = 0; i < n; i++) out[i] = own[i] as number;
+  for (let v = 1; v < variants; v++) {
+    for (let i = 0; i < n; i++) out[v * n + i] = (out[v * n + i] as number) + (own[i] as number);
+  }
+  return out;
 }

@@ -3,6 +3,7 @@ import { loadBackend } from '../backend.ts';
 import type { ReasonGroup } from '../features/featureSpec.ts';
 import { type MlpWeights, trainMlp } from '../model/mlp.ts';
 import { SeededRandom } from '../random.ts';
+import { compileScorer } from '../scorers/compileScorer.ts';
 import { columnMeans, groupImportance, occlusionAttributions } from './occlusion.ts';
 
 // A linear "network" (one layer, logit = w·x) with calibration slope 2: each group's rise in log-odds
@@ -11,6 +12,26 @@ const linear: MlpWeights = {
   layers: [{ inputs: 3, units: 1, kernel: Float32Array.from([1, 0.5, -0.5]), bias: Float32Array.from([0]) }],
 };
 const calibration = { method: 'platt' as const, a: 2, b: 0 };
+const normalisation = (cols: number) => ({
+  seasonal: false,
+  columns: Array.from({ length: cols }, (_, j) => ({ name: `x${j}`, group: null, mean: 0, std: 1 })),
+  categorical: [],
+});
+/** The network alone as the scorer, its log-odds a · logit + b. */
+async function networkScorer(weights: MlpWeights, a: number) {
+  const { tf } = await loadBackend();
+  const cols = weights.layers[0]?.inputs ?? 0;
+  return compileScorer(
+    {
+      name: 'network',
+      inputs: ['network'],
+      intercept: 0,
+      weights: [1],
+      network: { calibration: { ...calibration, a } },
+    },
+    { normalisation: normalisation(cols), tf, network: weights },
+  );
+}
 const data = { x: Float32Array.from([2, 1, 1, 0, 3, -1, -2, -1, 0]), rows: 3, cols: 3 };
 const groups = new Map<ReasonGroup, number[]>([
   ['recency', [0]],
@@ -19,12 +40,11 @@ const groups = new Map<ReasonGroup, number[]>([
 
 describe('occlusion against the population average', () => {
   it('ranks the groups that raise each customer’s risk (hand-computed)', async () => {
-    const { tf } = await loadBackend();
     const baseline = columnMeans(data);
     expect(Array.from(baseline)).toEqual([0, 1, 0]);
     // Rises: recency 4, 0, −4; spend −1, 3, −2.
     const { codes, impacts } = occlusionAttributions(
-      { tf, weights: linear, calibration, groups, baseline },
+      { scorer: await networkScorer(linear, 2), groups, baseline },
       data,
     );
     expect(Array.from(codes)).toEqual([0, -1, -1, 4, -1, -1, -1, -1, -1]);
@@ -32,9 +52,8 @@ describe('occlusion against the population average', () => {
   });
 
   it('global importance: the mean absolute rise per group, most important first', async () => {
-    const { tf } = await loadBackend();
     const importance = groupImportance(
-      { tf, weights: linear, calibration, groups, baseline: columnMeans(data) },
+      { scorer: await networkScorer(linear, 2), groups, baseline: columnMeans(data) },
       data,
     );
     expect(importance.map((g) => g.group)).toEqual(['recency', 'spend']);
@@ -74,13 +93,7 @@ describe('occlusion against the population average', () => {
       ['region', [4, 5]],
     ]);
     const importance = groupImportance(
-      {
-        tf,
-        weights: fit.weights,
-        calibration: { method: 'platt', a: 1, b: 0 },
-        groups: byGroup,
-        baseline: columnMeans(train),
-      },
+      { scorer: await networkScorer(fit.weights, 1), groups: byGroup, baseline: columnMeans(train) },
       train,
     );
     expect(importance.map((g) => g.group)).toEqual([

@@ -1,8 +1,6 @@
-import type { Tensor2D } from '@tensorflow/tfjs';
-import type { Tf } from '../backend.ts';
 import { REASON_GROUPS, type ReasonGroup } from '../features/featureSpec.ts';
-import type { Matrix, MlpWeights } from '../model/mlp.ts';
-import { type Calibration, calibrate } from '../model/platt.ts';
+import type { Matrix } from '../model/mlp.ts';
+import type { CompiledScorer } from '../scorers/compileScorer.ts';
 
 export const MAX_REASONS = 3;
 
@@ -14,11 +12,10 @@ export interface Attributions {
   impacts: Float32Array;
 }
 
-/** The network and what it is occluded with: each reason group's input columns and their baseline values. */
+/** The scorer and what it is occluded with: each reason group's input columns and their baseline values. */
 export interface Occluder {
-  tf: Tf;
-  weights: MlpWeights;
-  calibration: Calibration;
+  /** Whatever scores customers: the stack, the network, the trees or a baseline. */
+  scorer: CompiledScorer;
   groups: ReadonlyMap<ReasonGroup, readonly number[]>;
   /** Input values a group's columns are set to: the population's mean (see columnMeans). */
   baseline: Float32Array;
@@ -30,7 +27,8 @@ export interface OcclusionOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-const ROWS_PER_PASS = 4096;
+/** Rows scored per pass: every variant of them is held at once. */
+const ROWS_PER_PASS = 16_384;
 
 /** A rise in log-odds below this is no reason (about 2.5 points of probability at p = 0.5). */
 export const MIN_IMPACT = 0.1;
@@ -40,7 +38,9 @@ export const MIN_IMPACT = 0.1;
  * group's inputs set to the population's mean are subtracted from the actual log-odds. What remains
  * is how much the customer's own values in that group raise (or lower) their risk; only rises are
  * reasons to call. Log-odds rather than probability, because near p = 1 several groups can each
- * explain the risk on their own and no single one then moves the probability visibly.
+ * explain the risk on their own and no single one then moves the probability visibly. The scorer's
+ * log-odds are its final ones, so for the stack a group's rise is the sum of what it moves in each
+ * part, weighted as the stack weighs them.
  */
 export function occlusionAttributions(
   occluder: Occluder,
@@ -56,7 +56,7 @@ export function occlusionAttributions(
     occluder,
     data,
     (row, logit, rise, groupList) => {
-      probability[row] = calibrate(occluder.calibration, logit);
+      probability[row] = 1 / (1 + Math.exp(-logit));
       const offset = row * MAX_REASONS;
       for (let k = 0; k < MAX_REASONS; k++) {
         let bestG = -1;
@@ -125,62 +125,29 @@ function presentGroups(groups: ReadonlyMap<ReasonGroup, readonly number[]>): Rea
 }
 
 /**
- * The occlusion pass both uses share: per row, the calibrated rise in log-odds each present group
- * causes (`rise[g]` for `groupList[g]`; the visitor may overwrite it). All variants of a batch go
- * through the network in one pass.
+ * The occlusion pass both uses share: per row, the rise in log-odds each present group causes
+ * (`rise[g]` for `groupList[g]`; the visitor may overwrite it).
  */
 function occlusionPasses(
-  { tf, weights, calibration, groups, baseline }: Occluder,
+  { scorer, groups, baseline }: Occluder,
   data: Matrix,
   visit: (row: number, logit: number, rise: Float64Array, groupList: readonly ReasonGroup[]) => void,
   onProgress?: (done: number, total: number) => void,
 ): void {
   const groupList = presentGroups(groups);
-  const variants = groupList.length + 1;
+  const occlusion = { groups: groupList.map((g) => groups.get(g) ?? []), baseline };
   const d = data.cols;
   const n = data.rows;
-  const tensors = weights.layers.map((layer) => ({
-    kernel: tf.tensor2d(layer.kernel, [layer.inputs, layer.units]),
-    bias: tf.tensor1d(layer.bias),
-  }));
-  const block = new Float32Array(variants * Math.min(ROWS_PER_PASS, n) * d);
   const rise = new Float64Array(groupList.length);
-  try {
-    for (let start = 0; start < n; start += ROWS_PER_PASS) {
-      const size = Math.min(ROWS_PER_PASS, n - start);
-      const original = data.x.subarray(start * d, (start + size) * d);
-      for (let v = 0; v < variants; v++) block.set(original, v * size * d);
-      groupList.forEach((group, g) => {
-        const offset = (g + 1) * size * d;
-        const columns = groups.get(group) ?? [];
-        for (let i = 0; i < size; i++) {
-          for (const j of columns) block[offset + i * d + j] = baseline[j] ?? 0;
-        }
-      });
-      const logits = tf.tidy(() => {
-        let h: Tensor2D = tf.tensor2d(block.subarray(0, variants * size * d), [variants * size, d]);
-        tensors.forEach((layer, l) => {
-          const z = tf.add(tf.matMul(h, layer.kernel), layer.bias) as Tensor2D;
-          h = l + 1 < tensors.length ? tf.relu(z) : z;
-        });
-        return h;
-      });
-      const z = logits.dataSync();
-      logits.dispose();
-      for (let i = 0; i < size; i++) {
-        const logit = z[i] ?? 0;
-        // The calibration is a positive affine map of the logit: its slope scales every rise alike.
-        for (let g = 0; g < groupList.length; g++)
-          rise[g] = calibration.a * (logit - (z[(g + 1) * size + i] ?? 0));
-        visit(start + i, logit, rise, groupList);
-      }
-      onProgress?.(start + size, n);
+  for (let start = 0; start < n; start += ROWS_PER_PASS) {
+    const size = Math.min(ROWS_PER_PASS, n - start);
+    const z = scorer.logits(data.x.subarray(start * d, (start + size) * d), size, occlusion);
+    for (let i = 0; i < size; i++) {
+      const logit = z[i] ?? 0;
+      for (let g = 0; g < groupList.length; g++) rise[g] = logit - (z[(g + 1) * size + i] ?? 0);
+      visit(start + i, logit, rise, groupList);
     }
-  } finally {
-    for (const t of tensors) {
-      t.kernel.dispose();
-      t.bias.dispose();
-    }
+    onProgress?.(start + size, n);
   }
 }
 

@@ -90,7 +90,8 @@ export const populationCountSql = `
 
 /**
  * One row per sampled customer and snapshot. `$holdoutPermille` of customers (by a hash of id and seed)
- * form the early-stopping slice; a row is sampled when its hash draw falls below the snapshot's rate.
+ * form the early-stopping slice; other bits of the same hash put each customer in one of five folds
+ * (the candidates' cross-fitting); a row is sampled when its hash draw falls below the snapshot's rate.
  * With `labels`, `future_orders` counts orders in [s_day, s_day + $horizon).
  */
 export function featureSql(labels: boolean): string {
@@ -98,6 +99,7 @@ export function featureSql(labels: boolean): string {
   WITH pop AS (
     SELECT s.snap, s.s_day, s.rate, f.cust, f.customer_id, f.first_day, f.channel_code, f.region_code,
       (hash(f.customer_id, $seed) % 1000) < $holdoutPermille AS holdout,
+      (hash(f.customer_id, $seed) // 1000) % 5 AS fold,
       (hash(f.customer_id, s.s_day, $seed) % 1000000) / 1000000.0 AS sample_u
     FROM churn_snapshots s JOIN churn_first f ON f.first_day < s.s_day
   ),
@@ -171,7 +173,7 @@ export function featureSql(labels: boolean): string {
       : ''
   }
   , features AS (
-  SELECT p.snap, p.cust, p.customer_id, p.holdout, p.sample_u,
+  SELECT p.snap, p.cust, p.customer_id, p.holdout, p.fold, p.sample_u,
     p.s_day, p.first_day,
     p.s_day - of.last_day AS recency_days,
     p.s_day - p.first_day AS tenure_days,
@@ -210,7 +212,9 @@ export function featureSql(labels: boolean): string {
 /** The numeric columns of the feature query, besides the optional label. */
 export const NUMERIC_OUTPUTS = [
   'snap',
+  'cust',
   'holdout',
+  'fold',
   'sample_u',
   'channel_code',
   'region_code',

@@ -15,8 +15,12 @@ export interface FeatureTable {
   customerId: string[];
   /** Index into the snapshot list the rows were extracted for. */
   snapshot: Int32Array;
+  /** The customer's number (the same in every snapshot): rows of one customer are one cluster. */
+  customer: Int32Array;
   /** 1 for customers in the early-stopping / calibration slice (a fixed share of customers). */
   holdout: Uint8Array;
+  /** The customer's fold, 0–4 (by a hash of the id): rows of one customer always share it. */
+  fold: Uint8Array;
   /** The row's sampling draw in [0, 1): a row kept at rate p has u < p, so lower rates nest. */
   sampleU: Float64Array;
   /** 1 = churned (no order in the horizon); null when extracted without labels. */

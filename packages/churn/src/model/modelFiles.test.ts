@@ -47,7 +47,7 @@ describe('a model version on disk', () => {
       normalisation: { seasonal: false, columns: [], categorical: [] },
       calibration: { method: 'platt' as const, a: 1, b: 0 },
     };
-    const folder = await writeModelFolder(dir, { ...files, manifest });
+    const folder = await writeModelFolder(dir, { network: files, manifest });
     expect(fs.readdirSync(folder).sort()).toEqual(['churn.json', 'model.json', 'weights.bin']);
     expect(fs.readdirSync(dir).filter((name) => name.startsWith('.tmp-'))).toEqual([]);
     const modelJson = JSON.parse(fs.readFileSync(path.join(folder, 'model.json'), 'utf8'));
@@ -56,7 +56,8 @@ describe('a model version on disk', () => {
 
     const loaded = await readModelFolder(folder);
     expect(loaded.manifest).toEqual(manifest);
-    const weights = await fromTfjsFiles(tf, loaded.modelJson, loaded.weightsBin);
+    if (!loaded.network) throw new Error('the version reads the network, so its files load');
+    const weights = await fromTfjsFiles(tf, loaded.network.modelJson, loaded.network.weightsBin);
     const test = data(500, 6, 2);
     const before = mlpLogits(tf, fit.weights, test);
     const after = mlpLogits(tf, weights, test);

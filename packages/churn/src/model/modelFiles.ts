@@ -1,10 +1,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { GbtJson } from '../baselines/gbt.ts';
 import type { Normalisation } from '../features/encode.ts';
+import { type ScorerSpec, scorerSpecSchema } from '../scorers/scorerSpec.ts';
 import type { Calibration } from './platt.ts';
 import { type TfjsModelJson, WEIGHTS_FILE } from './tfjsFormat.ts';
 
-/** churn.json: what turns feature rows into this model's inputs and its logits into probabilities. */
+/** churn.json: what turns feature rows into this version's inputs, and how it scores them. */
 export interface ModelManifest {
   modelId: string;
   createdAt: string;
@@ -13,7 +15,14 @@ export interface ModelManifest {
   dataVersion: number;
   backend: string;
   normalisation: Normalisation;
-  calibration: Calibration;
+  /**
+   * The active scorer: which candidate, how its parts are combined, and the small parts themselves.
+   * Absent in versions trained before candidates were compared: those score with the network alone
+   * and `calibration`.
+   */
+  scorer?: ScorerSpec;
+  /** Versions before the comparison: the network's logit → probability map. */
+  calibration?: Calibration;
   /**
    * File name of the database that registers the version. Several databases in one folder share its
    * models/; only a version's own database may remove it as an orphan.
@@ -22,13 +31,32 @@ export interface ModelManifest {
 }
 
 export interface ModelFiles {
-  modelJson: TfjsModelJson;
-  weightsBin: Uint8Array;
   manifest: ModelManifest;
+  /** model.json and weights.bin, when the scorer reads the network. */
+  network?: { modelJson: TfjsModelJson; weightsBin: Uint8Array };
+  /** trees.json, when the scorer reads the boosted trees. */
+  gbt?: GbtJson;
 }
 
 const MODEL_JSON = 'model.json';
 const MANIFEST = 'churn.json';
+const TREES = 'trees.json';
+
+/**
+ * The scorer a manifest describes. A version from before the comparison is the network with its
+ * calibration σ(a · logit + b): the same as a one-input combination of the raw logit.
+ */
+export function scorerOf(manifest: ModelManifest): ScorerSpec {
+  if (manifest.scorer) return manifest.scorer;
+  const calibration = manifest.calibration ?? { method: 'platt', a: 1, b: 0 };
+  return {
+    name: 'network',
+    inputs: ['network'],
+    intercept: calibration.b,
+    weights: [calibration.a],
+    network: { calibration: { method: calibration.method, a: 1, b: 0 } },
+  };
+}
 
 /** Model versions live in models/ beside the database file. */
 export function modelsDirFor(databasePath: string): string {
@@ -47,8 +75,11 @@ export async function writeModelFolder(modelsDir: string, files: ModelFiles): Pr
   await fs.rm(temporary, { recursive: true, force: true });
   await fs.mkdir(temporary);
   try {
-    await writeDurably(path.join(temporary, WEIGHTS_FILE), files.weightsBin);
-    await writeDurably(path.join(temporary, MODEL_JSON), JSON.stringify(files.modelJson));
+    if (files.network) {
+      await writeDurably(path.join(temporary, WEIGHTS_FILE), files.network.weightsBin);
+      await writeDurably(path.join(temporary, MODEL_JSON), JSON.stringify(files.network.modelJson));
+    }
+    if (files.gbt) await writeDurably(path.join(temporary, TREES), JSON.stringify(files.gbt));
     await writeDurably(path.join(temporary, MANIFEST), JSON.stringify(files.manifest, null, 2));
     await fs.rename(temporary, final);
   } catch (error) {
@@ -58,17 +89,25 @@ export async function writeModelFolder(modelsDir: string, files: ModelFiles): Pr
   return final;
 }
 
+/** A version's files: the manifest, and the network's and the trees' files where its scorer reads them. */
 export async function readModelFolder(folder: string): Promise<ModelFiles> {
-  const [modelJson, weightsBin, manifest] = await Promise.all([
-    fs.readFile(path.join(folder, MODEL_JSON), 'utf8'),
-    fs.readFile(path.join(folder, WEIGHTS_FILE)),
-    fs.readFile(path.join(folder, MANIFEST), 'utf8'),
-  ]);
-  return {
-    modelJson: JSON.parse(modelJson) as TfjsModelJson,
-    weightsBin: new Uint8Array(weightsBin.buffer, weightsBin.byteOffset, weightsBin.byteLength),
-    manifest: JSON.parse(manifest) as ModelManifest,
-  };
+  const manifest = JSON.parse(await fs.readFile(path.join(folder, MANIFEST), 'utf8')) as ModelManifest;
+  if (manifest.scorer !== undefined) manifest.scorer = scorerSpecSchema.parse(manifest.scorer);
+  const inputs = scorerOf(manifest).inputs;
+  const files: ModelFiles = { manifest };
+  if (inputs.includes('network')) {
+    const [modelJson, weightsBin] = await Promise.all([
+      fs.readFile(path.join(folder, MODEL_JSON), 'utf8'),
+      fs.readFile(path.join(folder, WEIGHTS_FILE)),
+    ]);
+    files.network = {
+      modelJson: JSON.parse(modelJson) as TfjsModelJson,
+      weightsBin: new Uint8Array(weightsBin.buffer, weightsBin.byteOffset, weightsBin.byteLength),
+    };
+  }
+  if (inputs.includes('gbt'))
+    files.gbt = JSON.parse(await fs.readFile(path.join(folder, TREES), 'utf8')) as GbtJson;
+  return files;
 }
 
 /** Leftovers of trainings that were killed before renaming their folder into place. */

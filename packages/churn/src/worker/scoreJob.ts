@@ -1,16 +1,22 @@
 import { type BackendName, loadBackend } from '../backend.ts';
+import { type GbtJson, gbtFromJson } from '../baselines/gbt.ts';
 import { columnMeans, occlusionAttributions } from '../explain/occlusion.ts';
-import { columnsByGroup, encode, evenRows, type Normalisation } from '../features/encode.ts';
+import { allRows, columnsByGroup, encode, evenRows, type Normalisation } from '../features/encode.ts';
 import type { FeatureTable } from '../features/featureTable.ts';
-import type { Calibration } from '../model/platt.ts';
 import { fromTfjsFiles, type TfjsModelJson } from '../model/tfjsFormat.ts';
+import { BGNBD_SAMPLE, fitBgnbdOn } from '../scorers/bgnbdComponent.ts';
+import { compileScorer } from '../scorers/compileScorer.ts';
+import { componentsOf, type ScorerSpec } from '../scorers/scorerSpec.ts';
 
 export interface ScoreJobInput {
   /** Unlabelled rows of one snapshot: the customers to score. */
   table: FeatureTable;
-  model: { modelJson: TfjsModelJson; weightsBin: Uint8Array };
+  scorer: ScorerSpec;
   normalisation: Normalisation;
-  calibration: Calibration;
+  /** The network's files, when the scorer reads the network. */
+  network?: { modelJson: TfjsModelJson; weightsBin: Uint8Array };
+  /** The trees, when the scorer reads them. */
+  gbt?: GbtJson;
   backendOrder?: BackendName[];
 }
 
@@ -34,17 +40,30 @@ const CHUNK_ROWS = 65_536;
 const BASELINE_SAMPLE = 50_000;
 
 /**
- * Probabilities and reasons for every row, in a worker thread, handed back chunk by chunk so that the
- * main thread writes each chunk to DuckDB while the next one is computed.
+ * Probabilities and reasons for every row with whatever scorer the version ships (the stack, the
+ * network, the trees or a baseline), in a worker thread, handed back chunk by chunk so that the
+ * main thread writes each chunk to DuckDB while the next one is computed. BG/NBD, where the scorer
+ * reads it, is first fitted on the histories of the customers being scored.
  */
 export async function runScoreJob(
   input: ScoreJobInput,
   onChunk: (chunk: ScoreChunk, done: number, total: number) => void,
 ): Promise<ScoreJobOutput> {
   const { tf, backend } = await loadBackend(input.backendOrder);
-  const weights = await fromTfjsFiles(tf, input.model.modelJson, input.model.weightsBin);
-  const { table, normalisation } = input;
+  const { table, normalisation, scorer: spec } = input;
+  const parts = componentsOf(spec);
   const n = table.rows;
+  const scorer = compileScorer(spec, {
+    normalisation,
+    tf,
+    ...(input.network
+      ? { network: await fromTfjsFiles(tf, input.network.modelJson, input.network.weightsBin) }
+      : {}),
+    ...(input.gbt ? { gbt: gbtFromJson(input.gbt) } : {}),
+    ...(parts.includes('bgnbd') && n > 0
+      ? { bgnbd: fitBgnbdOn(table, allRows(n), spec.bgnbd?.seed ?? 42, spec.bgnbd?.sample || BGNBD_SAMPLE) }
+      : {}),
+  });
   const cols = normalisation.columns.length;
   const groups = columnsByGroup(normalisation);
   const sampleRows = evenRows(n, BASELINE_SAMPLE);
@@ -57,10 +76,7 @@ export async function runScoreJob(
     const count = Math.min(CHUNK_ROWS, n - start);
     const rows = Uint32Array.from({ length: count }, (_, k) => start + k);
     const x = encode(table, normalisation, rows);
-    const attributions = occlusionAttributions(
-      { tf, weights, calibration: input.calibration, groups, baseline },
-      { x, rows: count, cols },
-    );
+    const attributions = occlusionAttributions({ scorer, groups, baseline }, { x, rows: count, cols });
     onChunk({ start, ...attributions }, start + count, n);
   }
   return { backend, rows: n };

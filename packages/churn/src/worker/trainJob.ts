@@ -1,8 +1,15 @@
-import type { BaselineMetrics, FeatureImportance, ModelCurves } from '@retain/schemas';
+import type {
+  BaselineMetrics,
+  Candidate,
+  CandidateName,
+  FeatureImportance,
+  Metrics,
+  ModelCurves,
+  Selection,
+} from '@retain/schemas';
 import { type BackendName, loadBackend, type Tf } from '../backend.ts';
-import { bgnbdNoPurchaseProbability, fitBgNbd } from '../baselines/bgnbd.ts';
-import { fitGbt, predictGbt } from '../baselines/gbt.ts';
-import { fitLogistic, predictLogistic } from '../baselines/logistic.ts';
+import type { BgNbdParams } from '../baselines/bgnbd.ts';
+import { type GbtJson, gbtToJson } from '../baselines/gbt.ts';
 import { columnMeans, groupImportance } from '../explain/occlusion.ts';
 import { REASON_LABELS } from '../explain/reasons.ts';
 import {
@@ -13,45 +20,60 @@ import {
   type Normalisation,
 } from '../features/encode.ts';
 import type { FeatureTable } from '../features/featureTable.ts';
-import { evaluate, type Metrics, thresholdCurves } from '../metrics.ts';
-import { type EpochStats, type Matrix, type MlpWeights, mlpLogits, trainMlp } from '../model/mlp.ts';
-import { type Calibration, calibrate, fitPlatt, priorShift } from '../model/platt.ts';
+import type { EpochStats } from '../model/mlp.ts';
 import { type TfjsModelJson, toTfjsFiles } from '../model/tfjsFormat.ts';
 import { SeededRandom } from '../random.ts';
+import { fitBgnbdOn } from '../scorers/bgnbdComponent.ts';
+import { compileScorer } from '../scorers/compileScorer.ts';
+import {
+  CANDIDATE_INPUTS,
+  CANDIDATE_NAMES,
+  type Component,
+  componentsOf,
+  META_INPUTS,
+  type MetaInput,
+  type ScorerSpec,
+} from '../scorers/scorerSpec.ts';
+import { type Combiner, combinedLogit } from '../selection/combiner.ts';
+import {
+  type JudgedCandidate,
+  type Judgement,
+  judgeCandidates,
+  type PooledRows,
+  selectScorer,
+} from '../selection/selectScorer.ts';
+import {
+  DEFAULT_HYPERPARAMETERS,
+  type FitContext,
+  type FittedParts,
+  fitParts,
+  type Hyperparameters,
+  matrix,
+  partSpecs,
+  partsScorer,
+  pick,
+  rowsOf,
+  subsample,
+} from '../training/fitParts.ts';
 
-export interface Hyperparameters {
-  hidden: number[];
-  maxEpochs: number;
-  patience: number;
-  batchSize: number;
-  learningRate: number;
-  l2: number;
-  /** Rows the gradient-boosted-trees baseline trains on at most. */
-  gbtMaxRows: number;
-}
-
-export const DEFAULT_HYPERPARAMETERS: Hyperparameters = {
-  hidden: [32, 16],
-  maxEpochs: 40,
-  patience: 4,
-  batchSize: 1024,
-  learningRate: 0.003,
-  l2: 1e-5,
-  gbtMaxRows: 60_000,
-};
+export { DEFAULT_HYPERPARAMETERS, type Hyperparameters };
 
 export interface TrainJobInput {
-  /** Labelled rows: snapshot 0 is the validation snapshot, 1… the training snapshots. */
+  /** Labelled rows: snapshot 0 is T − H, 1 … the older snapshots (T − 2H, …). */
   table: FeatureTable;
+  /** Each snapshot's date (YYYY-MM-DD), by snapshot index. */
+  snapshotDates: string[];
+  /** Rolling origins: snapshots 0 … origins − 1 are each judged by learners fitted on the older ones. */
+  origins: number;
   horizonDays: number;
   seed: number;
   seasonal: boolean;
-  /** Validation-snapshot rows with sampleU below this join the final fit (the training snapshots' rate). */
+  /** Snapshot-0 rows with sampleU below this join the final fit (the older snapshots' rate). */
   finalRate: number;
   hyperparameters: Hyperparameters;
   backendOrder?: BackendName[];
-  /** Also fit every baseline on all labelled snapshots and score these rows (the benchmark's test). */
-  baselinesAt?: FeatureTable;
+  /** Benchmarks: also fit every candidate on all labelled snapshots and score these rows. */
+  candidatesAt?: FeatureTable;
 }
 
 export type TrainPhase = 'validation-fit' | 'baselines' | 'final-fit';
@@ -60,256 +82,348 @@ export interface TrainProgress {
   phase: TrainPhase;
   message: string;
   epoch?: EpochStats;
+  /** Which of the run's network fits this is: the rolling origins' 1 … n, then the final one. */
+  fit?: { index: number; count: number };
+}
+
+/** A rolling origin by snapshot index. */
+export interface OriginResult {
+  snapshot: number;
+  rows: number;
+  churnRate: number;
+  trainingRows: number;
+  trainingSnapshots: number[];
 }
 
 export interface TrainJobOutput {
   backend: string;
+  /** The selected scorer's pooled out-of-time metrics. */
   validation: Metrics;
   baselines: BaselineMetrics;
-  /** ROC and PR curves of the model and each baseline on the validation snapshot. */
+  candidates: Candidate[];
+  selection: Selection;
+  origins: OriginResult[];
+  /** ROC and PR curves of the selected scorer (`model`) and every candidate on the pooled rows. */
   curves: ModelCurves;
   featureImportance: FeatureImportance;
   history: { validationFit: EpochStats[]; finalFit: EpochStats[] };
   epochs: { validationFit: number; finalFit: number };
   rows: { training: number; holdout: number; validation: number; final: number; finalHoldout: number };
   normalisation: Normalisation;
-  calibration: Calibration;
-  validationCalibration: Calibration;
-  model: { modelJson: TfjsModelJson; weightsBin: Uint8Array };
+  scorer: ScorerSpec;
+  /** The network's files, when the scorer reads the network. */
+  network?: { modelJson: TfjsModelJson; weightsBin: Uint8Array };
+  /** The trees, when the scorer reads them. */
+  gbt?: GbtJson;
   notes: string[];
-  baselineScores?: {
-    recency: Float64Array;
-    rfmLogistic: Float64Array;
-    bgnbd: Float64Array;
-    gbt: Float64Array;
+  /** With candidatesAt: every candidate's probability for each of its rows, and the peers' own. */
+  scoresAt?: {
+    candidates: Record<CandidateName, Float64Array>;
+    peers: { recency: Float64Array; rfmLogistic: Float64Array; bgnbd: Float64Array; gbt: Float64Array };
   };
 }
 
 /** Validation customers the global feature importance is averaged over at most (an even sample). */
-const IMPORTANCE_SAMPLE = 50_000;
+const IMPORTANCE_SAMPLE = 20_000;
 
-/** Customers the BG/NBD parameters are estimated from (four parameters need no more). */
-const BGNBD_SAMPLE = 20_000;
-
-/** Fewer hold-out rows of either class than this and early stopping / Platt scaling are not trusted. */
-const MIN_HOLDOUT_CLASS = 10;
+/** The parts that learn from labels. */
+const LABELLED_PARTS: ReadonlySet<Component> = new Set(['network', 'gbt', 'rfmLogistic', 'recency']);
 
 /**
- * The CPU-heavy half of training, run in a worker thread: fit the network on the training snapshots
- * (early stopping and Platt scaling on a held-out slice of their customers), score the untouched
- * validation snapshot with it and with every baseline, then refit the same way on all labelled
- * snapshots for the model that is saved.
+ * The CPU-heavy half of training, run in a worker thread. At each rolling origin (T − H, T − 2H, …)
+ * every part that learns from labels is fitted on the older snapshots only, BG/NBD on the origin's own
+ * histories, and all of them score the origin's customers; the candidates (each part alone, and the
+ * stack that combines them) are judged on those out-of-time rows pooled, the best is selected, and
+ * what it needs is refitted on all labelled snapshots for the version that is saved.
  */
 export async function runTrainJob(
   input: TrainJobInput,
   report: (p: TrainProgress) => void,
 ): Promise<TrainJobOutput> {
   const { tf, backend } = await loadBackend(input.backendOrder);
-  const { table } = input;
+  const { table, seed, horizonDays } = input;
   const notes: string[] = [];
   const labels = table.label;
   if (!labels) throw new Error('training rows need labels');
+  const hp = input.hyperparameters;
+  const snapshotCount = input.snapshotDates.length;
+  const originCount = Math.max(0, Math.min(input.origins, snapshotCount - 1));
+  let fit = { index: 0, count: originCount + 1 };
+  const context: FitContext = {
+    tf,
+    table,
+    seed,
+    seasonal: input.seasonal,
+    hyperparameters: hp,
+    notes,
+    onEpoch: (phase, epoch) =>
+      report({
+        phase,
+        epoch,
+        fit,
+        message: `epoch ${epoch.epoch}: loss ${epoch.loss.toFixed(4)}${
+          epoch.holdoutAuc === null ? '' : `, hold-out AUC ${epoch.holdoutAuc.toFixed(4)}`
+        }`,
+      }),
+  };
+
+  // Rolling origins: fit on what lies strictly before each, score it.
+  const pooledRows: Uint32Array[] = [];
+  const pooledOutputs: Record<MetaInput, Float64Array>[] = [];
+  const origins: OriginResult[] = [];
+  let newest: { fitted: FittedParts; bgnbd: BgNbdParams } | null = null;
+  for (let k = 0; k < originCount; k++) {
+    fit = { index: k + 1, count: originCount + 1 };
+    const older = rowsOf(table, (i) => (table.snapshot[i] ?? 0) > k);
+    const training = subsample(older, hp.originMaxRows, new SeededRandom(seed + 10 + k));
+    const judged = subsample(
+      rowsOf(table, (i) => table.snapshot[i] === k),
+      hp.originMaxJudged,
+      new SeededRandom(seed + 20 + k),
+    );
+    const date = input.snapshotDates[k] ?? '';
+    if (!bothClasses(labels, training) || !bothClasses(labels, judged)) {
+      notes.push(
+        `Out-of-time snapshot ${date} left out: its customers or those of the snapshots before it all churned, or none did.`,
+      );
+      continue;
+    }
+    report({
+      phase: 'validation-fit',
+      fit,
+      message: `out-of-time snapshot ${date} (${k + 1} of ${originCount}): fitting on ${training.length} rows of the ${snapshotCount - k - 1} snapshots before it`,
+    });
+    const fitted = await fitParts(context, training, 'validation-fit', LABELLED_PARTS);
+    const bgnbd = fitBgnbdOn(table, judged, seed);
+    const scorer = partsScorer(fitted, META_INPUTS, horizonDays, tf, bgnbd);
+    pooledOutputs.push(scorer.outputs(encode(table, fitted.normalisation, judged), judged.length));
+    pooledRows.push(judged);
+    origins.push({
+      snapshot: k,
+      rows: judged.length,
+      churnRate: mean(pick(labels, judged)),
+      trainingRows: training.length,
+      trainingSnapshots: Array.from({ length: snapshotCount - k - 1 }, (_, j) => k + 1 + j),
+    });
+    newest ??= { fitted, bgnbd };
+  }
+
   const validationRows = rowsOf(table, (i) => table.snapshot[i] === 0);
-  const trainingRows = rowsOf(table, (i) => (table.snapshot[i] ?? 0) > 0);
+  const newestBgnbd = newest?.bgnbd ?? fitBgnbdOn(table, validationRows, seed);
+  let judgement: Judgement;
+  let selection: ReturnType<typeof selectScorer>;
+  let pooled: PooledRows;
+  if (pooledRows.length > 0) {
+    pooled = pool(table, pooledRows, pooledOutputs);
+    report({
+      phase: 'baselines',
+      message: `comparing ${CANDIDATE_NAMES.length} candidates on ${pooled.labels.length} customers of ${origins.length} out-of-time snapshots`,
+    });
+    judgement = judgeCandidates(pooled, CANDIDATE_NAMES);
+    selection = selectScorer(
+      judgement,
+      origins.map((o) => input.snapshotDates[o.snapshot] ?? ''),
+    );
+  } else {
+    // Nothing to learn from or to judge on: BG/NBD, which needs no labels, scores as it is.
+    notes.push(
+      'No snapshot has both churned and retained customers, so no scorer could learn or be compared: ' +
+        'BG/NBD scores the customers with its own probabilities.',
+    );
+    pooled = bgnbdOnly(table, validationRows, newestBgnbd, horizonDays);
+    judgement = judgeCandidates(pooled, ['bgnbd']);
+    for (const c of judgement.candidates) c.combiner = { intercept: 0, weights: [1] };
+    selection = selectScorer(judgement, [input.snapshotDates[0] ?? '']);
+  }
+  const judged = judgement.candidates;
+  const selected = selection.candidate;
+
+  // The version that is saved: the selected candidate's parts refitted on every labelled snapshot.
+  fit = { index: originCount + 1, count: originCount + 1 };
+  const inputs = CANDIDATE_INPUTS[selected.name];
+  const needed = new Set(
+    (input.candidatesAt ? [...LABELLED_PARTS] : componentsOf({ inputs: [...inputs] })).filter((c) =>
+      LABELLED_PARTS.has(c),
+    ),
+  );
   const finalRows = rowsOf(
     table,
     (i) => (table.snapshot[i] ?? 0) > 0 || (table.sampleU[i] ?? 1) < input.finalRate,
   );
-
-  report({ phase: 'validation-fit', message: `fitting on ${trainingRows.length} training rows` });
-  const first = await fitNetwork(tf, table, trainingRows, input, notes, 'validation-fit', report);
-  const validationX = encode(table, first.normalisation, validationRows);
-  const validationLabels = pick(labels, validationRows);
-  const validationLogits = mlpLogits(
-    tf,
-    first.weights,
-    matrix(validationX, validationRows.length, first.normalisation),
-  );
-  const validationP = Float64Array.from(validationLogits, (z) => calibrate(first.calibration, z));
-  const validation = evaluate(validationP, validationLabels);
-
-  report({ phase: 'baselines', message: 'scoring the baselines on the validation snapshot' });
-  const baselineFit = fitBaselines(table, trainingRows, input, first.normalisation);
-  const baselineP = scoreBaselines(baselineFit, table, validationRows, input, first.normalisation);
-  const baselines: BaselineMetrics = {
-    recency: evaluate(baselineP.recency, validationLabels),
-    rfmLogistic: evaluate(baselineP.rfmLogistic, validationLabels),
-    bgnbd: {
-      ...evaluate(baselineP.bgnbd, validationLabels),
-      params: { ...baselineP.bgnbdParams, unit: 'weeks' },
-    },
-    gbt: { ...evaluate(baselineP.gbt, validationLabels), trees: baselineFit.gbt.trees.length },
-  };
-  const curves: ModelCurves = {
-    model: thresholdCurves(validationP, validationLabels),
-    recency: thresholdCurves(baselineP.recency, validationLabels),
-    rfmLogistic: thresholdCurves(baselineP.rfmLogistic, validationLabels),
-    bgnbd: thresholdCurves(baselineP.bgnbd, validationLabels),
-    gbt: thresholdCurves(baselineP.gbt, validationLabels),
+  report({
+    phase: 'final-fit',
+    fit,
+    message:
+      needed.size > 0
+        ? `refitting the ${selected.label.toLowerCase()} on ${finalRows.length} rows of all labelled snapshots`
+        : `${selected.label} needs no refit: it is fitted on the customers it scores`,
+  });
+  const final =
+    needed.size > 0
+      ? await fitParts(context, finalRows, 'final-fit', needed)
+      : { normalisation: fitNormalisation(table, finalRows, input.seasonal) };
+  const combiner: Combiner = selected.combiner ?? { intercept: 0, weights: inputs.map(() => 1) };
+  const scorer: ScorerSpec = {
+    name: selected.name,
+    inputs: [...inputs],
+    intercept: combiner.intercept,
+    weights: combiner.weights,
+    ...partSpecs(final, inputs, horizonDays, seed),
   };
 
-  report({ phase: 'final-fit', message: `refitting on ${finalRows.length} rows of all labelled snapshots` });
-  const final = await fitNetwork(tf, table, finalRows, input, notes, 'final-fit', report);
-  const files = await toTfjsFiles(tf, final.weights);
-  const featureImportance = featureImportanceOf(tf, final, table, validationRows);
+  const featureImportance = importanceOf(tf, scorer, final, table, validationRows, newestBgnbd);
+  const files = scorer.network && final.network ? await toTfjsFiles(tf, final.network.weights) : undefined;
 
-  let baselineScores: TrainJobOutput['baselineScores'];
-  if (input.baselinesAt) {
-    report({ phase: 'baselines', message: 'refitting the baselines on all labelled snapshots' });
-    const at = input.baselinesAt;
-    const refit = fitBaselines(table, finalRows, input, final.normalisation);
-    const scored = scoreBaselines(refit, at, allRowsOf(at), input, final.normalisation);
-    baselineScores = {
-      recency: scored.recency,
-      rfmLogistic: scored.rfmLogistic,
-      bgnbd: scored.bgnbd,
-      gbt: scored.gbt,
-    };
+  let scoresAt: TrainJobOutput['scoresAt'];
+  if (input.candidatesAt) {
+    report({ phase: 'baselines', message: 'scoring every candidate at the as-of date' });
+    scoresAt = scoreCandidatesAt(tf, input.candidatesAt, final, judged, horizonDays, seed);
   }
 
+  const byName = new Map(judged.map((c) => [c.name, c]));
+  const metricsOf = (name: CandidateName): Metrics => byName.get(name)?.metrics ?? selected.metrics;
+  const curvesOf = (name: CandidateName) => byName.get(name)?.curves ?? selected.curves;
+  const newestNetwork = newest?.fitted.network;
   return {
     backend,
-    validation,
-    baselines,
-    curves,
+    validation: selected.metrics,
+    baselines: {
+      recency: metricsOf('recency'),
+      rfmLogistic: metricsOf('rfmLogistic'),
+      bgnbd: { ...metricsOf('bgnbd'), params: { ...newestBgnbd, unit: 'weeks' } },
+      gbt: { ...metricsOf('gbt'), trees: newest?.fitted.gbt?.trees.length ?? 0 },
+    },
+    candidates: judged.map(({ probability: _p, curves: _c, combiner: _m, ...candidate }) => candidate),
+    selection: withoutCandidate(selection),
+    origins,
+    curves: {
+      model: selected.curves,
+      recency: curvesOf('recency'),
+      rfmLogistic: curvesOf('rfmLogistic'),
+      bgnbd: curvesOf('bgnbd'),
+      gbt: curvesOf('gbt'),
+      ...(byName.has('network') ? { network: curvesOf('network') } : {}),
+      ...(byName.has('stack') ? { stack: curvesOf('stack') } : {}),
+    },
     featureImportance,
-    history: { validationFit: first.history, finalFit: final.history },
-    epochs: { validationFit: first.bestEpoch, finalFit: final.bestEpoch },
+    history: { validationFit: newestNetwork?.history ?? [], finalFit: final.network?.history ?? [] },
+    epochs: { validationFit: newestNetwork?.bestEpoch ?? 0, finalFit: final.network?.bestEpoch ?? 0 },
     rows: {
-      training: first.fitRows,
-      holdout: first.holdoutRows,
-      validation: validationRows.length,
-      final: final.fitRows,
-      finalHoldout: final.holdoutRows,
+      training: newestNetwork?.fitRows ?? 0,
+      holdout: newestNetwork?.holdoutRows ?? 0,
+      validation: pooled.labels.length,
+      final: final.network?.fitRows ?? finalRows.length,
+      finalHoldout: final.network?.holdoutRows ?? 0,
     },
     normalisation: final.normalisation,
-    calibration: final.calibration,
-    validationCalibration: first.calibration,
-    model: files,
+    scorer,
+    ...(files ? { network: files } : {}),
+    ...(scorer.gbt && final.gbt ? { gbt: gbtToJson(final.gbt) } : {}),
     notes,
-    ...(baselineScores ? { baselineScores } : {}),
+    ...(scoresAt ? { scoresAt } : {}),
   };
 }
 
-interface NetworkFit {
-  weights: MlpWeights;
-  normalisation: Normalisation;
-  calibration: Calibration;
-  history: EpochStats[];
-  bestEpoch: number;
-  fitRows: number;
-  holdoutRows: number;
+function withoutCandidate({ candidate: _c, ...selection }: ReturnType<typeof selectScorer>): Selection {
+  return selection;
 }
 
-async function fitNetwork(
-  tf: Tf,
+function bothClasses(labels: Uint8Array, rows: Uint32Array): boolean {
+  let positives = 0;
+  for (const i of rows) positives += labels[i] ?? 0;
+  return positives > 0 && positives < rows.length;
+}
+
+function mean(values: Float64Array): number {
+  let sum = 0;
+  for (const v of values) sum += v;
+  return values.length === 0 ? 0 : sum / values.length;
+}
+
+/** The origins' rows and outputs end to end. */
+function pool(
+  table: FeatureTable,
+  rows: readonly Uint32Array[],
+  outputs: readonly Record<MetaInput, Float64Array>[],
+): PooledRows {
+  const n = rows.reduce((sum, r) => sum + r.length, 0);
+  const labels = new Uint8Array(n);
+  const folds = new Uint8Array(n);
+  const customers = new Int32Array(n);
+  const pooled = Object.fromEntries(META_INPUTS.map((m) => [m, new Float64Array(n)])) as Record<
+    MetaInput,
+    Float64Array
+  >;
+  let at = 0;
+  rows.forEach((r, k) => {
+    for (const m of META_INPUTS) pooled[m].set(outputs[k]?.[m] ?? new Float64Array(r.length), at);
+    r.forEach((i, j) => {
+      labels[at + j] = table.label?.[i] ?? 0;
+      folds[at + j] = table.fold[i] ?? 0;
+      customers[at + j] = table.customer[i] ?? 0;
+    });
+    at += r.length;
+  });
+  return { labels, folds, customers, outputs: pooled };
+}
+
+/** The validation snapshot scored by BG/NBD alone (when nothing could be learned). */
+function bgnbdOnly(
   table: FeatureTable,
   rows: Uint32Array,
-  input: TrainJobInput,
-  notes: string[],
-  phase: TrainPhase,
-  report: (p: TrainProgress) => void,
-): Promise<NetworkFit> {
-  const labels = table.label as Uint8Array;
-  const hp = input.hyperparameters;
-  let fitRows: Uint32Array = rows.filter((i) => table.holdout[i] === 0);
-  let holdoutRows: Uint32Array = rows.filter((i) => table.holdout[i] === 1);
-  const holdoutPositives = count(holdoutRows, (i) => labels[i] === 1);
-  const usableHoldout =
-    holdoutPositives >= MIN_HOLDOUT_CLASS && holdoutRows.length - holdoutPositives >= MIN_HOLDOUT_CLASS;
-  if (!usableHoldout) {
-    // Too few customers to hold any out: fit on everything for a fixed, modest number of epochs.
-    fitRows = rows;
-    holdoutRows = new Uint32Array(0);
-  }
-  const positives = count(fitRows, (i) => labels[i] === 1);
-  const negatives = fitRows.length - positives;
-  if (fitRows.length === 0) throw new Error('no rows to train on');
-  const classWeights =
-    positives > 0 && negatives > 0
-      ? { positive: fitRows.length / (2 * positives), negative: fitRows.length / (2 * negatives) }
-      : { positive: 1, negative: 1 };
-  if (positives === 0 || negatives === 0) {
-    notes.push(
-      `${phase}: every training customer ${positives === 0 ? 'stayed' : 'churned'}; the model cannot rank.`,
-    );
-  }
-  const network = networkFor(fitRows.length, hp);
-  if (network.note) notes.push(`${phase}: ${network.note}`);
-  const normalisation = fitNormalisation(table, fitRows, input.seasonal);
-  const x = encode(table, normalisation, fitRows);
-  const holdoutX = encode(table, normalisation, holdoutRows);
-  const maxEpochs = usableHoldout ? hp.maxEpochs : Math.min(hp.maxEpochs, smallDataEpochs(fitRows.length));
-  if (!usableHoldout) {
-    notes.push(
-      `${phase}: the held-out slice has fewer than ${MIN_HOLDOUT_CLASS} churned or retained customers; ` +
-        `trained ${maxEpochs} epochs without early stopping, probabilities corrected for the class weights only.`,
-    );
-  }
-  const fit = await trainMlp(
-    tf,
-    matrix(x, fitRows.length, normalisation),
-    pickFloat(labels, fitRows),
-    usableHoldout
-      ? { data: matrix(holdoutX, holdoutRows.length, normalisation), labels: pickFloat(labels, holdoutRows) }
-      : null,
+  params: BgNbdParams,
+  horizonDays: number,
+): PooledRows {
+  // Only BG/NBD scores, but it reads the standardised inputs as every scorer does.
+  const normalisation = fitNormalisation(table, rows, false);
+  const scorer = compileScorer(
     {
-      hidden: network.hidden,
-      maxEpochs,
-      patience: hp.patience,
-      // Small data: smaller batches, so that an epoch is still a few dozen steps.
-      batchSize: Math.min(hp.batchSize, Math.max(64, Math.round(fitRows.length / 50))),
-      learningRate: hp.learningRate,
-      l2: network.l2,
-      seed: input.seed,
-      classWeights,
-      onEpoch: (epoch) =>
-        report({
-          phase,
-          epoch,
-          message: `epoch ${epoch.epoch}: loss ${epoch.loss.toFixed(4)}${
-            epoch.holdoutAuc === null ? '' : `, hold-out AUC ${epoch.holdoutAuc.toFixed(4)}`
-          }`,
-        }),
+      name: 'bgnbd',
+      inputs: ['bgnbd'],
+      intercept: 0,
+      weights: [1],
+      bgnbd: { horizonWeeks: horizonDays / 7, sample: 0, seed: 0 },
     },
+    { normalisation, bgnbd: params },
   );
-  let calibration = priorShift(classWeights);
-  if (usableHoldout) {
-    const logits = mlpLogits(tf, fit.weights, matrix(holdoutX, holdoutRows.length, normalisation));
-    calibration = fitPlatt(logits, pick(labels, holdoutRows));
-  }
+  const out = scorer.outputs(encode(table, normalisation, rows), rows.length);
+  const zeros = new Float64Array(rows.length);
   return {
-    weights: fit.weights,
-    normalisation,
-    calibration,
-    history: fit.history,
-    bestEpoch: fit.bestEpoch,
-    fitRows: fitRows.length,
-    holdoutRows: holdoutRows.length,
+    labels: Uint8Array.from(rows, (i) => table.label?.[i] ?? 0),
+    folds: Uint8Array.from(rows, (i) => table.fold[i] ?? 0),
+    customers: Int32Array.from(rows, (i) => table.customer[i] ?? 0),
+    outputs: Object.fromEntries(META_INPUTS.map((m) => [m, out[m] ?? zeros])) as Record<
+      MetaInput,
+      Float64Array
+    >,
   };
 }
 
 /**
- * The saved model's global importance per reason group: mean |occlusion attribution| over an even
+ * The saved scorer's global importance per reason group: mean |occlusion attribution| over an even
  * sample of the validation customers, against their own average (as scoring uses the scored
- * population's), so it summarises the same quantity the reasons rank.
+ * population's), so it summarises the same quantity the reasons rank, for whatever scorer is active.
  */
-function featureImportanceOf(
+function importanceOf(
   tf: Tf,
-  fit: NetworkFit,
+  spec: ScorerSpec,
+  fitted: FittedParts,
   table: FeatureTable,
   rows: Uint32Array,
+  bgnbd: BgNbdParams,
 ): FeatureImportance {
   const sample = evenRows(rows.length, IMPORTANCE_SAMPLE).map((k) => rows[k] ?? 0);
-  const data = matrix(encode(table, fit.normalisation, sample), sample.length, fit.normalisation);
+  const normalisation = fitted.normalisation;
+  const data = matrix(encode(table, normalisation, sample), sample.length, normalisation);
+  const scorer = compileScorer(spec, {
+    normalisation,
+    tf,
+    ...(fitted.network ? { network: fitted.network.weights } : {}),
+    ...(fitted.gbt ? { gbt: fitted.gbt } : {}),
+    bgnbd,
+  });
   const groups = groupImportance(
-    {
-      tf,
-      weights: fit.weights,
-      calibration: fit.calibration,
-      groups: columnsByGroup(fit.normalisation),
-      baseline: columnMeans(data),
-    },
+    { scorer, groups: columnsByGroup(normalisation), baseline: columnMeans(data) },
     data,
   );
   return {
@@ -326,150 +440,36 @@ function featureImportanceOf(
   };
 }
 
-/**
- * The network's size by the rows it learns from: a wide two-layer network overfits a few thousand
- * rows, so small data gets one small, strongly regularised layer.
- */
-function networkFor(rows: number, hp: Hyperparameters): { hidden: number[]; l2: number; note?: string } {
-  if (rows < 5_000) {
-    return {
-      hidden: [8],
-      l2: Math.max(hp.l2, 1e-2),
-      note: `only ${rows} rows to fit on: one hidden layer of 8 units, L2 ${Math.max(hp.l2, 1e-2)}.`,
-    };
+/** Every candidate (as it would ship) and every peer (as fitted) on the rows at the as-of date. */
+function scoreCandidatesAt(
+  tf: Tf,
+  at: FeatureTable,
+  final: FittedParts,
+  judged: readonly JudgedCandidate[],
+  horizonDays: number,
+  seed: number,
+): NonNullable<TrainJobOutput['scoresAt']> {
+  const rows = rowsOf(at, () => true);
+  const bgnbd = fitBgnbdOn(at, rows, seed);
+  const scorer = partsScorer(final, META_INPUTS, horizonDays, tf, bgnbd);
+  const outputs = scorer.outputs(encode(at, final.normalisation, rows), rows.length);
+  const sigmoid = (values: Float64Array) => values.map((z) => 1 / (1 + Math.exp(-z)));
+  const candidates = {} as Record<CandidateName, Float64Array>;
+  for (const c of judged) {
+    const inputs = CANDIDATE_INPUTS[c.name].map((m) => outputs[m]);
+    const combiner = c.combiner ?? { intercept: 0, weights: inputs.map(() => 1) };
+    candidates[c.name] = Float64Array.from(
+      rows,
+      (_, i) => 1 / (1 + Math.exp(-combinedLogit(combiner, inputs, i))),
+    );
   }
-  if (rows < 50_000) return { hidden: [16, 8], l2: Math.max(hp.l2, 1e-3) };
-  return { hidden: hp.hidden, l2: hp.l2 };
-}
-
-/** Small data: fewer epochs, since each epoch is only a few batches and there is nothing to stop on. */
-function smallDataEpochs(rows: number): number {
-  return rows < 2_000 ? 30 : 15;
-}
-
-interface BaselineFit {
-  recency: ReturnType<typeof fitLogistic>;
-  rfm: ReturnType<typeof fitLogistic>;
-  gbt: ReturnType<typeof fitGbt>;
-}
-
-const recencyInputs = (table: FeatureTable, rows: ArrayLike<number>) =>
-  Float64Array.from({ length: rows.length }, (_, k) => Math.log1p(table.raw.recency_days[rows[k] ?? 0] ?? 0));
-
-/** log(1 + ·) of recency, frequency, monetary total and tenure. */
-function rfmInputs(table: FeatureTable, rows: ArrayLike<number>): Float64Array {
-  const x = new Float64Array(rows.length * 4);
-  for (let k = 0; k < rows.length; k++) {
-    const i = rows[k] ?? 0;
-    x[k * 4] = Math.log1p(table.raw.recency_days[i] ?? 0);
-    x[k * 4 + 1] = Math.log1p(table.raw.frequency[i] ?? 0);
-    x[k * 4 + 2] = Math.log1p(Math.max(0, table.raw.monetary_total[i] ?? 0));
-    x[k * 4 + 3] = Math.log1p(table.raw.tenure_days[i] ?? 0);
-  }
-  return x;
-}
-
-function fitBaselines(
-  table: FeatureTable,
-  rows: Uint32Array,
-  input: TrainJobInput,
-  normalisation: Normalisation,
-) {
-  const labels = table.label as Uint8Array;
-  const y = pick(labels, rows);
-  const recency = fitLogistic(recencyInputs(table, rows), y, 1);
-  const rfm = fitLogistic(rfmInputs(table, rows), y, 4);
-  // Trees on the network's own inputs, split the same way into fitting and hold-out customers.
-  const random = new SeededRandom(input.seed + 1);
-  const cap = input.hyperparameters.gbtMaxRows;
-  const fitRows = subsample(
-    rows.filter((i) => table.holdout[i] === 0),
-    cap,
-    random,
-  );
-  const holdoutRows = subsample(
-    rows.filter((i) => table.holdout[i] === 1),
-    Math.ceil(cap * 0.25),
-    random,
-  );
-  const d = normalisation.columns.length;
-  const gbt = fitGbt(
-    { x: encode(table, normalisation, fitRows), y: pick(labels, fitRows) },
-    d,
-    holdoutRows.length > 0
-      ? { x: encode(table, normalisation, holdoutRows), y: pick(labels, holdoutRows) }
-      : null,
-    { seed: input.seed },
-  );
-  return { recency, rfm, gbt } satisfies BaselineFit;
-}
-
-/** BG/NBD needs no labels: it is fitted on the scored snapshot's own histories (in weeks), as it is used. */
-function scoreBaselines(
-  fit: BaselineFit,
-  table: FeatureTable,
-  rows: Uint32Array,
-  input: TrainJobInput,
-  normalisation: Normalisation,
-) {
-  const horizonDays = input.horizonDays;
-  const recency = predictLogistic(fit.recency, recencyInputs(table, rows), 1);
-  const rfmLogistic = predictLogistic(fit.rfm, rfmInputs(table, rows), 4);
-  const gbt = predictGbt(fit.gbt, encode(table, normalisation, rows), normalisation.columns.length);
-  const x = new Float64Array(rows.length);
-  const tx = new Float64Array(rows.length);
-  const T = new Float64Array(rows.length);
-  for (let k = 0; k < rows.length; k++) {
-    const i = rows[k] ?? 0;
-    x[k] = Math.max(0, (table.raw.frequency[i] ?? 1) - 1);
-    const tenure = (table.raw.tenure_days[i] ?? 0) / 7;
-    T[k] = tenure;
-    tx[k] = Math.max(0, tenure - (table.raw.recency_days[i] ?? 0) / 7);
-  }
-  const sample = subsample(
-    Uint32Array.from({ length: rows.length }, (_, k) => k),
-    BGNBD_SAMPLE,
-    new SeededRandom(input.seed + 2),
-  );
-  const bg = fitBgNbd({ x: pick(x, sample), tx: pick(tx, sample), T: pick(T, sample) });
-  const bgnbd = new Float64Array(rows.length);
-  for (let k = 0; k < rows.length; k++) {
-    bgnbd[k] = bgnbdNoPurchaseProbability(bg.params, x[k] ?? 0, tx[k] ?? 0, T[k] ?? 0, horizonDays / 7);
-  }
-  return { recency, rfmLogistic, gbt, bgnbd, bgnbdParams: bg.params };
-}
-
-function subsample(rows: Uint32Array, max: number, random: SeededRandom): Uint32Array {
-  if (rows.length <= max) return rows;
-  const copy = rows.slice();
-  random.shuffle(copy);
-  return copy.subarray(0, max).sort();
-}
-
-function rowsOf(table: FeatureTable, predicate: (i: number) => boolean): Uint32Array {
-  const out: number[] = [];
-  for (let i = 0; i < table.rows; i++) if (predicate(i)) out.push(i);
-  return Uint32Array.from(out);
-}
-
-function allRowsOf(table: FeatureTable): Uint32Array {
-  return rowsOf(table, () => true);
-}
-
-function count(rows: Uint32Array, predicate: (i: number) => boolean): number {
-  let n = 0;
-  for (const i of rows) if (predicate(i)) n++;
-  return n;
-}
-
-function pick(values: ArrayLike<number>, rows: ArrayLike<number>): Float64Array {
-  return Float64Array.from({ length: rows.length }, (_, k) => values[rows[k] ?? 0] ?? 0);
-}
-
-function pickFloat(values: ArrayLike<number>, rows: ArrayLike<number>): Float32Array {
-  return Float32Array.from({ length: rows.length }, (_, k) => values[rows[k] ?? 0] ?? 0);
-}
-
-export function matrix(x: Float32Array, rows: number, normalisation: Normalisation): Matrix {
-  return { x, rows, cols: normalisation.columns.length };
+  return {
+    candidates,
+    peers: {
+      recency: sigmoid(outputs.recency),
+      rfmLogistic: sigmoid(outputs.rfmLogistic),
+      bgnbd: sigmoid(outputs.bgnbd),
+      gbt: sigmoid(outputs.gbt),
+    },
+  };
 }
