@@ -1,17 +1,29 @@
-import type { IngestIssue, Section, SourceInspection } from '@retain/schemas';
-import { DATE_FORMAT_CANDIDATES, SECTIONS } from '@retain/schemas';
+import type {
+  DecimalSeparator,
+  IngestSummary,
+  Section,
+  SourceInspection,
+  ThousandsSeparator,
+} from '@retain/schemas';
+import { DATE_FORMAT_CANDIDATES, SECTIONS, THOUSANDS_SEPARATORS } from '@retain/schemas';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { type DragEvent, useId, useRef, useState } from 'react';
 import { PageHeader } from '../components/controls.tsx';
 import { ErrorState, errorMessage, QueryView } from '../components/states.tsx';
 import {
-  describeIssue,
+  choicesLeft,
+  dateFormatLabel,
+  type FileSettings,
+  headerIndex,
+  headerOptions,
   mappingRows,
-  missingRequired,
+  numberFormatLabel,
   remapForSection,
   setMapping,
+  settingsFromProposal,
 } from '../data/columnMapping.ts';
+import { describeLoadError } from '../data/loadErrors.ts';
 import { uploadFile } from '../data/upload.ts';
 import { formatBytes, formatDay, formatInteger } from '../format.ts';
 import { useTRPC } from '../trpc.ts';
@@ -24,13 +36,11 @@ interface PendingFile {
   progress: number;
   uploadId?: string;
   inspection?: SourceInspection;
-  section?: Section;
-  columns?: Record<string, string>;
-  dateFormat?: string | null;
-  decimalSeparator?: '.' | ',';
+  /** Set from the proposal once inspected; the user changes them. */
+  settings?: FileSettings;
   negativeLinesAreReturns?: boolean;
   skipRowsWithoutCustomer?: boolean;
-  error?: string;
+  error?: { title: string; detail: string };
 }
 
 const SECTION_LABELS: Record<Section, string> = {
@@ -138,37 +148,37 @@ function Uploader() {
           const inspection = await client.fetchQuery(
             trpc.data.inspect.queryOptions({ uploadId: uploaded.uploadId }),
           );
-          patch(key, {
-            inspection,
-            section: inspection.proposal.section,
-            columns: inspection.proposal.columns,
-            dateFormat: inspection.proposal.dateFormat,
-            decimalSeparator: inspection.proposal.decimalSeparator,
-          });
+          patch(key, { inspection, settings: settingsFromProposal(inspection.proposal) });
         })
-        .catch((error: unknown) => patch(key, { error: errorMessage(error) }));
+        .catch((error: unknown) => {
+          const { summary, issues } = describeLoadError(error, errorMessage(error));
+          patch(key, {
+            error: { title: `Could not read ${file.name}`, detail: [summary, ...issues].join(' ') },
+          });
+        });
     }
   };
 
-  const ready = files.filter((f) => f.inspection && f.section && f.columns);
-  const blocked =
-    files.length === 0 ||
-    files.some((f) => !f.error && !f.inspection) ||
-    ready.some((f) => f.section && f.columns && missingRequired(f.section, f.columns).length > 0);
+  const ready = files.flatMap((f) =>
+    f.uploadId && f.settings ? [{ ...f, uploadId: f.uploadId, settings: f.settings }] : [],
+  );
+  const left = ready.flatMap((f) => choicesLeft(f.settings).map((c) => `${f.name}: ${c}`));
+  const blocked = files.length === 0 || files.some((f) => !f.error && !f.settings) || left.length > 0;
 
   const load = () => {
     const id = `job-${crypto.randomUUID()}`;
     setJobId(id);
     ingest.mutate({
       jobId: id,
-      files: ready.map((f) => ({
-        uploadId: f.uploadId as string,
-        section: f.section as Section,
-        columns: f.columns as Record<string, string>,
-        dateFormat: f.dateFormat ?? null,
-        decimalSeparator: f.decimalSeparator,
-        negativeLinesAreReturns: f.negativeLinesAreReturns,
-        skipRowsWithoutCustomer: f.skipRowsWithoutCustomer,
+      files: ready.map(({ uploadId, settings, negativeLinesAreReturns, skipRowsWithoutCustomer }) => ({
+        uploadId,
+        section: settings.section,
+        columns: settings.columns,
+        dateFormat: settings.dateFormat ?? null,
+        decimalSeparator: settings.decimalSeparator,
+        thousandsSeparator: settings.thousandsSeparator ?? null,
+        negativeLinesAreReturns,
+        skipRowsWithoutCustomer,
       })),
     });
   };
@@ -179,7 +189,7 @@ function Uploader() {
     add(event.dataTransfer.files);
   };
 
-  const issues: IngestIssue[] = ingest.error?.data?.issues ?? [];
+  const refused = ingest.isError ? describeLoadError(ingest.error, ingest.error.message) : null;
   const event = progress.data;
   return (
     <section className="card" aria-labelledby="upload-title">
@@ -241,10 +251,14 @@ function Uploader() {
               ? 'Loading…'
               : `Load ${ready.length === 1 ? 'the file' : `${ready.length} files`}`}
           </button>
-          {blocked && !ingest.isPending ? (
-            <span className="muted">Map every required column first.</span>
-          ) : null}
         </div>
+      ) : null}
+      {left.length > 0 && !ingest.isPending ? (
+        <ul className="muted choices-left" data-testid="choices-left">
+          {left.map((c) => (
+            <li key={c}>{c}</li>
+          ))}
+        </ul>
       ) : null}
 
       {ingest.isPending ? (
@@ -259,32 +273,41 @@ function Uploader() {
         </div>
       ) : null}
 
-      {ingest.isError ? (
+      {refused ? (
         <div className="error-state" role="alert" data-testid="load-error">
-          <p className="error-title">Nothing was loaded: {ingest.error.message}</p>
-          {issues.length > 0 ? (
+          <p className="error-title">Nothing was loaded: {refused.summary}</p>
+          {refused.issues.length > 0 ? (
             <ul className="issues">
-              {issues.map((issue) => (
-                <li
-                  key={`${issue.file}-${issue.line}-${issue.column}-${issue.reason}`}
-                  data-testid="load-issue"
-                >
-                  {describeIssue(issue)}
+              {refused.issues.map((issue) => (
+                <li key={issue} data-testid="load-issue">
+                  {issue}
                 </li>
               ))}
             </ul>
           ) : null}
-          <p className="muted">
-            Fix the file or the mapping and load again; nothing in the warehouse changed.
-          </p>
+          <p className="muted">Correct the file, or the settings above, and load it again.</p>
         </div>
       ) : null}
 
-      {ingest.isSuccess ? (
-        <div className="load-summary" role="status" data-testid="load-summary">
-          <h3>
-            Loaded in {ingest.data.seconds.toFixed(1)} s (data version {ingest.data.dataVersion})
-          </h3>
+      {ingest.isSuccess ? <LoadSummary summary={ingest.data} /> : null}
+    </section>
+  );
+}
+
+/** What a load did, table by table, and what is worth knowing about it. */
+function LoadSummary({ summary }: { summary: IngestSummary }) {
+  const changed = SECTIONS.some((s) => summary[s].inserted + summary[s].updated > 0);
+  const read = SECTIONS.filter((s) => summary[s].rows > 0);
+  const seconds = summary.seconds.toFixed(1);
+  return (
+    <div className="load-summary" role="status" data-testid="load-summary">
+      <h3 data-testid="load-headline">
+        {changed
+          ? `Loaded in ${seconds} s; data version ${summary.dataVersion}.`
+          : `Nothing new to load (${seconds} s); the data version stays ${summary.dataVersion}.`}
+      </h3>
+      {read.length > 0 ? (
+        <div className="table-scroll">
           <table className="grid">
             <thead>
               <tr>
@@ -307,32 +330,45 @@ function Uploader() {
               </tr>
             </thead>
             <tbody>
-              {SECTIONS.filter((s) => ingest.data[s].rows > 0).map((s) => (
+              {read.map((s) => (
                 <tr key={s}>
                   <th scope="row">{SECTION_LABELS[s]}</th>
-                  <td className="num">{formatInteger(ingest.data[s].rows)}</td>
+                  <td className="num">{formatInteger(summary[s].rows)}</td>
                   <td className="num" data-testid={`inserted-${s}`}>
-                    {formatInteger(ingest.data[s].inserted)}
+                    {formatInteger(summary[s].inserted)}
                   </td>
-                  <td className="num">{formatInteger(ingest.data[s].duplicates)}</td>
-                  <td className="num">{formatInteger(ingest.data[s].updated)}</td>
-                  <td className="num">{formatInteger(ingest.data[s].skipped)}</td>
+                  <td className="num">{formatInteger(summary[s].duplicates)}</td>
+                  <td className="num">{formatInteger(summary[s].updated)}</td>
+                  <td className="num">{formatInteger(summary[s].skipped)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
-          {ingest.data.warnings.length > 0 ? (
-            <ul>
-              {ingest.data.warnings.map((w) => (
-                <li key={w}>{w}</li>
-              ))}
-            </ul>
-          ) : null}
         </div>
       ) : null}
-    </section>
+      {summary.warnings.length > 0 ? (
+        <div className="load-warnings">
+          <h4>Worth knowing</h4>
+          <ul data-testid="load-warnings">
+            {summary.warnings.map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </div>
   );
 }
+
+const THOUSANDS_LABELS: Record<ThousandsSeparator, string> = {
+  '.': 'Point',
+  ',': 'Comma',
+  ' ': 'Space',
+  "'": 'Apostrophe',
+};
+
+/** A select's value for a setting the user has still to choose. */
+const UNCHOSEN = '?';
 
 function FileMapping({
   file,
@@ -344,7 +380,9 @@ function FileMapping({
   onRemove: () => void;
 }) {
   const id = useId();
-  const { inspection, section, columns } = file;
+  const { inspection, settings } = file;
+  const set = (change: Partial<FileSettings>) =>
+    settings && onChange({ settings: { ...settings, ...change } });
   return (
     <article className="file-mapping" aria-labelledby={`${id}-name`} data-testid="file-mapping">
       <div className="card-header">
@@ -368,8 +406,8 @@ function FileMapping({
         </button>
       </div>
       {file.error ? (
-        <ErrorState error={file.error} title={`Could not read ${file.name}`} />
-      ) : !inspection || !section || !columns ? (
+        <ErrorState error={file.error.detail} title={file.error.title} />
+      ) : !inspection || !settings ? (
         <div role="status">
           <progress max={1} value={file.progress} aria-label={`Uploading ${file.name}`} />
           <p className="muted">
@@ -377,140 +415,243 @@ function FileMapping({
           </p>
         </div>
       ) : (
-        <>
-          {inspection.notes.length > 0 ? (
-            <ul className="muted">
-              {inspection.notes.map((n) => (
-                <li key={n}>{n}</li>
-              ))}
-            </ul>
-          ) : null}
-          <div className="row">
-            <div className="field">
-              <label htmlFor={`${id}-section`}>Contains</label>
-              <select
-                id={`${id}-section`}
-                value={section}
-                onChange={(e) => {
-                  const next = e.target.value as Section;
-                  onChange({ section: next, columns: remapForSection(next, inspection.headers, columns) });
-                }}
-                data-testid="section-select"
-              >
-                {SECTIONS.map((s) => (
-                  <option key={s} value={s}>
-                    {SECTION_LABELS[s]}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor={`${id}-date`}>Date format</label>
-              <select
-                id={`${id}-date`}
-                value={file.dateFormat ?? ''}
-                onChange={(e) => onChange({ dateFormat: e.target.value || null })}
-              >
-                <option value="">ISO 8601 (2024-01-31)</option>
-                {[...new Set([...(file.dateFormat ? [file.dateFormat] : []), ...DATE_FORMAT_CANDIDATES])].map(
-                  (f) => (
-                    <option key={f} value={f}>
-                      {f}
-                    </option>
-                  ),
-                )}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor={`${id}-decimal`}>Decimal separator</label>
-              <select
-                id={`${id}-decimal`}
-                value={file.decimalSeparator ?? '.'}
-                onChange={(e) => onChange({ decimalSeparator: e.target.value as '.' | ',' })}
-              >
-                <option value=".">Point (12.50)</option>
-                <option value=",">Comma (12,50)</option>
-              </select>
-            </div>
-            {section === 'purchases' ? (
-              <label>
-                <input
-                  type="checkbox"
-                  checked={file.negativeLinesAreReturns ?? false}
-                  onChange={(e) => onChange({ negativeLinesAreReturns: e.target.checked })}
-                />{' '}
-                Negative lines are returns
-              </label>
-            ) : null}
-            <label>
-              <input
-                type="checkbox"
-                checked={file.skipRowsWithoutCustomer ?? false}
-                onChange={(e) => onChange({ skipRowsWithoutCustomer: e.target.checked })}
-              />{' '}
-              Skip rows without a customer
-            </label>
-          </div>
-          <table className="grid mapping-table">
-            <caption className="visually-hidden">Column mapping of {file.name}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Column in Retain</th>
-                <th scope="col">From the file’s column</th>
-                <th scope="col">First values</th>
-              </tr>
-            </thead>
-            <tbody>
-              {mappingRows(section, columns).map((row) => {
-                const index = row.header === null ? -1 : inspection.headers.indexOf(row.header);
-                const selectId = `${id}-${row.canonical}`;
-                return (
-                  <tr key={row.canonical}>
-                    <th scope="row">
-                      <label htmlFor={selectId}>
-                        <code>{row.canonical}</code>
-                        {row.required ? <span className="muted"> (required)</span> : null}
-                      </label>
-                    </th>
-                    <td>
-                      <select
-                        id={selectId}
-                        value={row.header ?? ''}
-                        onChange={(e) =>
-                          onChange({ columns: setMapping(columns, row.canonical, e.target.value || null) })
-                        }
-                        aria-invalid={row.required && row.header === null}
-                        data-testid={`map-${row.canonical}`}
-                      >
-                        <option value="">— not in this file —</option>
-                        {inspection.headers.map((h) => (
-                          <option key={h} value={h}>
-                            {h}
-                          </option>
-                        ))}
-                      </select>
-                    </td>
-                    <td className="muted">
-                      {index >= 0
-                        ? inspection.sample
-                            .slice(0, 3)
-                            .map((r) => r[index] ?? '')
-                            .join(' · ')
-                        : ''}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-          {missingRequired(section, columns).length > 0 ? (
-            <p className="field-error" role="alert">
-              Map the required column{missingRequired(section, columns).length > 1 ? 's' : ''}{' '}
-              {missingRequired(section, columns).join(', ')}.
-            </p>
-          ) : null}
-        </>
+        <FileSettingsForm
+          id={id}
+          file={file}
+          inspection={inspection}
+          settings={settings}
+          set={set}
+          onChange={onChange}
+        />
       )}
     </article>
+  );
+}
+
+function FileSettingsForm({
+  id,
+  file,
+  inspection,
+  settings,
+  set,
+  onChange,
+}: {
+  id: string;
+  file: PendingFile;
+  inspection: SourceInspection;
+  settings: FileSettings;
+  set: (change: Partial<FileSettings>) => void;
+  onChange: (change: Partial<PendingFile>) => void;
+}) {
+  const { section, columns } = settings;
+  const { proposal } = inspection;
+  const dateChoices = proposal.dateFormatChoices;
+  const otherFormats = [
+    ...new Set([...(proposal.dateFormat ? [proposal.dateFormat] : []), ...DATE_FORMAT_CANDIDATES]),
+  ].filter((f) => !dateChoices.includes(f));
+  const numberChoices = proposal.numberFormatChoices;
+  const numbersUnchosen =
+    settings.decimalSeparator === undefined || settings.thousandsSeparator === undefined;
+  const options = headerOptions(inspection.headers);
+  return (
+    <>
+      {inspection.notes.length > 0 ? (
+        <ul className="muted" data-testid="inspection-notes">
+          {inspection.notes.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
+      ) : null}
+      <div className="row file-settings">
+        <div className="field">
+          <label htmlFor={`${id}-section`}>Contains</label>
+          <select
+            id={`${id}-section`}
+            value={section}
+            onChange={(e) => {
+              const next = e.target.value as Section;
+              set({
+                section: next,
+                columns: remapForSection(next, inspection.headers, columns, proposal.sections[next]?.columns),
+              });
+            }}
+            data-testid="section-select"
+          >
+            {SECTIONS.map((s) => (
+              <option key={s} value={s}>
+                {SECTION_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-date`}>Date format</label>
+          <select
+            id={`${id}-date`}
+            value={settings.dateFormat === undefined ? UNCHOSEN : (settings.dateFormat ?? '')}
+            onChange={(e) => set({ dateFormat: e.target.value || null })}
+            aria-invalid={settings.dateFormat === undefined}
+            data-testid="date-format"
+          >
+            {settings.dateFormat === undefined ? (
+              <option value={UNCHOSEN} disabled>
+                Choose: day first or month first
+              </option>
+            ) : null}
+            {dateChoices.length > 0 ? (
+              <optgroup label="Every date fits">
+                {dateChoices.map((f) => (
+                  <option key={f} value={f}>
+                    {dateFormatLabel(f)}
+                  </option>
+                ))}
+              </optgroup>
+            ) : null}
+            <option value="">{dateFormatLabel(null)}</option>
+            {otherFormats.map((f) => (
+              <option key={f} value={f}>
+                {dateFormatLabel(f)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-decimal`}>Decimal separator</label>
+          <select
+            id={`${id}-decimal`}
+            value={settings.decimalSeparator ?? UNCHOSEN}
+            onChange={(e) => set({ decimalSeparator: e.target.value as DecimalSeparator })}
+            aria-invalid={settings.decimalSeparator === undefined}
+            data-testid="decimal-separator"
+          >
+            {settings.decimalSeparator === undefined ? (
+              <option value={UNCHOSEN} disabled>
+                Choose…
+              </option>
+            ) : null}
+            <option value=".">Point (12.50)</option>
+            <option value=",">Comma (12,50)</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-thousands`}>Thousands separator</label>
+          <select
+            id={`${id}-thousands`}
+            value={settings.thousandsSeparator === undefined ? UNCHOSEN : (settings.thousandsSeparator ?? '')}
+            onChange={(e) =>
+              set({
+                thousandsSeparator: e.target.value === '' ? null : (e.target.value as ThousandsSeparator),
+              })
+            }
+            aria-invalid={
+              settings.thousandsSeparator === undefined ||
+              settings.thousandsSeparator === settings.decimalSeparator
+            }
+            data-testid="thousands-separator"
+          >
+            {settings.thousandsSeparator === undefined ? (
+              <option value={UNCHOSEN} disabled>
+                Choose…
+              </option>
+            ) : null}
+            <option value="">None (1234)</option>
+            {THOUSANDS_SEPARATORS.map((t) => (
+              <option key={t} value={t}>
+                {THOUSANDS_LABELS[t]} ({`1${t}234`})
+              </option>
+            ))}
+          </select>
+        </div>
+        {section === 'purchases' ? (
+          <label>
+            <input
+              type="checkbox"
+              checked={file.negativeLinesAreReturns ?? false}
+              onChange={(e) => onChange({ negativeLinesAreReturns: e.target.checked })}
+            />{' '}
+            Negative lines are returns
+          </label>
+        ) : null}
+        <label>
+          <input
+            type="checkbox"
+            checked={file.skipRowsWithoutCustomer ?? false}
+            onChange={(e) => onChange({ skipRowsWithoutCustomer: e.target.checked })}
+          />{' '}
+          Skip rows without a customer
+        </label>
+      </div>
+      {numbersUnchosen && numberChoices.length > 1 ? (
+        <fieldset className="number-choices">
+          <legend>The numbers can be read more than one way: which is it?</legend>
+          {numberChoices.map((c) => (
+            <label key={`${c.decimalSeparator}${c.thousandsSeparator}`}>
+              <input
+                type="radio"
+                name={`${id}-numbers`}
+                onChange={() =>
+                  set({ decimalSeparator: c.decimalSeparator, thousandsSeparator: c.thousandsSeparator })
+                }
+              />{' '}
+              {numberFormatLabel(c.decimalSeparator, c.thousandsSeparator)}
+            </label>
+          ))}
+        </fieldset>
+      ) : null}
+      <div className="table-scroll">
+        <table className="grid mapping-table">
+          <caption className="visually-hidden">Column mapping of {file.name}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Column in Retain</th>
+              <th scope="col">From the file’s column</th>
+              <th scope="col">First values</th>
+            </tr>
+          </thead>
+          <tbody>
+            {mappingRows(section, columns).map((row) => {
+              const index = headerIndex(inspection.headers, row.header);
+              const selectId = `${id}-${row.canonical}`;
+              return (
+                <tr key={row.canonical}>
+                  <th scope="row">
+                    <label htmlFor={selectId}>
+                      <code>{row.canonical}</code>
+                      {row.required ? <span className="muted"> (required)</span> : null}
+                    </label>
+                  </th>
+                  <td>
+                    <select
+                      id={selectId}
+                      value={row.header ?? ''}
+                      onChange={(e) =>
+                        set({ columns: setMapping(columns, row.canonical, e.target.value || null) })
+                      }
+                      aria-invalid={row.required && row.header === null}
+                      data-testid={`map-${row.canonical}`}
+                    >
+                      <option value="">— not in this file —</option>
+                      {options.map((o) => (
+                        <option key={o.value} value={o.value}>
+                          {o.label}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                  <td className="muted">
+                    {index >= 0
+                      ? inspection.sample
+                          .slice(0, 3)
+                          .map((r) => r[index] ?? '')
+                          .join(' · ')
+                      : ''}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </>
   );
 }
