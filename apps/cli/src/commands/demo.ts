@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { IngestSummary } from '@retain/schemas';
-import type { Warehouse } from '@retain/warehouse';
+import type { IngestProgress, Warehouse } from '@retain/warehouse';
 import type { Command } from 'commander';
 import { auditFromCli } from '../audit.ts';
 import { env } from '../env.ts';
@@ -93,12 +93,13 @@ export async function ingestDemo(
   dir: string,
   generated: { customers: number; seed: number; start: string; end: string },
   command: 'demo --ingest' | 'serve --demo-if-empty',
+  onProgress?: (progress: IngestProgress) => void,
 ): Promise<IngestSummary> {
   const { ingest, storeCurrency } = await import('@retain/warehouse');
   const requests = SECTIONS.map((section) => ({ section, file: path.join(dir, `${section}.csv`) }));
   // Before the load, whose new data version tells the API's caches that the currency is new too.
   await storeCurrency(warehouse, DEMO_CURRENCY);
-  const loaded = await ingest(warehouse, requests);
+  const loaded = await ingest(warehouse, requests, onProgress ? { onProgress } : {});
   await auditFromCli(warehouse, 'ingest', {
     demo: generated,
     command,

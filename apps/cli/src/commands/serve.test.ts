@@ -14,22 +14,37 @@ interface AuditJson {
  * Runs `retain serve --demo-if-empty` on an empty database until `done` matches its output (the
  * first model is ready, or failed), then stops it as Ctrl-C would and returns what it printed.
  */
-function serveUntil(db: string, done: RegExp): Promise<string> {
+function serveUntil(db: string, done: RegExp, signal: NodeJS.Signals = 'SIGTERM'): Promise<string> {
+  return serveAndStop(db, done, signal).then(({ log }) => log);
+}
+
+/** As serveUntil, and the exit code too. */
+function serveAndStop(
+  db: string,
+  done: RegExp,
+  signal: NodeJS.Signals,
+): Promise<{ log: string; code: number | null }> {
   const child = spawn(
     process.execPath,
     [RETAIN_BIN, 'serve', '--db', db, '--port', '0', '--demo-if-empty', '--demo-customers', '500'],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
   );
   let log = '';
+  let signalled = false;
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       log += chunk.toString();
-      if (done.test(log)) child.kill('SIGTERM');
+      if (!signalled && done.test(log)) {
+        signalled = true;
+        child.kill(signal);
+      }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     child.once('exit', (code) =>
-      done.test(log) ? resolve(log) : reject(new Error(`retain serve exited with ${code}:\n${log}`)),
+      done.test(log)
+        ? resolve({ log, code })
+        : reject(new Error(`retain serve exited with ${code}:\n${log}`)),
     );
   });
 }
@@ -51,6 +66,33 @@ describe('retain serve --demo-if-empty', () => {
     expect(result.code, result.stderr).toBe(0);
     return JSON.parse(result.stdout);
   };
+
+  it('says how far the demo data has got while it is made and loaded, and where to watch the first model', () => {
+    const lines = log.split('\n');
+    const at = (pattern: RegExp) => lines.findIndex((l) => pattern.test(l));
+    const steps = [
+      /^The warehouse is empty: generating demo data \(500 customers\)/,
+      /^ {2}generated 500 of 500 customers \(100%\)$/,
+      /^ {2}[\d,]+ order lines, [\d,]+ complaints and [\d,]+ returns written in \d+ s; loading them into the warehouse …$/,
+      /^ {2}loading customers …$/,
+      /^ {2}loading returns …$/,
+      /^ {2}loaded in \d+ s\.$/,
+      /^Retain is running at http:\/\/[\w.]+:\d+/,
+      /^No churn model yet: training the first one in the background; the dashboard answers meanwhile\. Watch it on http:\/\/[\w.]+:\d+\/model; the call list appears on http:\/\/[\w.]+:\d+\/at-risk when it is done\.$/,
+      /^\[churn\] model \S+ ready/,
+      /^SIGTERM: stopping Retain… \(again to stop at once\)$/,
+      /^Closing the dashboard’s connections; downloads in progress are cut off\.$/,
+      /^Stopped\.$/,
+    ];
+    const found = steps.map(at);
+    expect(
+      found.every((i) => i >= 0),
+      `${steps[found.indexOf(-1)]} in\n${log}`,
+    ).toBe(true);
+    expect([...found].sort((a, b) => a - b)).toEqual(found);
+    // The run was over when the server was stopped: nothing said to be interrupted.
+    expect(log).not.toContain('Interrupting');
+  });
 
   it('records the demo load in the audit log, with how the data was generated', () => {
     expect(log).toContain('The warehouse is empty: generating demo data');
@@ -82,4 +124,27 @@ describe('retain serve --demo-if-empty', () => {
     });
     expect(training?.detail.jobId).toMatch(/^train-/);
   });
+});
+
+describe('retain serve stopped while the first model trains', () => {
+  it('says what it interrupts, that nothing of the run is kept, and that it stopped', async () => {
+    const { dir, cleanup } = tempDir('retain-cli-serve-stop-');
+    try {
+      const { log, code } = await serveAndStop(
+        path.join(dir, 'retain.duckdb'),
+        /No churn model yet[^\n]*\n\[churn\] /,
+        'SIGINT',
+      );
+      expect(code).toBe(0);
+      expect(log).toMatch(/^Ctrl-C: stopping Retain… \(again to stop at once\)$/m);
+      expect(log).toMatch(
+        /^Interrupting the churn model training started \d{4}-\d{2}-\d{2}T[\d:.]+Z \([^)]*\d+%\): nothing of it is kept, the scores in use stay as they were\.$/m,
+      );
+      expect(log).toMatch(/^\[churn\] training stopped\.$/m);
+      expect(log).not.toMatch(/training failed|could not train/);
+      expect(log.trimEnd().endsWith('Stopped.')).toBe(true);
+    } finally {
+      cleanup();
+    }
+  }, 180_000);
 });

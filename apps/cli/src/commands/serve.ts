@@ -32,7 +32,20 @@ export function registerServe(program: Command): void {
       const { Warehouse, warehouseInfo } = await import('@retain/warehouse');
       const warehouse = await Warehouse.open(resolveDb(flags.db));
       if (flags.demoIfEmpty && (await warehouseInfo(warehouse)).purchases.rows === 0) {
+        // Stopped while the demo is made: nothing is loaded (the load is one transaction), and the
+        // next start makes it again. Said, rather than a silent exit.
+        const stopLoading = (signal: NodeJS.Signals) => {
+          console.log(
+            `\n${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping… the demo data was not loaded; the next start generates it again.`,
+          );
+          console.log('Stopped.');
+          process.exit(130);
+        };
+        process.once('SIGINT', stopLoading);
+        process.once('SIGTERM', stopLoading);
         await loadDemo(warehouse, Number(flags.demoCustomers));
+        process.off('SIGINT', stopLoading);
+        process.off('SIGTERM', stopLoading);
       }
       const explicitPort = flags.port ?? (env.port === undefined ? undefined : String(env.port));
       const port = explicitPort === undefined ? DEFAULT_PORT : Number(explicitPort);
@@ -56,6 +69,7 @@ export function registerServe(program: Command): void {
         explicitPort === undefined ? 10 : 1,
         authRequired,
       );
+      const shutdown = { stopping: false };
       const info = await warehouseInfo(warehouse);
       console.log(
         `Retain is running at ${running.url}  (database ${info.database}, ` +
@@ -66,16 +80,50 @@ export function registerServe(program: Command): void {
           ? 'Sign-in required: users and roles are managed with `retain users`.'
           : 'DEMO MODE: no sign-in, everyone who can reach localhost is admin. Bind another address or set RETAIN_AUTH=on to require sign-in.',
       );
-      if (info.purchases.rows > 0) void trainFirstModel(warehouse, running.services.training);
-      const stop = async () => {
+      if (info.purchases.rows > 0)
+        void trainFirstModel(warehouse, running.services.training, running.url, shutdown);
+      const stop = async (signal: NodeJS.Signals) => {
+        if (shutdown.stopping) {
+          console.log('Stopping at once.');
+          process.exit(130);
+        }
+        shutdown.stopping = true;
+        const training = running.services.training.current;
+        console.log(`\n${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping Retain… (again to stop at once)`);
+        if (training) {
+          const phase = training.last
+            ? ` (${training.last.message}, ${Math.round(training.last.percent)}%)`
+            : '';
+          console.log(
+            `Interrupting the churn model training started ${training.startedAt}${phase}: nothing of it is kept, the scores in use stay as they were.`,
+          );
+        }
+        console.log('Closing the dashboard’s connections; downloads in progress are cut off.');
         await running.services.training.cancel();
         await running.close();
         await warehouse.shutdown();
+        console.log('Stopped.');
         process.exit(0);
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      process.on('SIGINT', (signal) => void stop(signal));
+      process.on('SIGTERM', (signal) => void stop(signal));
     });
+}
+
+const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(0)} s`;
+
+/** Says when work passes the next of `count` equal steps (every 10 % for ten), with how far it is. */
+class ProgressSteps {
+  private next = 1;
+  percent = 0;
+  constructor(private readonly count: number) {}
+
+  passed(share: number): boolean {
+    if (share < this.next / this.count) return false;
+    this.percent = Math.round(share * 100);
+    this.next = Math.floor(share * this.count) + 1;
+    return true;
+  }
 }
 
 async function listenOnFreePort(
@@ -99,6 +147,10 @@ async function listenOnFreePort(
   }
 }
 
+/**
+ * Generates the demo retailer beside the database and loads it, saying how far it has got: about
+ * a quarter of a minute for 50,000 customers, which must not look like a hang.
+ */
 async function loadDemo(warehouse: Warehouse, customers: number): Promise<void> {
   const { generateDemo } = await import('@retain/demo-data');
   // Beside the database: data/demo for the default data/retain.duckdb.
@@ -107,9 +159,32 @@ async function loadDemo(warehouse: Warehouse, customers: number): Promise<void> 
     `The warehouse is empty: generating demo data (${formatNumber(customers)} customers) in ${dir} …`,
   );
   const seed = 42;
-  const demo = await generateDemo({ outDir: dir, customers, seed });
+  const started = Date.now();
+  const steps = new ProgressSteps(10);
+  const demo = await generateDemo({
+    outDir: dir,
+    customers,
+    seed,
+    onProgress: (done, total) => {
+      if (steps.passed(done / total))
+        console.log(
+          `  generated ${formatNumber(done)} of ${formatNumber(total)} customers (${steps.percent}%)`,
+        );
+    },
+  });
+  console.log(
+    `  ${formatNumber(demo.purchases)} order lines, ${formatNumber(demo.complaints)} complaints and ` +
+      `${formatNumber(demo.returns)} returns written in ${seconds(started)}; loading them into the warehouse …`,
+  );
+  const loading = Date.now();
   const generated = { customers, seed, start: demo.start, end: demo.end };
-  const summary = await ingestDemo(warehouse, dir, generated, 'serve --demo-if-empty');
+  let section = '';
+  const summary = await ingestDemo(warehouse, dir, generated, 'serve --demo-if-empty', (progress) => {
+    if (progress.section === section) return;
+    section = progress.section;
+    console.log(`  loading ${section} …`);
+  });
+  console.log(`  loaded in ${seconds(loading)}.`);
   console.log(
     `Loaded ${formatNumber(demo.purchases)} order lines, ${formatNumber(demo.complaints)} complaints and ` +
       `${formatNumber(demo.returns)} returns (data version ${summary.dataVersion}).`,
@@ -120,11 +195,19 @@ async function loadDemo(warehouse: Warehouse, customers: number): Promise<void> 
  * "Once the model exists": with orders and no churn model yet, train one in the background after the
  * server listens (the dashboard answers meanwhile), logging progress, then score at the data's end.
  */
-async function trainFirstModel(warehouse: Warehouse, training: ApiServices['training']): Promise<void> {
+async function trainFirstModel(
+  warehouse: Warehouse,
+  training: ApiServices['training'],
+  url: string,
+  shutdown: { stopping: boolean },
+): Promise<void> {
   try {
     const { hasReadyModel } = await import('@retain/churn');
     if (training.current || (await hasReadyModel(warehouse))) return;
-    console.log('No churn model yet: training the first one in the background …');
+    console.log(
+      'No churn model yet: training the first one in the background; the dashboard answers meanwhile. ' +
+        `Watch it on ${url}/model; the call list appears on ${url}/at-risk when it is done.`,
+    );
     let phase = '';
     const { jobId, done } = training.start({}, (event) => {
       const epochLine = event.epoch !== undefined && event.epoch % 5 === 0;
@@ -135,7 +218,8 @@ async function trainFirstModel(warehouse: Warehouse, training: ApiServices['trai
     await auditFromCli(warehouse, 'train', { command: 'serve', reason: 'no model yet', jobId });
     const result = await done;
     if (!result) {
-      console.error(`[churn] ${training.latest?.message ?? 'training failed'}`);
+      if (shutdown.stopping) console.log('[churn] training stopped.');
+      else console.error(`[churn] ${training.latest?.message ?? 'training failed'}`);
       return;
     }
     const auc = (v: number | null) => (v === null ? '–' : v.toFixed(3));
