@@ -124,8 +124,8 @@ export default function OverviewPage() {
         <EmptyState title="No orders yet">
           {canUsePage(role, '/data') ? (
             <>
-              Load your exports on the <Link href="/data">Data</Link> page, or start with demo data (
-              <code>retain serve --demo-if-empty</code>).
+              Load the shop’s exports on the <Link href="/data">Data</Link> page; the figures appear as
+              soon as they are loaded.
             </>
           ) : (
             'An admin loads the shop’s exports on the Data page.'
