@@ -88,7 +88,7 @@ export function LoginPage({ returning }: { returning: boolean }) {
           </button>
         </form>
         <p className="muted fine-print">
-          No account? Your administrator adds users on the Users page or with <code>retain users add</code>.
+          No account? Ask your administrator: they add people on the Users page.
         </p>
       </main>
     </div>
