@@ -26,7 +26,11 @@ export const ROUTES: readonly RouteDef[] = [
     title: 'Overview',
     load: () => import('./pages/OverviewPage.tsx'),
     prefetch: (api, queryClient, search) => {
-      void queryClient.prefetchQuery(api.overview.kpis.queryOptions(overviewKpisInput(search)));
+      const input = overviewKpisInput(search);
+      // The latest figures give the days an as-of day may take; the page waits for them.
+      if (input.asOf)
+        void queryClient.prefetchQuery(api.overview.kpis.queryOptions({ filters: input.filters }));
+      void queryClient.prefetchQuery(api.overview.kpis.queryOptions(input));
       void queryClient.prefetchQuery(api.cohorts.matrix.queryOptions(overviewCohortsInput(search)));
     },
   },

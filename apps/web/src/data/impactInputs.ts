@@ -1,3 +1,5 @@
+import type { RouterOutputs } from '@retain/api';
+import { formatDay, formatInteger, formatPercent, formatPointsApart } from '../format.ts';
 import { filtersFromSearch } from './analyticsFilters.ts';
 import { readEnum, readOptionalInt } from './searchState.ts';
 
@@ -32,4 +34,50 @@ export function repeatComparison(repeat: {
       ? null
       : repeat.complainers.rate - repeat.others.rate;
   return { rows, gap };
+}
+
+type ResolutionSpeed = RouterOutputs['impact']['summary']['resolutionSpeed'];
+
+const points = (share: number) => formatPointsApart(share);
+const signedPoints = (share: number) => `${share < 0 ? '−' : ''}${formatPointsApart(share)}`;
+
+/**
+ * The sentence a retention team acts on: whether customers whose first complaint was resolved
+ * fast came back more than those resolved slowly, at equal activity, and how sure that is.
+ */
+export function resolutionHeadline(speed: ResolutionSpeed): string {
+  const m = speed.matched;
+  const fast = `resolved within ${formatInteger(speed.fastWithinDays)} days`;
+  if (!m)
+    return `Too few first complaints to compare fast and slow resolution at equal activity yet (complaints opened by ${formatDay(speed.openedBy)}).`;
+  const interval = `95 % interval ${signedPoints(m.low)} to ${signedPoints(m.high)}`;
+  const compared = `${formatInteger(m.customers)} customers compared`;
+  if (m.low <= 0 && m.high >= 0)
+    return (
+      `At equal activity, customers whose first complaint was ${fast} came back within ${speed.windowDays} days about as often as those resolved later or never: ` +
+      `${signedPoints(m.difference)} (${interval}; ${compared}), no clear difference.`
+    );
+  return (
+    `At equal activity, customers whose first complaint was ${fast} came back within ${speed.windowDays} days ` +
+    `${points(m.difference)} ${m.difference > 0 ? 'more' : 'less'} often than those resolved later or never ` +
+    `(${formatPercent(m.fastRate)} against ${formatPercent(m.slowRate)}; ${interval}; ${compared}).`
+  );
+}
+
+/** Fast and slow side by side, raw and at equal activity, for the chart and its table. */
+export function resolutionRows(speed: ResolutionSpeed) {
+  return [
+    {
+      group: `Resolved within ${speed.fastWithinDays} days`,
+      customers: speed.fast.customers,
+      raw: speed.fast.rate,
+      matched: speed.matched?.fastRate ?? null,
+    },
+    {
+      group: 'Resolved later or never',
+      customers: speed.slow.customers,
+      raw: speed.slow.rate,
+      matched: speed.matched?.slowRate ?? null,
+    },
+  ];
 }

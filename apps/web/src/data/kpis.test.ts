@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  atRiskScoresText,
+  dayBefore,
+  formatDayRange,
   type Kpi,
   type Kpis,
   kpiChange,
@@ -52,7 +55,7 @@ describe('kpiChange', () => {
     expect(kpiChange(kpiDefinition('activeCustomers'), kpi(110, 100))).toMatchObject({
       arrow: '▲',
       verdict: 'better',
-      text: '+10 (+10%)',
+      text: expect.stringMatching(/^\+10 \(\+10(\.0)?%\)$/),
     });
   });
 
@@ -72,8 +75,8 @@ describe('overviewSummary', () => {
     const text = overviewSummary(
       kpis({ churnRate: kpi(0.3, 0.32), repeatRate90d: kpi(0.26, 0.24), atRiskRevenue: kpi(125000, null) }),
     );
-    expect(text).toMatch(/^Retention is improving: churn fell 2 points to 30%/);
-    expect(text).toContain('26% of new customers buy again within 90 days (up 2 points');
+    expect(text).toMatch(/^Retention is improving: churn among active customers fell 2 points to 30(\.0)?%/);
+    expect(text).toMatch(/26(\.0)?% of recent new customers bought again within 90 days \(up 2 points/);
     expect(text).toContain('125,000 in customer value is at risk');
     expect(text.endsWith('.')).toBe(true);
   });
@@ -96,5 +99,55 @@ describe('trend days', () => {
   it('steps back from the end and drops days before the first full window', () => {
     expect(trendDays('2026-09-30', 3, 30)).toEqual(['2026-08-01', '2026-08-31', '2026-09-30']);
     expect(usableTrendDays(['2024-01-01', '2024-06-01'], '2023-10-01', 180)).toEqual(['2024-06-01']);
+  });
+});
+
+describe('KPI definitions', () => {
+  const withPopulations = (): Kpis => ({
+    ...kpis({ churnRate: kpi(0.42, 0.41), repeatRate90d: kpi(0.48, 0.47) }),
+    populations: {
+      churnRate: { from: '2026-04-04', to: '2026-07-02', customers: 34515 },
+      repeatRate90d: { from: '2026-04-04', to: '2026-07-02', customers: 10091 },
+      netRevenueRetention12m: null,
+    },
+  });
+
+  it('writes day ranges as the locale does, and steps back by days', () => {
+    expect(formatDayRange('2026-04-04', '2026-07-02')).toBe('Apr 4\u2009–\u2009Jul 2, 2026');
+    expect(formatDayRange('2025-10-01', '2026-09-30')).toBe('Oct 1, 2025\u2009–\u2009Sep 30, 2026');
+    expect(dayBefore('2026-09-30', 89)).toBe('2026-07-03');
+  });
+
+  it('puts the population beside each share and the full definition in its tooltip', () => {
+    const k = withPopulations();
+    expect(kpiDefinition('churnRate').population(k)).toBe('of 34,515 active Apr 4\u2009–\u2009Jul 2, 2026');
+    expect(kpiDefinition('repeatRate90d').population(k)).toBe(
+      'of 10,091 acquired Apr 4\u2009–\u2009Jul 2, 2026',
+    );
+    expect(kpiDefinition('activeCustomers').population(k)).toBe('ordered Jul 3\u2009–\u2009Sep 30, 2026');
+    expect(kpiDefinition('netRevenueRetention12m').population(k)).toBe('needs two years of data');
+    expect(kpiDefinition('churnRate').definition(k)).toBe(
+      'Of the 34,515 customers with an order in Apr 4\u2009–\u2009Jul 2, 2026, the share with no order in the 90 ' +
+        'days to Sep 30, 2026. Only recently active customers count: not the Model page’s share, which is ' +
+        'over every customer ever seen.',
+    );
+    expect(kpiDefinition('repeatRate90d').definition(k)).toContain(
+      'the Repeat page’s All-cohort 90-day repeat rate pools every cohort',
+    );
+  });
+
+  it('says which churn scores at-risk revenue comes from, or why there are none', () => {
+    const k = withPopulations();
+    expect(atRiskScoresText(k)).toBe('no model yet');
+    expect(atRiskScoresText({ ...k, modelHasScored: true })).toBe('no scores for that date');
+    const scored = {
+      ...k,
+      modelHasScored: true,
+      atRiskScores: { modelId: 'm-1', asOf: '2026-09-30', trainedAsOf: '2026-09-30', horizonDays: 90 },
+    };
+    expect(atRiskScoresText(scored)).toBe('churn scores of Sep 30, 2026');
+    expect(kpiDefinition('atRiskRevenue').definition(scored)).toContain(
+      'by the model trained on data to Sep 30, 2026: the scores in force on Sep 30, 2026',
+    );
   });
 });

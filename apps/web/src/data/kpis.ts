@@ -1,5 +1,13 @@
 import type { RouterOutputs } from '@retain/api';
-import { formatDecimal, formatInteger, formatMoney, formatPercent, formatPoints } from '../format.ts';
+import { allCohortRepeatLabel, KPI_LABELS } from '@retain/schemas';
+import {
+  formatDay,
+  formatDecimal,
+  formatInteger,
+  formatMoney,
+  formatPercent,
+  formatPoints,
+} from '../format.ts';
 
 export type Kpis = RouterOutputs['overview']['kpis'];
 export type KpiName = keyof Kpis['kpis'];
@@ -9,86 +17,176 @@ type Kind = 'count' | 'share' | 'money' | 'days';
 
 export interface KpiDefinition {
   name: KpiName;
+  /** The figure's name, the same on every page and in the command line (KPI_LABELS). */
   label: string;
   kind: Kind;
   /** Which way is good news: churn going down is better, revenue going up is better. */
   better: 'higher' | 'lower';
-  help: string;
-  /** False where earlier values mean nothing (at-risk revenue reads only the latest scores). */
+  /** One short line under the value: who or what the figure is over, as of its date. */
+  population: (k: Kpis) => string;
+  /** The whole definition, with its dates, for the tooltip. */
+  definition: (k: Kpis) => string;
+  /** False where earlier values mean nothing (at-risk revenue reads only the scores in force). */
   history?: boolean;
+}
+
+const DAY = 86_400_000;
+const dayRange = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
+const utc = (iso: string) => new Date(`${iso.slice(0, 10)}T00:00:00Z`);
+
+/** "Apr 4 – Jul 2, 2026": two days, inclusive, written as the reader's locale writes a range. */
+export function formatDayRange(from: string, to: string): string {
+  return dayRange.formatRange(utc(from), utc(to));
+}
+
+/** The day `days` before an ISO day. */
+export function dayBefore(iso: string, days: number): string {
+  return new Date(utc(iso).getTime() - days * DAY).toISOString().slice(0, 10);
+}
+
+/** The 90 days to the as-of date, inclusive: (asOf − 90, asOf]. */
+function lastWindow(k: Kpis): string {
+  return k.asOf ? formatDayRange(dayBefore(k.asOf, k.windowDays - 1), k.asOf) : '—';
+}
+
+const asOfDay = (k: Kpis) => formatDay(k.asOf);
+
+/** The scores at-risk revenue is summed over, or why there are none. */
+export function atRiskScoresText(k: Kpis): string {
+  if (k.atRiskScores) return `churn scores of ${formatDay(k.atRiskScores.asOf)}`;
+  return k.modelHasScored ? 'no scores for that date' : 'no model yet';
 }
 
 /** The tiles of the overview, in reading order. */
 export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
   {
     name: 'activeCustomers',
-    label: 'Active customers',
+    label: KPI_LABELS.activeCustomers,
     kind: 'count',
     better: 'higher',
-    help: 'Customers with an order in the last 90 days',
+    population: (k) => `ordered ${lastWindow(k)}`,
+    definition: (k) =>
+      `Customers with at least one order in the 90 days to ${asOfDay(k)} (${lastWindow(k)}).`,
   },
   {
     name: 'churnRate',
-    label: 'Churn rate',
+    label: KPI_LABELS.churnRate,
     kind: 'share',
     better: 'lower',
-    help: 'Of customers active in the 90 days before, the share with no order in the last 90',
+    population: (k) => {
+      const p = k.populations.churnRate;
+      return p
+        ? `of ${formatInteger(p.customers)} active ${formatDayRange(p.from, p.to)}`
+        : 'needs 180 days of data';
+    },
+    definition: (k) => {
+      const p = k.populations.churnRate;
+      const who = p
+        ? `the ${formatInteger(p.customers)} customers with an order in ${formatDayRange(p.from, p.to)}`
+        : 'the customers with an order in the 90 days before the last 90';
+      return (
+        `Of ${who}, the share with no order in the 90 days to ${asOfDay(k)}. ` +
+        'Only recently active customers count: not the Model page’s share, which is over every customer ever seen.'
+      );
+    },
   },
   {
     name: 'repeatRate90d',
-    label: 'Repeat purchase (90 d)',
+    label: KPI_LABELS.repeatRate90d,
     kind: 'share',
     better: 'higher',
-    help: 'Of customers acquired 180–90 days ago, the share with a second order within 90 days',
+    population: (k) => {
+      const p = k.populations.repeatRate90d;
+      return p
+        ? `of ${formatInteger(p.customers)} acquired ${formatDayRange(p.from, p.to)}`
+        : 'needs 180 days of data';
+    },
+    definition: (k) => {
+      const p = k.populations.repeatRate90d;
+      const who = p
+        ? `the ${formatInteger(p.customers)} customers whose first order was in ${formatDayRange(p.from, p.to)}`
+        : 'the customers acquired 180 to 90 days before the as-of date';
+      return (
+        `Of ${who}, the share who ordered again within 90 days of their first order. One quarter’s new ` +
+        `customers: the Repeat page’s ${allCohortRepeatLabel(90)} pools every cohort.`
+      );
+    },
   },
   {
     name: 'revenue',
-    label: 'Revenue (90 d)',
+    label: KPI_LABELS.revenue,
     kind: 'money',
     better: 'higher',
-    help: 'Order value in the last 90 days',
+    population: (k) => `orders ${lastWindow(k)}`,
+    definition: (k) => `Value of the orders placed in the 90 days to ${asOfDay(k)}, before returns.`,
   },
   {
     name: 'newCustomers',
-    label: 'New customers',
+    label: KPI_LABELS.newCustomers,
     kind: 'count',
     better: 'higher',
-    help: 'Customers whose first order was in the last 90 days',
+    population: (k) => `first order ${lastWindow(k)}`,
+    definition: (k) => `Customers whose first order was in the 90 days to ${asOfDay(k)} (${lastWindow(k)}).`,
   },
   {
     name: 'netRevenueRetention12m',
-    label: 'Net revenue retention',
+    label: KPI_LABELS.netRevenueRetention12m,
     kind: 'share',
     better: 'higher',
-    help: 'Last 12 months’ net revenue of the customers who bought in the 12 before, over theirs then',
+    population: (k) => {
+      const p = k.populations.netRevenueRetention12m;
+      return p
+        ? `of ${formatInteger(p.customers)} buyers of ${formatDayRange(p.from, p.to)}`
+        : 'needs two years of data';
+    },
+    definition: (k) => {
+      const p = k.populations.netRevenueRetention12m;
+      const who = p
+        ? `the ${formatInteger(p.customers)} customers who bought in ${formatDayRange(p.from, p.to)}`
+        : 'the customers who bought in the year before the last';
+      return `Net revenue (orders less returns) of ${who} in the 12 months to ${asOfDay(k)}, over theirs in that earlier year.`;
+    },
   },
   {
     name: 'complaintRate',
-    label: 'Complaints per order',
+    label: KPI_LABELS.complaintRate,
     kind: 'share',
     better: 'lower',
-    help: 'Complaints opened in the last 90 days per order in the same window',
+    population: (k) => lastWindow(k),
+    definition: (k) =>
+      `Complaints opened in the 90 days to ${asOfDay(k)}, per order placed in the same days.`,
   },
   {
     name: 'returnRate',
-    label: 'Return rate',
+    label: KPI_LABELS.returnRate,
     kind: 'share',
     better: 'lower',
-    help: 'Returned value over order value, last 90 days',
+    population: (k) => lastWindow(k),
+    definition: (k) =>
+      `Value returned in the 90 days to ${asOfDay(k)}, over the value ordered in the same days.`,
   },
   {
     name: 'medianResolutionDays',
-    label: 'Median resolution',
+    label: KPI_LABELS.medianResolutionDays,
     kind: 'days',
     better: 'lower',
-    help: 'Median days to resolve the complaints resolved in the last 90 days',
+    population: (k) => `complaints resolved ${lastWindow(k)}`,
+    definition: (k) =>
+      `Median days from opening to resolution of the complaints resolved in the 90 days to ${asOfDay(k)}.`,
   },
   {
     name: 'atRiskRevenue',
-    label: 'At-risk revenue',
+    label: KPI_LABELS.atRiskRevenue,
     kind: 'money',
     better: 'lower',
-    help: 'Value at risk summed over the churn model’s latest scores',
+    population: atRiskScoresText,
+    definition: (k) =>
+      k.atRiskScores
+        ? `Value at risk (churn probability × expected revenue of the next 12 months) summed over the churn ` +
+          `scores of ${formatDay(k.atRiskScores.asOf)}, by the model trained on data to ` +
+          `${formatDay(k.atRiskScores.trainedAsOf)}: the scores in force on ${asOfDay(k)}.`
+        : `Value at risk summed over the churn scores in force on ${asOfDay(k)}: those of the newest model ` +
+          'trained on data up to that day, made by then and within their horizon. There were none.',
     history: false,
   },
 ];
@@ -210,15 +308,15 @@ export function overviewSummary(k: Kpis): string {
   if (churn.value !== null) {
     const moved =
       churn.delta === null || churnVerdict === 'flat'
-        ? `churn is ${formatPercent(churn.value)}`
-        : `churn ${churn.delta < 0 ? 'fell' : 'rose'} ${pp(churn.delta)} to ${formatPercent(churn.value)}`;
+        ? `churn among active customers is ${formatPercent(churn.value)}`
+        : `churn among active customers ${churn.delta < 0 ? 'fell' : 'rose'} ${pp(churn.delta)} to ${formatPercent(churn.value)}`;
     parts.push(moved);
   }
   if (repeat.value !== null) {
     const moved =
       repeat.delta === null || repeatVerdict === 'flat'
-        ? `${formatPercent(repeat.value)} of new customers buy again within 90 days`
-        : `${formatPercent(repeat.value)} of new customers buy again within 90 days (${repeat.delta > 0 ? 'up' : 'down'} ${pp(repeat.delta)}${when})`;
+        ? `${formatPercent(repeat.value)} of recent new customers bought again within 90 days`
+        : `${formatPercent(repeat.value)} of recent new customers bought again within 90 days (${repeat.delta > 0 ? 'up' : 'down'} ${pp(repeat.delta)}${when})`;
     parts.push(moved);
   }
   let sentence = headline;

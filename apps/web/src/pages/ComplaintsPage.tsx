@@ -1,15 +1,23 @@
+import type { RouterOutputs } from '@retain/api';
 import { useQuery } from '@tanstack/react-query';
 import { ChartCard } from '../components/ChartCard.tsx';
 import { PageHeader, Segmented, SelectField } from '../components/controls.tsx';
+import { DataTable } from '../components/DataTable.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { BarChart, LineChart } from '../components/LazyChart.tsx';
+import { ScrollRegion } from '../components/ScrollRegion.tsx';
 import { QueryView } from '../components/states.tsx';
 import { MODE_OPTIONS, offsetLabel, PERIOD_OPTIONS } from '../data/cohortInputs.ts';
 import { type CohortRow, curveColumns, curvesChart } from '../data/cohortSeries.ts';
-import { impactInputFromSearch, repeatComparison } from '../data/impactInputs.ts';
+import {
+  impactInputFromSearch,
+  repeatComparison,
+  resolutionHeadline,
+  resolutionRows,
+} from '../data/impactInputs.ts';
 import { WITHIN_OPTIONS } from '../data/repeatInputs.ts';
 import { type Column, numberColumn, textColumn } from '../data/table.ts';
-import { formatInteger, formatMoney, formatPercent, formatPointsApart } from '../format.ts';
+import { formatDay, formatInteger, formatMoney, formatPercent, formatPointsApart } from '../format.ts';
 import { useSearchParams } from '../router/location.ts';
 import { useTRPC } from '../trpc.ts';
 
@@ -36,7 +44,49 @@ const REPEAT_COLUMNS: Column<RepeatRow>[] = [
   numberColumn('rate', 'Repeat rate', formatPercent),
 ];
 
-/** Whether complaints and returns cost customers: retention by experience, return rates, repeat rates. */
+type SpeedRow = ReturnType<typeof resolutionRows>[number];
+const SPEED_COLUMNS: Column<SpeedRow>[] = [
+  textColumn('group', 'First complaint'),
+  numberColumn('customers', 'Customers', formatInteger),
+  numberColumn('raw', 'Came back (raw)', formatPercent),
+  numberColumn('matched', 'Came back at equal activity', formatPercent),
+];
+
+type Stratum = RouterOutputs['impact']['summary']['resolutionSpeed']['strata'][number];
+const STRATA_COLUMNS: Column<Stratum>[] = [
+  { key: 'priorOrders', label: 'Orders by then', value: (r) => r.priorOrders },
+  { key: 'tenure', label: 'Since first order', value: (r) => r.tenure },
+  {
+    key: 'fastN',
+    label: 'Fast: customers',
+    value: (r) => r.fast.customers,
+    format: (r) => formatInteger(r.fast.customers),
+    numeric: true,
+  },
+  {
+    key: 'fastRate',
+    label: 'Fast: came back',
+    value: (r) => r.fast.rate,
+    format: (r) => formatPercent(r.fast.rate),
+    numeric: true,
+  },
+  {
+    key: 'slowN',
+    label: 'Slow: customers',
+    value: (r) => r.slow.customers,
+    format: (r) => formatInteger(r.slow.customers),
+    numeric: true,
+  },
+  {
+    key: 'slowRate',
+    label: 'Slow: came back',
+    value: (r) => r.slow.rate,
+    format: (r) => formatPercent(r.slow.rate),
+    numeric: true,
+  },
+];
+
+/** Whether complaints and returns cost customers: resolution speed, retention by experience, return rates. */
 export default function ComplaintsPage() {
   const trpc = useTRPC();
   const [search, update] = useSearchParams();
@@ -48,7 +98,8 @@ export default function ComplaintsPage() {
     <section aria-labelledby="page-title">
       <PageHeader title="Complaints & returns">
         <p className="muted">
-          Do customers who complain or return come back less? Curves are pooled over cohorts.
+          Does resolving complaints fast keep customers, and do returns cost them? Curves are pooled over
+          cohorts.
         </p>
       </PageHeader>
       <FilterBar show={['dates', 'channel', 'region', 'category']}>
@@ -74,8 +125,53 @@ export default function ComplaintsPage() {
       <QueryView query={impact} label="complaint and return impact" height={480}>
         {(d) => {
           const repeat = repeatComparison(d.repeatByComplaint);
+          const speed = d.resolutionSpeed;
+          const speedRows = resolutionRows(speed);
           return (
             <>
+              <ChartCard
+                title="Fast and slow resolution, at equal activity"
+                description={<span data-testid="resolution-headline">{resolutionHeadline(speed)}</span>}
+                columns={SPEED_COLUMNS}
+                rows={speedRows}
+                testId="chart-resolution-speed"
+              >
+                <BarChart
+                  title="Share who came back after their first complaint, by how fast it was resolved"
+                  data={speedRows}
+                  xKey="group"
+                  series={[
+                    { key: 'matched', label: 'At equal activity', color: 'var(--series-1)' },
+                    { key: 'raw', label: 'Raw', color: 'var(--series-7)' },
+                  ]}
+                  yFormat={(v) => formatPercent(v)}
+                  yDomain={[0, 1]}
+                />
+                <p className="muted method-note" data-testid="resolution-method">
+                  Each customer’s first complaint opened by {formatDay(speed.openedBy)}; came back = an order
+                  in the {speed.windowDays} days after the day it was opened. Customers are compared within
+                  groups of the same activity when they complained (orders placed by then × time since their
+                  first order), and the rates are averaged over those groups weighted by their customers
+                  {speed.matched && speed.matched.unmatched > 0
+                    ? `; ${formatInteger(speed.matched.unmatched)} customers in groups without both speeds are left out`
+                    : ''}
+                  .
+                </p>
+                {speed.strata.length > 0 ? (
+                  <details className="strata">
+                    <summary>The groups compared</summary>
+                    <ScrollRegion label="Fast and slow resolution by activity group">
+                      <DataTable
+                        columns={STRATA_COLUMNS}
+                        rows={speed.strata}
+                        rowKey={(r) => `${r.priorOrders}/${r.tenure}`}
+                        caption="Fast and slow resolution by activity group"
+                        testId="resolution-strata"
+                      />
+                    </ScrollRegion>
+                  </details>
+                ) : null}
+              </ChartCard>
               <div className="grid-2">
                 <CurvesCard
                   title="Retention by complaint experience"
@@ -109,11 +205,16 @@ export default function ComplaintsPage() {
                   />
                 </ChartCard>
                 <ChartCard
-                  title="Repeat rate: complainers and the others"
+                  title="Raw comparison: complainers and the others"
                   description={
-                    repeat.gap === null
-                      ? 'Share of customers with a second order.'
-                      : `Complainers’ repeat rate is ${formatPointsApart(repeat.gap)} ${repeat.gap >= 0 ? 'above' : 'below'} the others’.`
+                    <span data-testid="raw-caveat">
+                      {repeat.gap === null
+                        ? 'Share of customers with a second order'
+                        : `Complainers’ repeat rate${d.repeatByComplaint.withinDays === null ? '' : ` (within ${formatInteger(d.repeatByComplaint.withinDays)} days)`} is ${formatPointsApart(repeat.gap)} ${repeat.gap >= 0 ? 'above' : 'below'} the others’`}
+                      . Not like for like: customers who order more have more occasions to complain, so
+                      complainers look loyal. This says nothing about what complaints do; the comparison at
+                      equal activity above does.
+                    </span>
                   }
                   columns={REPEAT_COLUMNS}
                   rows={repeat.rows}

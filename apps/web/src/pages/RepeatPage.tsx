@@ -8,7 +8,7 @@ import { Stats } from '../components/Stats.tsx';
 import { QueryView } from '../components/states.tsx';
 import { BY_OPTIONS, PERIOD_OPTIONS } from '../data/cohortInputs.ts';
 import { type HistogramRow, histogramRows, medianBin } from '../data/histogram.ts';
-import { repeatInputFromSearch, WITHIN_OPTIONS } from '../data/repeatInputs.ts';
+import { repeatHeadline, repeatInputFromSearch, WITHIN_OPTIONS } from '../data/repeatInputs.ts';
 import { type Column, numberColumn, textColumn } from '../data/table.ts';
 import { formatDecimal, formatInteger, formatPercent } from '../format.ts';
 import { useSearchParams } from '../router/location.ts';
@@ -55,10 +55,21 @@ export default function RepeatPage() {
       <PageHeader title="Repeat purchase">
         <p className="muted">
           A repeat buyer placed a second order
-          {input.withinDays ? ` within ${formatInteger(input.withinDays)} days of the first` : ''}.
+          {input.withinDays
+            ? ` within ${formatInteger(input.withinDays)} days of the first; customers acquired less than ${formatInteger(input.withinDays)} days before the data ends are too recent to tell`
+            : ' at any time so far, however recently they were acquired'}
+          .
         </p>
       </PageHeader>
-      <FilterBar>
+      <FilterBar
+        summary={[
+          [
+            'Second order',
+            WITHIN_OPTIONS.find((o) => o.value === within)?.label ??
+              `Within ${formatInteger(input.withinDays)} days`,
+          ],
+        ]}
+      >
         <Segmented
           legend="Cohort period"
           value={input.period}
@@ -75,7 +86,7 @@ export default function RepeatPage() {
           label="Second order"
           value={WITHIN_OPTIONS.some((o) => o.value === within) ? within : 'any'}
           options={WITHIN_OPTIONS}
-          onChange={(v) => update({ within: v === 'any' ? null : v })}
+          onChange={(v) => update({ within: v })}
           testId="control-within"
         />
       </FilterBar>
@@ -85,82 +96,100 @@ export default function RepeatPage() {
         height={480}
         isEmpty={(r) => r.overall.customers === 0}
       >
-        {(r) => (
-          <>
-            <Stats
-              items={[
-                { label: 'Repeat rate', value: formatPercent(r.overall.rate), testId: 'repeat-rate' },
-                { label: 'Customers', value: formatInteger(r.overall.customers), testId: 'repeat-customers' },
-                { label: 'Repeat buyers', value: formatInteger(r.overall.repeaters) },
-                {
-                  label: 'Median days to 2nd order',
-                  value:
-                    r.daysToSecondOrder.median === null ? '—' : formatInteger(r.daysToSecondOrder.median),
-                },
-                { label: 'Orders per customer', value: formatDecimal(r.ordersPerCustomer.mean) },
-                ...(r.overall.tooRecent > 0
-                  ? [{ label: 'Too recent to tell', value: formatInteger(r.overall.tooRecent) }]
-                  : []),
-              ]}
-            />
-            <ChartCard
-              title="Repeat rate by cohort"
-              description={`Customers grouped by ${r.by === 'period' ? `first-order ${r.period}` : r.by}; the line is the overall rate.`}
-              columns={RATE_COLUMNS}
-              rows={r.cohorts}
-              testId="chart-repeat-by-cohort"
-            >
-              <BarChart
-                title="Repeat rate by cohort"
-                data={r.cohorts}
-                xKey="cohort"
-                series={[{ key: 'rate', label: 'Repeat rate' }]}
-                yFormat={(v) => formatPercent(v)}
-                references={
-                  r.overall.rate === null
-                    ? []
-                    : [{ y: r.overall.rate, label: `overall ${formatPercent(r.overall.rate)}` }]
-                }
-                tooltipExtra={(row) => (
-                  <p>
-                    {formatInteger(Number(row.repeaters))} of {formatInteger(Number(row.customers))} customers
-                  </p>
-                )}
-              />
-            </ChartCard>
-            <div className="grid-2">
-              <HistogramCard
-                title="Days to the second order"
-                description="Over customers with a second order; the dashed line marks the median."
-                histogram={r.daysToSecondOrder}
-                testId="chart-days-to-second"
+        {(r) => {
+          const headline = repeatHeadline(r);
+          return (
+            <>
+              <Stats
+                items={[
+                  {
+                    label: headline.label,
+                    value: formatPercent(r.overall.rate),
+                    testId: 'repeat-rate',
+                    note: headline.note,
+                    definition: headline.definition,
+                  },
+                  {
+                    label: 'Customers',
+                    value: formatInteger(r.overall.customers),
+                    testId: 'repeat-customers',
+                  },
+                  { label: 'Repeat buyers', value: formatInteger(r.overall.repeaters) },
+                  {
+                    label: 'Median days to 2nd order',
+                    value:
+                      r.daysToSecondOrder.median === null ? '—' : formatInteger(r.daysToSecondOrder.median),
+                  },
+                  { label: 'Orders per customer', value: formatDecimal(r.ordersPerCustomer.mean) },
+                  ...(r.overall.tooRecent > 0
+                    ? [{ label: 'Too recent to tell', value: formatInteger(r.overall.tooRecent) }]
+                    : []),
+                ]}
               />
               <ChartCard
-                title="Orders per customer"
-                description={`Mean ${formatDecimal(r.ordersPerCustomer.mean)} orders.`}
-                columns={ORDERS_COLUMNS}
-                rows={r.ordersPerCustomer.counts}
-                testId="chart-orders-per-customer"
+                title="Repeat rate by cohort"
+                description={`Customers grouped by ${r.by === 'period' ? `first-order ${r.period}` : r.by}; the line is the all-cohort rate.${
+                  r.withinDays === null
+                    ? ' Any time: recent cohorts have had less time to come back, so their rates are not final and look low.'
+                    : ''
+                }`}
+                columns={RATE_COLUMNS}
+                rows={r.cohorts}
+                testId="chart-repeat-by-cohort"
               >
                 <BarChart
-                  title="Customers by number of orders"
-                  data={r.ordersPerCustomer.counts}
-                  xKey="orders"
-                  series={[{ key: 'customers', label: 'Customers', color: 'var(--series-2)' }]}
-                  yFormat={(v) => formatInteger(v)}
-                  xLabel="orders"
+                  title="Repeat rate by cohort"
+                  data={r.cohorts}
+                  xKey="cohort"
+                  series={[{ key: 'rate', label: 'Repeat rate' }]}
+                  yFormat={(v) => formatPercent(v)}
+                  references={
+                    r.overall.rate === null
+                      ? []
+                      : [{ y: r.overall.rate, label: `all cohorts ${formatPercent(r.overall.rate)}` }]
+                  }
+                  tooltipExtra={(row) => (
+                    <p>
+                      {formatInteger(Number(row.repeaters))} of {formatInteger(Number(row.customers))}{' '}
+                      customers
+                    </p>
+                  )}
                 />
               </ChartCard>
-            </div>
-            <HistogramCard
-              title="Days between orders"
-              description="Every pair of consecutive orders of the same customer; the dashed line marks the median."
-              histogram={r.gapDays}
-              color="var(--series-4)"
-              testId="chart-gap-days"
-            />
-          </>
-        )}
+              <div className="grid-2">
+                <HistogramCard
+                  title="Days to the second order"
+                  description="Over customers with a second order; the dashed line marks the median."
+                  histogram={r.daysToSecondOrder}
+                  testId="chart-days-to-second"
+                />
+                <ChartCard
+                  title="Orders per customer"
+                  description={`Mean ${formatDecimal(r.ordersPerCustomer.mean)} orders.`}
+                  columns={ORDERS_COLUMNS}
+                  rows={r.ordersPerCustomer.counts}
+                  testId="chart-orders-per-customer"
+                >
+                  <BarChart
+                    title="Customers by number of orders"
+                    data={r.ordersPerCustomer.counts}
+                    xKey="orders"
+                    series={[{ key: 'customers', label: 'Customers', color: 'var(--series-2)' }]}
+                    yFormat={(v) => formatInteger(v)}
+                    xLabel="orders"
+                  />
+                </ChartCard>
+              </div>
+              <HistogramCard
+                title="Days between orders"
+                description="Every pair of consecutive orders of the same customer; the dashed line marks the median."
+                histogram={r.gapDays}
+                color="var(--series-4)"
+                testId="chart-gap-days"
+              />
+            </>
+          );
+        }}
       </QueryView>
     </section>
   );
