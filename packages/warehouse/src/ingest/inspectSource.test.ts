@@ -80,6 +80,19 @@ describe('inspectSource', () => {
     expect((await inspectSource(warehouse, dashes)).proposal.dateFormat).toBe('%m-%d-%Y');
   });
 
+  it('proposes the format most dates fit, and says how many do not', async () => {
+    const file = writeFile(
+      dir,
+      'april.csv',
+      'Ticket,Customer,Opened\nT1,C1,25/04/2025 10:15\nT2,C2,31/04/2025 18:40\nT3,C3,26/04/2025 09:05\n',
+    );
+    const found = await inspectSource(warehouse, file);
+    expect(found.proposal).toMatchObject({ dateFormat: '%d/%m/%Y %H:%M', dateFormatChoices: [] });
+    expect(found.notes).toContain(
+      '1 of the first 3 dates do not fit %d/%m/%Y %H:%M; the load will list them.',
+    );
+  });
+
   it('proposes a German export: headers, day-first dates, decimal comma and "." between thousands', async () => {
     const file = writeFile(
       dir,

@@ -117,7 +117,8 @@ const NUMBER_SHAPE = String.raw`^[+-]?(\d{1,3}([.,' \x{00a0}\x{202f}\x{2019}]\d{
 const DATE_SHAPE = String.raw`^(\d{4}-\d{1,2}-\d{1,2}([T ].*)?|\d{1,2}[./-]\d{1,2}[./-](\d{4}|\d{2})( \d{1,2}:\d{2}(:\d{2})?)?|\d{4}/\d{1,2}/\d{1,2}( \d{1,2}:\d{2}(:\d{2})?)?)$`;
 const EMAIL_SHAPE = String.raw`^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$`;
 const PHONE_SHAPE = String.raw`^(\+|00|0|\()[\d ()./-]{5,}\d$`;
-const ID_SHAPE = String.raw`^[\p{L}\d][\p{L}\d_#./-]{0,39}$`;
+// One token without spaces (Unicode classes such as \p{L} cost RE2 a quarter second to compile).
+const ID_SHAPE = String.raw`^[^\s@,;]{1,40}$`;
 
 /** What the first values of every column look like, in one pass over the first rows. */
 async function profileColumns(
@@ -171,9 +172,35 @@ function swapDayAndMonth(format: string): string | null {
   return format.replace(/%([dm])/g, (_, c: string) => (c === 'd' ? '%m' : '%d'));
 }
 
+/** How many of the first `rows` rows' values each parser reads, and (`reading`) what it reads. */
+async function countReadings(
+  read: Read,
+  reader: string,
+  fields: readonly string[],
+  parsers: readonly string[],
+  rows: number,
+): Promise<{ values: number; counts: number[]; readings: string[]; example: string | null }> {
+  const sql = `SELECT count(*), ${parsers
+    .map((p) => `count(*) FILTER (WHERE (${p}) IS NOT NULL), bit_xor(hash(rn, ${p}))`)
+    .join(', ')}, min(v) FILTER (WHERE regexp_matches(v, '^\\d{1,2}[/-]\\d{1,2}[/-]'))
+    FROM (${valuesSql(reader, fields, rows)})`;
+  const row = (await read(sql)).getRows()[0] ?? [];
+  const example = row[row.length - 1];
+  return {
+    values: Number(row[0] ?? 0),
+    counts: parsers.map((_, i) => Number(row[1 + i * 2] ?? 0)),
+    readings: parsers.map((_, i) => String(row[2 + i * 2])),
+    example: typeof example === 'string' ? example : null,
+  };
+}
+
+const dateParser = (format: string | null) =>
+  convert('v', 'VARCHAR', 'timestamp', { dateFormat: format ?? undefined }).lenient;
+
 /**
- * The load's own parser decides which formats fit every date. When a format and its day/month swap
- * both fit (no day after the 12th among the values), the values cannot decide: both are offered and
+ * The load's own parser decides which formats fit the dates: the one that fits most of them (a few
+ * bad values are the load's to list). When a format and its day/month swap fit as many, a day
+ * after the 12th further down decides; with none in the first 100,000 rows both are offered and
  * neither is chosen. Dates with dots are day first: no export writes month.day.year.
  */
 async function proposeDateFormat(
@@ -184,27 +211,37 @@ async function proposeDateFormat(
   const none = { format: null, choices: [], note: null };
   if (fields.length === 0) return none;
   const formats = [...new Set(DATE_FORMAT_CANDIDATES.flatMap((f) => [f, swapDayAndMonth(f) ?? f]))];
-  const fits = (format: string | null) =>
-    `bool_and((${convert('v', 'VARCHAR', 'timestamp', { dateFormat: format ?? undefined }).lenient}) IS NOT NULL)`;
-  const sql = `SELECT count(*), ${[null, ...formats].map(fits).join(', ')},
-      min(v) FILTER (WHERE regexp_matches(v, '^\\d{1,2}[/-]\\d{1,2}[/-]')) AS example
-    FROM (${valuesSql(reader, fields, DECIDE_ROWS)})`;
-  const row = (await read(sql)).getRows()[0] ?? [];
-  if (Number(row[0] ?? 0) === 0 || row[1] === true) return none;
-  const matching = formats.filter((_, i) => row[i + 2] === true);
-  const first = matching[0];
-  if (first === undefined) {
+  const first = await countReadings(read, reader, fields, [null, ...formats].map(dateParser), PROFILE_ROWS);
+  const { values } = first;
+  const [iso = 0, ...counts] = first.counts;
+  const most = Math.max(...counts);
+  if (values === 0) return none;
+  const misfits = (fitting: number, what: string) =>
+    fitting < values
+      ? `${(values - fitting).toLocaleString('en-US')} of the first ${values.toLocaleString('en-US')} dates ${what}; the load will list them.`
+      : null;
+  if (iso >= most && iso > 0) return { ...none, note: misfits(iso, 'are not ISO 8601 dates') };
+  const best = formats[counts.indexOf(most)];
+  if (best === undefined || most === 0) {
     return {
       ...none,
-      note: 'No common date format fits every date in the first rows; choose the date format by hand.',
+      note: 'No common date format fits the dates in the first rows; choose the date format by hand.',
     };
   }
-  const swapped = swapDayAndMonth(first);
-  if (swapped === null || !matching.includes(swapped)) return { format: first, choices: [], note: null };
-  const dayFirst = first.startsWith('%d') ? first : swapped;
-  const monthFirst = dayFirst === first ? swapped : first;
-  const example = row[row.length - 1];
-  const shown = typeof example === 'string' ? `“${example}”` : 'A date such as 03/01/2025';
+  const swapped = swapDayAndMonth(best);
+  if (swapped === null || counts[formats.indexOf(swapped)] !== most) {
+    return { format: best, choices: [], note: misfits(most, `do not fit ${best}`) };
+  }
+  const dayFirst = best.startsWith('%d') ? best : swapped;
+  const monthFirst = dayFirst === best ? swapped : best;
+  // Only now read further: a file sorted by date may reach the 13th of a month after many rows.
+  const deep = await countReadings(read, reader, fields, [dayFirst, monthFirst].map(dateParser), DECIDE_ROWS);
+  const [byDay = 0, byMonth = 0] = deep.counts;
+  if (byDay !== byMonth) {
+    const format = byDay > byMonth ? dayFirst : monthFirst;
+    return { format, choices: [], note: misfits(most, `do not fit ${format}`) };
+  }
+  const shown = deep.example ? `“${deep.example}”` : 'A date such as 03/01/2025';
   return {
     format: null,
     choices: [dayFirst, monthFirst],
@@ -212,10 +249,17 @@ async function proposeDateFormat(
   };
 }
 
+const numberParser = (f: NumberFormat) =>
+  convert('v', 'VARCHAR', 'number', {
+    decimalSeparator: f.decimalSeparator,
+    thousandsSeparator: f.thousandsSeparator ?? undefined,
+  }).lenient;
+
 /**
- * The load's own parser decides which separators read every number. Formats that read the values
- * alike are one (the plainest is proposed); formats that read them differently (1.234 as 1.234 or as
- * 1234) are offered for the user to choose.
+ * The load's own parser decides which separators read the numbers: those that read most of them.
+ * Separators that read the values alike are one (the plainest is proposed); separators that read
+ * them differently (1.234 as 1.234 or as 1234) are tried further down the file, and if the values
+ * still cannot decide, offered for the user to choose.
  */
 async function proposeNumberFormat(
   read: Read,
@@ -224,42 +268,37 @@ async function proposeNumberFormat(
 ): Promise<{ format: NumberFormat; choices: NumberFormat[]; note: string | null }> {
   const plain = NUMBER_FORMATS[0] as NumberFormat;
   if (fields.length === 0) return { format: plain, choices: [], note: null };
-  const parsed = NUMBER_FORMATS.map(
-    (f) =>
-      convert('v', 'VARCHAR', 'number', {
-        decimalSeparator: f.decimalSeparator,
-        thousandsSeparator: f.thousandsSeparator ?? undefined,
-      }).lenient,
-  );
-  const sql = `SELECT count(*), ${parsed
-    .map((p) => `count(*) FILTER (WHERE (${p}) IS NOT NULL), bit_xor(hash(rn, ${p}))`)
-    .join(', ')} FROM (${valuesSql(reader, fields, DECIDE_ROWS)})`;
-  const row = (await read(sql)).getRows()[0] ?? [];
-  const values = Number(row[0] ?? 0);
-  if (values === 0) return { format: plain, choices: [], note: null };
-  const fitted = NUMBER_FORMATS.map((format, i) => ({
-    format,
-    count: Number(row[1 + i * 2] ?? 0),
-    reading: String(row[2 + i * 2]),
-  }));
-  const all = fitted.filter((f) => f.count === values);
-  if (all.length === 0) {
-    const best = [...fitted].sort((a, b) => b.count - a.count)[0];
-    return {
-      format: best?.format ?? plain,
-      choices: [],
-      note: `${values - (best?.count ?? 0)} of the first ${values.toLocaleString('en-US')} amounts are not numbers in any common form; the load will list them.`,
-    };
-  }
-  const readings = new Map<string, NumberFormat>();
-  for (const f of all) if (!readings.has(f.reading)) readings.set(f.reading, f.format);
-  const choices = [...readings.values()];
-  const format = choices[0] ?? plain;
-  if (choices.length === 1) return { format, choices: [], note: null };
-  const ways = choices.map((c) => numberExample(c.decimalSeparator, c.thousandsSeparator)).join(' or ');
+  const decide = async (formats: readonly NumberFormat[], rows: number) => {
+    const { values, counts, readings } = await countReadings(
+      read,
+      reader,
+      fields,
+      formats.map(numberParser),
+      rows,
+    );
+    const most = Math.max(...counts);
+    const distinct = new Map<string, NumberFormat>();
+    formats.forEach((f, i) => {
+      const reading = readings[i] ?? '';
+      if (counts[i] === most && !distinct.has(reading)) distinct.set(reading, f);
+    });
+    return { values, most, choices: [...distinct.values()] };
+  };
+  const first = await decide(NUMBER_FORMATS, PROFILE_ROWS);
+  if (first.values === 0) return { format: plain, choices: [], note: null };
+  const note =
+    first.most < first.values
+      ? `${(first.values - first.most).toLocaleString('en-US')} of the first ${first.values.toLocaleString('en-US')} amounts are not numbers in any common form; the load will list them.`
+      : null;
+  const settled = first.choices.length > 1 ? await decide(first.choices, DECIDE_ROWS) : first;
+  const format = settled.choices[0] ?? plain;
+  if (settled.choices.length === 1) return { format, choices: [], note };
+  const ways = settled.choices
+    .map((c) => numberExample(c.decimalSeparator, c.thousandsSeparator))
+    .join(' or ');
   return {
     format,
-    choices,
+    choices: settled.choices,
     note: `The numbers can be read more than one way (written like ${ways}): choose the decimal and thousands separators.`,
   };
 }
