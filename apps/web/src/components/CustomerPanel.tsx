@@ -1,19 +1,12 @@
-import { OUTCOMES, type Outcome } from '@retain/schemas';
+import { OUTCOMES, type Outcome, segmentStanding } from '@retain/schemas';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { OUTCOME_LABELS } from '../data/callListText.ts';
 import { customerTimeline, daysOpen, forDays, inDays } from '../data/customerTimeline.ts';
 import { formatDay, formatDayTime, formatMoney, formatPercent } from '../format.ts';
 import { useCanCall } from '../hooks/useViewer.ts';
 import { useTRPC } from '../trpc.ts';
 import { ErrorState, LoadingBlock } from './states.tsx';
-
-const OUTCOME_LABELS: Record<Outcome, string> = {
-  reached: 'Reached',
-  offer_accepted: 'Offer accepted',
-  declined: 'Declined',
-  no_answer: 'No answer',
-  do_not_call: 'Do not call',
-};
 
 /**
  * One customer beside the list: score and reasons, contact details, what came of calling them
@@ -84,8 +77,10 @@ export function CustomerPanel({ customerId, onClose }: { customerId: string; onC
                   <dd>{formatMoney(d.score.valueAtRisk)}</dd>
                 </div>
                 <div>
-                  <dt>Segment</dt>
-                  <dd>{d.score.segment}</dd>
+                  <dt>Standing</dt>
+                  <dd data-testid="panel-standing" title={`RFM segment: ${d.score.segment}`}>
+                    {segmentStanding(d.score.segment, d.score.churnProbability)}
+                  </dd>
                 </div>
               </dl>
               <h4>Why</h4>

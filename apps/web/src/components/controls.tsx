@@ -39,25 +39,106 @@ export function SelectField<T extends string>({
   value,
   options,
   onChange,
+  error,
   testId,
 }: {
   label: string;
   value: T;
   options: readonly { value: T; label: string }[];
   onChange: (value: T) => void;
+  /** Why the choice cannot stand, shown under the field and read out with it. */
+  error?: string | undefined;
   testId?: string;
 }) {
   const id = useId();
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <select id={id} value={value} onChange={(e) => onChange(e.target.value as T)} data-testid={testId}>
+      <select
+        id={id}
+        value={value}
+        onChange={(e) => onChange(e.target.value as T)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+        data-testid={testId}
+      >
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
           </option>
         ))}
       </select>
+      <FieldError id={`${id}-error`} error={error} testId={testId} />
+    </div>
+  );
+}
+
+/** A field's error under it, announced when it appears. */
+function FieldError({
+  id,
+  error,
+  testId,
+}: {
+  id: string;
+  error: string | undefined;
+  testId?: string | undefined;
+}) {
+  if (!error) return null;
+  return (
+    <p id={id} className="field-error" role="alert" data-testid={testId ? `${testId}-error` : undefined}>
+      {error}
+    </p>
+  );
+}
+
+/**
+ * A count typed in ("Calls we can make"), applied when the field is left or Enter is pressed and
+ * passed on as typed: the page says beside the field what is wrong with 0 or −5, instead of the
+ * field quietly dropping it. Empty means none.
+ */
+export function CountField({
+  label,
+  value,
+  onChange,
+  placeholder,
+  error,
+  testId,
+}: {
+  label: string;
+  /** The count as text, as it is in the address. */
+  value: string;
+  onChange: (text: string) => void;
+  placeholder?: string;
+  error?: string | undefined;
+  testId?: string;
+}) {
+  const id = useId();
+  const [text, setText] = useState(value);
+  useEffect(() => setText(value), [value]);
+  const commit = () => {
+    if (text.trim() !== value) onChange(text.trim());
+  };
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="number"
+        step={1}
+        inputMode="numeric"
+        placeholder={placeholder}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') commit();
+        }}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+        style={{ width: '8rem' }}
+        data-testid={testId}
+      />
+      <FieldError id={`${id}-error`} error={error} testId={testId} />
     </div>
   );
 }

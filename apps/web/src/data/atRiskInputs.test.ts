@@ -1,27 +1,52 @@
+import { DEFAULT_CALL_CAPACITY } from '@retain/schemas';
 import { describe, expect, it } from 'vitest';
-import { callListFiltersFromSearch, pagesCovering } from './atRiskInputs.ts';
+import { callListFiltersFromSearch, callListViewFromSearch, pagesCovering } from './atRiskInputs.ts';
+
+const view = (query: string) => callListViewFromSearch(new URLSearchParams(query));
 
 describe('at-risk inputs', () => {
   it('reads the call-list filters from the URL, dropping malformed ones', () => {
     expect(
       callListFiltersFromSearch(
-        new URLSearchParams('minP=0.7&segment=At+risk&region=North&capacity=200&contacted=30'),
+        new URLSearchParams('minP=0.7&segment=At+risk&region=North&capacity=150&contacted=30'),
       ),
     ).toEqual({
       minProbability: 0.7,
       segment: ['At risk'],
       region: ['North'],
-      capacity: 200,
+      capacity: 150,
       excludeContactedDays: 30,
+      hasPhone: true,
     });
-    expect(callListFiltersFromSearch(new URLSearchParams('minP=7&capacity=0&contacted=x'))).toEqual({});
+    expect(view('minP=7&contacted=x')).toEqual({
+      filters: { capacity: DEFAULT_CALL_CAPACITY, hasPhone: true },
+      errors: {},
+    });
+  });
+
+  it('lists a week of calls to customers with a phone number unless asked for more', () => {
+    expect(view('')).toEqual({ filters: { capacity: 200, hasPhone: true }, errors: {} });
+    expect(view('capacity=all&phone=any')).toEqual({ filters: {}, errors: {} });
+    expect(view('phone=none').filters).toEqual({ capacity: 200, hasPhone: false });
+    expect(view('phone=maybe').filters.hasPhone).toBe(true);
+  });
+
+  it('refuses a capacity that is no number of calls, rather than list everyone', () => {
+    for (const capacity of ['0', '-5', '2.5', 'ten', '1e9']) {
+      const { filters, errors } = view(`capacity=${capacity}`);
+      expect(errors.capacity, capacity).toBe(
+        `"${capacity}" is not a number of calls: enter a whole number, 1 or more.`,
+      );
+      expect(filters.capacity).toBeUndefined();
+    }
+    expect(view('capacity=+12').filters.capacity).toBe(12);
   });
 
   it('reads several segments and regions, value, a probability range and open complaints', () => {
     expect(
       callListFiltersFromSearch(
         new URLSearchParams(
-          "segment=Lost&segment=Can't+lose+them&segment=Lost&region=North&region=East&minValue=250&minP=0.3&maxP=0.7&complaint=open",
+          "segment=Lost&segment=Can't+lose+them&segment=Lost&region=North&region=East&minValue=250&minP=0.3&maxP=0.7&complaint=open&capacity=all",
         ),
       ),
     ).toEqual({
@@ -31,16 +56,19 @@ describe('at-risk inputs', () => {
       minProbability: 0.3,
       maxProbability: 0.7,
       hasOpenComplaint: true,
+      hasPhone: true,
     });
-    expect(callListFiltersFromSearch(new URLSearchParams('complaint=none'))).toEqual({
-      hasOpenComplaint: false,
-    });
-    // An upper bound under the lower one, a negative value, an unknown complaint value: ignored.
+    expect(view('complaint=none&capacity=all&phone=any').filters).toEqual({ hasOpenComplaint: false });
+    // A negative value, an unknown complaint value, an over-long segment: ignored.
     expect(
-      callListFiltersFromSearch(
-        new URLSearchParams(`minP=0.7&maxP=0.5&minValue=-3&complaint=maybe&segment=${'x'.repeat(201)}`),
-      ),
-    ).toEqual({ minProbability: 0.7 });
+      view(`minP=0.7&minValue=-3&complaint=maybe&segment=${'x'.repeat(201)}&capacity=all&phone=any`),
+    ).toEqual({ filters: { minProbability: 0.7 }, errors: {} });
+  });
+
+  it('refuses a probability range no customer can fall in, on its upper bound', () => {
+    const { errors } = view('minP=0.9&maxP=0.5');
+    expect(errors.maxProbability).toMatch(/no customer falls in that range/);
+    expect(view('minP=0.5&maxP=0.5').errors).toEqual({});
   });
 
   it('finds the pages a visible range needs', () => {

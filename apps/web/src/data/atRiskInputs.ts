@@ -1,4 +1,5 @@
-import type { CallListFilters } from '@retain/schemas';
+import { type CallListFilters, DEFAULT_CALL_CAPACITY } from '@retain/schemas';
+import { formatPercent } from '../format.ts';
 import { readList, readNumber, readOptionalEnum, readOptionalInt } from './searchState.ts';
 
 export const PROBABILITY_OPTIONS = [
@@ -24,6 +25,17 @@ export const CONTACTED_OPTIONS = [
   { value: '90', label: 'Contacted in the last 90 days' },
 ] as const;
 
+/** Whom to list by phone: by default those a dialler can call; `any` or `none` (no number) on request. */
+export const PHONE_VALUES = ['any', 'none'] as const;
+export const PHONE_OPTIONS = [
+  { value: '', label: 'Has a phone number' },
+  { value: 'any', label: 'Anyone' },
+  { value: 'none', label: 'No phone number' },
+] as const;
+
+/** `capacity=all` in the URL: the whole list, not a week's calls. */
+export const ALL_CALLS = 'all';
+
 export const COMPLAINT_VALUES = ['open', 'none'] as const;
 export const COMPLAINT_OPTIONS = [
   { value: '', label: 'Anyone' },
@@ -39,25 +51,42 @@ function filterValues(search: URLSearchParams, key: string): string[] {
     .slice(0, 50);
 }
 
+/** Filters in the URL that cannot be meant, by field, in words for the person who set them. */
+export interface CallListInputErrors {
+  capacity?: string;
+  maxProbability?: string;
+}
+
+export interface CallListView {
+  /** What the API is asked for (when there are no errors). */
+  filters: CallListFilters;
+  /** Filters to fix before any list is shown: the list is never quietly another than asked for. */
+  errors: CallListInputErrors;
+}
+
+const MAX_CAPACITY = 100_000_000;
+
 /**
- * The call-list filters in the URL: `minP` and `maxP` (0–1), `minValue` (value at risk),
- * `segment` and `region` (repeated for several), `complaint` (`open` or `none`), `capacity`
- * (calls the team can make) and `contacted` (leave out customers contacted in the last D days).
- * Segments and regions go to the API as lists, so a link with one or several reads the same way.
+ * The call list the URL asks for: `minP` and `maxP` (0–1), `minValue` (value at risk), `segment`
+ * and `region` (repeated for several), `complaint` (`open` or `none`), `phone` (`any`, `none`;
+ * absent: customers with a phone number a dialler can call), `capacity` (calls the team can make;
+ * absent: a week's calls, DEFAULT_CALL_CAPACITY; `all`: the whole list) and `contacted` (leave out
+ * customers contacted in the last D days). Segments and regions go to the API as lists, so a link
+ * with one or several reads the same way. A capacity that is no number of calls (0, −5, 2.5) or a
+ * probability range no customer can fall in is an error on its field, not a list of everyone.
  */
-export function callListFiltersFromSearch(search: URLSearchParams): CallListFilters {
+export function callListViewFromSearch(search: URLSearchParams): CallListView {
   const filters: CallListFilters = {};
+  const errors: CallListInputErrors = {};
   const minProbability = readNumber(search, 'minP');
   if (minProbability !== undefined && minProbability >= 0 && minProbability <= 1)
     filters.minProbability = minProbability;
   const maxProbability = readNumber(search, 'maxP');
-  if (
-    maxProbability !== undefined &&
-    maxProbability >= 0 &&
-    maxProbability <= 1 &&
-    maxProbability >= (filters.minProbability ?? 0)
-  )
+  if (maxProbability !== undefined && maxProbability >= 0 && maxProbability <= 1) {
+    if (maxProbability < (filters.minProbability ?? 0))
+      errors.maxProbability = `${formatPercent(maxProbability)} or less cannot meet ${formatPercent(filters.minProbability ?? 0)} or more: no customer falls in that range. Choose a higher maximum or a lower minimum.`;
     filters.maxProbability = maxProbability;
+  }
   const minValue = readNumber(search, 'minValue');
   if (minValue !== undefined && minValue > 0 && minValue <= 1e15) filters.minValue = minValue;
   const segments = filterValues(search, 'segment');
@@ -66,12 +95,24 @@ export function callListFiltersFromSearch(search: URLSearchParams): CallListFilt
   if (regions.length > 0) filters.region = regions;
   const complaint = readOptionalEnum(search, 'complaint', COMPLAINT_VALUES);
   if (complaint !== undefined) filters.hasOpenComplaint = complaint === 'open';
-  const capacity = readOptionalInt(search, 'capacity', { min: 1, max: 100_000_000 });
-  if (capacity !== undefined) filters.capacity = capacity;
+  const phone = readOptionalEnum(search, 'phone', PHONE_VALUES);
+  if (phone !== 'any') filters.hasPhone = phone !== 'none';
+  const capacity = search.get('capacity')?.trim() ?? '';
+  if (capacity === '') filters.capacity = DEFAULT_CALL_CAPACITY;
+  else if (capacity !== ALL_CALLS) {
+    const calls = Number(capacity);
+    if (!/^[+-]?\d+(\.\d*)?$/.test(capacity) || !Number.isInteger(calls) || calls < 1 || calls > MAX_CAPACITY)
+      errors.capacity = `"${capacity}" is not a number of calls: enter a whole number, 1 or more.`;
+    else filters.capacity = calls;
+  }
   const contacted = readOptionalInt(search, 'contacted', { min: 1, max: 3650 });
   if (contacted !== undefined) filters.excludeContactedDays = contacted;
-  return filters;
+  return { filters, errors };
 }
+
+/** The filters of a view without errors; those of a view with errors are never sent. */
+export const callListFiltersFromSearch = (search: URLSearchParams): CallListFilters =>
+  callListViewFromSearch(search).filters;
 
 /** Rows fetched per request while scrolling: a screenful is ~20, so one request covers several. */
 export const CALL_LIST_PAGE_SIZE = 200;

@@ -38,8 +38,15 @@ export const PAGE_PROCEDURES: Record<PagePath, PageProcedures> = {
   '/repeat': { needs: ['repeat.summary', 'filters.values'] },
   '/complaints': { needs: ['impact.summary', 'filters.values'] },
   '/at-risk': {
-    needs: ['atRisk.list', 'atRisk.outcomes', 'scores.customer', 'filters.values'],
-    optional: ['atRisk.export', 'atRisk.recordOutcome'],
+    needs: [
+      'atRisk.list',
+      'atRisk.outcomes',
+      'scores.customer',
+      'filters.values',
+      'model.status',
+      'info.get',
+    ],
+    optional: ['atRisk.export', 'atRisk.recordOutcome', 'model.train'],
   },
   '/model': {
     needs: ['model.list', 'model.evaluation', 'model.status', 'model.progress'],

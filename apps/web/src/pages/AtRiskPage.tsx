@@ -1,36 +1,46 @@
-import { type CallListRow, RFM_SEGMENTS } from '@retain/schemas';
+import { type CallListFilters, type CallListRow, RFM_SEGMENTS } from '@retain/schemas';
 import { useMutation, useQueries, useQuery } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import { CustomerPanel } from '../components/CustomerPanel.tsx';
-import { MultiSelect, NumberField, PageHeader, SelectField } from '../components/controls.tsx';
+import { CountField, MultiSelect, NumberField, PageHeader, SelectField } from '../components/controls.tsx';
+import { FirstModelState } from '../components/FirstModelState.tsx';
 import { EmptyState, ErrorState, LoadingBlock } from '../components/states.tsx';
 import { type VirtualColumn, VirtualTable } from '../components/VirtualTable.tsx';
+import { apiErrorCode } from '../data/apiErrors.ts';
 import {
+  ALL_CALLS,
   CALL_LIST_PAGE_SIZE,
   COMPLAINT_OPTIONS,
   CONTACTED_OPTIONS,
-  callListFiltersFromSearch,
+  callListViewFromSearch,
   MAX_PROBABILITY_OPTIONS,
+  PHONE_OPTIONS,
   PROBABILITY_OPTIONS,
   pagesCovering,
 } from '../data/atRiskInputs.ts';
-import { formatDay, formatInteger, formatMoney, formatPercent } from '../format.ts';
+import { lastContactText, leftOutText } from '../data/callListText.ts';
+import { formatDay, formatDayTime, formatInteger, formatMoney, formatPercent } from '../format.ts';
 import { useCanCall } from '../hooks/useViewer.ts';
-import { Link } from '../router/Link.tsx';
 import { useSearchParams } from '../router/location.ts';
 import { useTRPC } from '../trpc.ts';
 
-const ROW_HEIGHT = 44;
-const COLUMNS = '3.5rem minmax(12rem, 1.5fr) 4.5rem 7.5rem 7.5rem 4.75rem 7.5rem minmax(12rem, 2fr)';
+/** Two lines a row: the customer's name, then their standing ("Champion, slipping"). */
+const ROW_HEIGHT = 52;
+const COLUMNS = '3.5rem minmax(11rem, 1.5fr) 4.5rem 7rem 7rem 4.5rem 6.5rem 9.5rem minmax(11rem, 2fr)';
 
 /** Who to call tomorrow: scored customers who may be contacted, ranked by the value they put at risk. */
 export default function AtRiskPage() {
   const trpc = useTRPC();
   const [search, update] = useSearchParams();
-  const filters = callListFiltersFromSearch(search);
-  const first = useQuery(
-    trpc.atRisk.list.queryOptions({ ...filters, offset: 0, limit: CALL_LIST_PAGE_SIZE }),
-  );
+  const { filters, errors } = callListViewFromSearch(search);
+  // A filter that cannot be meant is refused beside its field; no list is fetched meanwhile.
+  const valid = Object.keys(errors).length === 0;
+  const first = useQuery({
+    ...trpc.atRisk.list.queryOptions({ ...filters, offset: 0, limit: CALL_LIST_PAGE_SIZE }),
+    enabled: valid,
+  });
+  // No scores yet (the first model is still training, or none has been): not an error to show.
+  const noScores = apiErrorCode(first.error) === 'PRECONDITION_FAILED';
   const values = useQuery(trpc.filters.values.queryOptions());
   const exportList = useMutation(trpc.atRisk.export.mutationOptions());
   const canExport = useCanCall('atRisk.export');
@@ -71,19 +81,42 @@ export default function AtRiskPage() {
         }
       >
         <p className="muted" data-testid="at-risk-summary">
-          {summary ? (
+          {summary && valid ? (
             <>
-              <strong>{formatInteger(summary.listed)}</strong> customers to call,{' '}
-              <strong>{formatMoney(summary.valueAtRiskListed)}</strong> of value at risk
-              {summary.cut !== 'all'
+              <strong data-testid="at-risk-listed">{formatInteger(summary.listed)}</strong>
+              {summary.cut !== 'all' && summary.listed < summary.eligible ? (
+                <>
+                  {' '}
+                  of <strong data-testid="at-risk-eligible">{formatInteger(summary.eligible)}</strong>{' '}
+                  eligible customers to call
+                </>
+              ) : (
+                ' eligible customers to call'
+              )}
+              {filters.capacity !== undefined && search.get('capacity') === null
+                ? ' this week (the calls one person makes in a week)'
+                : ''}
+              , <strong>{formatMoney(summary.valueAtRiskListed)}</strong> of value at risk
+              {summary.cut !== 'all' && summary.listed < summary.eligible
                 ? ` (${formatPercent(summary.valueAtRiskEligible ? summary.valueAtRiskListed / summary.valueAtRiskEligible : null)} of the ${formatMoney(summary.valueAtRiskEligible)} among all ${formatInteger(summary.eligible)})`
                 : ''}
-              . Left out: {formatInteger(summary.excludedNoConsent)} without consent to contact,{' '}
-              {formatInteger(summary.excludedDoNotCall)} asked not to be called
-              {filters.excludeContactedDays
-                ? `, ${formatInteger(summary.excludedRecentlyContacted)} contacted recently`
+              .{' '}
+              {summary.cut !== 'all' && summary.listed < summary.eligible ? (
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => update({ capacity: ALL_CALLS, customer: null })}
+                  data-testid="show-all"
+                >
+                  Show all {formatInteger(summary.eligible)}
+                </button>
+              ) : null}
+              {summary.cut !== 'all' && summary.listed < summary.eligible ? '. ' : ' '}
+              {summary.listedWithoutPhone > 0
+                ? `${formatInteger(summary.listedWithoutPhone)} of them have no phone number a dialler can call. `
                 : ''}
-              .{summary.scoredAt ? ` Scores of ${formatDay(summary.scoredAt)}.` : ''}
+              {leftOutText(summary, filters.excludeContactedDays !== undefined)}
+              {summary.scoredAt ? ` Scores of ${formatDay(summary.scoredAt)}.` : ''}
             </>
           ) : (
             'Scored customers who may be contacted, ranked by value at risk (churn probability × expected yearly revenue).'
@@ -113,7 +146,7 @@ export default function AtRiskPage() {
         />
         <SelectField
           label="Churn probability at most"
-          value={filters.maxProbability === undefined ? '' : (search.get('maxP') ?? '')}
+          value={search.get('maxP') ?? ''}
           options={
             MAX_PROBABILITY_OPTIONS.some((o) => o.value === (search.get('maxP') ?? ''))
               ? MAX_PROBABILITY_OPTIONS
@@ -126,6 +159,7 @@ export default function AtRiskPage() {
                 ]
           }
           onChange={(v) => update({ maxP: v, customer: null })}
+          error={errors.maxProbability}
           testId="filter-max-probability"
         />
         <NumberField
@@ -162,22 +196,43 @@ export default function AtRiskPage() {
           testId="filter-complaint"
         />
         <SelectField
+          label="Phone"
+          value={
+            search.get('phone') === 'any' || search.get('phone') === 'none' ? (search.get('phone') ?? '') : ''
+          }
+          options={PHONE_OPTIONS}
+          onChange={(v) => update({ phone: v, customer: null })}
+          testId="filter-phone"
+        />
+        <SelectField
           label="Recently contacted"
           value={search.get('contacted') ?? ''}
           options={CONTACTED_OPTIONS}
           onChange={(v) => update({ contacted: v })}
         />
-        <NumberField
+        <CountField
           label="Calls we can make"
-          value={filters.capacity}
-          min={1}
-          integer
+          value={
+            search.get('capacity') === ALL_CALLS
+              ? ''
+              : (search.get('capacity') ?? String(filters.capacity ?? ''))
+          }
           placeholder="All"
-          onChange={(v) => update({ capacity: v === undefined ? null : String(v) })}
+          onChange={(text) => update({ capacity: text === '' ? ALL_CALLS : text, customer: null })}
+          error={errors.capacity}
           testId="filter-capacity"
         />
       </form>
-      {first.isError ? (
+      {!valid ? (
+        <div className="empty-state" data-testid="call-list-invalid">
+          <p className="empty-title">No list for these filters</p>
+          <p className="muted">
+            Correct the filter marked above; the list appears as soon as it can be meant.
+          </p>
+        </div>
+      ) : noScores ? (
+        <FirstModelState onReady={() => void first.refetch()} />
+      ) : first.isError ? (
         <ErrorState
           error={first.error}
           retry={() => void first.refetch()}
@@ -186,20 +241,9 @@ export default function AtRiskPage() {
       ) : !summary ? (
         <LoadingBlock label="Loading the call list…" height={520} />
       ) : summary.listed === 0 ? (
-        <EmptyState
-          title={
-            summary.eligible === 0 && !summary.modelId
-              ? 'No churn scores yet'
-              : 'Nobody matches these filters'
-          }
-        >
-          {summary.modelId ? (
-            'Widen the probability or value range, choose other segments or regions, drop the complaint filter, or keep recently contacted customers.'
-          ) : (
-            <>
-              Train a model on the <Link href="/model">Model</Link> page; its scores rank this list.
-            </>
-          )}
+        <EmptyState title="Nobody matches these filters">
+          Widen the probability or value range, choose other segments or regions, drop the complaint or phone
+          filter, or keep recently contacted customers.
         </EmptyState>
       ) : (
         <CallList
@@ -223,12 +267,23 @@ const CALL_LIST_COLUMNS: readonly VirtualColumn<CallListRow>[] = [
   {
     key: 'customer',
     label: 'Customer',
+    title:
+      'The customer, and their standing: the RFM segment, "slipping" for a good customer more likely to leave than stay',
     render: (r) => (
-      <>
-        <strong>{r.customerId}</strong> <span className="muted">{r.name ?? ''}</span>
-      </>
+      <span className="call-list-customer">
+        <span>
+          <strong>{r.customerId}</strong> <span className="muted">{r.name ?? ''}</span>
+        </span>
+        <span
+          className={r.standing?.endsWith(', slipping') ? 'standing slipping' : 'standing'}
+          data-testid="row-standing"
+        >
+          {r.standing ?? '—'}
+        </span>
+      </span>
     ),
-    cellTitle: (r) => r.name ?? undefined,
+    cellTitle: (r) =>
+      [r.name, r.segment ? `RFM segment: ${r.segment}` : null].filter((t) => t !== null).join(' · '),
   },
   {
     key: 'probability',
@@ -246,6 +301,17 @@ const CALL_LIST_COLUMNS: readonly VirtualColumn<CallListRow>[] = [
     title: 'Open complaints',
     numeric: true,
     render: (r) => (r.openComplaints > 0 ? `${formatInteger(r.openComplaints)} open` : '—'),
+  },
+  {
+    key: 'lastContact',
+    label: 'Last contact',
+    title: 'The outcome of the last recorded contact, and its day',
+    render: (r) => (
+      <span className={r.lastOutcome ? undefined : 'muted'}>
+        {lastContactText(r.lastOutcome, r.lastContact)}
+      </span>
+    ),
+    cellTitle: (r) => (r.lastContact ? formatDayTime(r.lastContact) : undefined),
   },
   {
     key: 'reasons',
@@ -269,7 +335,7 @@ function CallList({
   onOpen,
 }: {
   total: number;
-  filters: ReturnType<typeof callListFiltersFromSearch>;
+  filters: CallListFilters;
   firstPage: CallListRow[];
   selected: string | null;
   onOpen: (customerId: string) => void;
