@@ -22,5 +22,7 @@ describe('impact router', () => {
     expect(r.byReturn.map((c) => c.size)).toEqual([16, 4]);
     expect(r.returnRateByCohort.find((c) => c.cohort === '2020-12')?.rate).toBeCloseTo(50 / 630, 12);
     expect(r.repeatByComplaint.complainers).toMatchObject({ customers: 6, repeaters: 5 });
+    // First complaints opened by 2020-12-15: N5's and N3's, both resolved fast.
+    expect(r.resolutionSpeed).toMatchObject({ fast: { customers: 2, returned: 1 }, matched: null });
   });
 });

@@ -4,7 +4,10 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { cachedRead, procedure } from '../trpc.ts';
 
 export const impactRouter = {
-  /** Retention by complaint experience and by returns, return rates, complainers' repeat rate. */
+  /**
+   * Fast against slow resolution of first complaints at equal activity, retention by complaint
+   * experience and by returns, return rates, and the raw repeat rate of complainers.
+   */
   summary: procedure
     .input(impactInputSchema.prefault({}))
     .query(({ ctx, input }) =>
