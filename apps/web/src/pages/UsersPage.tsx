@@ -45,7 +45,7 @@ function UserTable({ users }: { users: readonly User[] }) {
   const [resetting, setResetting] = useState<string | null>(null);
   const [removing, setRemoving] = useState<string | null>(null);
   return (
-    <ScrollRegion label="Users">
+    <ScrollRegion label="People who can sign in">
       <table className="grid" data-testid="users-table">
         <caption className="visually-hidden">Users</caption>
         <thead>
