@@ -60,7 +60,9 @@ describe.skipIf(!chromiumAvailable)('a first run that never looks broken', () =>
     const log = server.output();
     expect(log).toMatch(/^ {2}generated 3,000 of 3,000 customers \(100%\)$/m);
     expect(log).toMatch(/^ {2}loading purchases …$/m);
-    expect(log).toMatch(/^ {2}loaded in \d+ s\.$/m);
+    expect(log).toMatch(
+      /^Loaded [\d,]+ order lines, [\d,]+ complaints and [\d,]+ returns in \d+ s \(data version 1\)\.$/m,
+    );
     expect(log).toContain(`Watch it on ${server.url}/model; the call list appears on ${server.url}/at-risk`);
   });
 

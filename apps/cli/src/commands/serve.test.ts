@@ -76,7 +76,7 @@ describe('retain serve --demo-if-empty', () => {
       /^ {2}[\d,]+ order lines, [\d,]+ complaints and [\d,]+ returns written in \d+ s; loading them into the warehouse …$/,
       /^ {2}loading customers …$/,
       /^ {2}loading returns …$/,
-      /^ {2}loaded in \d+ s\.$/,
+      /^Loaded [\d,]+ order lines, [\d,]+ complaints and [\d,]+ returns in \d+ s \(data version 1\)\.$/,
       /^Retain is running at http:\/\/[\w.]+:\d+/,
       /^No churn model yet: training the first one in the background; the dashboard answers meanwhile\. Watch it on http:\/\/[\w.]+:\d+\/model; the call list appears on http:\/\/[\w.]+:\d+\/at-risk when it is done\.$/,
       /^\[churn\] model \S+ ready/,

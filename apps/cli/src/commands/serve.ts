@@ -184,10 +184,9 @@ async function loadDemo(warehouse: Warehouse, customers: number): Promise<void> 
     section = progress.section;
     console.log(`  loading ${section} …`);
   });
-  console.log(`  loaded in ${seconds(loading)}.`);
   console.log(
     `Loaded ${formatNumber(demo.purchases)} order lines, ${formatNumber(demo.complaints)} complaints and ` +
-      `${formatNumber(demo.returns)} returns (data version ${summary.dataVersion}).`,
+      `${formatNumber(demo.returns)} returns in ${seconds(loading)} (data version ${summary.dataVersion}).`,
   );
 }
 
