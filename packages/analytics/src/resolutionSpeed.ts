@@ -37,13 +37,14 @@ export function resolutionSpeedQuery(scope: AnalyticsScope): SqlQuery {
          WHERE x.opened_day <= $end::DATE AND ${scope.where('x')}
          GROUP BY x.cust
          HAVING min(x.opened_day) <= $end::DATE - $windowDays::INTEGER)`,
+      // Grouped by the customer alone (the rest is one value per customer): a narrower hash key.
       `per AS (
-         SELECT f.cust, f.fast, f.opened_day - f.first_day AS tenure,
+         SELECT any_value(f.fast) AS fast, any_value(f.opened_day - f.first_day) AS tenure,
                 count(*) FILTER (WHERE o.ts <= f.opened_at) AS prior,
                 bool_or(o.day > f.opened_day AND o.day <= f.opened_day + $windowDays::INTEGER) AS came_back
          FROM first_complaint f JOIN analytics_orders o ON o.cust = f.cust
          WHERE o.day <= $end::DATE
-         GROUP BY f.cust, f.fast, f.opened_day, f.first_day)`,
+         GROUP BY f.cust)`,
     ])}
      SELECT fast,
             CASE WHEN prior <= 1 THEN 0 WHEN prior = 2 THEN 1 WHEN prior <= 4 THEN 2
