@@ -1,19 +1,19 @@
 import type { RouterInputs, RouterOutputs } from '@retain/api';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchBrowser, screenshot } from './support/browser.ts';
+import {
+  chromiumAvailable,
+  launchBrowser,
+  pagesByViewport,
+  screenshot,
+  type Viewport,
+} from './support/browser.ts';
 import { apiMutation, apiQuery, downloadText, en, parseCsv, waitFor } from './support/dashboard.ts';
 import { type RetainServer, startRetain } from './support/retainServer.ts';
 
 type CallList = RouterOutputs['atRisk']['list'];
 type ListInput = RouterInputs['atRisk']['list'];
 type Models = RouterOutputs['model']['list'];
-
-const VIEWPORTS = {
-  desktop: { width: 1280, height: 860 },
-  phone: { width: 400, height: 860 },
-} as const;
-type Viewport = keyof typeof VIEWPORTS;
 
 /** What the page lists when nobody has chosen anything: a week's calls to customers with a phone. */
 const DEFAULT_VIEW = { capacity: 200, hasPhone: true } as const;
@@ -31,14 +31,11 @@ const NOT_A_REASON = /^(Signed up via|Lives in region|Customer for|No complaints
 describe.skipIf(!chromiumAvailable)('call lists a retention team can work from', () => {
   let server: RetainServer;
   let browser: Browser;
-  const pages = {} as Record<Viewport, Page>;
+  let pages: Record<Viewport, Page>;
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startRetain({ customers: 3000 }), launchBrowser()]);
-    for (const [name, viewport] of Object.entries(VIEWPORTS) as [Viewport, (typeof VIEWPORTS)[Viewport]][]) {
-      const context = await browser.newContext({ viewport, locale: 'en-US', acceptDownloads: true });
-      pages[name] = await context.newPage();
-    }
+    pages = await pagesByViewport(browser);
     await waitFor(
       async () => ((await apiQuery<Models>(server, 'model.list')).length > 0 ? true : undefined),
       240_000,

@@ -1,17 +1,17 @@
 import type { RouterOutputs } from '@retain/api';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchBrowser, screenshot } from './support/browser.ts';
+import {
+  chromiumAvailable,
+  launchBrowser,
+  pagesByViewport,
+  screenshot,
+  type Viewport,
+} from './support/browser.ts';
 import { apiMutation, apiQuery, waitFor } from './support/dashboard.ts';
 import { type RetainServer, startRetain } from './support/retainServer.ts';
 
 type Models = RouterOutputs['model']['list'];
-
-const VIEWPORTS = {
-  desktop: { width: 1280, height: 860 },
-  phone: { width: 400, height: 860 },
-} as const;
-type Viewport = keyof typeof VIEWPORTS;
 
 /** Every page of the dashboard. */
 const PAGES = [
@@ -42,14 +42,11 @@ const CLI_INSTRUCTION =
 describe.skipIf(!chromiumAvailable)('a first run that never looks broken', () => {
   let server: RetainServer;
   let browser: Browser;
-  const pages = {} as Record<Viewport, Page>;
+  let pages: Record<Viewport, Page>;
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startRetain({ customers: 3000 }), launchBrowser()]);
-    for (const [name, viewport] of Object.entries(VIEWPORTS) as [Viewport, (typeof VIEWPORTS)[Viewport]][]) {
-      const context = await browser.newContext({ viewport, locale: 'en-US' });
-      pages[name] = await context.newPage();
-    }
+    pages = await pagesByViewport(browser);
   });
   afterAll(async () => {
     await browser?.close();

@@ -37,6 +37,26 @@ export async function newPage(
   return context.newPage();
 }
 
+/** The two screens browser tests look at: a desktop and a 400 px wide phone. */
+export const VIEWPORTS = {
+  desktop: { width: 1280, height: 860 },
+  phone: { width: 400, height: 860 },
+} as const;
+export type Viewport = keyof typeof VIEWPORTS;
+
+/** A page in a context of its own for each of VIEWPORTS (en-US, downloads accepted). */
+export async function pagesByViewport(browser: Browser): Promise<Record<Viewport, Page>> {
+  const open = async (viewport: Viewport) => {
+    const context = await browser.newContext({
+      viewport: VIEWPORTS[viewport],
+      locale: 'en-US',
+      acceptDownloads: true,
+    });
+    return context.newPage();
+  };
+  return { desktop: await open('desktop'), phone: await open('phone') };
+}
+
 export async function screenshot(
   page: Page,
   name: string,
