@@ -125,10 +125,12 @@ describe('phone numbers as E.164, in DuckDB', () => {
           '=HYPERLINK("x")',
           '-5551234',
           '+44 20 7946 0001, +44 20 7946 0002',
+          '07700+900123', // a "+" in the middle
+          '+44 +7700 900123',
         ],
         'United Kingdom',
       ),
-    ).toEqual(Array(13).fill(null));
+    ).toEqual(Array(15).fill(null));
     // A national number without the trunk prefix its country dials, or of another length.
     expect(await e164(['7700 900123', '2125550100', '0770 090'], 'United Kingdom')).toEqual([
       null,
