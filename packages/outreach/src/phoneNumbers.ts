@@ -214,14 +214,14 @@ const SEPARATORS_AND_PLUS = ' ().-/+';
 /**
  * The number without what a dialler cannot use: an extension ("x12", "ext. 12", ";ext=12",
  * "#12") and what follows it goes, separators beyond ASCII (no-break spaces, Unicode dashes)
- * become spaces; a "+" anywhere but in front makes it no number (NULL). Regular expressions are
+ * become spaces; a "+" anywhere but in front, or two of them, make it no number (NULL). Regular expressions are
  * slow, so only numbers with another character than digits, ASCII separators and a leading "+"
  * take that way (few do).
  */
 const cleaned = (phone: string) => {
   const text = `regexp_replace(regexp_replace(${phone}, '(?i)(;\\s*ext=|extension|ext\\.?|x|#).*$', ''),
                          '[\\s\\x{00A0}\\x{2010}-\\x{2015}]', ' ', 'g')`;
-  return `CASE WHEN regexp_matches(${phone}, '[^0-9 ().+/-]|[^ ]\\+')
+  return `CASE WHEN regexp_matches(${phone}, '[^0-9 ().+/-]|[^ ]\\+|\\+.*\\+')
      THEN CASE WHEN regexp_matches(${text}, '^ *\\+?[^+]*$') THEN ${text} END
      ELSE ${phone} END`;
 };
