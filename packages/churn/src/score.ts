@@ -6,6 +6,7 @@ import { FeatureExtractor, orderRange } from './features/extractFeatures.ts';
 import { readModelFolder, scorerOf } from './model/modelFiles.ts';
 import { getModel, modelFolder } from './registry.ts';
 import { writeScores } from './scoring/saveScores.ts';
+import { SCORING_THREADS, scoreInParallel } from './scoring/scoreInParallel.ts';
 import { withoutIds } from './train.ts';
 import { inlineRunner, startWorker } from './worker/workerClient.ts';
 
@@ -61,7 +62,10 @@ export async function scoreCustomers(warehouse: Warehouse, options: ScoreOptions
   }
   const files = await readModelFolder(modelFolder(warehouse, record));
   const extractor = await FeatureExtractor.open(warehouse, asOfDay);
-  const runner = options.runner === 'inline' ? inlineRunner() : startWorker();
+  const runners =
+    options.runner === 'inline'
+      ? [inlineRunner()]
+      : Array.from({ length: SCORING_THREADS }, () => startWorker());
   try {
     const table = await extractor.extract([{ day: asOfDay, rate: 1 }], {
       labels: false,
@@ -74,8 +78,8 @@ export async function scoreCustomers(warehouse: Warehouse, options: ScoreOptions
       asOf,
       table,
       score: (onChunk) =>
-        runner.run(
-          'score',
+        scoreInParallel(
+          runners,
           {
             table: withoutIds(table),
             scorer: scorerOf(files.manifest),
@@ -84,10 +88,8 @@ export async function scoreCustomers(warehouse: Warehouse, options: ScoreOptions
             ...(files.gbt ? { gbt: files.gbt } : {}),
             ...(options.backendOrder ? { backendOrder: options.backendOrder } : {}),
           },
-          (p) => {
-            onChunk(p.chunk);
-            options.onProgress?.(p.done, p.total);
-          },
+          onChunk,
+          options.onProgress,
         ),
     });
     return {
@@ -99,7 +101,7 @@ export async function scoreCustomers(warehouse: Warehouse, options: ScoreOptions
     };
   } finally {
     extractor.close();
-    await runner.close();
+    await Promise.all(runners.map((r) => r.close()));
   }
 }
 

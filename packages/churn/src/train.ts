@@ -29,6 +29,7 @@ import {
 } from './model/modelFiles.ts';
 import { registeredModelFolders } from './registry.ts';
 import { writeScores } from './scoring/saveScores.ts';
+import { SCORING_THREADS, scoreInParallel } from './scoring/scoreInParallel.ts';
 import { planSnapshots } from './snapshots.ts';
 import { DEFAULT_HYPERPARAMETERS, type Hyperparameters, type TrainProgress } from './worker/trainJob.ts';
 import { inlineRunner, type JobRunner, startWorker } from './worker/workerClient.ts';
@@ -140,6 +141,7 @@ export async function trainChurnModel(
   report({ phase: 'features', message: 'extracting features for the out-of-time snapshots', percent: 1 });
   const extractor = await FeatureExtractor.open(warehouse, asOfDay);
   const runner: JobRunner = options.runner === 'inline' ? inlineRunner() : startWorker(options.signal);
+  const extraRunners: JobRunner[] = [];
   try {
     const days = [plan.validationDay, ...plan.trainingDays];
     const population = await extractor.population(days);
@@ -243,14 +245,19 @@ export async function trainChurnModel(
     };
     let trainSeconds = 0;
     report({ phase: 'scoring', message: `scoring ${scoringTable.rows} customers at ${asOf}`, percent: 88 });
+    // The training worker scores too, with more workers beside it where there are cores to spare.
+    if (options.runner !== 'inline') {
+      for (let k = 1; k < SCORING_THREADS; k++) extraRunners.push(startWorker(options.signal));
+    }
+    const scoringRunners = [runner, ...extraRunners];
     try {
       await writeScores(warehouse, {
         modelId,
         asOf,
         table: scoringTable,
         score: (onChunk) =>
-          runner.run(
-            'score',
+          scoreInParallel(
+            scoringRunners,
             {
               table: withoutIds(scoringTable),
               scorer: trained.scorer,
@@ -259,14 +266,13 @@ export async function trainChurnModel(
               ...(trained.gbt ? { gbt: trained.gbt } : {}),
               ...(options.backendOrder ? { backendOrder: options.backendOrder } : {}),
             },
-            (p) => {
-              onChunk(p.chunk);
+            onChunk,
+            (done, total) =>
               report({
                 phase: 'scoring',
-                message: `scored ${p.done} of ${p.total}`,
-                percent: 88 + (10 * p.done) / p.total,
-              });
-            },
+                message: `scored ${done} of ${total}`,
+                percent: 88 + (10 * done) / total,
+              }),
           ),
         beforeCommit: options.beforeRegister,
         register: () => {
@@ -321,7 +327,7 @@ export async function trainChurnModel(
     };
   } finally {
     extractor.close();
-    await runner.close();
+    await Promise.all([runner, ...extraRunners].map((r) => r.close()));
   }
 }
 

@@ -383,9 +383,9 @@ export function gbtFromJson(json: GbtJson): GbtModel {
 /**
  * Log-odds for row-major n × d features and for occluded variants of them: variant g + 1 sets the
  * columns of `groups[g]` to `baseline`. out[v · n + i]. Only the columns some tree splits on are
- * binned. A variant can change a row's leaf only if the row's own path tests a column of its group,
- * so each tree is walked once per row, and again only for the groups on that path, from the first
- * node that tests one of them (a couple of short walks, instead of every tree for every variant).
+ * binned. Each row walks each tree once; an occluded variant can only end in another leaf where its
+ * path first turns away from the row's own, at a node testing one of its group's columns, so only
+ * there is a second, short walk taken (from the other child on), and only for the groups that turn.
  */
 export function gbtVariantLogits(
   model: GbtModel,
@@ -411,44 +411,84 @@ export function gbtVariantLogits(
   groups.forEach((columns, g) => {
     for (const c of columns) groupOf[c] = g;
   });
+  // Every tree in one flat array of nodes, each (feature, threshold, left, right) side by side with
+  // absolute child indices: the walk reads no objects and one cache line per node. Per node also its
+  // group and where the baseline would go, which do not depend on the row.
+  const { nodes, value, roots } = flatten(model.trees);
+  const count = value.length;
+  const nodeGroup = new Int32Array(count).fill(-1);
+  const baselineLeft = new Uint8Array(count);
+  for (let k = 0; k < count; k++) {
+    const f = nodes[4 * k] as number;
+    if (f < 0) continue;
+    nodeGroup[k] = groupOf[f] as number;
+    baselineLeft[k] = (baselineBins[f] as number) <= (nodes[4 * k + 1] as number) ? 1 : 0;
+  }
   const out = new Float64Array(variants * n);
-  const own = new Float64Array(n).fill(model.base);
-  const path = new Int32Array(64);
-  for (const { feature, threshold, left, right, value } of model.trees) {
-    for (let i = 0; i < n; i++) {
-      const row = i * d;
-      let node = 0;
-      let depth = 0;
-      let seen = 0;
-      for (let f = feature[0] as number; f >= 0; f = feature[node] as number) {
-        path[depth++] = node;
-        const g = groupOf[f] as number;
-        if (g >= 0) seen |= 1 << g;
-        node =
-          (bins[row + f] as number) <= (threshold[node] as number)
-            ? (left[node] as number)
-            : (right[node] as number);
+  const delta = new Float64Array(groups.length);
+  const turn = new Int32Array(Math.max(1, groups.length));
+  for (let i = 0; i < n; i++) {
+    const row = i * d;
+    let own = model.base;
+    delta.fill(0);
+    for (let t = 0; t < roots.length; t++) {
+      let node = roots[t] as number;
+      let turned = 0;
+      for (let f = nodes[4 * node] as number; f >= 0; f = nodes[4 * node] as number) {
+        const goesLeft = (bins[row + f] as number) <= (nodes[4 * node + 1] as number) ? 1 : 0;
+        const g = nodeGroup[node] as number;
+        if (g >= 0 && goesLeft !== baselineLeft[node] && (turned & (1 << g)) === 0) {
+          turned |= 1 << g;
+          turn[g] = node;
+        }
+        node = nodes[4 * node + 3 - goesLeft] as number;
       }
       const leaf = value[node] as number;
-      own[i] = (own[i] as number) + leaf;
-      while (seen !== 0) {
-        const g = 31 - Math.clz32(seen & -seen);
-        seen &= seen - 1;
-        let k = 0;
-        while (groupOf[feature[path[k] as number] as number] !== g) k++;
-        let m = path[k] as number;
-        for (let f = feature[m] as number; f >= 0; f = feature[m] as number) {
-          const bin = groupOf[f] === g ? (baselineBins[f] as number) : (bins[row + f] as number);
-          m = bin <= (threshold[m] as number) ? (left[m] as number) : (right[m] as number);
+      own += leaf;
+      while (turned !== 0) {
+        const g = 31 - Math.clz32(turned & -turned);
+        turned &= turned - 1;
+        const at = turn[g] as number;
+        // The variant takes the baseline's branch at its first turn, then walks with its group occluded.
+        let m = nodes[4 * at + 3 - (baselineLeft[at] as number)] as number;
+        for (let f = nodes[4 * m] as number; f >= 0; f = nodes[4 * m] as number) {
+          const goesLeft =
+            nodeGroup[m] === g
+              ? (baselineLeft[m] as number)
+              : (bins[row + f] as number) <= (nodes[4 * m + 1] as number)
+                ? 1
+                : 0;
+          m = nodes[4 * m + 3 - goesLeft] as number;
         }
-        const at = (g + 1) * n + i;
-        out[at] = (out[at] as number) + (value[m] as number) - leaf;
+        delta[g] = (delta[g] as number) + (value[m] as number) - leaf;
       }
     }
-  }
-  for (let i = 0; i < n; i++) out[i] = own[i] as number;
-  for (let v = 1; v < variants; v++) {
-    for (let i = 0; i < n; i++) out[v * n + i] = (out[v * n + i] as number) + (own[i] as number);
+    out[i] = own;
+    for (let g = 0; g < groups.length; g++) out[(g + 1) * n + i] = own + (delta[g] as number);
   }
   return out;
+}
+
+/**
+ * The trees' nodes end to end as (feature, threshold, left, right) quadruples with absolute child
+ * indices (left at +2, right at +3: the walk picks `3 − goesLeft`); `roots` holds each tree's first.
+ */
+function flatten(trees: readonly Tree[]) {
+  const size = trees.reduce((sum, t) => sum + t.feature.length, 0);
+  const nodes = new Int32Array(4 * size);
+  const value = new Float64Array(size);
+  const roots = new Int32Array(trees.length);
+  let at = 0;
+  trees.forEach((tree, t) => {
+    roots[t] = at;
+    value.set(tree.value, at);
+    for (let k = 0; k < tree.feature.length; k++) {
+      nodes[4 * (at + k)] = tree.feature[k] ?? -1;
+      nodes[4 * (at + k) + 1] = tree.threshold[k] ?? 0;
+      nodes[4 * (at + k) + 2] = at + (tree.left[k] ?? 0);
+      nodes[4 * (at + k) + 3] = at + (tree.right[k] ?? 0);
+    }
+    at += tree.feature.length;
+  });
+  return { nodes, value, roots };
 }

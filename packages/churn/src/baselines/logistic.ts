@@ -24,33 +24,40 @@ export function fitLogistic(
   const n = y.length;
   const k = d + 1;
   const l2 = (options.l2 ?? 1e-6) * n;
+  // Typed copies keep the per-row loop monomorphic (it runs over every row at every step).
+  const xs = x instanceof Float64Array ? x : Float64Array.from({ length: n * d }, (_, i) => x[i] ?? 0);
+  const ys = y instanceof Float64Array ? y : Float64Array.from({ length: n }, (_, i) => y[i] ?? 0);
   const beta = new Float64Array(k);
   let mean = 0;
-  for (let i = 0; i < n; i++) mean += y[i] ?? 0;
+  for (let i = 0; i < n; i++) mean += ys[i] as number;
   mean = Math.min(1 - 1e-6, Math.max(1e-6, mean / Math.max(1, n)));
   beta[0] = Math.log(mean / (1 - mean));
   const gradient = new Float64Array(k);
   const hessian = new Float64Array(k * k);
-  const row = new Float64Array(k);
   let previous = Number.POSITIVE_INFINITY;
   for (let iteration = 0; iteration < (options.iterations ?? 50); iteration++) {
     gradient.fill(0);
     hessian.fill(0);
     let loss = 0;
     for (let i = 0; i < n; i++) {
-      row[0] = 1;
-      for (let j = 0; j < d; j++) row[j + 1] = x[i * d + j] ?? 0;
-      let z = 0;
-      for (let j = 0; j < k; j++) z += (beta[j] ?? 0) * (row[j] ?? 0);
+      const base = i * d;
+      let z = beta[0] as number;
+      for (let j = 0; j < d; j++) z += (beta[j + 1] as number) * (xs[base + j] as number);
       const p = sigmoid(z);
-      const target = y[i] ?? 0;
+      const target = ys[i] as number;
       loss -= target === 1 ? Math.log(Math.max(p, 1e-15)) : Math.log(Math.max(1 - p, 1e-15));
       const w = Math.max(p * (1 - p), 1e-12);
       const residual = p - target;
-      for (let a = 0; a < k; a++) {
-        const ra = row[a] ?? 0;
-        gradient[a] = (gradient[a] ?? 0) + residual * ra;
-        for (let b = 0; b <= a; b++) hessian[a * k + b] = (hessian[a * k + b] ?? 0) + w * ra * (row[b] ?? 0);
+      gradient[0] = (gradient[0] as number) + residual;
+      hessian[0] = (hessian[0] as number) + w;
+      for (let a = 0; a < d; a++) {
+        const xa = xs[base + a] as number;
+        gradient[a + 1] = (gradient[a + 1] as number) + residual * xa;
+        const wxa = w * xa;
+        const rowA = (a + 1) * k;
+        hessian[rowA] = (hessian[rowA] as number) + wxa;
+        for (let b = 0; b <= a; b++)
+          hessian[rowA + b + 1] = (hessian[rowA + b + 1] as number) + wxa * (xs[base + b] as number);
       }
     }
     for (let a = 1; a < k; a++) {

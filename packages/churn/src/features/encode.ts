@@ -125,8 +125,10 @@ function encodeRaw(
     }
     for (let k = 0; k < n; k++) {
       const position = positionOf[category.codes[rows[k] ?? 0] ?? 0] ?? c.levels.length;
-      x.set(off, k * d + offset);
-      x[k * d + offset + position] = on[position] ?? 1;
+      // A plain loop: a typed-array copy per row costs more than the handful of values it copies.
+      const at = k * d + offset;
+      for (let p = 0; p < width; p++) x[at + p] = off[p] as number;
+      x[at + position] = on[position] ?? 1;
     }
     offset += width;
   }

@@ -126,34 +126,41 @@ export function bgnbdVariants(
   const variants = groups.length + 1;
   const none = new Float64Array(variants * n);
   const expected = new Float64Array(variants * n);
-  const touches = groups.map((g) => g.includes(frequency.j) || g.includes(recency.j) || g.includes(tenure.j));
+  // Per group: which of the three inputs it occludes (null: none, so the row's own outputs stand).
+  const occludes = groups.map((g) => {
+    const hit = {
+      frequency: g.includes(frequency.j),
+      recency: g.includes(recency.j),
+      tenure: g.includes(tenure.j),
+    };
+    return hit.frequency || hit.recency || hit.tenure ? hit : null;
+  });
+  const occludedFrequency = orders(baseline[frequency.j] ?? 0);
+  const occludedRecency = raw(recency, baseline[recency.j] ?? 0);
+  const occludedTenure = raw(tenure, baseline[tenure.j] ?? 0);
   for (let i = 0; i < n; i++) {
-    const own = (c: { j: number }) => x[i * d + c.j] ?? 0;
-    const base = bgnbdOutputs(
-      params,
-      horizonWeeks,
-      orders(own(frequency)),
-      raw(recency, own(recency)),
-      raw(tenure, own(tenure)),
-    );
+    const row = i * d;
+    const ownFrequency = orders(x[row + frequency.j] ?? 0);
+    const ownRecency = raw(recency, x[row + recency.j] ?? 0);
+    const ownTenure = raw(tenure, x[row + tenure.j] ?? 0);
+    const base = bgnbdOutputs(params, horizonWeeks, ownFrequency, ownRecency, ownTenure);
     const reuse = { x: base.x, T: base.T, ifAlive: base.ifAlive, none: base.noneIfAlive };
     none[i] = base.none;
     expected[i] = base.expected;
     for (let g = 0; g < groups.length; g++) {
       const at = (g + 1) * n + i;
-      if (!touches[g]) {
+      const hit = occludes[g];
+      if (!hit) {
         none[at] = base.none;
         expected[at] = base.expected;
         continue;
       }
-      const columns = groups[g] ?? [];
-      const value = (c: { j: number }) => (columns.includes(c.j) ? (baseline[c.j] ?? 0) : own(c));
       const occluded = bgnbdOutputs(
         params,
         horizonWeeks,
-        orders(value(frequency)),
-        raw(recency, value(recency)),
-        raw(tenure, value(tenure)),
+        hit.frequency ? occludedFrequency : ownFrequency,
+        hit.recency ? occludedRecency : ownRecency,
+        hit.tenure ? occludedTenure : ownTenure,
         reuse,
       );
       none[at] = occluded.none;

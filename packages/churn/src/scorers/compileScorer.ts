@@ -38,7 +38,14 @@ export interface CompiledScorer {
 
 /** Outputs beyond this are clipped: a degenerate fit must not dominate the combination. */
 const OUTPUT_LIMIT = 30;
-const clip = (v: number) => (Number.isFinite(v) ? Math.max(-OUTPUT_LIMIT, Math.min(OUTPUT_LIMIT, v)) : 0);
+function clipAll(values: Float64Array): void {
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k] as number;
+    if (v > OUTPUT_LIMIT) values[k] = OUTPUT_LIMIT;
+    else if (v < -OUTPUT_LIMIT) values[k] = -OUTPUT_LIMIT;
+    else if (Number.isNaN(v)) values[k] = 0;
+  }
+}
 
 export function compileScorer(spec: ScorerSpec, parts: ScorerParts): CompiledScorer {
   const components = componentsOf(spec);
@@ -94,7 +101,7 @@ export function compileScorer(spec: ScorerSpec, parts: ScorerParts): CompiledSco
       }
       const values = out[input];
       if (!values || values.length !== size) throw new Error(`${input} gave ${values?.length} values`);
-      for (let k = 0; k < values.length; k++) values[k] = clip(values[k] ?? 0);
+      clipAll(values);
     }
     return out;
   };
@@ -109,7 +116,7 @@ export function compileScorer(spec: ScorerSpec, parts: ScorerParts): CompiledSco
       spec.inputs.forEach((input, k) => {
         const w = spec.weights[k] ?? 0;
         const values = parts[input];
-        for (let i = 0; i < size; i++) z[i] = (z[i] ?? 0) + w * (values[i] ?? 0);
+        for (let i = 0; i < size; i++) z[i] = (z[i] as number) + w * (values[i] as number);
       });
       return z;
     },

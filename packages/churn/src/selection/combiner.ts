@@ -44,13 +44,13 @@ export function combinedLogit(combiner: Combiner, inputs: readonly Float64Array[
  * Probabilities from combiners cross-fitted over customer folds: each row's comes from a combiner
  * fitted on the other folds only, so no customer's label shapes their own figure. A fold whose
  * complement lacks a class is scored by the combiner of all rows (tiny data only); `inSample`
- * counts such rows.
+ * counts such rows. `all` is the combiner of all rows: what ships.
  */
 export function crossFitted(
   inputs: readonly Float64Array[],
   labels: ArrayLike<number>,
   folds: ArrayLike<number>,
-): { probability: Float64Array; inSample: number } {
+): { probability: Float64Array; inSample: number; all: Combiner | null } {
   const n = labels.length;
   const probability = new Float64Array(n);
   const all = fitCombiner(inputs, labels);
@@ -60,6 +60,7 @@ export function crossFitted(
     const own: number[] = [];
     for (let i = 0; i < n; i++) ((folds[i] ?? 0) % FOLDS === f ? own : rest).push(i);
     if (own.length === 0) continue;
+    // From scratch: even a starting point fitted on this fold's rows would carry their labels in.
     let combiner = fitCombiner(inputs, labels, rest);
     if (!combiner) {
       combiner = all;
@@ -69,5 +70,5 @@ export function crossFitted(
       probability[i] = combiner ? 1 / (1 + Math.exp(-combinedLogit(combiner, inputs, i))) : 0.5;
     }
   }
-  return { probability, inSample };
+  return { probability, inSample, all };
 }

@@ -8,7 +8,7 @@ import {
 } from '@retain/schemas';
 import { ascendingOrder, evaluate, thresholdCurves } from '../metrics.ts';
 import { CANDIDATE_INPUTS, LEARNED, type MetaInput } from '../scorers/scorerSpec.ts';
-import { type Combiner, crossFitted, fitCombiner } from './combiner.ts';
+import { type Combiner, crossFitted } from './combiner.ts';
 import { type DeLong, delong, differenceSe } from './delong.ts';
 
 /** The candidates' outputs on the rows of every rolling origin, pooled. */
@@ -70,7 +70,7 @@ export function judgeCandidates(pooled: PooledRows, names: readonly CandidateNam
   const orders: Uint32Array[] = [];
   const candidates = names.map((name): JudgedCandidate => {
     const inputs = CANDIDATE_INPUTS[name].map((input) => pooled.outputs[input]);
-    const { probability } = crossFitted(inputs, labels, folds);
+    const { probability, all } = crossFitted(inputs, labels, folds);
     const order = ascendingOrder(probability);
     orders.push(order);
     const metrics = evaluate(probability, labels, order);
@@ -81,7 +81,7 @@ export function judgeCandidates(pooled: PooledRows, names: readonly CandidateNam
       metrics,
       probability,
       curves: thresholdCurves(probability, labels, undefined, order),
-      combiner: fitCombiner(inputs, labels),
+      combiner: all,
       auc: emptyInterval(metrics.auc),
       prAuc: prAucInterval(metrics.prAuc, labels),
       brier: brierInterval(probability, labels),

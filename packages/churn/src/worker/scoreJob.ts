@@ -18,6 +18,8 @@ export interface ScoreJobInput {
   /** The trees, when the scorer reads them. */
   gbt?: GbtJson;
   backendOrder?: BackendName[];
+  /** Score rows [from, to) only (default: all); the baseline and BG/NBD still come from every row. */
+  range?: { from: number; to: number };
 }
 
 /** Rows [start, start + probability.length) of the table, scored. */
@@ -72,12 +74,14 @@ export async function runScoreJob(
     rows: sampleRows.length,
     cols,
   });
-  for (let start = 0; start < n; start += CHUNK_ROWS) {
-    const count = Math.min(CHUNK_ROWS, n - start);
+  const from = Math.max(0, input.range?.from ?? 0);
+  const to = Math.min(n, input.range?.to ?? n);
+  for (let start = from; start < to; start += CHUNK_ROWS) {
+    const count = Math.min(CHUNK_ROWS, to - start);
     const rows = Uint32Array.from({ length: count }, (_, k) => start + k);
     const x = encode(table, normalisation, rows);
     const attributions = occlusionAttributions({ scorer, groups, baseline }, { x, rows: count, cols });
-    onChunk({ start, ...attributions }, start + count, n);
+    onChunk({ start, ...attributions }, start + count - from, to - from);
   }
-  return { backend, rows: n };
+  return { backend, rows: to - from };
 }
