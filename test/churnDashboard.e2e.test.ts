@@ -24,11 +24,19 @@ const ALL_REACHABLE = { hasPhone: true } as const;
 
 const three = (n: number | null) =>
   n === null ? '—' : n.toLocaleString('en-US', { minimumFractionDigits: 3, maximumFractionDigits: 3 });
+/** A figure and its 95 % interval as the model page writes them: "0.849 (0.846–0.852)". */
+const withInterval = (i: { value: number | null; lower: number | null; upper: number | null }) =>
+  i.lower === null || i.upper === null
+    ? three(i.value)
+    : `${three(i.value)} (${three(i.lower)}–${three(i.upper)})`;
+const PHONE = { width: 400, height: 860 };
 
 /**
  * The retention team's pages against the real server: the at-risk list (virtualised, filtered in
- * the URL, a customer panel, the call-list export) and the model page (metrics equal to the API,
- * "train now" followed to completion through the progress subscription).
+ * the URL, a customer panel, the call-list export) and the model page (while the first model
+ * trains, its progress and what will appear; then which scorer is active and why, every
+ * candidate's metrics with intervals equal to the API, on a desktop and a 400 px phone; "train now"
+ * followed to completion through the progress subscription).
  */
 describe.skipIf(!chromiumAvailable)('dashboard: at risk and model', () => {
   let server: RetainServer;
@@ -38,12 +46,6 @@ describe.skipIf(!chromiumAvailable)('dashboard: at risk and model', () => {
   beforeAll(async () => {
     [server, browser] = await Promise.all([startRetain({ customers: 5000 }), launchBrowser()]);
     page = await newPage(browser);
-    // `retain serve` trains the first model in the background; the list needs its scores.
-    await waitFor(
-      async () => ((await apiQuery<Models>(server, 'model.list')).length > 0 ? true : undefined),
-      240_000,
-      'the first model',
-    );
   });
   afterAll(async () => {
     await browser?.close();
@@ -51,6 +53,37 @@ describe.skipIf(!chromiumAvailable)('dashboard: at risk and model', () => {
   });
 
   const params = () => new URL(page.url()).searchParams;
+
+  it('model: while the first model trains, shows its progress and what will appear, then fills in', async () => {
+    // `retain serve` trains the first model in the background; it takes a while on 5,000 customers.
+    expect((await apiQuery<Models>(server, 'model.list')).length).toBe(0);
+    const phone = await (await browser.newContext({ viewport: PHONE, locale: 'en-US' })).newPage();
+    for (const [name, p] of [
+      ['desktop', page],
+      ['phone', phone],
+    ] as const) {
+      await p.goto(`${server.url}/model`);
+      const first = p.getByTestId('first-training');
+      await first.waitFor();
+      expect(await first.textContent()).toContain('The first model is training');
+      expect(await first.textContent()).toContain('which scorer ranks your customers’ churn best');
+      await p.getByTestId('train-progress').waitFor();
+      const body = (await p.locator('main').textContent()) ?? '';
+      expect(body).not.toContain('No model yet');
+      expect(body).not.toMatch(/\bretain (train|serve)\b|\bnpm\b|\bnpx\b/);
+      expect(await p.getByTestId('train-button').textContent()).toBe('Training…');
+      await screenshot(p, `model-first-training-${name}`, { fullPage: false });
+    }
+    await waitFor(
+      async () => ((await apiQuery<Models>(server, 'model.list')).length > 0 ? true : undefined),
+      240_000,
+      'the first model',
+    );
+    // Without a reload, the evaluation takes the place of the progress.
+    await page.getByTestId('metrics-table').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('first-training').count()).toBe(0);
+    await phone.close();
+  }, 330_000);
   const row = (index: number) => page.locator(`[data-testid=call-list] [data-index="${index}"][data-key]`);
 
   it('at risk: the ranked list equals the API, and only the rows on screen are in the page', async () => {
@@ -145,27 +178,62 @@ describe.skipIf(!chromiumAvailable)('dashboard: at risk and model', () => {
     expect(rows.slice(1, 6).map((r) => r[1])).toEqual(filtered.rows.map((r) => r.customerId));
   });
 
-  it('model: metrics and versions equal the API', async () => {
+  it('model: says which scorer is active and why; every candidate with intervals, equal to the API', async () => {
     const [models, evaluation] = await Promise.all([
       apiQuery<Models>(server, 'model.list'),
       apiQuery<Evaluation>(server, 'model.evaluation', {}),
     ]);
+    const { selection, candidates } = evaluation.evaluation;
+    if (!selection || !candidates) throw new Error('a new version compares candidates');
     await page.goto(`${server.url}/model`);
     await page.getByTestId('metrics-table').waitFor();
+    expect(await page.locator('#metrics-title').textContent()).toContain(
+      `${selection.label} scores the customers`,
+    );
+    expect(await page.getByTestId('selection-reason').textContent()).toBe(selection.reason);
+    expect(await page.getByTestId('selection-warning').count()).toBe(selection.warning ? 1 : 0);
+    if (selection.warning)
+      expect(await page.getByTestId('selection-warning').textContent()).toContain(selection.warning);
     const metrics = await tableCells(page, '[data-testid=metrics-table]');
-    expect(metrics[1]?.slice(0, 3)).toEqual([
-      'This model',
-      three(evaluation.evaluation.validation.auc),
-      three(evaluation.evaluation.validation.prAuc),
+    // The active scorer first, then every other candidate by pooled AUC, each with its interval.
+    expect(metrics.length - 1).toBe(candidates.length);
+    const active = candidates.find((c) => c.name === selection.name);
+    expect(metrics[1]?.slice(0, 4)).toEqual([
+      `${selection.label} (active)`,
+      withInterval(active?.auc ?? { value: null, lower: null, upper: null }),
+      'active',
+      withInterval(active?.prAuc ?? { value: null, lower: null, upper: null }),
     ]);
-    expect(metrics[2]?.[1]).toBe(three(evaluation.evaluation.baselines.gbt.auc));
-    expect((await tableCells(page, '[data-testid=model-versions]')).length - 1).toBe(models.length);
+    for (const row of metrics.slice(1)) {
+      const c = candidates.find((x) => row[0]?.startsWith(x.label));
+      if (!c) throw new Error(`no candidate for ${row[0]}`);
+      expect(row[1]).toBe(withInterval(c.auc));
+      expect(row[4]).toBe(withInterval(c.brier));
+    }
+    const versions = await tableCells(page, '[data-testid=model-versions]');
+    expect(versions.length - 1).toBe(models.length);
+    expect(versions[1]).toContain(selection.label);
     expect(await page.locator('[data-testid=features-table] tbody tr').count()).toBe(
       evaluation.features.length,
     );
     await page.getByTestId('chart-calibration').scrollIntoViewIfNeeded();
     await page.getByTestId('chart-calibration').locator('.recharts-line').first().waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(page, 'model-desktop', { fullPage: true });
+  });
+
+  it('model: on a 400 px phone the sentence and the candidates fit, the table scrolling in its card', async () => {
+    const phone = await (await browser.newContext({ viewport: PHONE, locale: 'en-US' })).newPage();
+    await phone.goto(`${server.url}/model`);
+    await phone.getByTestId('metrics-table').waitFor();
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    const reason = await phone.getByTestId('selection-reason').boundingBox();
+    expect(reason?.width).toBeLessThanOrEqual(PHONE.width);
+    expect(await phone.getByTestId('metrics-table').textContent()).toContain('(active)');
+    expect(await seriousA11yViolations(phone)).toEqual([]);
+    await screenshot(phone, 'model-phone', { fullPage: true });
+    await phone.close();
   });
 
   it('model: "train now" shows live progress through to a new version', async () => {

@@ -3,11 +3,16 @@ import { describe, expect, it } from 'vitest';
 import {
   calibrationChart,
   epochsFromEvents,
+  firstTrainingText,
   importanceChart,
+  intervalText,
   liftChart,
   metricsRows,
+  originsText,
   rocChart,
+  selectionSummary,
   tprAt,
+  versusActiveText,
 } from './modelCharts.ts';
 
 const metrics = (auc: number, lift: number[]): Metrics => ({
@@ -97,6 +102,23 @@ describe('model charts', () => {
     ]);
   });
 
+  it('draws only the latest of the fits before each out-of-time snapshot, each starting at epoch 1', () => {
+    const event = (epoch: number, loss: number) => ({
+      jobId: 'j',
+      phase: 'validation-fit' as const,
+      message: '',
+      percent: 20,
+      epoch,
+      loss,
+      holdoutAuc: 0.8,
+    });
+    const twoFits = [event(1, 0.7), event(2, 0.6), event(3, 0.55), event(1, 0.72), event(2, 0.61)];
+    expect(epochsFromEvents(twoFits).map((p) => [p.epoch, p.loss])).toEqual([
+      [1, 0.72],
+      [2, 0.61],
+    ]);
+  });
+
   it('draws only the latest fit, not the validation fit before it', () => {
     const event = (phase: 'validation-fit' | 'final-fit', epoch: number, loss: number) => ({
       jobId: 'j',
@@ -115,6 +137,106 @@ describe('model charts', () => {
     const both = [...validation, { jobId: 'j', phase: 'baselines' as const, message: '', percent: 60 }];
     both.push(event('final-fit', 1, 0.65));
     expect(epochsFromEvents(both)).toEqual([{ epoch: 1, loss: 0.65, holdoutAuc: 0.8, phase: 'final-fit' }]);
+  });
+});
+
+describe('the candidates and the active scorer', () => {
+  const interval = (value: number, se: number) => ({
+    value,
+    se,
+    lower: value - 2 * se,
+    upper: value + 2 * se,
+  });
+  const candidate = (name: 'stack' | 'bgnbd' | 'gbt', auc: number, versus: number | null) => ({
+    name,
+    label: { stack: 'Stacked model', bgnbd: 'BG/NBD', gbt: 'Gradient-boosted trees' }[name],
+    learned: name !== 'bgnbd',
+    metrics: metrics(auc, [2, 1.8, 1.5]),
+    auc: interval(auc, 0.002),
+    prAuc: interval(0.5, 0.01),
+    brier: interval(0.2, 0.001),
+    versusSelected: versus === null ? null : { difference: versus, se: 0.001 },
+  });
+  const compared = {
+    evaluation: {
+      ...detail.evaluation,
+      candidates: [
+        candidate('gbt', 0.79, -0.011),
+        candidate('bgnbd', 0.8, null),
+        candidate('stack', 0.801, 0.001),
+      ],
+      selection: {
+        name: 'bgnbd' as const,
+        label: 'BG/NBD',
+        reason:
+          'BG/NBD ranks churners as well as the best candidate on 3 out-of-time snapshots, within the noise.',
+        rule: 'the rule',
+        warning: 'The data is too small to tell BG/NBD from Stacked model.',
+        rows: 100,
+        snapshots: ['2025-10-02', '2025-07-04', '2025-04-05'],
+        runnerUp: 'stack' as const,
+        margin: { difference: -0.001, se: 0.001 },
+      },
+      origins: [
+        {
+          snapshot: '2025-10-02',
+          rows: 40,
+          churnRate: 0.4,
+          trainingRows: 90,
+          trainingSnapshots: ['2025-07-04'],
+        },
+        {
+          snapshot: '2025-07-04',
+          rows: 60,
+          churnRate: 0.4,
+          trainingRows: 50,
+          trainingSnapshots: ['2025-04-05'],
+        },
+      ],
+    },
+  } as unknown as Parameters<typeof metricsRows>[0];
+
+  it('lists every candidate, the active one first, then by pooled AUC, with intervals', () => {
+    const rows = metricsRows(compared);
+    expect(rows.map((r) => [r.key, r.active])).toEqual([
+      ['bgnbd', true],
+      ['stack', false],
+      ['gbt', false],
+    ]);
+    expect(intervalText(rows[0]?.metrics.auc ?? null, rows[0]?.auc ?? null)).toBe('0.800 (0.796–0.804)');
+    expect(intervalText(0.8, null)).toBe('0.800');
+    expect(rows.map(versusActiveText)).toEqual(['active', '+0.001 ± 0.001', '−0.011 ± 0.001']);
+  });
+
+  it('says which scorer is active and why, with the warning when the data is too small', () => {
+    expect(selectionSummary(compared)).toEqual({
+      active: 'BG/NBD',
+      sentence:
+        'BG/NBD ranks churners as well as the best candidate on 3 out-of-time snapshots, within the noise.',
+      warning: 'The data is too small to tell BG/NBD from Stacked model.',
+    });
+    expect(originsText(compared)).toBe(
+      'Every candidate was fitted on the snapshots before each of 2 out-of-time snapshots (2 Oct 2025, ' +
+        '4 Jul 2025) and judged on its customers: 100 customer-snapshots, 40% of them churned.',
+    );
+  });
+
+  it('says of an older version that its network scores, on one snapshot', () => {
+    const older = {
+      evaluation: { ...detail.evaluation, snapshots: { validation: '2025-10-02', training: [] } },
+    } as unknown as Parameters<typeof metricsRows>[0];
+    expect(selectionSummary(older)).toMatchObject({ active: 'Neural network', warning: null });
+    expect(selectionSummary(older).sentence).toMatch(/before Retain compared candidate scorers/);
+    expect(originsText(older)).toMatch(/^Validated on the snapshot of 2 Oct 2025: 100 customers/);
+  });
+
+  it('while the first model trains, says how far it has got and what will appear, never a command', () => {
+    const text = firstTrainingText({ phase: 'validation-fit', percent: 37.4 });
+    expect(text.title).toBe('The first model is training');
+    expect(text.progress).toMatch(/^Fitting the candidates before each out-of-time snapshot: 37 % done\./);
+    expect(text.next).toMatch(/which scorer ranks your customers’ churn best/);
+    expect(firstTrainingText(null).progress).toMatch(/^Starting\./);
+    for (const words of Object.values(text)) expect(words).not.toMatch(/retain |`|npm|npx/);
   });
 });
 

@@ -1,40 +1,125 @@
-import type {
-  EpochStats,
-  FeatureImportance,
-  Metrics,
-  ModelCurves,
-  ModelDetail,
-  RocPoint,
-  TrainingEvent,
+import {
+  CANDIDATE_LABELS,
+  type EpochStats,
+  type FeatureImportance,
+  type Interval,
+  type Metrics,
+  type ModelCurves,
+  type ModelDetail,
+  type RocPoint,
+  type TrainingEvent,
 } from '@retain/schemas';
 import type { ChartRow, Series } from './chartData.ts';
 
-/** The model and each baseline, in the order the comparison reads. */
+/**
+ * Every scorer a version can show, in the order the comparison reads: `model` is the network of
+ * versions trained before candidates were compared; the others are the candidates.
+ */
 export const MODEL_LABELS = {
   model: 'This model',
-  gbt: 'Gradient-boosted trees',
-  rfmLogistic: 'RFM logistic regression',
-  bgnbd: 'BG/NBD',
-  recency: 'Days since last order',
+  stack: CANDIDATE_LABELS.stack,
+  network: CANDIDATE_LABELS.network,
+  gbt: CANDIDATE_LABELS.gbt,
+  rfmLogistic: CANDIDATE_LABELS.rfmLogistic,
+  bgnbd: CANDIDATE_LABELS.bgnbd,
+  recency: CANDIDATE_LABELS.recency,
 } as const;
 export type ModelKey = keyof typeof MODEL_LABELS;
+
+/** Each scorer keeps one colour in every chart, whichever of them a version has. */
+export function seriesColor(key: ModelKey): string {
+  return `var(--series-${Object.keys(MODEL_LABELS).indexOf(key) + 1})`;
+}
 
 export interface MetricsRow {
   key: ModelKey;
   label: string;
   metrics: Metrics;
+  /** The scorer that scores the customers. */
+  active: boolean;
+  /** Learned from churn labels; null for versions before the comparison. */
+  learned: boolean | null;
+  /** 95 % intervals (null for versions before the comparison). */
+  auc: Interval | null;
+  prAuc: Interval | null;
+  brier: Interval | null;
+  /** AUC minus the active scorer's, with the standard error of that difference. */
+  versusActive: { difference: number; se: number } | null;
 }
 
-/** The validation metrics of the model beside its baselines, all on the same held-out snapshot. */
+/**
+ * Every candidate's pooled out-of-time metrics, the active scorer first, then by AUC. Versions
+ * trained before candidates were compared: the network and its baselines on one validation snapshot.
+ */
 export function metricsRows(detail: Pick<ModelDetail, 'evaluation'>): MetricsRow[] {
-  const { validation, baselines } = detail.evaluation;
+  const { validation, baselines, candidates, selection } = detail.evaluation;
+  if (candidates && selection) {
+    return candidates
+      .map((c) => ({
+        key: c.name,
+        label: c.label,
+        metrics: c.metrics,
+        active: c.name === selection.name,
+        learned: c.learned,
+        auc: c.auc,
+        prAuc: c.prAuc,
+        brier: c.brier,
+        versusActive: c.versusSelected,
+      }))
+      .sort((a, b) => Number(b.active) - Number(a.active) || (b.metrics.auc ?? 0) - (a.metrics.auc ?? 0));
+  }
+  const legacy = (key: ModelKey, metrics: Metrics): MetricsRow => ({
+    key,
+    label: MODEL_LABELS[key],
+    metrics,
+    active: key === 'model',
+    learned: null,
+    auc: null,
+    prAuc: null,
+    brier: null,
+    versusActive: null,
+  });
   return [
-    { key: 'model', label: MODEL_LABELS.model, metrics: validation },
-    { key: 'gbt', label: MODEL_LABELS.gbt, metrics: baselines.gbt },
-    { key: 'rfmLogistic', label: MODEL_LABELS.rfmLogistic, metrics: baselines.rfmLogistic },
-    { key: 'bgnbd', label: MODEL_LABELS.bgnbd, metrics: baselines.bgnbd },
-    { key: 'recency', label: MODEL_LABELS.recency, metrics: baselines.recency },
+    legacy('model', validation),
+    legacy('gbt', baselines.gbt),
+    legacy('rfmLogistic', baselines.rfmLogistic),
+    legacy('bgnbd', baselines.bgnbd),
+    legacy('recency', baselines.recency),
   ];
+}
+
+/** Which scorer is active and why, in one sentence, and a warning when the data is too small to tell. */
+export function selectionSummary(detail: Pick<ModelDetail, 'evaluation'>): {
+  active: string;
+  sentence: string;
+  warning: string | null;
+} {
+  const { selection, snapshots } = detail.evaluation;
+  if (selection) return { active: selection.label, sentence: selection.reason, warning: selection.warning };
+  return {
+    active: CANDIDATE_LABELS.network,
+    sentence:
+      `This version was trained before Retain compared candidate scorers: its neural network scores the ` +
+      `customers, checked against the baselines on one snapshot (${snapshots.validation}).`,
+    warning: null,
+  };
+}
+
+const threeDigits = new Intl.NumberFormat('en-US', { minimumFractionDigits: 3, maximumFractionDigits: 3 });
+
+/** "0.849 (0.846–0.852)": a figure and its 95 % interval; the figure alone where there is none. */
+export function intervalText(value: number | null, interval: Interval | null): string {
+  if (value === null) return '—';
+  if (!interval || interval.lower === null || interval.upper === null) return threeDigits.format(value);
+  return `${threeDigits.format(value)} (${threeDigits.format(interval.lower)}–${threeDigits.format(interval.upper)})`;
+}
+
+/** "−0.004 ± 0.002" against the active scorer; "active" for itself. */
+export function versusActiveText(row: Pick<MetricsRow, 'active' | 'versusActive'>): string {
+  if (row.active) return 'active';
+  if (!row.versusActive) return '—';
+  const { difference, se } = row.versusActive;
+  return `${difference < 0 ? '−' : '+'}${threeDigits.format(Math.abs(difference))} ± ${threeDigits.format(se)}`;
 }
 
 /** Lift at the top 5 %, 10 % and 20 % of customers by score, one column per model. */
@@ -66,32 +151,29 @@ export function epochChart(epochs: readonly Pick<EpochStats, 'epoch' | 'loss' | 
 
 /**
  * Live events → one point per epoch (the latest event of each epoch wins), of the latest fit only:
- * a run fits twice (on the training snapshots, then on all of them), each from epoch 1, and the
- * two drawn as one line would double back.
+ * a run fits the network several times (before each out-of-time snapshot, then on all of them), each
+ * from epoch 1, and the fits drawn as one line would double back.
  */
 export function epochsFromEvents(
   events: readonly TrainingEvent[],
 ): { epoch: number; loss: number; holdoutAuc: number | null; phase: string }[] {
-  const byKey = new Map<string, { epoch: number; loss: number; holdoutAuc: number | null; phase: string }>();
-  let latestPhase: string | null = null;
-  for (const e of events)
-    if (e.epoch !== undefined && e.loss !== undefined) {
-      latestPhase = e.phase;
-      byKey.set(`${e.phase}:${e.epoch}`, {
-        epoch: e.epoch,
-        loss: e.loss,
-        holdoutAuc: e.holdoutAuc ?? null,
-        phase: e.phase,
-      });
-    }
-  return [...byKey.values()].filter((p) => p.phase === latestPhase);
+  let latest: { epoch: number; loss: number; holdoutAuc: number | null; phase: string }[] = [];
+  for (const e of events) {
+    if (e.epoch === undefined || e.loss === undefined) continue;
+    const point = { epoch: e.epoch, loss: e.loss, holdoutAuc: e.holdoutAuc ?? null, phase: e.phase };
+    const last = latest.at(-1);
+    if (last && last.phase === e.phase && last.epoch === e.epoch) latest[latest.length - 1] = point;
+    else if (last && last.phase === e.phase && e.epoch > last.epoch) latest.push(point);
+    else latest = [point];
+  }
+  return latest;
 }
 
 export const PHASE_LABELS: Record<TrainingEvent['phase'], string> = {
   features: 'Computing features',
-  'validation-fit': 'Fitting on the training snapshots',
-  baselines: 'Fitting the baselines',
-  'final-fit': 'Refitting on all snapshots',
+  'validation-fit': 'Fitting the candidates before each out-of-time snapshot',
+  baselines: 'Comparing the candidates',
+  'final-fit': 'Refitting the chosen scorer on all snapshots',
   scoring: 'Scoring customers',
   saving: 'Saving the model',
   done: 'Done',
@@ -123,26 +205,26 @@ export function tprAt(points: readonly RocPoint[], x: number): number | null {
 }
 
 /**
- * ROC curves of the model and its baselines on one grid of false-positive rates, with `chance`,
- * the diagonal a random ranking follows. Series are labelled with their AUC.
+ * ROC curves of every scorer on one grid of false-positive rates, with `chance`, the diagonal a
+ * random ranking follows. Series are labelled with their AUC; the active one says so.
  */
 export function rocChart(
-  curves: ModelCurves,
+  curves: Partial<ModelCurves> & Pick<ModelCurves, 'model'>,
   rows: readonly MetricsRow[],
 ): { data: ChartRow[]; series: Series[] } {
-  const present = rows.filter((r) => curves[r.key].roc.length > 0);
+  const present = rows.filter((r) => (curves[r.key]?.roc.length ?? 0) > 0);
   const data = ROC_GRID.map((fpr) => {
     const row: ChartRow = { fpr };
-    for (const r of present) row[r.key] = tprAt(curves[r.key].roc, fpr);
+    for (const r of present) row[r.key] = tprAt(curves[r.key]?.roc ?? [], fpr);
     row.chance = fpr;
     return row;
   });
-  const auc = new Intl.NumberFormat('en-US', { minimumFractionDigits: 3, maximumFractionDigits: 3 });
-  // Each model keeps its colour of the other charts (lift), whichever curves are missing.
   const series: Series[] = present.map((r) => ({
     key: r.key,
-    label: r.metrics.auc === null ? r.label : `${r.label} (AUC ${auc.format(r.metrics.auc)})`,
-    color: `var(--series-${rows.indexOf(r) + 1})`,
+    label: `${r.label}${r.active && r.key !== 'model' ? ', active' : ''}${
+      r.metrics.auc === null ? '' : ` (AUC ${threeDigits.format(r.metrics.auc)})`
+    }`,
+    color: seriesColor(r.key),
   }));
   series.push({ key: 'chance', label: 'Chance', color: 'var(--muted)', dashed: true });
   return { data, series };
@@ -158,4 +240,50 @@ export function importanceChart(importance: FeatureImportance): ChartRow[] {
       importance: g.importance,
       raisesRiskShare: g.raisesRiskShare,
     }));
+}
+
+const dayFormat = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+const day = (iso: string) => dayFormat.format(new Date(`${iso}T00:00:00Z`));
+const whole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const percent = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
+
+/** Where the figures come from: the rolling origins (or, for older versions, the one snapshot). */
+export function originsText(detail: Pick<ModelDetail, 'evaluation'>): string {
+  const { origins, validation, snapshots } = detail.evaluation;
+  if (origins && origins.length > 0) {
+    const dates = origins.map((o) => day(o.snapshot)).join(', ');
+    return (
+      `Every candidate was fitted on the snapshots before each of ${
+        origins.length === 1 ? 'one out-of-time snapshot' : `${origins.length} out-of-time snapshots`
+      } (${dates}) and judged on its customers: ${whole.format(validation.rows)} customer-snapshots, ` +
+      `${percent.format(validation.churnRate)} of them churned.`
+    );
+  }
+  return (
+    `Validated on the snapshot of ${day(snapshots.validation)}: ${whole.format(validation.rows)} customers, ` +
+    `${percent.format(validation.churnRate)} of whom churned.`
+  );
+}
+
+/**
+ * What the page says while the first version trains: how far it has got, and what appears when it is
+ * done (instead of "no model yet" beside a running training).
+ */
+export function firstTrainingText(last: Pick<TrainingEvent, 'phase' | 'percent'> | null): {
+  title: string;
+  progress: string;
+  next: string;
+} {
+  return {
+    title: 'The first model is training',
+    progress: `${last ? `${PHASE_LABELS[last.phase]}: ${whole.format(last.percent)} % done.` : 'Starting.'} It takes a few minutes on the demo data, and this page fills in by itself when it is done.`,
+    next:
+      'Then it shows which scorer ranks your customers’ churn best and why, every candidate’s accuracy on ' +
+      'snapshots it never saw, and what drives the risk; the At-risk page lists the customers to call.',
+  };
 }

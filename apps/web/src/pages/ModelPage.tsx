@@ -1,4 +1,4 @@
-import type { ModelDetail, TrainingEvent } from '@retain/schemas';
+import { CANDIDATE_LABELS, type ModelDetail, type TrainingEvent } from '@retain/schemas';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useState } from 'react';
@@ -13,13 +13,19 @@ import {
   calibrationChart,
   epochChart,
   epochsFromEvents,
+  firstTrainingText,
   importanceChart,
+  intervalText,
   liftChart,
   type MetricsRow,
   MODEL_LABELS,
   metricsRows,
+  originsText,
   PHASE_LABELS,
   rocChart,
+  selectionSummary,
+  seriesColor,
+  versusActiveText,
 } from '../data/modelCharts.ts';
 import type { Column } from '../data/table.ts';
 import { formatDay, formatDayTime, formatDecimal, formatInteger, formatPercent } from '../format.ts';
@@ -33,33 +39,33 @@ const times = (v: number | null | undefined) =>
   v === null || v === undefined ? '—' : `${formatDecimal(v)}×`;
 
 const METRIC_COLUMNS: Column<MetricsRow>[] = [
-  { key: 'label', label: 'Model', value: (r) => r.label },
+  { key: 'label', label: 'Scorer', value: (r) => (r.active ? `${r.label} (active)` : r.label) },
   {
     key: 'auc',
-    label: 'ROC AUC',
+    label: 'ROC AUC (95 % interval)',
     value: (r) => r.metrics.auc,
-    format: (r) => f3(r.metrics.auc),
+    format: (r) => intervalText(r.metrics.auc, r.auc),
+    numeric: true,
+  },
+  {
+    key: 'versusActive',
+    label: 'AUC against the active one',
+    value: (r) => r.versusActive?.difference ?? (r.active ? 0 : null),
+    format: (r) => versusActiveText(r),
     numeric: true,
   },
   {
     key: 'prAuc',
-    label: 'PR AUC',
+    label: 'PR AUC (95 % interval)',
     value: (r) => r.metrics.prAuc,
-    format: (r) => f3(r.metrics.prAuc),
+    format: (r) => intervalText(r.metrics.prAuc, r.prAuc),
     numeric: true,
   },
   {
     key: 'brier',
-    label: 'Brier',
+    label: 'Brier (95 % interval)',
     value: (r) => r.metrics.brier,
-    format: (r) => f3(r.metrics.brier),
-    numeric: true,
-  },
-  {
-    key: 'logLoss',
-    label: 'Log loss',
-    value: (r) => r.metrics.logLoss,
-    format: (r) => f3(r.metrics.logLoss),
+    format: (r) => intervalText(r.metrics.brier, r.brier),
     numeric: true,
   },
   {
@@ -103,19 +109,13 @@ const IMPORTANCE_COLUMNS: Column<ChartRow>[] = [
   },
 ];
 
-const MODEL_SERIES = (Object.keys(MODEL_LABELS) as (keyof typeof MODEL_LABELS)[]).map((key, i) => ({
-  key,
-  label: MODEL_LABELS[key],
-  color: `var(--series-${i + 1})`,
-}));
-
-/** The churn model: how well the latest version predicts, against simple baselines, and retraining it. */
+/** The churn model: which scorer is active and why, how well every candidate predicts, and retraining. */
 export default function ModelPage() {
   const trpc = useTRPC();
   const [search, update] = useSearchParams();
   const modelId = search.get('model') ?? undefined;
   const list = useQuery(trpc.model.list.queryOptions());
-  const canTrain = useCanCall('model.train');
+  const training = useTraining();
   const evaluation = useQuery({
     ...trpc.model.evaluation.queryOptions(modelId ? { modelId } : {}),
     enabled: (list.data?.length ?? 0) > 0,
@@ -126,21 +126,25 @@ export default function ModelPage() {
       <PageHeader title="Churn model">
         <p className="muted">
           Probability that a customer places no order in the next {evaluation.data?.horizonDays ?? 90} days,
-          checked on a snapshot the model never saw.
+          checked on snapshots the model never saw.
         </p>
       </PageHeader>
-      <TrainCard />
+      <TrainCard training={training} />
       <QueryView
         query={list}
         label="the model versions"
         height={160}
         isEmpty={(l) => l.length === 0}
         empty={
-          <EmptyState title="No model yet">
-            {canTrain
-              ? 'Train one above: it takes a few minutes on the demo data.'
-              : 'An analyst or an admin can train one; it takes a few minutes on the demo data.'}
-          </EmptyState>
+          training.running ? (
+            <FirstTraining last={training.last} />
+          ) : (
+            <EmptyState title="No model yet">
+              {training.canTrain
+                ? 'Press “Train now” above: it takes a few minutes on the demo data.'
+                : 'An analyst or an admin can train one; it takes a few minutes on the demo data.'}
+            </EmptyState>
+          )
         }
       >
         {(versions) => (
@@ -177,6 +181,7 @@ export default function ModelPage() {
                       value: (v) => v.asOf,
                       format: (v) => formatDay(v.asOf),
                     },
+                    { key: 'scorer', label: 'Scorer', value: (v) => CANDIDATE_LABELS[v.scorer] },
                     {
                       key: 'auc',
                       label: 'ROC AUC',
@@ -221,8 +226,8 @@ export default function ModelPage() {
   );
 }
 
-/** "Train now" and the live progress of the current run (also one started by the server itself). */
-function TrainCard() {
+/** The current training run (started here, by another user, or by the server itself) and "train now". */
+function useTraining() {
   const trpc = useTRPC();
   const client = useQueryClient();
   const status = useQuery(trpc.model.status.queryOptions());
@@ -243,25 +248,54 @@ function TrainCard() {
       },
     }),
   );
-  const last = events.at(-1) ?? (jobId ? null : (status.data?.latest ?? null));
-  const running = jobId !== null && last?.phase !== 'done' && last?.phase !== 'failed';
-  const epochs = epochsFromEvents(events);
+  const latest = status.data?.latest ?? null;
+  const last = events.at(-1) ?? (latest && (!jobId || latest.jobId === jobId) ? latest : null);
+  const running = train.isPending || (jobId !== null && last?.phase !== 'done' && last?.phase !== 'failed');
+  return {
+    canTrain,
+    start: () => train.mutate({}),
+    starting: train.isPending,
+    error: train.isError ? train.error : null,
+    last,
+    running,
+    epochs: epochsFromEvents(events),
+  };
+}
+type Training = ReturnType<typeof useTraining>;
+
+/** While the first version trains: how far it has got, and what the page will show when it is done. */
+function FirstTraining({ last }: { last: TrainingEvent | null }) {
+  const text = firstTrainingText(last);
+  return (
+    <div className="empty-state" data-testid="first-training" role="status">
+      <p className="empty-title">{text.title}</p>
+      <div className="muted">
+        <p>{text.progress}</p>
+        <p>{text.next}</p>
+      </div>
+    </div>
+  );
+}
+
+/** "Train now" and the live progress of the current run (also one started by the server itself). */
+function TrainCard({ training }: { training: Training }) {
+  const { last, running, epochs } = training;
   return (
     <section className="card" aria-labelledby="train-title" data-testid="train-card">
       <div className="card-header">
         <div>
           <h2 id="train-title">Training</h2>
           <p className="muted">
-            Retrain after loading new data: features, fit, baselines, evaluation and scores, in the
-            background.
+            Retrain after loading new data: features, every candidate scorer fitted and compared out of time,
+            the best refitted, and scores, in the background.
           </p>
         </div>
-        {canTrain ? (
+        {training.canTrain ? (
           <button
             type="button"
             className="primary"
-            onClick={() => train.mutate({})}
-            disabled={running || train.isPending}
+            onClick={training.start}
+            disabled={running || training.starting}
             data-testid="train-button"
           >
             {running ? 'Training…' : 'Train now'}
@@ -270,7 +304,7 @@ function TrainCard() {
           <p className="muted">Analysts and admins can retrain the model.</p>
         )}
       </div>
-      {train.isError ? <ErrorState error={train.error} title="Training could not start" /> : null}
+      {training.error ? <ErrorState error={training.error} title="Training could not start" /> : null}
       {last ? (
         <div role="status" aria-live="polite" data-testid="train-progress">
           <p>
@@ -290,13 +324,17 @@ function TrainCard() {
             data-testid="train-percent"
           />
         </div>
+      ) : running ? (
+        <p role="status">Starting…</p>
       ) : (
         <p className="muted">No training has run since the server started.</p>
       )}
       {epochs.length > 1 ? (
         <LineChart
-          title={`Loss and hold-out AUC per epoch: ${
-            epochs[0]?.phase === 'validation-fit' ? 'fit on the training snapshots' : 'refit on all snapshots'
+          title={`Loss and hold-out AUC per epoch of the network: ${
+            epochs[0]?.phase === 'validation-fit'
+              ? 'fitted before an out-of-time snapshot'
+              : 'refitted on all snapshots'
           }`}
           data={epochs}
           xKey="epoch"
@@ -316,7 +354,9 @@ function TrainCard() {
 
 function Evaluation({ detail }: { detail: ModelDetail }) {
   const rows = metricsRows(detail);
+  const summary = selectionSummary(detail);
   const lift = liftChart(rows);
+  const liftSeries = rows.map((r) => ({ key: r.key, label: r.label, color: seriesColor(r.key) }));
   const calibration = calibrationChart(detail.evaluation.validation);
   const history = epochChart(detail.evaluation.history.finalFit);
   const curves = detail.evaluation.curves;
@@ -340,29 +380,41 @@ function Evaluation({ detail }: { detail: ModelDetail }) {
   const importance = detail.evaluation.featureImportance
     ? importanceChart(detail.evaluation.featureImportance)
     : [];
-  const v = detail.evaluation.validation;
   return (
     <>
       <section className="card" aria-labelledby="metrics-title" data-testid="model-metrics">
         <h2 id="metrics-title">
           Version of {formatDayTime(detail.createdAt)}
-          {detail.active ? ' (active)' : ''}
+          {detail.active ? ' (active)' : ''}: {summary.active} scores the customers
         </h2>
+        <p data-testid="selection-reason">{summary.sentence}</p>
+        {summary.warning ? (
+          <p className="as-of-note" data-testid="selection-warning">
+            <strong>Too little data to be sure.</strong> <span>{summary.warning}</span>
+          </p>
+        ) : null}
         <p className="muted">
-          Validated on the snapshot of {formatDay(detail.evaluation.snapshots.validation)}:{' '}
-          {formatInteger(v.rows)} customers, {formatPercent(v.churnRate)} of whom churned. Trained on{' '}
-          {formatInteger(detail.evaluation.rows.final)} customer snapshots in{' '}
+          {originsText(detail)} The active scorer was then refitted on{' '}
+          {formatInteger(detail.evaluation.rows.final)} customer snapshots; training took{' '}
           {formatInteger(detail.trainSeconds)} s ({detail.backend}).
         </p>
-        <ScrollRegion label="Metrics of the model and its baselines">
+        <ScrollRegion label="Metrics of every candidate scorer">
           <DataTable
             columns={METRIC_COLUMNS}
             rows={rows}
             rowKey={(r) => r.key}
-            caption="Metrics of the model and its baselines"
+            caption="Metrics of every candidate scorer, out of time"
             testId="metrics-table"
           />
         </ScrollRegion>
+        {detail.evaluation.selection ? (
+          <details className="chart-table">
+            <summary>How the active scorer is chosen</summary>
+            <p className="muted" data-testid="selection-rule">
+              {detail.evaluation.selection.rule}
+            </p>
+          </details>
+        ) : null}
         {detail.evaluation.notes.length > 0 ? (
           <ul className="muted">
             {detail.evaluation.notes.map((n) => (
@@ -381,7 +433,7 @@ function Evaluation({ detail }: { detail: ModelDetail }) {
         >
           {roc ? (
             <LineChart
-              title="ROC curves of the model and its baselines"
+              title="ROC curves of every candidate scorer"
               data={roc.data}
               xKey="fpr"
               xType="number"
@@ -401,7 +453,7 @@ function Evaluation({ detail }: { detail: ModelDetail }) {
         </ChartCard>
         <ChartCard
           title="Calibration"
-          description="Predicted against observed churn per probability band; the dashed line is perfect."
+          description="The active scorer's predicted against observed churn per probability band; the dashed line is perfect."
           columns={[
             {
               key: 'predicted',
@@ -426,7 +478,7 @@ function Evaluation({ detail }: { detail: ModelDetail }) {
           testId="chart-calibration"
         >
           <LineChart
-            title="Calibration of the model"
+            title="Calibration of the active scorer"
             data={calibration}
             xKey="predicted"
             xType="number"
@@ -444,7 +496,7 @@ function Evaluation({ detail }: { detail: ModelDetail }) {
           description="Churn rate among the top-scored customers over the overall rate."
           columns={[
             { key: 'top', label: 'Customers', value: (r: ChartRow) => String(r.top) },
-            ...MODEL_SERIES.map((s) => ({
+            ...liftSeries.map((s) => ({
               key: s.key,
               label: s.label,
               value: (r: ChartRow) => (typeof r[s.key] === 'number' ? (r[s.key] as number) : null),
@@ -455,10 +507,10 @@ function Evaluation({ detail }: { detail: ModelDetail }) {
           testId="chart-lift"
         >
           <BarChart
-            title="Lift of the model and its baselines"
+            title="Lift of every candidate scorer"
             data={lift}
             xKey="top"
-            series={MODEL_SERIES}
+            series={liftSeries}
             yFormat={(n) => times(n)}
             height={260}
           />
@@ -467,7 +519,7 @@ function Evaluation({ detail }: { detail: ModelDetail }) {
       <div className="grid-2">
         <ChartCard
           title="What drives the risk"
-          description="How far each group of inputs moves a customer's predicted churn, on average (change in log-odds when the group is set to the average customer's)."
+          description="How far each group of inputs moves a customer's predicted churn under the active scorer, on average (change in log-odds when the group is set to the average customer's)."
           columns={IMPORTANCE_COLUMNS}
           rows={importance}
           testId="chart-importance"
@@ -489,7 +541,7 @@ function Evaluation({ detail }: { detail: ModelDetail }) {
             </EmptyState>
           )}
           <details className="chart-table">
-            <summary>The {detail.features.length} inputs the model reads</summary>
+            <summary>The {detail.features.length} inputs the scorers read</summary>
             <ScrollRegion label="Model features" style={{ maxHeight: 320 }}>
               <DataTable
                 columns={[
@@ -507,7 +559,7 @@ function Evaluation({ detail }: { detail: ModelDetail }) {
         </ChartCard>
         <ChartCard
           title="Training history"
-          description="Loss and hold-out AUC per epoch of the final fit."
+          description="Loss and hold-out AUC per epoch of the network's final fit."
           columns={[
             {
               key: 'epoch',
@@ -531,19 +583,26 @@ function Evaluation({ detail }: { detail: ModelDetail }) {
           rows={history}
           testId="chart-history"
         >
-          <LineChart
-            title="Training history"
-            data={history}
-            xKey="epoch"
-            xType="number"
-            series={[
-              { key: 'loss', label: 'Loss', color: 'var(--series-3)' },
-              { key: 'holdoutAuc', label: 'Hold-out AUC', color: 'var(--series-1)' },
-            ]}
-            yFormat={(n) => f3(n)}
-            height={260}
-            dots={false}
-          />
+          {history.length > 0 ? (
+            <LineChart
+              title="Training history"
+              data={history}
+              xKey="epoch"
+              xType="number"
+              series={[
+                { key: 'loss', label: 'Loss', color: 'var(--series-3)' },
+                { key: 'holdoutAuc', label: 'Hold-out AUC', color: 'var(--series-1)' },
+              ]}
+              yFormat={(n) => f3(n)}
+              height={260}
+              dots={false}
+            />
+          ) : (
+            <EmptyState title="No network in the active scorer">
+              {summary.active} needs no epochs: the network was fitted and compared out of time, but not
+              refitted.
+            </EmptyState>
+          )}
         </ChartCard>
       </div>
     </>
