@@ -32,7 +32,7 @@ const PAGES = [
 ] as const;
 
 const PHONE = { width: 400, height: 860 };
-const DESKTOP = { width: 1280, height: 860 };
+const DESKTOP = { width: 1280, height: 800 };
 
 /**
  * The dashboard on a 400 px wide phone, for every role on every page: nothing is wider than the
@@ -193,6 +193,7 @@ describe.skipIf(!chromiumAvailable)('dashboard on a phone, and accessibility of 
     // One column: every tile starts at the same x and ends inside the screen.
     expect(new Set(tiles.map((t) => t.left)).size).toBe(1);
     expect(Math.max(...tiles.map((t) => t.right))).toBeLessThanOrEqual(PHONE.width);
+    await screenshot(page, 'phone-overview-top', { fullPage: false });
 
     const overflowing = (selector: string) =>
       page
@@ -213,6 +214,9 @@ describe.skipIf(!chromiumAvailable)('dashboard on a phone, and accessibility of 
     expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
     await scroll.evaluate((el) => el.scrollBy(300, 0));
     expect(await scroll.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
+    await scroll.evaluate((el) => el.scrollTo(0, 0));
+    await page.getByTestId('heatmap').scrollIntoViewIfNeeded();
+    await screenshot(page, 'phone-cohorts-top', { fullPage: false });
     expect(await overflowing('.recharts-surface, .card, .filters > *')).toEqual([]);
     await context.close();
   });
@@ -225,6 +229,10 @@ describe.skipIf(!chromiumAvailable)('dashboard on a phone, and accessibility of 
     expect(await page.locator('nav[aria-label=Pages]').isVisible()).toBe(true);
     const sidebar = await page.locator('.sidebar').boundingBox();
     expect(sidebar?.width).toBe(200);
+    // The README's screenshots of the overview and the at-risk list, at 1280 × 800.
+    await screenshot(page, 'desktop-overview', { fullPage: false });
+    await openSettled(page, '/at-risk');
+    await screenshot(page, 'desktop-at-risk', { fullPage: false });
     await context.close();
   });
 
