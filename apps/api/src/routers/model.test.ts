@@ -60,13 +60,36 @@ describe('model router', () => {
       'rfmLogistic',
     ]);
     expect(detail.features.map((f) => f.name)).toContain('overdue_ratio');
+    // Which scorer is active and why, and every candidate judged out of time with intervals.
+    const { selection, candidates } = detail.evaluation;
+    expect(model?.scorer).toBe(selection?.name);
+    expect(selection?.reason).toMatch(/out-of-time snapshot/);
+    expect(candidates?.map((c) => c.name).sort()).toEqual([
+      'bgnbd',
+      'gbt',
+      'network',
+      'recency',
+      'rfmLogistic',
+      'stack',
+    ]);
+    expect(candidates?.find((c) => c.name === selection?.name)?.metrics).toEqual(
+      detail.evaluation.validation,
+    );
     await expect(caller.model.evaluation({ modelId: 'm-nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('shows ROC and PR curves of the model and each baseline, and the importance of each feature group', async () => {
     const { evaluation } = await caller.model.evaluation({});
     const curves = evaluation.curves;
-    expect(Object.keys(curves ?? {}).sort()).toEqual(['bgnbd', 'gbt', 'model', 'recency', 'rfmLogistic']);
+    expect(Object.keys(curves ?? {}).sort()).toEqual([
+      'bgnbd',
+      'gbt',
+      'model',
+      'network',
+      'recency',
+      'rfmLogistic',
+      'stack',
+    ]);
     for (const { roc, pr } of Object.values(curves ?? {})) {
       expect(roc.length).toBeGreaterThan(2);
       expect(roc.length).toBeLessThanOrEqual(100);
@@ -87,10 +110,11 @@ describe('model router', () => {
     expect(values).toEqual([...values].sort((a, b) => b - a));
   });
 
-  it('still reads versions stored before curves and importance were', async () => {
+  it('still reads versions stored before curves, importance and the comparison of candidates were', async () => {
     await demo.warehouse.write((conn) =>
       conn.run(
-        `UPDATE models SET metrics = json_merge_patch(metrics, '{"curves": null, "featureImportance": null}')`,
+        `UPDATE models SET metrics = json_merge_patch(metrics,
+           '{"curves": null, "featureImportance": null, "candidates": null, "selection": null, "origins": null}')`,
       ),
     );
     const [stored] = await query(demo.warehouse, 'SELECT metrics::VARCHAR AS metrics FROM models');
@@ -98,6 +122,9 @@ describe('model router', () => {
     const { evaluation } = await caller.model.evaluation({});
     expect(evaluation.curves).toBeNull();
     expect(evaluation.featureImportance).toBeNull();
+    expect(evaluation).toMatchObject({ candidates: null, selection: null, origins: null });
     expect(evaluation.validation.calibration).toHaveLength(10);
+    // Such a version scored with its network.
+    expect((await caller.model.list())[0]?.scorer).toBe('network');
   });
 });

@@ -40,7 +40,7 @@ export const DEFAULT_HYPERPARAMETERS: Hyperparameters = {
   learningRate: 0.003,
   l2: 1e-5,
   gbtMaxRows: 60_000,
-  originMaxRows: 50_000,
+  originMaxRows: 100_000,
   originMaxJudged: 100_000,
 };
 
