@@ -119,7 +119,10 @@ export function versusActiveText(row: Pick<MetricsRow, 'active' | 'versusActive'
   if (row.active) return 'active';
   if (!row.versusActive) return '—';
   const { difference, se } = row.versusActive;
-  return `${difference < 0 ? '−' : '+'}${threeDigits.format(Math.abs(difference))} ± ${threeDigits.format(se)}`;
+  // To the decimals that show the error: "± 0.000" would say nothing.
+  const digits = se > 0 && se < 0.001 ? 4 : 3;
+  const format = (v: number) => v.toFixed(digits);
+  return `${difference < 0 ? '−' : '+'}${format(Math.abs(difference))} ± ${format(se)}`;
 }
 
 /** Lift at the top 5 %, 10 % and 20 % of customers by score, one column per model. */

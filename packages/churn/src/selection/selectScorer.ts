@@ -123,6 +123,11 @@ function bestIndex(judged: readonly Pick<JudgedCandidate, 'name' | 'auc'>[]): nu
 }
 
 const three = (v: number) => v.toFixed(3);
+/** Decimals that show a standard error: "± 0.000" says nothing. */
+const decimals = (se: number) => (se > 0 && se < 0.001 ? 4 : 3);
+/** A difference and its standard error. */
+const pm = (difference: number, se: number) =>
+  `${difference.toFixed(decimals(se))} ± ${se.toFixed(decimals(se))}`;
 const plural = (n: number, one: string, many = `${one}s`) =>
   `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
@@ -181,23 +186,24 @@ export function selectScorer(
   } else if (margin.difference >= 0) {
     reason =
       `${selected.label} ranks churners best ${where}: AUC ${aucOf(selected)} against ${aucOf(rival)} for ` +
-      `${rival.label}, the next best (a lead of ${three(margin.difference)} ± ${three(margin.se)})` +
+      `${rival.label}, the next best (a lead of ${pm(margin.difference, margin.se)})` +
       (baselineWins
         ? `; no learned candidate beats it, so ${selected.label} itself scores the customers.`
         : '.');
   } else {
     reason =
       `${selected.label} ranks churners as well as the best candidate ${where}, within the noise: AUC ` +
-      `${aucOf(selected)} against ${aucOf(rival)} for ${rival.label}, a difference of ${three(-margin.difference)} ` +
-      `± ${three(margin.se)}; it is the simpler of the two` +
+      `${aucOf(selected)} against ${aucOf(rival)} for ${rival.label}, a difference of ` +
+      `${pm(-margin.difference, margin.se)}; it is the simpler of the two` +
       (baselineWins ? `, so ${selected.label} itself scores the customers.` : '.');
   }
   const warnings: string[] = [];
   if (margin && rival && Math.abs(margin.difference) < 2 * margin.se) {
     warnings.push(
       `The data is too small to tell ${selected.label} from ${rival.label}: their AUCs differ by ` +
-        `${three(Math.abs(margin.difference))}, less than twice the standard error of that difference ` +
-        `(${three(margin.se)}), so on other customers or another period their order could well be the other way.`,
+        `${Math.abs(margin.difference).toFixed(decimals(margin.se))}, less than twice the standard error of ` +
+        `that difference (${margin.se.toFixed(decimals(margin.se))}), so on other customers or another ` +
+        'period their order could well be the other way.',
     );
   }
   if (snapshots.length < 2) {
