@@ -137,7 +137,7 @@ function renderTrain(r: TrainResult): string {
     `Active scorer: ${r.selected.label}. ${r.selected.reason}`,
     ...(r.selection.warning ? [`Warning: ${r.selection.warning}`] : []),
     '',
-    `Every candidate on ${r.validation.rows} customers of the out-of-time snapshots ${pooled} (95 % intervals):`,
+    `Every candidate on ${r.validation.rows} customers of the out-of-time snapshot${r.origins.length === 1 ? '' : 's'} ${pooled} (95 % intervals):`,
     renderTable(
       ['', 'ROC AUC', 'vs active', 'PR AUC', 'Brier', 'calib. error', 'lift top 10 %'],
       r.candidates.map((c) => [
