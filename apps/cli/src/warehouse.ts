@@ -13,10 +13,10 @@ import { UsageError } from './output/errors.ts';
 const CREATES_DATABASE = new Set(['demo', 'ingest', 'serve', 'users add']);
 
 /** What a verb goes on to need once data is loaded, for the message when there is no database. */
-const NEEDS: Record<string, { why?: string; then?: string }> = {
+const NEEDS: Record<string, { why?: string; next?: string }> = {
   train: { why: ': there are no purchases to train on' },
-  score: { then: '; then `retain train` makes a model to score with' },
-  'at-risk': { then: '; then `retain train` scores customers for the list' },
+  score: { next: '; then `retain train` makes a model to score with' },
+  'at-risk': { next: '; then `retain train` scores customers for the list' },
 };
 
 /** The verb being run, as typed ("kpis", "users add"), set before its action starts. */
@@ -38,7 +38,7 @@ function requireDatabase(flag: string | undefined, file: string): void {
   throw new UsageError(
     `No database at ${file} (${where})${needs.why ?? ''}. Check the path, or load data into it first: ` +
       `\`retain demo --out data/demo --ingest${dbFlag}\` for demo data, or \`retain ingest …${dbFlag}\` for your exports` +
-      `${needs.then ?? ''}.`,
+      `${needs.next ?? ''}.`,
   );
 }
 

@@ -155,8 +155,8 @@ export default function OverviewPage() {
         <EmptyState title="No orders yet">
           {canUsePage(role, '/data') ? (
             <>
-              Load the shop’s exports on the <Link href="/data">Data</Link> page; the figures appear as
-              soon as they are loaded.
+              Load the shop’s exports on the <Link href="/data">Data</Link> page; the figures appear as soon
+              as they are loaded.
             </>
           ) : (
             'An admin loads the shop’s exports on the Data page.'
