@@ -40,6 +40,7 @@ export const INGEST_SETTINGS = [
   'thousandsSeparator',
   'delimiter',
   'skipRowsWithoutCustomer',
+  'currency',
 ] as const;
 export type IngestSetting = (typeof INGEST_SETTINGS)[number];
 
@@ -91,6 +92,7 @@ export const LOAD_ERROR_CODES = [
   'outsideFolder',
   'loadFailed',
   'nothingToLoad',
+  'currency',
   'other',
 ] as const;
 export type LoadErrorCode = (typeof LOAD_ERROR_CODES)[number];

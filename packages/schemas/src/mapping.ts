@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { currencyCodeSchema } from './currency.ts';
 import { SECTIONS } from './sections.ts';
 
 export const DECIMAL_SEPARATORS = ['.', ','] as const;
@@ -37,6 +38,8 @@ export const mappingFileSchema = z
     purchases: sectionMappingSchema.optional(),
     complaints: sectionMappingSchema.optional(),
     returns: sectionMappingSchema.optional(),
+    /** The currency of the amounts, an ISO 4217 code ("EUR"); stored with the data by the load. */
+    currency: currencyCodeSchema.optional(),
   })
   .strict();
 export type MappingFile = z.infer<typeof mappingFileSchema>;

@@ -4,11 +4,11 @@ import { readMeta, writeMeta } from './schema.ts';
 import type { Warehouse } from './Warehouse.ts';
 
 /** The meta key under which a load records the currency of its amounts. */
-const META_KEY = 'currency';
+export const CURRENCY_KEY = 'currency';
 
 /** The currency stored with the data (an ISO 4217 code), or null when no load has said. */
 export async function storedCurrency(conn: DuckDBConnection): Promise<string | null> {
-  return readMeta(conn, META_KEY);
+  return readMeta(conn, CURRENCY_KEY);
 }
 
 /**
@@ -17,5 +17,5 @@ export async function storedCurrency(conn: DuckDBConnection): Promise<string | n
  */
 export async function storeCurrency(warehouse: Warehouse, code: string): Promise<void> {
   const checked = currencyCodeSchema.parse(code);
-  await warehouse.write((conn) => writeMeta(conn, META_KEY, checked));
+  await warehouse.write((conn) => writeMeta(conn, CURRENCY_KEY, checked));
 }

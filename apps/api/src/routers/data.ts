@@ -1,4 +1,4 @@
-import { DECIMAL_SEPARATORS, SECTIONS, THOUSANDS_SEPARATORS } from '@retain/schemas';
+import { currencyCodeSchema, DECIMAL_SEPARATORS, SECTIONS, THOUSANDS_SEPARATORS } from '@retain/schemas';
 import { appendAudit, ingest, inspectSource, type SectionRequest } from '@retain/warehouse';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
@@ -29,7 +29,14 @@ export const dataRouter = {
 
   /** Loads uploaded files with the mapping the user confirmed; all or nothing, like `retain ingest`. */
   ingest: procedure
-    .input(z.object({ jobId: z.string().min(8).max(64), files: z.array(fileToLoad).min(1).max(8) }))
+    .input(
+      z.object({
+        jobId: z.string().min(8).max(64),
+        files: z.array(fileToLoad).min(1).max(8),
+        /** The currency of the amounts (ISO 4217), stored with the data; omitted: unchanged. */
+        currency: currencyCodeSchema.optional(),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
       const requests: SectionRequest[] = input.files.map((f) => {
         const stored = ctx.uploads.file(f.uploadId);
@@ -46,6 +53,7 @@ export const dataRouter = {
           thousandsSeparator: f.thousandsSeparator ?? undefined,
           negativeLinesAreReturns: f.negativeLinesAreReturns,
           skipRowsWithoutCustomer: f.skipRowsWithoutCustomer,
+          currency: input.currency,
         };
       });
       try {

@@ -28,6 +28,7 @@ interface IngestFlags {
   decimalSeparator?: string;
   thousandsSeparator?: string;
   allowOutsideFiles?: boolean;
+  currency?: string;
   json?: boolean;
 }
 
@@ -59,6 +60,10 @@ export function registerIngest(program: Command): void {
     .option(
       '--thousands-separator <char>',
       'thousands separator of those files: ".", ",", " " or "\'" (e.g. "." for 1.234,50)',
+    )
+    .option(
+      '--currency <code>',
+      'currency of the amounts, an ISO 4217 code such as EUR (stored with the data; a mapping may say "currency")',
     )
     .option('--db <path>', 'database file (default data/retain.duckdb, or RETAIN_DB)')
     .option('--json', 'print the summary as JSON')
@@ -121,8 +126,16 @@ function requestsFromFlags(
   }
   const decimalSeparator = oneOf(flags.decimalSeparator, DECIMAL_SEPARATORS, '--decimal-separator');
   const thousandsSeparator = oneOf(flags.thousandsSeparator, THOUSANDS_SEPARATORS, '--thousands-separator');
+  const currency = flags.currency?.trim().toUpperCase();
+  if (currency !== undefined && !/^[A-Z]{3}$/.test(currency))
+    throw new UsageError(
+      `--currency must be an ISO 4217 code such as EUR, USD or GBP (got "${flags.currency}")`,
+    );
   if (flags.mapping) {
-    return readMappingFile(flags.mapping, { allowFilesOutsideFolder: flags.allowOutsideFiles === true });
+    const mapped = readMappingFile(flags.mapping, {
+      allowFilesOutsideFolder: flags.allowOutsideFiles === true,
+    });
+    return currency === undefined ? mapped : mapped.map((r) => ({ ...r, currency }));
   }
   if (direct.length === 0) {
     throw new UsageError(
@@ -135,6 +148,7 @@ function requestsFromFlags(
     dateFormat: flags.dateFormat,
     decimalSeparator,
     thousandsSeparator,
+    currency,
   }));
 }
 

@@ -25,7 +25,7 @@ import {
 } from '../data/columnMapping.ts';
 import { describeLoadError } from '../data/loadErrors.ts';
 import { uploadFile } from '../data/upload.ts';
-import { formatBytes, formatDay, formatInteger } from '../format.ts';
+import { formatBytes, formatDay, formatInteger, moneyCurrency } from '../format.ts';
 import { useTRPC } from '../trpc.ts';
 
 interface PendingFile {
@@ -120,6 +120,9 @@ function Uploader() {
   const [files, setFiles] = useState<PendingFile[]>([]);
   const [dragging, setDragging] = useState(false);
   const [jobId, setJobId] = useState<string | null>(null);
+  // null: the amounts are in the currency the data already has (sent only when the user picks one).
+  const [currency, setCurrency] = useState<string | null>(null);
+  const shownCurrency = currency ?? moneyCurrency() ?? 'USD';
   const ingest = useMutation(
     trpc.data.ingest.mutationOptions({
       onSuccess: () => {
@@ -180,6 +183,7 @@ function Uploader() {
         negativeLinesAreReturns,
         skipRowsWithoutCustomer,
       })),
+      ...(currency ? { currency } : {}),
     });
   };
 
@@ -240,6 +244,20 @@ function Uploader() {
 
       {files.length > 0 ? (
         <div className="row" style={{ marginTop: '1rem' }}>
+          <label className="field">
+            <span>Currency of the amounts</span>
+            <select
+              value={shownCurrency}
+              onChange={(e) => setCurrency(e.target.value)}
+              data-testid="control-currency"
+            >
+              {currencyChoices(shownCurrency).map((code) => (
+                <option key={code} value={code}>
+                  {code}
+                </option>
+              ))}
+            </select>
+          </label>
           <button
             type="button"
             className="primary"
@@ -654,4 +672,32 @@ function FileSettingsForm({
       </div>
     </>
   );
+}
+
+/** Currencies retailers' exports are most often in, and the one in use. */
+const COMMON_CURRENCIES = [
+  'USD',
+  'EUR',
+  'GBP',
+  'CHF',
+  'SEK',
+  'NOK',
+  'DKK',
+  'PLN',
+  'CZK',
+  'HUF',
+  'JPY',
+  'CNY',
+  'INR',
+  'AUD',
+  'CAD',
+  'BRL',
+  'MXN',
+  'ZAR',
+  'TRY',
+  'IRR',
+];
+
+function currencyChoices(current: string): string[] {
+  return COMMON_CURRENCIES.includes(current) ? COMMON_CURRENCIES : [current, ...COMMON_CURRENCIES];
 }

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { IngestSummary, Section, SectionSummary } from '@retain/schemas';
+import { currencyCodeSchema, type IngestSummary, type Section, type SectionSummary } from '@retain/schemas';
+import { CURRENCY_KEY } from '../currency.ts';
 import { BadInputError } from '../errors.ts';
 import { readMeta, writeMeta } from '../schema.ts';
 import { sqlIdent } from '../sql.ts';
@@ -61,6 +62,7 @@ export async function ingest(
       code: 'nothingToLoad',
     });
   }
+  const currency = loadCurrency(requests);
   const started = new Date();
   return warehouse.write(async (conn) => {
     const sorted = [...requests].sort((a, b) => ORDER.indexOf(a.section) - ORDER.indexOf(b.section));
@@ -106,7 +108,9 @@ export async function ingest(
       }
       if (returnLines) await loadKeyed(conn, null, returnLines, batch, summary.returns, step);
       const current = Number((await readMeta(conn, 'data_version')) ?? 0);
-      const changed = ORDER.some((s) => summary[s].inserted + summary[s].updated > 0);
+      const newCurrency = currency !== null && currency !== (await readMeta(conn, CURRENCY_KEY));
+      if (newCurrency) await writeMeta(conn, CURRENCY_KEY, currency);
+      const changed = newCurrency || ORDER.some((s) => summary[s].inserted + summary[s].updated > 0);
       if (!changed) {
         // Nothing new: the warehouse, its data version and the batch log stay as they were, so
         // caches keyed on the version stay valid.
@@ -137,6 +141,30 @@ export async function ingest(
       await conn.run(`DROP TABLE IF EXISTS temp.${RETURN_LINES}`).catch(() => undefined);
     }
   });
+}
+
+/** The one currency the requests name, checked, or null when none does. */
+function loadCurrency(requests: SectionRequest[]): string | null {
+  const named = [...new Set(requests.flatMap((r) => (r.currency ? [r.currency.trim().toUpperCase()] : [])))];
+  if (named.length > 1)
+    throw new BadInputError(
+      `One load names two currencies (${named.join(', ')}); amounts are in one.`,
+      [],
+      0,
+      {
+        code: 'currency',
+        field: 'currency',
+      },
+    );
+  const [code] = named;
+  if (code === undefined) return null;
+  const checked = currencyCodeSchema.safeParse(code);
+  if (!checked.success)
+    throw new BadInputError(`currency "${code}" is not an ISO 4217 code such as EUR, USD or GBP.`, [], 0, {
+      code: 'currency',
+      field: 'currency',
+    });
+  return checked.data;
 }
 
 type Step = (section: Section, label: string, sql: string) => Promise<number>;

@@ -47,7 +47,7 @@ export function readMappingFile(mappingPath: string, options: MappingFileOptions
 export function mappingToRequests(json: unknown, baseDir: string, label = 'mapping'): SectionRequest[] {
   if (json !== null && typeof json === 'object' && !Array.isArray(json)) {
     for (const key of Object.keys(json)) {
-      if (!(SECTIONS as readonly string[]).includes(key)) {
+      if (key !== 'currency' && !(SECTIONS as readonly string[]).includes(key)) {
         const hint = closest(key, SECTIONS);
         throw new BadInputError(
           `${label}: unknown section "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}; sections are ${SECTIONS.join(', ')}.`,
@@ -81,6 +81,7 @@ export function mappingToRequests(json: unknown, baseDir: string, label = 'mappi
       thousandsSeparator: entry.thousandsSeparator,
       negativeLinesAreReturns: entry.negativeLinesAreReturns,
       skipRowsWithoutCustomer: entry.skipRowsWithoutCustomer,
+      currency: mapping.currency,
     });
   }
   if (requests.length === 0) {

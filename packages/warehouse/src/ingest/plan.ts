@@ -34,6 +34,8 @@ export interface SectionRequest {
   skipRowsWithoutCustomer?: boolean | undefined;
   /** The mapping file this request comes from, for messages about its fields. */
   origin?: string | undefined;
+  /** The currency of the amounts (ISO 4217), when the mapping or the user names it. */
+  currency?: string | undefined;
 }
 
 const KINDS: Record<Section, Record<string, ColumnKind>> = {
