@@ -71,6 +71,7 @@ export function createServices(
       trainingProgress.publish(event.jobId, event, event.phase === 'done' || event.phase === 'failed'),
     // New scores change what latest_scores (and every read built on it) returns.
     onModelReady: () => cache.clear(),
+    trainOptions: { currency: options.currency ?? apiEnv.currency },
   });
   return {
     warehouse,

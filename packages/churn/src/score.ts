@@ -19,6 +19,8 @@ export interface ScoreOptions {
   backendOrder?: BackendName[];
   runner?: 'worker' | 'inline';
   onProgress?: (done: number, total: number) => void;
+  /** The currency setting (RETAIN_CURRENCY) amounts in reasons are written in; default: the data's. */
+  currency?: string | undefined;
 }
 
 export interface ScoreResult {
@@ -42,7 +44,7 @@ export async function scoreCustomers(warehouse: Warehouse, options: ScoreOptions
     throw new BadInputError(
       options.modelId
         ? `No ready model ${options.modelId}: see \`retain models\`.`
-        : 'No trained model yet: run `retain train` first.',
+        : 'No trained model yet: train one first.',
     );
   }
   const range = await orderRange(warehouse);
@@ -77,6 +79,7 @@ export async function scoreCustomers(warehouse: Warehouse, options: ScoreOptions
       modelId: record.modelId,
       asOf,
       table,
+      currency: options.currency,
       score: (onChunk) =>
         scoreInParallel(
           runners,

@@ -58,6 +58,8 @@ export interface TrainOptions {
    * as-of date (scoresAtAsOf).
    */
   scoreCandidatesAtAsOf?: boolean;
+  /** The currency setting (RETAIN_CURRENCY) amounts in reasons are written in; default: the data's. */
+  currency?: string | undefined;
   /** Called after the model files are complete and before the version is registered (tests). */
   beforeRegister?: () => void | Promise<void>;
 }
@@ -121,7 +123,7 @@ export async function trainChurnModel(
   const range = await orderRange(warehouse);
   if (!range)
     throw new BadInputError(
-      'The warehouse holds no purchases: load data first (retain ingest … or retain demo).',
+      'The warehouse holds no purchases yet: load data first.',
     );
   const lastDay = Math.floor(range.lastDay);
   const asOfDay = options.asOf ? parseAsOf(options.asOf) : lastDay;
@@ -255,6 +257,7 @@ export async function trainChurnModel(
         modelId,
         asOf,
         table: scoringTable,
+        currency: options.currency,
         score: (onChunk) =>
           scoreInParallel(
             scoringRunners,

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { currencyCodeSchema } from '@retain/schemas';
+import { type Currency, currencyCodeSchema, resolveCurrency } from '@retain/schemas';
 import { readMeta, writeMeta } from './schema.ts';
 import type { Warehouse } from './Warehouse.ts';
 
@@ -18,4 +18,9 @@ export async function storedCurrency(conn: DuckDBConnection): Promise<string | n
 export async function storeCurrency(warehouse: Warehouse, code: string): Promise<void> {
   const checked = currencyCodeSchema.parse(code);
   await warehouse.write((conn) => writeMeta(conn, CURRENCY_KEY, checked));
+}
+
+/** The currency amounts are in: the setting (RETAIN_CURRENCY) where there is one, else the data's. */
+export async function dataCurrency(warehouse: Warehouse, setting?: string | null): Promise<Currency> {
+  return warehouse.read(async (conn) => resolveCurrency(setting, await storedCurrency(conn)));
 }

@@ -12,7 +12,7 @@ export {
   verifyCredentials,
 } from './access/users.ts';
 export { csvLineSql, csvNumberSql, csvTextSql } from './csvSql.ts';
-export { storeCurrency, storedCurrency } from './currency.ts';
+export { dataCurrency, storeCurrency, storedCurrency } from './currency.ts';
 export {
   BadInputError,
   isBadInput,

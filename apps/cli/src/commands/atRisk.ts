@@ -6,6 +6,7 @@ import { env } from '../env.ts';
 import { callListValueChecks, checkFilterValues } from '../filterValues.ts';
 import { outFile } from '../outPath.ts';
 import { UsageError } from '../output/errors.ts';
+import { formatMoneyIn } from '../output/money.ts';
 import { ProgressBar } from '../output/progressBar.ts';
 import { withWarehouse } from '../warehouse.ts';
 import { parseInput } from './analyticsOptions.ts';
@@ -155,6 +156,8 @@ orders, open_complaints, reasons, last_contact, last_outcome, phone_e164, segmen
       try {
         await withWarehouse(flags.db, async (warehouse) => {
           await checkFilterValues(warehouse, callListValueChecks(filters));
+          const { dataCurrency } = await import('@retain/warehouse');
+          const money = formatMoneyIn((await dataCurrency(warehouse, env.currency)).code);
           const scored = await warehouse.read(async (conn) =>
             Number((await conn.runAndReadAll('SELECT count(*) FROM latest_scores')).getRows()[0]?.[0] ?? 0),
           );
@@ -186,11 +189,11 @@ orders, open_complaints, reasons, last_contact, last_outcome, phone_e164, segmen
             });
             bar.done();
             if (flags.json) console.log(JSON.stringify(result, null, 2));
-            else console.log(renderSummary(result, result.path));
+            else console.log(renderSummary(result, result.path, money));
           } else {
             const result = await writeCallListCsv(warehouse, filters, process.stdout, base);
             await auditCallListExport(warehouse, requester, filters, result, { printed: true });
-            console.error(renderSummary(result, null));
+            console.error(renderSummary(result, null, money));
           }
         });
       } catch (error) {
@@ -204,10 +207,13 @@ orders, open_complaints, reasons, last_contact, last_outcome, phone_e164, segmen
     });
 }
 
-const money = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const share = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
 
-function renderSummary(summary: CallListSummary & { rows: number }, file: string | null): string {
+function renderSummary(
+  summary: CallListSummary & { rows: number },
+  file: string | null,
+  money: (value: number) => string,
+): string {
   const count = (n: number) => n.toLocaleString('en-US');
   const lines = [
     `${count(summary.rows)} customers ${file ? `written to ${file}` : 'listed'}, ranked by value at risk.`,
@@ -217,7 +223,7 @@ function renderSummary(summary: CallListSummary & { rows: number }, file: string
       summary.valueAtRiskEligible > 0 ? summary.valueAtRiskListed / summary.valueAtRiskEligible : 1;
     lines.push(
       `Capacity ${count(summary.listed)} of ${count(summary.eligible)} callable customers covers ` +
-        `${money.format(summary.valueAtRiskListed)} of ${money.format(summary.valueAtRiskEligible)} value at risk (${share.format(covered)}).`,
+        `${money(summary.valueAtRiskListed)} of ${money(summary.valueAtRiskEligible)} value at risk (${share.format(covered)}).`,
     );
   } else if (summary.cut === 'top') {
     lines.push(`Top ${count(summary.listed)} of ${count(summary.eligible)} callable customers.`);

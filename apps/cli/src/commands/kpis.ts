@@ -7,6 +7,7 @@ import {
   kpisInputSchema,
 } from '@retain/schemas';
 import type { Command } from 'commander';
+import { formatMoneyIn } from '../output/money.ts';
 import { renderTable } from '../output/table.ts';
 import {
   type AnalyticsFlags,
@@ -42,13 +43,19 @@ A figure whose windows reach back before the first order in the data is null. JS
     )
     .action(async (flags: KpiFlags) => {
       const input = parseInput(kpisInputSchema, { asOf: flags.asOf, filters: filtersFromFlags(flags) });
-      const kpis = await withAnalytics(flags.db, (api) => api.overview.kpis(input), input.filters);
-      console.log(flags.json ? JSON.stringify(kpis) : renderKpis(kpis));
+      const [kpis, info] = await withAnalytics(
+        flags.db,
+        async (api) => [await api.overview.kpis(input), await api.info.get()] as const,
+        input.filters,
+      );
+      console.log(flags.json ? JSON.stringify(kpis) : renderKpis(kpis, formatMoneyIn(info.currency.code)));
     });
 }
 
-const money = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const count = (v: number | null) => (v === null ? '–' : money.format(v));
+const whole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const count = (v: number | null) => (v === null ? '–' : whole.format(v));
+/** Marks the rows written in money; they are formatted with the data's currency when rendered. */
+const MONEY = (v: number | null) => count(v);
 const signed = (text: string, v: number | null) => (v !== null && v > 0 ? `+${text}` : text);
 
 const points = (v: number | null) => (v === null ? '–' : `${formatDecimal(v * 100)} pt`);
@@ -59,12 +66,12 @@ const ROWS: ReadonlyArray<[KpiName, (v: number | null) => string, (v: number | n
   ['newCustomers', count, count],
   ['repeatRate90d', formatShare, points],
   ['churnRate', formatShare, points],
-  ['revenue', count, count],
+  ['revenue', MONEY, MONEY],
   ['netRevenueRetention12m', formatShare, points],
   ['complaintRate', formatShare, points],
   ['medianResolutionDays', formatDecimal, formatDecimal],
   ['returnRate', formatShare, points],
-  ['atRiskRevenue', count, count],
+  ['atRiskRevenue', MONEY, MONEY],
 ];
 
 const days = (p: KpiPopulation) => `${p.from} … ${p.to}`;
@@ -94,10 +101,12 @@ export function kpiDefinitions(k: Kpis): string[] {
   return lines;
 }
 
-function renderKpis(k: Kpis): string {
+function renderKpis(k: Kpis, money: (v: number | null) => string): string {
   if (k.asOf === null) return 'No orders in the data.';
-  const row = ([name, value, change]: (typeof ROWS)[number]) => {
+  const row = ([name, writeValue, writeChange]: (typeof ROWS)[number]) => {
     const kpi: Kpi = k.kpis[name];
+    const value = writeValue === MONEY ? money : writeValue;
+    const change = writeChange === MONEY ? money : writeChange;
     return [KPI_LABELS[name], value(kpi.value), value(kpi.previous), signed(change(kpi.delta), kpi.delta)];
   };
   return [

@@ -47,6 +47,7 @@ cells that a spreadsheet would run as a formula (starting with = + - @, tab or C
         const scored = await scoreCustomers(warehouse, {
           ...(flags.model ? { modelId: flags.model } : {}),
           ...(flags.asOf ? { asOf: flags.asOf } : {}),
+          currency: env.currency,
           onProgress: (done, total) => bar.update('scoring', (done / total) * 100),
         });
         if (out) {

@@ -56,6 +56,7 @@ every customer at T. JSON: {"modelId","backend","asOf","horizonDays","selected":
         return trainChurnModel(warehouse, {
           horizonDays,
           seed,
+          currency: env.currency,
           ...(flags.asOf ? { asOf: flags.asOf } : {}),
           onProgress: (p) =>
             bar.update(

@@ -17,7 +17,14 @@ import {
 } from '../data/impactInputs.ts';
 import { WITHIN_OPTIONS } from '../data/repeatInputs.ts';
 import { type Column, numberColumn, textColumn } from '../data/table.ts';
-import { formatDay, formatInteger, formatMoney, formatPercent, formatPointsApart } from '../format.ts';
+import {
+  formatDay,
+  formatInteger,
+  formatMoney,
+  formatPercent,
+  formatPointsApart,
+  moneyLabel,
+} from '../format.ts';
 import { useSearchParams } from '../router/location.ts';
 import { useTRPC } from '../trpc.ts';
 
@@ -28,11 +35,12 @@ type ReturnRow = {
   returned: number;
   rate: number | null;
 };
-const RETURN_COLUMNS: Column<ReturnRow>[] = [
+/** Built when shown: the money columns' headers name the data's currency ("Revenue (EUR)"). */
+const returnColumns = (): Column<ReturnRow>[] => [
   textColumn('cohort', 'Cohort'),
   numberColumn('customers', 'Customers', formatInteger),
-  numberColumn('revenue', 'Revenue', formatMoney),
-  numberColumn('returned', 'Returned', formatMoney),
+  numberColumn('revenue', moneyLabel('Revenue'), formatMoney),
+  numberColumn('returned', moneyLabel('Returned'), formatMoney),
   numberColumn('rate', 'Return rate', formatPercent),
 ];
 
@@ -192,7 +200,7 @@ export default function ComplaintsPage() {
                 <ChartCard
                   title="Return rate by cohort"
                   description="Returned value over order revenue, by first-order period."
-                  columns={RETURN_COLUMNS}
+                  columns={returnColumns()}
                   rows={d.returnRateByCohort}
                   testId="chart-return-rate"
                 >

@@ -46,6 +46,7 @@ const METRIC_COLUMNS: Column<MetricsRow>[] = [
     value: (r) => r.metrics.auc,
     format: (r) => intervalText(r.metrics.auc, r.auc),
     numeric: true,
+    decimals: 3,
   },
   {
     key: 'versusActive',
@@ -53,6 +54,7 @@ const METRIC_COLUMNS: Column<MetricsRow>[] = [
     value: (r) => r.versusActive?.difference ?? (r.active ? 0 : null),
     format: (r) => versusActiveText(r),
     numeric: true,
+    decimals: 3,
   },
   {
     key: 'prAuc',
@@ -60,6 +62,7 @@ const METRIC_COLUMNS: Column<MetricsRow>[] = [
     value: (r) => r.metrics.prAuc,
     format: (r) => intervalText(r.metrics.prAuc, r.prAuc),
     numeric: true,
+    decimals: 3,
   },
   {
     key: 'brier',
@@ -67,6 +70,7 @@ const METRIC_COLUMNS: Column<MetricsRow>[] = [
     value: (r) => r.metrics.brier,
     format: (r) => intervalText(r.metrics.brier, r.brier),
     numeric: true,
+    decimals: 3,
   },
   {
     key: 'calibrationError',
@@ -74,6 +78,7 @@ const METRIC_COLUMNS: Column<MetricsRow>[] = [
     value: (r) => r.metrics.calibrationError,
     format: (r) => f3(r.metrics.calibrationError),
     numeric: true,
+    decimals: 3,
   },
   {
     key: 'liftTop10',
@@ -81,6 +86,7 @@ const METRIC_COLUMNS: Column<MetricsRow>[] = [
     value: (r) => r.metrics.liftTop10,
     format: (r) => times(r.metrics.liftTop10),
     numeric: true,
+    decimals: 2,
   },
   {
     key: 'captureTop10',
@@ -88,6 +94,7 @@ const METRIC_COLUMNS: Column<MetricsRow>[] = [
     value: (r) => r.metrics.captureTop10,
     format: (r) => formatPercent(r.metrics.captureTop10),
     numeric: true,
+    decimals: 3,
   },
 ];
 
@@ -99,6 +106,7 @@ const IMPORTANCE_COLUMNS: Column<ChartRow>[] = [
     value: (r) => numberAt(r, 'importance'),
     format: (r) => f3(numberAt(r, 'importance')),
     numeric: true,
+    decimals: 3,
   },
   {
     key: 'raisesRiskShare',
@@ -106,6 +114,7 @@ const IMPORTANCE_COLUMNS: Column<ChartRow>[] = [
     value: (r) => numberAt(r, 'raisesRiskShare'),
     format: (r) => formatPercent(numberAt(r, 'raisesRiskShare')),
     numeric: true,
+    decimals: 3,
   },
 ];
 
@@ -368,6 +377,7 @@ function Evaluation({ detail }: { detail: ModelDetail }) {
       value: (r) => numberAt(r, 'fpr'),
       format: (r) => formatPercent(numberAt(r, 'fpr')),
       numeric: true,
+      decimals: 3,
     },
     ...(roc?.series ?? []).map((s) => ({
       key: s.key,
@@ -375,6 +385,7 @@ function Evaluation({ detail }: { detail: ModelDetail }) {
       value: (r: ChartRow) => numberAt(r, s.key),
       format: (r: ChartRow) => formatPercent(numberAt(r, s.key)),
       numeric: true,
+      decimals: 3,
     })),
   ];
   const importance = detail.evaluation.featureImportance

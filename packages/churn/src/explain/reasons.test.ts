@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { categoryOf, emptyRawColumns } from '../features/featureTable.ts';
-import { reasonPhrase, reasonPhrases } from './reasons.ts';
+import { currencySymbol, reasonPhrase, reasonPhrases } from './reasons.ts';
 
 /** Customers' raw values, the first being the one a test reads; missing values are NaN. */
 function population(...rows: Record<string, number>[]) {
@@ -78,10 +78,20 @@ describe('reasons in plain words, from the customer’s own values', () => {
     );
   });
 
+  it('writes amounts with the currency\'s symbol, or its code where it has none', () => {
+    expect(currencySymbol('USD')).toBe('$');
+    expect(currencySymbol('EUR')).toBe('€');
+    expect(currencySymbol('GBP')).toBe('£');
+    expect(currencySymbol('CHF')).toBe('CHF ');
+  });
+
   it('spend: less in the last 12 months than the customer spent a year before', () => {
     const falling = { monetary_total: 1000, revenue_365: 100, tenure_days: 730.5 };
     expect(reasonPhrase('spend', context(falling), 0)).toBe(
       'Spent 100 in the last 12 months; about 900 a year before',
+    );
+    expect(reasonPhrase('spend', { ...context(falling), currencySymbol: '€' }, 0)).toBe(
+      'Spent €100 in the last 12 months; about €900 a year before',
     );
     expect(reasonPhrase('spend', context({ ...falling, revenue_365: 500 }), 0)).toBeNull();
     expect(
@@ -97,7 +107,7 @@ describe('reasons in plain words, from the customer’s own values', () => {
       days_since_return: 12,
     });
     expect(reasonPhrase('returns', returns, 0)).toBe(
-      'Returned 2 orders (35 % of spend), the last 12 days ago',
+      'Returned 2 orders (35.0% of spend), the last 12 days ago',
     );
     expect(reasonPhrase('returns', context({ returns_total: 0 }), 0)).toBeNull();
     expect(reasonPhrase('channel', context({}), 0)).toBeNull();

@@ -6,6 +6,8 @@ export interface ReasonContext {
   raw: RawColumns;
   channel: Category;
   region: Category;
+  /** The symbol amounts are written with ("$", "€", "CHF "); none: plain numbers. */
+  currencySymbol?: string;
 }
 
 /** 12,345: grouping by hand, because Intl formatting costs microseconds per call at a million customers. */
@@ -19,7 +21,16 @@ export function whole(v: number): string {
   }
   return n < 0 ? `-${out}` : out;
 }
-const money = (v: number) => (v >= 100 ? whole(v) : v.toFixed(2));
+/** An amount as the dashboard writes money: whole units of the data's currency ($8,918). */
+const money = (v: number, symbol = '') => `${symbol}${whole(v)}`;
+
+/** The short symbol of a currency ("$", "€", "£"), or its code and a space where it has none. */
+export function currencySymbol(code: string): string {
+  const part = new Intl.NumberFormat('en', { style: 'currency', currency: code, currencyDisplay: 'narrowSymbol' })
+    .formatToParts(0)
+    .find((p) => p.type === 'currency')?.value;
+  return part && part !== code ? part : `${code} `;
+}
 const plural = (n: number, one: string, many = `${one}s`) =>
   `${whole(n)} ${Math.round(n) === 1 ? one : many}`;
 const value = (raw: RawColumns, column: keyof RawColumns, i: number) => raw[column][i] ?? Number.NaN;
@@ -148,7 +159,8 @@ export function reasonPhrase(group: ReasonGroup, context: ReasonContext, i: numb
       if (!(tenure > 455) || !known(year)) return null;
       const usualYear = ((total - year) * 365.25) / (tenure - 365.25);
       if (!(usualYear > 0) || !(year < usualYear * 0.5)) return null;
-      return `Spent ${money(Math.max(0, year))} in the last 12 months; about ${money(usualYear)} a year before`;
+      const symbol = context.currencySymbol;
+      return `Spent ${money(Math.max(0, year), symbol)} in the last 12 months; about ${money(usualYear, symbol)} a year before`;
     }
     case 'complaints': {
       const recent = value(raw, 'complaints_90', i);
@@ -179,7 +191,7 @@ export function reasonPhrase(group: ReasonGroup, context: ReasonContext, i: numb
       if (!(count > 0)) return null;
       const share = value(raw, 'returned_value', i) / Math.max(1e-9, value(raw, 'monetary_total', i));
       const since = value(raw, 'days_since_return', i);
-      return `Returned ${plural(count, 'order')} (${Math.round(Math.min(1, share) * 100)} % of spend), the last ${plural(since, 'day')} ago`;
+      return `Returned ${plural(count, 'order')} (${(Math.min(1, share) * 100).toFixed(1)}% of spend), the last ${plural(since, 'day')} ago`;
     }
     case 'channel':
     case 'region':

@@ -1,6 +1,7 @@
-import type { Warehouse } from '@retain/warehouse';
+import { DEFAULT_CURRENCY } from '@retain/schemas';
+import { storedCurrency, type Warehouse } from '@retain/warehouse';
 import { MAX_REASONS } from '../explain/occlusion.ts';
-import { reasonPhrases } from '../explain/reasons.ts';
+import { currencySymbol, reasonPhrases } from '../explain/reasons.ts';
 import type { FeatureTable } from '../features/featureTable.ts';
 import { insertModel, type ModelRecord } from '../registry.ts';
 import type { ScoreChunk } from '../worker/scoreJob.ts';
@@ -18,6 +19,8 @@ export interface ScoresToWrite {
   register?: () => ModelRecord;
   /** Called just before the transaction (tests: a failure there must leave everything as it was). */
   beforeCommit?: () => void | Promise<void>;
+  /** The currency amounts in reasons are written in (a setting); default: the data's, else USD. */
+  currency?: string | undefined;
 }
 
 const STAGING = 'churn_scores_staging';
@@ -41,7 +44,13 @@ export async function writeScores(
       customer_id VARCHAR, churn_probability DOUBLE, expected_revenue_12m DOUBLE, value_at_risk DOUBLE,
       segment VARCHAR, rfm VARCHAR, reasons VARCHAR, codes VARCHAR, impacts VARCHAR)`);
     try {
-      const context = { raw: table.raw, channel: table.channel, region: table.region };
+      const currency = input.currency ?? (await storedCurrency(conn)) ?? DEFAULT_CURRENCY;
+      const context = {
+        raw: table.raw,
+        channel: table.channel,
+        region: table.region,
+        currencySymbol: currencySymbol(currency),
+      };
       const appender = await conn.createAppender(STAGING, 'main', 'temp');
       let appended = 0;
       let backend: string;
