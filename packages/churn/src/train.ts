@@ -121,10 +121,7 @@ export async function trainChurnModel(
   if (!Number.isInteger(horizonDays) || horizonDays < 1)
     throw new BadInputError('--horizon must be a whole number of days above 0');
   const range = await orderRange(warehouse);
-  if (!range)
-    throw new BadInputError(
-      'The warehouse holds no purchases yet: load data first.',
-    );
+  if (!range) throw new BadInputError('The warehouse holds no purchases yet: load data first.');
   const lastDay = Math.floor(range.lastDay);
   const asOfDay = options.asOf ? parseAsOf(options.asOf) : lastDay;
   if (asOfDay > lastDay) {

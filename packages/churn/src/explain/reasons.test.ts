@@ -78,7 +78,7 @@ describe('reasons in plain words, from the customer’s own values', () => {
     );
   });
 
-  it('writes amounts with the currency\'s symbol, or its code where it has none', () => {
+  it("writes amounts with the currency's symbol, or its code where it has none", () => {
     expect(currencySymbol('USD')).toBe('$');
     expect(currencySymbol('EUR')).toBe('€');
     expect(currencySymbol('GBP')).toBe('£');

@@ -26,7 +26,11 @@ const money = (v: number, symbol = '') => `${symbol}${whole(v)}`;
 
 /** The short symbol of a currency ("$", "€", "£"), or its code and a space where it has none. */
 export function currencySymbol(code: string): string {
-  const part = new Intl.NumberFormat('en', { style: 'currency', currency: code, currencyDisplay: 'narrowSymbol' })
+  const part = new Intl.NumberFormat('en', {
+    style: 'currency',
+    currency: code,
+    currencyDisplay: 'narrowSymbol',
+  })
     .formatToParts(0)
     .find((p) => p.type === 'currency')?.value;
   return part && part !== code ? part : `${code} `;
