@@ -47,7 +47,7 @@ describe('retain at-risk', () => {
     expect(printed.stdout.startsWith(`\uFEFF${HEADER}\r\n1,C01,`)).toBe(true);
     expect(printed.stdout.split('\r\n')).toHaveLength(5);
     expect(printed.stderr).toContain(
-      'Capacity 3 of 7 callable customers covers 1,500 of 2,350 value at risk (63.8%)',
+      'Capacity 3 of 7 callable customers covers $1,500 of $2,350 value at risk (63.8%)',
     );
     expect(printed.stderr).toContain('Left out: 2 without contact consent, 1 "do not call"');
   });
