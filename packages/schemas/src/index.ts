@@ -1,4 +1,5 @@
 export * from './access.ts';
+export * from './alerts.ts';
 export * from './analytics.ts';
 export * from './churn.ts';
 export * from './csv.ts';
@@ -7,6 +8,7 @@ export * from './figureNames.ts';
 export * from './http.ts';
 export * from './info.ts';
 export * from './ingest.ts';
+export * from './kpiSummary.ts';
 export * from './mapping.ts';
 export * from './outcomes.ts';
 export * from './outreach.ts';

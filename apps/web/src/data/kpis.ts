@@ -1,5 +1,5 @@
 import type { RouterOutputs } from '@retain/api';
-import { allCohortRepeatLabel, KPI_LABELS } from '@retain/schemas';
+import { allCohortRepeatLabel, KPI_LABELS, retentionSummary } from '@retain/schemas';
 import {
   formatDay,
   formatDecimal,
@@ -277,50 +277,15 @@ export function usableTrendDays(
 
 const onePlace = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
 
-function pp(delta: number): string {
-  return `${onePlace.format(Math.abs(delta) * 100)} points`;
-}
-
 /**
  * One sentence an executive can read aloud: whether retention is improving (churn and repeat
- * purchase against 90 days earlier), by how much, and what revenue is at risk.
+ * purchase against 90 days earlier), by how much, and what revenue is at risk. The executive
+ * report writes the same sentence (retentionSummary).
  */
 export function overviewSummary(k: Kpis): string {
-  const churn = k.kpis.churnRate;
-  const repeat = k.kpis.repeatRate90d;
-  const atRisk = k.kpis.atRiskRevenue.value;
-  const when = k.previousAsOf ? ' from 90 days earlier' : '';
-  const churnVerdict = kpiChange(kpiDefinition('churnRate'), churn)?.verdict ?? 'flat';
-  const repeatVerdict = kpiChange(kpiDefinition('repeatRate90d'), repeat)?.verdict ?? 'flat';
-  const score = (v: Verdict) => (v === 'better' ? 1 : v === 'worse' ? -1 : 0);
-  const total = score(churnVerdict) + score(repeatVerdict);
-  const headline =
-    churn.value === null && repeat.value === null
-      ? 'There is not enough history yet to judge retention'
-      : total > 0
-        ? 'Retention is improving'
-        : total < 0
-          ? 'Retention is getting worse'
-          : churnVerdict === 'flat' && repeatVerdict === 'flat'
-            ? 'Retention is holding steady'
-            : 'Retention is mixed';
-  const parts: string[] = [];
-  if (churn.value !== null) {
-    const moved =
-      churn.delta === null || churnVerdict === 'flat'
-        ? `churn among active customers is ${formatPercent(churn.value)}`
-        : `churn among active customers ${churn.delta < 0 ? 'fell' : 'rose'} ${pp(churn.delta)} to ${formatPercent(churn.value)}`;
-    parts.push(moved);
-  }
-  if (repeat.value !== null) {
-    const moved =
-      repeat.delta === null || repeatVerdict === 'flat'
-        ? `${formatPercent(repeat.value)} of recent new customers bought again within 90 days`
-        : `${formatPercent(repeat.value)} of recent new customers bought again within 90 days (${repeat.delta > 0 ? 'up' : 'down'} ${pp(repeat.delta)}${when})`;
-    parts.push(moved);
-  }
-  let sentence = headline;
-  if (parts.length > 0) sentence += `: ${parts.join(' and ')}`;
-  if (atRisk !== null && atRisk > 0) sentence += `; ${formatMoney(atRisk)} in customer value is at risk`;
-  return `${sentence}.`;
+  return retentionSummary(k, {
+    percent: (v) => formatPercent(v),
+    money: (v) => formatMoney(v),
+    points: (v) => onePlace.format(v),
+  });
 }
