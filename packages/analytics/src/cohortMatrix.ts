@@ -4,11 +4,12 @@ import type {
   CohortMatrixQuery,
   CohortMetric,
   CohortRow,
+  ForecastSummary,
   Period,
   RetentionMode,
 } from '@retain/schemas';
 import { COMPLAINT_EXPERIENCES } from '@retain/schemas';
-import type { DuckDBConnection, Warehouse } from '@retain/warehouse';
+import { BadInputError, type DuckDBConnection, type Warehouse } from '@retain/warehouse';
 import type { RollupState } from './analyticsRollup.ts';
 import {
   type AnalyticsScope,
@@ -18,7 +19,8 @@ import {
   UNKNOWN_GROUP,
   withClause,
 } from './analyticsScope.ts';
-import { isoDay, periodBounds, periodLabel } from './periods.ts';
+import { forecastRows } from './forecast/forecastCohorts.ts';
+import { dayIndex, isoDay, parsePeriodLabel, periodBounds, periodLabel, periodOfDay } from './periods.ts';
 import { readAnalytics } from './readAnalytics.ts';
 import { type ResultRow, readRows, type SqlQuery, sqlQuery } from './sqlQuery.ts';
 import { wilsonInterval } from './wilsonInterval.ts';
@@ -334,10 +336,7 @@ export function cellsOptions(query: CohortMatrixQuery, grouping: Grouping): Coho
 /** Cohorts by first-order period (or by a first-order attribute) × offset. */
 export async function cohortMatrix(warehouse: Warehouse, query: CohortMatrixQuery): Promise<CohortMatrix> {
   const grouping = query.by ?? 'period';
-  const options = cellsOptions(query, grouping);
-  const { endDay, rows } = await readAnalytics(warehouse, (conn, state) =>
-    cohortCells(conn, cohortCellsPlan(state, options), options),
-  );
+  const { endDay, rows, forecast } = await readCells(warehouse, query, grouping);
   return {
     period: query.period,
     by: grouping === 'period' ? 'period' : grouping,
@@ -347,16 +346,14 @@ export async function cohortMatrix(warehouse: Warehouse, query: CohortMatrixQuer
     dataEnd: endDay === null ? null : isoDay(endDay),
     minCohortSize: query.minCohortSize,
     cohorts: rows,
+    ...(forecast ? { forecast } : {}),
   };
 }
 
 /** One curve pooled over every first-order period, or one per value of `by`. */
 export async function cohortCurves(warehouse: Warehouse, query: CohortMatrixQuery): Promise<CohortCurves> {
   const grouping = query.by ?? 'all';
-  const options = cellsOptions(query, grouping);
-  const { endDay, rows } = await readAnalytics(warehouse, (conn, state) =>
-    cohortCells(conn, cohortCellsPlan(state, options), options),
-  );
+  const { endDay, rows, forecast } = await readCells(warehouse, query, grouping);
   return {
     period: query.period,
     by: grouping,
@@ -366,5 +363,70 @@ export async function cohortCurves(warehouse: Warehouse, query: CohortMatrixQuer
     dataEnd: endDay === null ? null : isoDay(endDay),
     minCohortSize: query.minCohortSize,
     curves: rows,
+    ...(forecast ? { forecast } : {}),
   };
 }
+
+/**
+ * The cells of a matrix or curves and, with `forecast`, their forecasts. Forecasts need the share
+ * buying in each period, so a matrix of another metric or mode reads those cells too, in the same
+ * snapshot and up to the same day.
+ */
+export async function readCells(
+  warehouse: Warehouse,
+  query: CohortMatrixQuery,
+  grouping: Grouping,
+  /** Without `through`: forecast at least this many periods past the data's end. */
+  minimumPeriods = DEFAULT_FORECAST_PERIODS,
+): Promise<{ endDay: number | null; rows: CohortRow[]; forecast: ForecastSummary | null }> {
+  const options = cellsOptions(query, grouping);
+  const activityOptions: CohortCellsOptions = { ...options, metric: 'customers', mode: 'on', net: false };
+  // Orders and revenue are forecast through the share buying; "in it or later" has its own model.
+  const needsActivity = query.forecast && query.metric !== 'customers';
+  const { endDay, rows, activity } = await readAnalytics(warehouse, async (conn, state) => {
+    const shown = await cohortCells(conn, cohortCellsPlan(state, options), options);
+    const activity = needsActivity
+      ? (await cohortCells(conn, cohortCellsPlan(state, activityOptions), activityOptions)).rows
+      : shown.rows;
+    return { ...shown, activity };
+  });
+  if (!query.forecast) return { endDay, rows, forecast: null };
+  if (endDay === null) {
+    return {
+      endDay,
+      rows: rows.map((row) => ({ ...row, cells: [] })),
+      forecast: null,
+    };
+  }
+  const endPeriod = periodOfDay(query.period, endDay);
+  let throughPeriod = endPeriod + Math.max(DEFAULT_FORECAST_PERIODS, minimumPeriods);
+  if (query.through !== undefined) {
+    throughPeriod = periodOfDay(query.period, dayIndex(query.through));
+    if (throughPeriod < endPeriod) {
+      throw new BadInputError(
+        `through ${query.through} is before the data's end (${isoDay(endDay)}): forecasts are of the periods after it`,
+      );
+    }
+  }
+  const { rows: withCells, summary } = forecastRows({
+    period: query.period,
+    metric: query.metric,
+    mode: query.mode,
+    endPeriod,
+    throughPeriod,
+    minCohortSize: query.minCohortSize,
+    maxOffset: query.maxOffset,
+    rows,
+    activity,
+    // A period cohort starts in its period; an attribute group with its earliest member.
+    firstPeriods: rows.map((row) =>
+      grouping === 'period'
+        ? (parsePeriodLabel(query.period, row.cohort) ?? endPeriod)
+        : endPeriod - (row.values.length - 1),
+    ),
+  });
+  return { endDay, rows: withCells, forecast: summary };
+}
+
+/** How far `forecast` reaches without `through`: a year of months, 12 weeks, 12 quarters. */
+export const DEFAULT_FORECAST_PERIODS = 12;

@@ -11,8 +11,13 @@ export {
   cohortCellsPlan,
   cohortCurves,
   cohortMatrix,
+  DEFAULT_FORECAST_PERIODS,
 } from './cohortMatrix.ts';
 export { complaintImpact, type ImpactPlan, impactPlan } from './complaintImpact.ts';
+export { fitActivity } from './forecast/activeShare.ts';
+export { cohortTrend, TREND_COMPARISON_COHORTS } from './forecast/cohortTrend.ts';
+export { forecastHorizon, forecastRows } from './forecast/forecastCohorts.ts';
+export { fitSbg, sbgSurvival } from './forecast/shiftedBetaGeometric.ts';
 export { parsePeriodLabel, periodLabel } from './periods.ts';
 export { type RepeatPlan, repeatPlan, repeatPurchase } from './repeatPurchase.ts';
 export {

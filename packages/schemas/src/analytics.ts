@@ -59,15 +59,41 @@ export const cohortMatrixInputSchema = z
     minCohortSize: z.number().int().min(1).default(30),
     /** Drop offsets above this (the matrix of daily cohorts over years is large). */
     maxOffset: z.number().int().min(0).optional(),
+    /** Add `cells` to every cohort: observed values, and forecasts with 80 % intervals. */
+    forecast: z.boolean().default(false),
+    /** Forecast periods up to the one holding this day; by default 12 periods past the data's end. */
+    through: isoDay.optional(),
     filters,
   })
-  .strict();
+  .strict()
+  .refine((q) => q.through === undefined || q.forecast, {
+    message: '`through` is the end of the forecasts: ask for `forecast` too',
+    path: ['through'],
+  });
 export type CohortMatrixInput = z.input<typeof cohortMatrixInputSchema>;
 export type CohortMatrixQuery = z.output<typeof cohortMatrixInputSchema>;
 
 /** The same as the matrix, pooled over first-order periods: one curve overall, or one per attribute value. */
 export const cohortCurvesInputSchema = cohortMatrixInputSchema;
 export type CohortCurvesInput = CohortMatrixInput;
+
+/**
+ * `observed`: a complete period, its value and (customers) its 80 % Wilson interval. `incomplete`:
+ * the period under way; the value is the forecast of where it ends, never below the value so far.
+ * `forecast`: a period not begun; the model's expected value and its 80 % interval.
+ */
+export const FORECAST_KINDS = ['observed', 'incomplete', 'forecast'] as const;
+export const forecastKindSchema = z.enum(FORECAST_KINDS);
+export type ForecastKind = z.infer<typeof forecastKindSchema>;
+
+export const forecastCellSchema = z.object({
+  k: z.number().int(),
+  value: z.number(),
+  lower: z.number().nullable(),
+  upper: z.number().nullable(),
+  kind: forecastKindSchema,
+});
+export type ForecastCell = z.infer<typeof forecastCellSchema>;
 
 /** One row of a matrix (a cohort) or one curve; arrays are indexed by offset. */
 export const cohortRowSchema = z.object({
@@ -87,8 +113,32 @@ export const cohortRowSchema = z.object({
   /** 95 % Wilson interval of a `customers` value; null for the other metrics. */
   low: z.array(z.number().nullable()).nullable(),
   high: z.array(z.number().nullable()).nullable(),
+  /** With `forecast`: one cell per offset up to `through` that has a value (README, "Forecasts"). */
+  cells: z.array(forecastCellSchema).optional(),
+  /**
+   * With `forecast`: whether the cohort's forecasts rest on its own level ("cohort") or on the
+   * pooled one ("pooled": under `minCohortSize` customers, or no complete period after the first).
+   */
+  forecastBasis: z.enum(['cohort', 'pooled']).optional(),
 });
 export type CohortRow = z.infer<typeof cohortRowSchema>;
+
+/** How a matrix's forecasts were made, and how far they reach. */
+export const forecastSummarySchema = z.object({
+  /** "activity": share buying in the period (BG/BB purchase process); "survival": sBG, in it or later. */
+  model: z.enum(['activity', 'survival']),
+  /** Last day of the last period forecast. */
+  through: z.string(),
+  /** The oldest age forecast: the oldest complete age seen in the data plus half of it (null: none). */
+  horizon: z.number().int().nullable(),
+  /** The oldest complete age after the first period in any cohort. */
+  oldestAge: z.number().int(),
+  /** Cohorts whose forecasts borrow the pooled level. */
+  pooledCohorts: z.array(z.string()),
+  /** Why there are no forecasts, when there are none. */
+  note: z.string().nullable(),
+});
+export type ForecastSummary = z.infer<typeof forecastSummarySchema>;
 
 export const cohortMatrixSchema = z.object({
   period: periodSchema,
@@ -100,6 +150,8 @@ export const cohortMatrixSchema = z.object({
   dataEnd: z.string().nullable(),
   minCohortSize: z.number().int(),
   cohorts: z.array(cohortRowSchema),
+  /** With `forecast`. */
+  forecast: forecastSummarySchema.optional(),
 });
 export type CohortMatrix = z.infer<typeof cohortMatrixSchema>;
 
@@ -107,6 +159,67 @@ export const cohortCurvesSchema = cohortMatrixSchema
   .omit({ by: true, cohorts: true })
   .extend({ by: z.union([z.literal('all'), cohortAttributeSchema]), curves: z.array(cohortRowSchema) });
 export type CohortCurves = z.infer<typeof cohortCurvesSchema>;
+
+export const trendInputSchema = z
+  .object({
+    /** The age the trend reads: 1 = the period after the first. */
+    age: z.number().int().min(0).max(1000).default(1),
+    period: periodSchema.default('month'),
+    mode: retentionModeSchema.default('on'),
+    minCohortSize: z.number().int().min(1).default(30),
+    /** Forecast cohorts up to the one starting in the period holding this day. */
+    through: isoDay.optional(),
+    filters,
+  })
+  .strict();
+export type TrendInput = z.input<typeof trendInputSchema>;
+export type TrendQuery = z.output<typeof trendInputSchema>;
+
+export const trendPointSchema = z.object({
+  cohort: z.string(),
+  size: z.number().int(),
+  value: z.number(),
+  /** 80 % interval: Wilson for observed points, the model's for forecasts. */
+  lower: z.number().nullable(),
+  upper: z.number().nullable(),
+  kind: forecastKindSchema,
+});
+export type TrendPoint = z.infer<typeof trendPointSchema>;
+
+export const trendSchema = z.object({
+  period: periodSchema,
+  age: z.number().int(),
+  mode: retentionModeSchema,
+  dataEnd: z.string().nullable(),
+  minCohortSize: z.number().int(),
+  points: z.array(trendPointSchema),
+  /**
+   * Least-squares line through the observed points of cohorts of at least `minCohortSize`, weighted
+   * by size: the change per cohort (a share) and the line's value at each of those cohorts.
+   */
+  trend: z
+    .object({
+      slopePerCohort: z.number(),
+      line: z.array(z.object({ cohort: z.string(), value: z.number() })),
+    })
+    .nullable(),
+  /**
+   * The latest cohort observed at `age` against the mean of the (up to) six before it that are
+   * observed there too: the Overview's "month-1 retention" headline with age 1 by month.
+   */
+  latest: z
+    .object({
+      cohort: z.string(),
+      value: z.number(),
+      previousMean: z.number().nullable(),
+      previousCohorts: z.array(z.string()),
+      /** value − previousMean, in shares. */
+      delta: z.number().nullable(),
+    })
+    .nullable(),
+  forecast: forecastSummarySchema.nullable(),
+});
+export type Trend = z.infer<typeof trendSchema>;
 
 export const DRILLDOWN_SORTS = [
   'customerId',
