@@ -45,6 +45,11 @@ describe('callListPage on the hand fixture', () => {
       valueAtRiskEligible: 2350,
       modelId: 'model-1',
       scoredAt: '2024-06-29',
+      kind: 'at-risk',
+      onOtherList: 0, // nobody has lapsed 180 days past three usual gaps by 2024-06-29
+      callEffectSource: 'prior',
+      callEffectPrior: 0.1,
+      expectedSavedListed: 235,
     });
   });
 
@@ -67,6 +72,8 @@ describe('callListPage on the hand fixture', () => {
       phoneE164: '+442079460001',
       segment: 'At risk',
       standing: 'At risk',
+      callEffect: 0.1,
+      expectedSavedValue: 50, // value at risk × the prior P(a call changes the outcome)
     });
     expect(fourth).toMatchObject({
       customerId: 'C07',
@@ -229,6 +236,7 @@ describe('callListSql', () => {
     expect(sql.summary.params).toEqual({
       contactedSince: null,
       phoneCountry: null,
+      asOf: null,
       segment0: 'Lost',
       segment1: "Can't lose them",
       region0: 'North',
@@ -239,7 +247,7 @@ describe('callListSql', () => {
     expect(sql.summary.sql).toContain('NOT EXISTS');
     expect(sql.summary.sql).not.toMatch(/Lost|North|250|lose/);
     const plain = callListSql(source, {});
-    expect(plain.summary.params).toEqual({ contactedSince: null, phoneCountry: null });
+    expect(plain.summary.params).toEqual({ contactedSince: null, phoneCountry: null, asOf: null });
     expect(plain.summary.sql).not.toMatch(/\$segment|\$region|\$min|\$max|EXISTS|THEN 'no_phone'/);
     expect(callListSql(source, {}, { phoneCountry: 'GB' }).summary.params.phoneCountry).toBe('GB');
     expect(callListSql(source, { hasPhone: true }).summary.sql).toContain("THEN 'no_phone'");

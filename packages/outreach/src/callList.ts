@@ -5,56 +5,102 @@ import {
   type CallListSummary,
   callListRowSchema,
   callListSummarySchema,
+  DEFAULT_CALL_EFFECT,
 } from '@retain/schemas';
-import type { DuckDBConnection, Warehouse } from '@retain/warehouse';
-import { type CallListSql, callListSql, readScoresSource } from './callListSql.ts';
+import { type Db, sql, type Warehouse } from '@retain/warehouse';
+import { z } from 'zod';
+import {
+  type CallListSql,
+  callListSql,
+  readScoresSource,
+  type ScoresSource,
+  type SqlQuery,
+} from './callListSql.ts';
 import { countryOfCallingCode, inferCallingCodeSql, phoneCountry } from './phoneNumbers.ts';
+import { readActiveUplift } from './program/upliftStore.ts';
 
 export interface CallListOptions {
   /** "Now" for the recent-contact window; tests pass a fixed time. */
   now?: Date;
+  /** Only the treated members of this saved list (its re-export). */
+  listId?: string | null;
 }
 
-/** The plan for one call list on one connection: the SQL, and the counts read in the same snapshot. */
+/** A builder's statement as the query layer runs it. */
+export const statement = (query: SqlQuery) => sql.named(query.sql, query.params);
+
+const anyRow = z.record(z.string(), z.unknown());
+
+/** The plan for one call list on one handle: the SQL, and the counts read in the same snapshot. */
 export async function planCallList(
-  conn: DuckDBConnection,
+  db: Db,
   filters: CallListFilters,
   options: CallListOptions = {},
-): Promise<{ sql: CallListSql; summary: CallListSummary }> {
-  const source = await readScoresSource(conn);
+): Promise<{ sql: CallListSql; summary: CallListSummary; asOf: string }> {
+  const source = await readScoresSource(db);
   const homeCountry =
-    filters.phoneCountry === undefined
-      ? await inferPhoneCountry(conn)
-      : phoneCountry(filters.phoneCountry).iso;
-  const sql = callListSql(source, filters, { ...options, phoneCountry: homeCountry });
-  const row = (await conn.runAndReadAll(sql.summary.sql, sql.summary.params)).getRowObjectsJS()[0];
-  const eligible = Number(row?.eligible ?? 0);
+    filters.phoneCountry === undefined ? await inferPhoneCountry(db) : phoneCountry(filters.phoneCountry).iso;
+  const asOf = await rankingDate(db, source);
+  const uplift = await readActiveUplift(db);
+  const callEffectPrior = filters.callEffect ?? DEFAULT_CALL_EFFECT;
+  const plan = callListSql(source, filters, {
+    ...options,
+    phoneCountry: homeCountry,
+    asOf,
+    callEffectPrior,
+    uplift: uplift?.model ?? null,
+  });
+  const row = (await db.first(statement(plan.summary), anyRow)) ?? {};
+  const eligible = Number(row.eligible ?? 0);
   // The value the cut covers needs a ranking of its own, unless the cut leaves nobody out.
-  const cutLeavesSomeOut = sql.cut !== null && sql.cut < eligible;
+  const cutLeavesSomeOut = plan.cut !== null && plan.cut < eligible;
   const listed = cutLeavesSomeOut
-    ? (await conn.runAndReadAll(sql.valueListed.sql, sql.valueListed.params)).getRowObjectsJS()[0]
-    : { value_listed: row?.value_eligible, without_phone: row?.without_phone };
+    ? ((await db.first(statement(plan.valueListed), anyRow)) ?? {})
+    : {
+        value_listed: row.value_eligible,
+        saved_listed: row.saved_eligible,
+        without_phone: row.without_phone,
+      };
   const summary = callListSummarySchema.parse({
     cut: filters.top !== undefined ? 'top' : filters.capacity !== undefined ? 'capacity' : 'all',
-    listed: cutLeavesSomeOut ? sql.cut : eligible,
+    listed: cutLeavesSomeOut ? plan.cut : eligible,
     eligible,
-    excludedNoConsent: row?.no_consent,
-    excludedDoNotCall: row?.do_not_call,
-    excludedRecentlyContacted: row?.recently_contacted,
-    excludedNoPhone: row?.no_phone,
-    listedWithoutPhone: listed?.without_phone,
+    excludedNoConsent: row.no_consent,
+    excludedDoNotCall: row.do_not_call,
+    excludedRecentlyContacted: row.recently_contacted,
+    excludedNoPhone: row.no_phone,
+    listedWithoutPhone: listed.without_phone,
     phoneCountry: homeCountry,
-    valueAtRiskListed: listed?.value_listed,
-    valueAtRiskEligible: row?.value_eligible,
-    modelId: row?.model_id ?? null,
-    scoredAt: row?.scored_at ?? null,
+    valueAtRiskListed: listed.value_listed,
+    valueAtRiskEligible: row.value_eligible,
+    modelId: row.model_id ?? null,
+    scoredAt: row.scored_at ?? null,
+    kind: filters.kind ?? 'at-risk',
+    onOtherList: row.other_list,
+    callEffectSource: uplift ? 'uplift-model' : 'prior',
+    callEffectPrior,
+    expectedSavedListed: listed.saved_listed,
   });
-  return { sql, summary };
+  return { sql: plan, summary, asOf };
+}
+
+/**
+ * The day the ranking is true at: the scores' as-of date, else the last day with orders (scores
+ * without a date), else today. The lost rule counts days up to it.
+ */
+export async function rankingDate(db: Db, source: ScoresSource): Promise<string> {
+  const value = await db.scalar(
+    source.asOf
+      ? sql`SELECT max(as_of)::DATE::VARCHAR FROM latest_scores`
+      : sql`SELECT max(order_date)::DATE::VARCHAR FROM purchases`,
+    z.string().nullable(),
+  );
+  return value ?? new Date().toISOString().slice(0, 10);
 }
 
 /** The country most customers' international numbers are from (see phoneNumbers.ts), or null. */
-async function inferPhoneCountry(conn: DuckDBConnection): Promise<string | null> {
-  const code = (await conn.runAndReadAll(inferCallingCodeSql())).getRows()[0]?.[0];
+async function inferPhoneCountry(db: Db): Promise<string | null> {
+  const code = await db.scalar(sql.raw(inferCallingCodeSql()), z.unknown());
   return typeof code === 'string' ? countryOfCallingCode(code) : null;
 }
 
@@ -65,52 +111,40 @@ export async function callListPage(
   window: { offset: number; limit: number },
   options: CallListOptions = {},
 ): Promise<CallListPage> {
-  return warehouse.read((conn) =>
-    inOneSnapshot(conn, async () => {
-      const { sql, summary } = await planCallList(conn, filters, options);
-      const query = sql.rows(window, 'rows', summary.eligible);
-      const rows = (await conn.runAndReadAll(query.sql, query.params))
-        .getRowsJS()
-        .map((values, i) => toRow(window.offset + i + 1, values));
-      return { summary, offset: window.offset, limit: window.limit, rows };
-    }),
-  );
-}
-
-function toRow(rank: number, values: readonly unknown[]): CallListRow {
-  const [customerId, name, phone, email, churnProbability, valueAtRisk, lastOrderDate, orders] = values;
-  const [openComplaints, reasons, lastContact, lastOutcome, phoneE164, segment, standing] = values.slice(8);
-  return callListRowSchema.parse({
-    rank,
-    customerId,
-    name,
-    phone,
-    email,
-    churnProbability,
-    valueAtRisk,
-    lastOrderDate,
-    orders,
-    openComplaints,
-    reasons,
-    lastContact,
-    lastOutcome,
-    phoneE164,
-    segment,
-    standing,
+  return warehouse.snapshot(async (db) => {
+    const { sql: plan, summary } = await planCallList(db, filters, options);
+    const query = plan.rows(window, 'rows', summary.eligible);
+    const rows = (await db.query(statement(query), anyRow)).map((values, i) =>
+      toRow(window.offset + i + 1, values),
+    );
+    return { summary, offset: window.offset, limit: window.limit, rows };
   });
 }
 
-/** Runs `task` in one read transaction, so the counts and the rows describe the same data. */
-export async function inOneSnapshot<T>(conn: DuckDBConnection, task: () => Promise<T>): Promise<T> {
-  await conn.run('BEGIN TRANSACTION');
-  try {
-    return await task();
-  } finally {
-    await conn.run('ROLLBACK');
-  }
+function toRow(rank: number, row: Record<string, unknown>): CallListRow {
+  return callListRowSchema.parse({
+    rank,
+    customerId: row.customer_id,
+    name: row.name,
+    phone: row.phone,
+    email: row.email,
+    churnProbability: row.churn_probability,
+    valueAtRisk: row.value_at_risk,
+    lastOrderDate: row.last_order_date,
+    orders: row.orders,
+    openComplaints: row.open_complaints,
+    reasons: row.reasons,
+    lastContact: row.last_contact,
+    lastOutcome: row.last_outcome,
+    phoneE164: row.phone_e164,
+    segment: row.segment,
+    standing: row.standing,
+    callEffect: row.call_effect,
+    expectedSavedValue: row.expected_saved,
+  });
 }
 
 /** Throws NoScoresError unless there are churn scores to rank by. */
 export async function requireScores(warehouse: Warehouse): Promise<void> {
-  await warehouse.read((conn) => readScoresSource(conn));
+  await warehouse.read((db) => readScoresSource(db));
 }

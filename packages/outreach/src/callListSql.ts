@@ -1,7 +1,15 @@
-import { type CallListFilters, SLIPPING_PROBABILITY, SLIPPING_STANDINGS } from '@retain/schemas';
-import { csvLineSql, csvNumberSql, csvTextSql, type DuckDBConnection, sqlString } from '@retain/warehouse';
+import {
+  type CallListFilters,
+  DEFAULT_CALL_EFFECT,
+  SLIPPING_PROBABILITY,
+  SLIPPING_STANDINGS,
+} from '@retain/schemas';
+import { csvLineSql, csvNumberSql, csvTextSql, type Db, sql, sqlString } from '@retain/warehouse';
+import { z } from 'zod';
 import { NoScoresError } from './errors.ts';
 import { regionCountrySql, withPhoneE164 } from './phoneNumbers.ts';
+import { customerStateCtes, lostSql } from './program/customerStateSql.ts';
+import { type UpliftModel, upliftSql } from './program/upliftModel.ts';
 
 /** How the churn scores at hand are shaped: the columns beyond the required ones vary. */
 export interface ScoresSource {
@@ -17,24 +25,23 @@ const REQUIRED = ['customer_id', 'churn_probability', 'value_at_risk', 'segment'
  * Reads the shape of `latest_scores` (written by `retain score`). Checked on every call: scores
  * appear while the server runs, when the first model has been trained.
  */
-export async function readScoresSource(conn: DuckDBConnection): Promise<ScoresSource> {
+export async function readScoresSource(db: Db): Promise<ScoresSource> {
   const columns = new Map(
     (
-      await conn.runAndReadAll(
-        `SELECT column_name, data_type FROM information_schema.columns
-         WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = 'latest_scores'`,
+      await db.query(
+        sql`SELECT column_name, data_type FROM information_schema.columns
+            WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = 'latest_scores'`,
+        z.object({ column_name: z.string(), data_type: z.string() }),
       )
-    )
-      .getRows()
-      .map(([name, type]) => [String(name), String(type)]),
+    ).map((c) => [c.column_name, c.data_type]),
   );
   if (columns.size === 0) throw new NoScoresError();
   const missing = REQUIRED.filter((c) => !columns.has(c));
   if (missing.length > 0) {
     throw new Error(`latest_scores lacks ${missing.join(', ')}; this build of Retain cannot read it.`);
   }
-  const any = (await conn.runAndReadAll('SELECT EXISTS (SELECT 1 FROM latest_scores)')).getRows()[0]?.[0];
-  if (any !== true) throw new NoScoresError();
+  const any = await db.scalar(sql`SELECT EXISTS (SELECT 1 FROM latest_scores)`, z.boolean());
+  if (!any) throw new NoScoresError();
   const reasonsType = columns.get('reasons');
   return {
     reasons: reasonsType === undefined ? 'none' : reasonsType.endsWith('[]') ? 'list' : 'text',
@@ -66,7 +73,9 @@ function reasonsList(source: ScoresSource): string {
   }
 }
 
-const RANKING = 'value_at_risk DESC NULLS LAST, churn_probability DESC NULLS LAST, customer_id';
+/** What a call can save first (value at risk × P(a call changes the outcome)), then as before. */
+export const RANKING =
+  'expected_saved DESC NULLS LAST, value_at_risk DESC NULLS LAST, churn_probability DESC NULLS LAST, customer_id';
 
 /** Up to this many listed customers, their order and complaint facts are computed for them alone. */
 const FACTS_FOR_LISTED_ONLY = 10_000;
@@ -123,10 +132,19 @@ function candidateFilter(filters: CallListFilters): CandidateFilter {
  * contact time go to "do not call". Columns a statement does not use are not read (projection
  * pushdown).
  */
-function candidates(source: ScoresSource, filters: CallListFilters, conditions: readonly string[]): string {
+function candidates(
+  source: ScoresSource,
+  filters: CallListFilters,
+  conditions: readonly string[],
+  callEffect: string,
+  members: boolean,
+): string {
   const phoneCondition = filters.hasPhone === false ? 'WHERE phone_e164 IS NULL' : '';
   const noPhone = filters.hasPhone === true ? "WHEN phone_e164 IS NULL THEN 'no_phone'" : '';
-  return `
+  // A saved list's members stay on it whatever their standing now; otherwise the lost go to the
+  // win-back list and the others to the at-risk list.
+  const otherList = members ? '' : `WHEN ${filters.kind === 'win-back' ? 'NOT ' : ''}lost THEN 'other_list'`;
+  return `${customerStateCtes('SELECT customer_id, CAST($asOf AS DATE) AS as_of FROM latest_scores')},
   contacts AS (
     SELECT customer_id,
            max(contacted_at) AS last_contact,
@@ -136,13 +154,15 @@ function candidates(source: ScoresSource, filters: CallListFilters, conditions: 
   ),
   candidates AS (
     SELECT *,
+           value_at_risk * call_effect AS expected_saved,
            CASE
+             ${otherList}
              WHEN contact_consent IS NOT TRUE THEN 'no_consent'
              WHEN last_outcome = 'do_not_call' THEN 'do_not_call'
              WHEN last_contact >= CAST($contactedSince AS TIMESTAMP) THEN 'recently_contacted'
              ${noPhone}
            END AS excluded
-    FROM (${withPhoneE164(`
+    FROM (SELECT *, ${callEffect} AS call_effect FROM (${withPhoneE164(`
       SELECT s.customer_id,
              s.churn_probability::DOUBLE AS churn_probability,
              s.value_at_risk::DOUBLE AS value_at_risk,
@@ -151,11 +171,14 @@ function candidates(source: ScoresSource, filters: CallListFilters, conditions: 
              -- The country a national number is read in: the region's, else the list's home country.
              coalesce(${regionCountrySql('c.region')}, $phoneCountry) AS phone_country,
              ${reasonsList(source)} AS reasons,
-             k.last_contact, k.last_outcome
+             k.last_contact, k.last_outcome,
+             cs.orders, cs.days_since, cs.usual_gap, cs.slow_complaint, cs.open_complaint,
+             ${lostSql('cs')} AS lost
       FROM latest_scores s
       LEFT JOIN customers c ON c.customer_id = s.customer_id
       LEFT JOIN contacts k ON k.customer_id = s.customer_id
-      WHERE ${conditions.length > 0 ? conditions.join('\n        AND ') : 'true'}`)})
+      LEFT JOIN customer_state cs ON cs.customer_id = s.customer_id
+      WHERE ${conditions.length > 0 ? conditions.join('\n        AND ') : 'true'}`)}))
     ${phoneCondition}
   )`;
 }
@@ -192,6 +215,9 @@ export interface CallListSql {
   rows(window: CallListWindow, shape: 'csv' | 'rows', eligible: number): SqlQuery;
   /** The cut: top or capacity, or null for the whole list. */
   cut: number | null;
+  /** The CTEs ending in `candidates` (with `excluded`, `expected_saved`), and their values. */
+  ctes: string;
+  params: Record<string, SqlParam>;
 }
 
 /**
@@ -202,27 +228,49 @@ export interface CallListSql {
  * function, aggregations and joins DuckDB can spill, and the facts of a page or a short list
  * computed for its own customers only.
  */
+export interface CallListSqlOptions {
+  now?: Date;
+  phoneCountry?: string | null;
+  /** The day the ranking is true at (the scores' as-of date), YYYY-MM-DD: the lost rule's today. */
+  asOf?: string | null;
+  /** P(a call changes the outcome) for everyone; replaced by `uplift` when given. */
+  callEffectPrior?: number;
+  uplift?: UpliftModel | null;
+  /** Only the treated members of this saved list (its re-export), uncut. */
+  listId?: string | null;
+}
+
 export function callListSql(
   source: ScoresSource,
   filters: CallListFilters,
-  options: { now?: Date; phoneCountry?: string | null } = {},
+  options: CallListSqlOptions = {},
 ): CallListSql {
-  const cut = filters.top ?? filters.capacity ?? null;
+  const listId = options.listId ?? null;
+  const cut = listId === null ? (filters.top ?? filters.capacity ?? null) : null;
   const now = options.now ?? new Date();
   const contactedSince =
     filters.excludeContactedDays === undefined
       ? null
       : new Date(now.getTime() - filters.excludeContactedDays * 86_400_000).toISOString();
   const filter = candidateFilter(filters);
+  if (listId !== null) {
+    filter.conditions.push(`s.customer_id IN (SELECT customer_id FROM call_list_members
+        WHERE list_id = $listId AND arm = 'treated')`);
+    filter.params.listId = listId;
+  }
   const params: Record<string, SqlParam> = {
     contactedSince,
     phoneCountry: options.phoneCountry ?? null,
+    asOf: options.asOf ?? null,
     ...filter.params,
   };
+  const callEffect = options.uplift
+    ? upliftSql(options.uplift)
+    : `${Number(options.callEffectPrior ?? DEFAULT_CALL_EFFECT)}::DOUBLE`;
   const scoredAt = source.asOf ? 'max(as_of)::VARCHAR' : 'NULL';
   const latestModel = source.asOf ? 'arg_max(model_id, as_of)' : 'any_value(model_id)';
   const modelId = source.modelId ? `${latestModel}::VARCHAR` : 'NULL';
-  const ctes = candidates(source, filters, filter.conditions);
+  const ctes = candidates(source, filters, filter.conditions, callEffect, listId !== null);
   return {
     cut,
     summary: {
@@ -234,7 +282,9 @@ export function callListSql(
           count(*) FILTER (WHERE excluded = 'recently_contacted')::INTEGER AS recently_contacted,
           count(*) FILTER (WHERE excluded = 'no_phone')::INTEGER AS no_phone,
           count(*) FILTER (WHERE excluded IS NULL AND phone_e164 IS NULL)::INTEGER AS without_phone,
+          count(*) FILTER (WHERE excluded = 'other_list')::INTEGER AS other_list,
           coalesce(sum(value_at_risk) FILTER (WHERE excluded IS NULL), 0)::DOUBLE AS value_eligible,
+          coalesce(sum(expected_saved) FILTER (WHERE excluded IS NULL), 0)::DOUBLE AS saved_eligible,
           (SELECT ${modelId} FROM latest_scores) AS model_id,
           (SELECT ${scoredAt} FROM latest_scores) AS scored_at
         FROM candidates`,
@@ -243,12 +293,15 @@ export function callListSql(
     valueListed: {
       sql: `WITH ${ctes}
         SELECT coalesce(sum(value_at_risk), 0)::DOUBLE AS value_listed,
+               coalesce(sum(expected_saved), 0)::DOUBLE AS saved_listed,
                count(*) FILTER (WHERE phone_e164 IS NULL)::INTEGER AS without_phone
         FROM (
-          SELECT value_at_risk, phone_e164 FROM candidates WHERE excluded IS NULL ORDER BY ${RANKING} LIMIT $cut
+          SELECT value_at_risk, expected_saved, phone_e164 FROM candidates WHERE excluded IS NULL ORDER BY ${RANKING} LIMIT $cut
         )`,
       params: { ...params, cut },
     },
+    ctes,
+    params,
     rows: (window, shape, eligible) => {
       const bounds = windowBounds(cut, window);
       const whole = bounds.offset === 0 && (bounds.limit === null || bounds.limit >= eligible);
@@ -272,7 +325,7 @@ function windowBounds(cut: number | null, window: CallListWindow): { offset: num
 const CELLS: ReadonlyArray<{
   name: string;
   sql: string;
-  csv: 'text' | 'number' | 'integer' | 'e164';
+  csv: 'text' | 'number' | 'integer' | 'e164' | null;
   csvSql?: string;
 }> = [
   { name: 'customer_id', sql: 'l.customer_id', csv: 'text' },
@@ -290,7 +343,11 @@ const CELLS: ReadonlyArray<{
   { name: 'phone_e164', sql: 'l.phone_e164', csv: 'e164' },
   { name: 'segment', sql: 'l.segment', csv: 'text' },
   { name: 'standing', sql: standingSql('l.segment', 'l.churn_probability'), csv: 'text' },
+  // Shown on the dashboard; the CSV keeps its documented columns.
+  { name: 'call_effect', sql: 'round(l.call_effect, 4)::DOUBLE', csv: null },
+  { name: 'expected_saved', sql: 'round(l.expected_saved, 2)::DOUBLE', csv: null },
 ];
+const CSV_CELLS = CELLS.flatMap((c) => (c.csv === null ? [] : [{ ...c, csv: c.csv }]));
 
 const CSV_CELL = {
   text: csvTextSql,
@@ -317,16 +374,16 @@ function rowsSql(ctes: string, shape: 'csv' | 'rows', cut: 'whole' | 'cut' | 'fe
     shape === 'rows'
       ? `SELECT ${CELLS.map((c) => `${c.sql} AS ${c.name}`).join(', ')}
       ${joined}
-      ORDER BY ${RANKING.replaceAll(/(value_at_risk|churn_probability|customer_id)/g, 'l.$1')} ${window}`
+      ORDER BY ${RANKING.replaceAll(/(expected_saved|value_at_risk|churn_probability|customer_id)/g, 'l.$1')} ${window}`
       : // Finished CSV lines (see csvSql.ts in @retain/warehouse). The cells are named in a
         // subquery, so that each is computed once however often its formatting refers to it.
-        `SELECT ${csvLineSql(CELLS.map((c) => CSV_CELL[c.csv](c.name)))} AS line
+        `SELECT ${csvLineSql(CSV_CELLS.map((c) => CSV_CELL[c.csv](c.name)))} AS line
       FROM (
-        SELECT ${CELLS.map((c) => `${c.csvSql ?? c.sql} AS ${c.name}`).join(', ')},
-               l.value_at_risk AS rank_value, l.churn_probability AS rank_probability
+        SELECT ${CSV_CELLS.map((c) => `${c.csvSql ?? c.sql} AS ${c.name}`).join(', ')},
+               l.expected_saved AS rank_saved, l.value_at_risk AS rank_value, l.churn_probability AS rank_probability
         ${joined}
       )
-      ORDER BY ${RANKING.replace('value_at_risk', 'rank_value').replace('churn_probability', 'rank_probability')} ${window}`;
+      ORDER BY ${RANKING.replace('expected_saved', 'rank_saved').replace('value_at_risk', 'rank_value').replace('churn_probability', 'rank_probability')} ${window}`;
   return `WITH ${ctes},
     listed AS ${cut === 'few' ? 'MATERIALIZED ' : ''}(${listed}),
     order_facts AS (

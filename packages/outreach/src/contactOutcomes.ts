@@ -1,5 +1,6 @@
 import { type ContactOutcome, contactOutcomeSchema, type Outcome } from '@retain/schemas';
-import type { Warehouse } from '@retain/warehouse';
+import { sql, type Warehouse } from '@retain/warehouse';
+import { z } from 'zod';
 import { UnknownCustomerError } from './errors.ts';
 
 export interface OutcomeToRecord {
@@ -12,6 +13,8 @@ export interface OutcomeToRecord {
   at?: Date;
 }
 
+const anyRow = z.record(z.string(), z.unknown());
+
 const COLUMNS = `customer_id, strftime(contacted_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS contacted_at, outcome, note, recorded_by`;
 
 /**
@@ -20,43 +23,33 @@ const COLUMNS = `customer_id, strftime(contacted_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS
  * recorded), and the history stays for the team to read.
  */
 export async function recordOutcome(warehouse: Warehouse, entry: OutcomeToRecord): Promise<ContactOutcome> {
-  const rows = await warehouse.write(async (conn) => {
-    const known = (
-      await conn.runAndReadAll(
-        `SELECT EXISTS (SELECT 1 FROM customers WHERE customer_id = $id)
-             OR EXISTS (SELECT 1 FROM purchases WHERE customer_id = $id)`,
-        { id: entry.customerId },
-      )
-    ).getRows()[0]?.[0];
-    if (known !== true) throw new UnknownCustomerError(entry.customerId);
-    return (
-      await conn.runAndReadAll(
-        `INSERT INTO contact_outcomes (customer_id, contacted_at, outcome, note, recorded_by)
-         VALUES ($id, CAST($at AS TIMESTAMP), $outcome, $note, $by)
-         RETURNING ${COLUMNS}`,
-        {
-          id: entry.customerId,
-          at: (entry.at ?? new Date()).toISOString(),
-          outcome: entry.outcome,
-          note: entry.note?.trim() || null,
-          by: entry.by,
-        },
-      )
-    ).getRowObjectsJS();
+  const rows = await warehouse.write(async (db) => {
+    const id = entry.customerId;
+    const known = await db.scalar(
+      sql`SELECT EXISTS (SELECT 1 FROM customers WHERE customer_id = ${id})
+              OR EXISTS (SELECT 1 FROM purchases WHERE customer_id = ${id})`,
+      z.boolean(),
+    );
+    if (!known) throw new UnknownCustomerError(id);
+    return db.query(
+      sql`INSERT INTO contact_outcomes (customer_id, contacted_at, outcome, note, recorded_by)
+          VALUES (${id}, CAST(${(entry.at ?? new Date()).toISOString()} AS TIMESTAMP), ${entry.outcome},
+                  ${entry.note?.trim() || null}, ${entry.by})
+          RETURNING ${sql.raw(COLUMNS)}`,
+      anyRow,
+    );
   });
   return toOutcome(rows[0]);
 }
 
 /** A customer's contacts, newest first. */
 export async function outcomesOf(warehouse: Warehouse, customerId: string): Promise<ContactOutcome[]> {
-  const rows = await warehouse.read(async (conn) =>
-    (
-      await conn.runAndReadAll(
-        `SELECT ${COLUMNS} FROM contact_outcomes WHERE customer_id = $id
-           ORDER BY contact_outcomes.contacted_at DESC, outcome = 'do_not_call' DESC`,
-        { id: customerId },
-      )
-    ).getRowObjectsJS(),
+  const rows = await warehouse.read((db) =>
+    db.query(
+      sql`SELECT ${sql.raw(COLUMNS)} FROM contact_outcomes WHERE customer_id = ${customerId}
+          ORDER BY contact_outcomes.contacted_at DESC, outcome = 'do_not_call' DESC`,
+      anyRow,
+    ),
   );
   return rows.map(toOutcome);
 }

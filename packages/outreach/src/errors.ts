@@ -15,3 +15,10 @@ export class UnknownCustomerError extends BadInputError {
     super(`No customer ${customerId} in the warehouse.`);
   }
 }
+
+/** A saved list id that is not in the warehouse. */
+export class UnknownListError extends BadInputError {
+  constructor(readonly listId: string) {
+    super(`No saved call list ${listId}.`);
+  }
+}

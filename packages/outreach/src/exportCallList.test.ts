@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { CALL_LIST_COLUMNS, csvLine } from '@retain/schemas';
-import { listAudit, sqlString, type Warehouse } from '@retain/warehouse';
+import { listAudit, sql, sqlString, type Warehouse } from '@retain/warehouse';
 import { openTestWarehouse, query, tempDir } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callListPage } from './callList.ts';
@@ -226,7 +226,8 @@ describe('exportCallList stopped half way', () => {
 
   it('starts again when DuckDB runs out of memory and the limit can be raised, else fails cleanly', async () => {
     const file = path.join(dir, 'tight.csv');
-    const limit = (value: string) => warehouse.write((conn) => conn.run(`SET memory_limit = '${value}'`));
+    const limit = (value: string) =>
+      warehouse.write((db) => db.run(sql.raw(`SET memory_limit = '${value}'`)));
     await limit('2MB');
     try {
       await expect(exportCallList(warehouse, {}, file, { onOutOfMemory: async () => false })).rejects.toThrow(

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CallListFilters } from '@retain/schemas';
-import { appendAudit, sqlIdent, sqlString, type Warehouse } from '@retain/warehouse';
-import { type CallListOptions, inOneSnapshot, planCallList } from './callList.ts';
+import { appendAudit, sql, sqlIdent, sqlString, type Warehouse } from '@retain/warehouse';
+import { type CallListOptions, planCallList } from './callList.ts';
 import { type CallListCsvResult, callListHeader } from './writeCallListCsv.ts';
 
 export interface ExportResult extends CallListCsvResult {
@@ -102,14 +102,14 @@ async function copyCallList(
 ): Promise<CallListCsvResult> {
   const { signal } = options;
   signal?.throwIfAborted();
-  const conn = await warehouse.connect();
-  const interrupt = () => conn.interrupt();
+  const db = await warehouse.session();
+  const interrupt = () => db.interrupt();
   signal?.addEventListener('abort', interrupt, { once: true });
   try {
-    return await inOneSnapshot(conn, async () => {
-      const { sql, summary } = await planCallList(conn, filters, options);
+    return await db.snapshot(async () => {
+      const { sql: plan, summary } = await planCallList(db, filters, options);
       signal?.throwIfAborted();
-      const query = sql.rows({ offset: 0, limit: null }, 'csv', summary.eligible);
+      const query = plan.rows({ offset: 0, limit: null }, 'csv', summary.eligible);
       // One column whose name is the header line: COPY writes the name, then each value as it is
       // (no quoting: the lines are CSV already). row_number() OVER () numbers the rows in the
       // order the ranking's ORDER BY gives them, which DuckDB keeps through to the file.
@@ -117,8 +117,7 @@ async function copyCallList(
       const copy = `COPY (SELECT row_number() OVER () || ',' || line AS ${sqlIdent(header)} FROM (${query.sql}))
         TO ${sqlString(file)} (FORMAT csv, HEADER, QUOTE '', ESCAPE '', NEW_LINE '\r\n', COMPRESSION none, USE_TMP_FILE false)`;
       const written = await withProgress(file, header, summary.listed, options.onProgress, async () => {
-        const reader = await conn.runAndReadAll(copy, query.params);
-        return Number(reader.getRows()[0]?.[0] ?? 0);
+        return db.count(sql.named(copy, query.params));
       });
       signal?.throwIfAborted();
       if (written !== summary.listed) {
@@ -131,7 +130,7 @@ async function copyCallList(
     throw error;
   } finally {
     signal?.removeEventListener('abort', interrupt);
-    warehouse.disconnect(conn);
+    db.close();
   }
 }
 

@@ -7,7 +7,7 @@ export {
   type SqlQuery,
 } from './callListSql.ts';
 export { type OutcomeToRecord, outcomesOf, recordOutcome } from './contactOutcomes.ts';
-export { NoScoresError, UnknownCustomerError } from './errors.ts';
+export { NoScoresError, UnknownCustomerError, UnknownListError } from './errors.ts';
 export {
   auditCallListExport,
   type ExportOptions,
@@ -16,4 +16,18 @@ export {
   type ExportResult,
   exportCallList,
 } from './exportCallList.ts';
+export { controlDraw } from './program/controlDraw.ts';
+export { type ArmTotals, listEffect, pooledEffect } from './program/effectStats.ts';
+export { readUpliftStatus, refreshUpliftModel } from './program/fitUplift.ts';
+export { type CallListFiles, loadCallLists } from './program/loadCallLists.ts';
+export { measureProgram } from './program/measureProgram.ts';
+export { type SaveListOptions, saveCallList } from './program/saveCallList.ts';
+export { listCallLists } from './program/savedLists.ts';
+export {
+  fitUpliftModel,
+  predictUplift,
+  qini,
+  type UpliftModel,
+  type UpliftRow,
+} from './program/upliftModel.ts';
 export { type CallListCsvResult, type CsvWriteOptions, writeCallListCsv } from './writeCallListCsv.ts';

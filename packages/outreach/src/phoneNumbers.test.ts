@@ -1,7 +1,7 @@
-import type { Warehouse } from '@retain/warehouse';
-import { BadInputError } from '@retain/warehouse';
+import { BadInputError, sql, type Warehouse } from '@retain/warehouse';
 import { openTestWarehouse, tempDir } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   countryOfCallingCode,
   inferCallingCodeSql,
@@ -30,20 +30,23 @@ describe('phone numbers as E.164, in DuckDB', () => {
     region: string | null = null,
     home: string | null = null,
   ) =>
-    warehouse.read(async (conn) => {
+    warehouse.read(async (db) => {
       const rows = numbers.map((_, i) => `($n${i}, $region, ${i})`).join(', ');
       const params: Record<string, string | null> = { region, home };
       numbers.forEach((n, i) => {
         params[`n${i}`] = n;
       });
-      const reader = await conn.runAndReadAll(
-        `SELECT phone_e164 FROM (${withPhoneE164(`
-           SELECT v.phone, v.i, coalesce(${regionCountrySql('v.region')}, $home) AS phone_country
-           FROM (VALUES ${rows}) v(phone, region, i)`)})
-         ORDER BY i`,
-        params,
+      const found = await db.query(
+        sql.named(
+          `SELECT phone_e164 FROM (${withPhoneE164(`
+             SELECT v.phone, v.i, coalesce(${regionCountrySql('v.region')}, $home) AS phone_country
+             FROM (VALUES ${rows}) v(phone, region, i)`)})
+           ORDER BY i`,
+          params,
+        ),
+        z.object({ phone_e164: z.string().nullable() }),
       );
-      return reader.getRows().map(([value]) => value);
+      return found.map((row) => row.phone_e164);
     });
 
   it('writes numbers given with their country as E.164, whatever the separators', async () => {
@@ -152,15 +155,15 @@ describe('phone numbers as E.164, in DuckDB', () => {
   });
 
   it('infers the home country from the calling code most customers’ numbers carry', async () => {
-    await warehouse.write((conn) =>
-      conn.run(`INSERT INTO customers (customer_id, phone, batch_id) VALUES
+    await warehouse.write((db) =>
+      db.run(sql`INSERT INTO customers (customer_id, phone, batch_id) VALUES
         ('A', '+44 7700 900001', 0), ('B', '0044 7700 900002', 0), ('C', '+1 212 555 0100', 0),
         ('D', '07700 900003', 0), ('E', NULL, 0), ('F', '+33 6 12 34 56 78', 0)`),
     );
-    const rows = await warehouse.read(async (conn) =>
-      (await conn.runAndReadAll(inferCallingCodeSql())).getRows(),
+    const code = await warehouse.read((db) =>
+      db.scalar(sql.raw(inferCallingCodeSql()), z.string().nullable()),
     );
-    expect(rows).toEqual([['44']]);
+    expect(code).toBe('44');
     expect(countryOfCallingCode('44')).toBe('GB');
     expect(countryOfCallingCode('1')).toBe('US');
     expect(countryOfCallingCode('999')).toBeNull();

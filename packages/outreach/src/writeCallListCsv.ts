@@ -7,8 +7,8 @@ import {
   csvField,
   UTF8_BOM,
 } from '@retain/schemas';
-import type { Warehouse } from '@retain/warehouse';
-import { type CallListOptions, inOneSnapshot, planCallList } from './callList.ts';
+import { sql, type Warehouse } from '@retain/warehouse';
+import { type CallListOptions, planCallList } from './callList.ts';
 
 /** Characters per piece of text handed to the sink (see below). */
 const PIECE = 32_000;
@@ -45,25 +45,20 @@ export async function writeCallListCsv(
   options: CsvWriteOptions = {},
 ): Promise<CallListCsvResult> {
   // A connection of its own: a slow download must not hold one of the pooled readers.
-  const conn = await warehouse.connect();
+  const db = await warehouse.session();
   try {
-    return await inOneSnapshot(conn, async () => {
-      const { sql, summary } = await planCallList(conn, filters, options);
-      const query = sql.rows({ offset: 0, limit: null }, 'csv', summary.eligible);
-      const result = await conn.stream(query.sql, query.params);
+    return await db.snapshot(async () => {
+      const { sql: plan, summary } = await planCallList(db, filters, options);
+      const query = plan.rows({ offset: 0, limit: null }, 'csv', summary.eligible);
+      const chunks = db.streamText(sql.named(query.sql, query.params));
       let rows = 0;
       async function* lines(): AsyncGenerator<string> {
         yield `${callListHeader(options.bom ?? false)}\r\n`;
-        for (;;) {
-          const chunk = await result.fetchChunk();
-          if (chunk === null || chunk.rowCount === 0) break;
-          // DuckDB writes each line (the SQL's `csv` shape); only the rank is added here. The
-          // chunk's native memory is released at once rather than whenever V8 collects it, and
-          // text goes out in pieces of about 32 KB: larger strings would be allocated outside
-          // V8's young generation and linger until a full garbage collection.
-          const count = chunk.rowCount;
-          const texts = chunk.getColumnValues(0);
-          chunk.reset();
+        for await (const texts of chunks) {
+          // DuckDB writes each line (the SQL's `csv` shape); only the rank is added here. Text goes
+          // out in pieces of about 32 KB: larger strings would be allocated outside V8's young
+          // generation and linger until a full garbage collection.
+          const count = texts.length;
           let text = '';
           for (let r = 0; r < count; r++) {
             rows += 1;
@@ -89,6 +84,6 @@ export async function writeCallListCsv(
       return { ...summary, rows };
     });
   } finally {
-    warehouse.disconnect(conn);
+    db.close();
   }
 }

@@ -12,6 +12,7 @@ export * from './kpiSummary.ts';
 export * from './mapping.ts';
 export * from './outcomes.ts';
 export * from './outreach.ts';
+export * from './program.ts';
 export * from './roles.ts';
 export * from './sections.ts';
 export * from './segments.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OUTCOMES } from './outcomes.ts';
+import { callEffectSchema, LIST_KINDS } from './program.ts';
 
 /*
  * Call lists and the outcomes of retention calls, shared by the api, the dashboard and the CLI.
@@ -66,6 +67,13 @@ const filterFields = {
     .regex(/^[A-Za-z]{2}$/, { error: 'must be a two-letter country code (ISO 3166-1), e.g. GB' })
     .transform((code) => code.toUpperCase())
     .optional(),
+  /**
+   * `at-risk` (default): customers who can still be kept; `win-back`: the lost, lapsed far beyond
+   * their usual gap (LOST_* in program.ts).
+   */
+  kind: z.enum(LIST_KINDS).optional(),
+  /** P(a call changes the outcome) for the expected saved value, until an uplift model replaces it. */
+  callEffect: callEffectSchema.optional(),
 };
 
 type CutAndRange = {
@@ -147,6 +155,10 @@ export const callListRowSchema = z.object({
   segment: z.string().nullable(),
   /** The segment as a retention team reads it, e.g. "Champion, slipping" (see segmentStanding). */
   standing: z.string().nullable(),
+  /** P(a call changes the outcome): the prior, or the uplift model's estimate for this customer. */
+  callEffect: z.number(),
+  /** What a call can save: value at risk × callEffect, the list's ranking. */
+  expectedSavedValue: z.number(),
 });
 export type CallListRow = z.infer<typeof callListRowSchema>;
 
@@ -170,6 +182,16 @@ export const callListSummarySchema = z.object({
   valueAtRiskEligible: z.number(),
   modelId: z.string().nullable(),
   scoredAt: z.string().nullable(),
+  /** `at-risk` or `win-back`. */
+  kind: z.enum(LIST_KINDS),
+  /** Customers matching the filters who belong on the other list (the lost, for the at-risk list). */
+  onOtherList: z.number().int(),
+  /** Where P(a call changes the outcome) comes from: the team's prior, or the uplift model. */
+  callEffectSource: z.enum(['prior', 'uplift-model']),
+  /** The prior in force (used for everyone until the uplift model replaces it). */
+  callEffectPrior: z.number(),
+  /** The sum of the listed customers' expected saved value. */
+  expectedSavedListed: z.number(),
 });
 export type CallListSummary = z.infer<typeof callListSummarySchema>;
 

@@ -16,6 +16,11 @@ const summary: CallListSummary = {
   valueAtRiskEligible: 148_310,
   modelId: 'm-1',
   scoredAt: '2026-09-30',
+  kind: 'at-risk',
+  onOtherList: 5_120,
+  callEffectSource: 'prior',
+  callEffectPrior: 0.1,
+  expectedSavedListed: 6_124,
 };
 
 describe('call list text', () => {

@@ -1,5 +1,5 @@
 import { type CsvValue, csvLine } from '@retain/schemas';
-import { ingest, sqlString, type Warehouse } from '@retain/warehouse';
+import { ingest, sql, sqlString, type Warehouse } from '@retain/warehouse';
 import { openTestWarehouse, tempDir, writeFile, writeScores } from '@retain/warehouse/testing';
 import { recordOutcome } from '../contactOutcomes.ts';
 
@@ -100,9 +100,9 @@ const csv = (rows: CsvValue[][]) => rows.map((row) => csvLine(row, false)).join(
  * than the churn package writes them (reasons as JSON text).
  */
 export async function replaceLatestScores(warehouse: Warehouse, select: string): Promise<void> {
-  await warehouse.write(async (conn) => {
-    await conn.run('DROP VIEW IF EXISTS latest_scores');
-    await conn.run(`CREATE TABLE latest_scores AS ${select}`);
+  await warehouse.write(async (db) => {
+    await db.run(sql`DROP VIEW IF EXISTS latest_scores`);
+    await db.run(sql.raw(`CREATE TABLE latest_scores AS ${select}`));
   });
 }
 
@@ -162,8 +162,9 @@ export async function generateScoredCustomers(
   options: { allConsent?: boolean } = {},
 ): Promise<void> {
   const consent = options.allConsent ? 'true' : 'i % 10 <> 0';
-  await warehouse.write((conn) =>
-    conn.run(`INSERT INTO customers (customer_id, name, email, phone, region, channel, signup_date, contact_consent, batch_id)
+  await warehouse.write((db) =>
+    db.run(
+      sql.raw(`INSERT INTO customers (customer_id, name, email, phone, region, channel, signup_date, contact_consent, batch_id)
       SELECT printf('C%08d', i), 'Customer ' || i, 'c' || i || '@example.com',
              -- Phones as shops hold them: half +44, a quarter +1, a quarter national, one in 20 none.
              CASE WHEN i % 20 = 7 THEN NULL
@@ -172,6 +173,7 @@ export async function generateScoredCustomers(
                   ELSE '07700 ' || lpad((i % 1000000)::VARCHAR, 6, '0') END,
              ['North', 'South', 'East', 'West'][1 + i % 4], 'web', DATE '2022-01-01' + (i % 700)::INTEGER, ${consent}, 0
       FROM range(${Math.trunc(customers)}) t(i)`),
+    ),
   );
   await writeScores(
     warehouse,

@@ -1,0 +1,77 @@
+import { type SavedList, savedListSchema } from '@retain/schemas';
+import { type Db, sql, type Warehouse } from '@retain/warehouse';
+import { z } from 'zod';
+import { UnknownListError } from '../errors.ts';
+import { programTablesExist } from './programTables.ts';
+
+const listRow = z.object({
+  list_id: z.string(),
+  list_date: z.string(),
+  kind: z.string(),
+  horizon_days: z.number(),
+  control_share: z.number(),
+  treated: z.number(),
+  control: z.number(),
+  measurable_from: z.string(),
+  model_id: z.string().nullable(),
+  capacity: z.number().nullable(),
+  filters: z.string(),
+  call_effect: z.string(),
+  created_at: z.string(),
+  created_by: z.string().nullable(),
+});
+
+/** Saved lists, newest first, or the one asked for. */
+function listsSql(listId: string | null) {
+  return sql`
+    SELECT l.list_id, l.list_date::VARCHAR AS list_date, l.kind, l.horizon_days, l.control_share,
+           coalesce(m.treated, 0)::INTEGER AS treated, coalesce(m.control, 0)::INTEGER AS control,
+           (l.list_date + to_days(l.horizon_days))::VARCHAR AS measurable_from,
+           l.model_id, l.capacity, l.filters::VARCHAR AS filters, l.call_effect,
+           strftime(l.created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at, l.created_by
+    FROM call_lists l
+    LEFT JOIN (
+      SELECT list_id, count(*) FILTER (WHERE arm = 'treated') AS treated, count(*) FILTER (WHERE arm = 'control') AS control
+      FROM call_list_members GROUP BY list_id
+    ) m ON m.list_id = l.list_id
+    WHERE CAST(${listId} AS VARCHAR) IS NULL OR l.list_id = ${listId}
+    ORDER BY l.list_date DESC, l.created_at DESC, l.list_id`;
+}
+
+function toSavedList(row: z.output<typeof listRow>): SavedList {
+  const effect = Number(row.call_effect);
+  return savedListSchema.parse({
+    listId: row.list_id,
+    date: row.list_date,
+    kind: row.kind,
+    horizonDays: row.horizon_days,
+    controlShare: row.control_share,
+    treated: row.treated,
+    control: row.control,
+    measurableFrom: row.measurable_from,
+    modelId: row.model_id,
+    capacity: row.capacity,
+    filters: JSON.parse(row.filters) as unknown,
+    callEffect: Number.isFinite(effect) ? effect : 'uplift-model',
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+  });
+}
+
+/** Every saved list, newest first (none before the first is saved). */
+export async function readSavedLists(db: Db): Promise<SavedList[]> {
+  if (!(await programTablesExist(db))) return [];
+  return (await db.query(listsSql(null), listRow)).map(toSavedList);
+}
+
+/** One saved list; UnknownListError when there is no such list. */
+export async function readSavedList(db: Db, listId: string): Promise<SavedList> {
+  const row = (await programTablesExist(db)) ? await db.first(listsSql(listId), listRow) : null;
+  if (!row) throw new UnknownListError(listId);
+  return toSavedList(row);
+}
+
+/** Every saved list, newest first. */
+export function listCallLists(warehouse: Warehouse): Promise<SavedList[]> {
+  return warehouse.read(readSavedLists);
+}
