@@ -38,6 +38,7 @@ export const PROCEDURE_ROLES = {
   'overview.kpis': ALL,
   'cohorts.matrix': ALL,
   'cohorts.curves': ALL,
+  'cohorts.trend': ALL,
   // The drill-down lists customer ids with order figures: no names, emails or phones.
   'cohorts.customers': ALL,
   'repeat.summary': ALL,

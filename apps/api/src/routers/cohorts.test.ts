@@ -66,4 +66,46 @@ describe('cohorts router', () => {
       code: 'BAD_REQUEST',
     });
   });
+
+  it('matrix and curves with forecast: the same rows with cells and the forecast summary', async () => {
+    const plain = await caller.cohorts.matrix({ filters: { from: '2020-12-01' } });
+    const m = await caller.cohorts.matrix({ forecast: true, filters: { from: '2020-12-01' } });
+    expect(m.cohorts.map(({ cells, forecastBasis, ...row }) => row)).toEqual(plain.cohorts);
+    // Four cohorts of two to five customers: all borrow the pooled level.
+    expect(m.forecast).toMatchObject({ model: 'activity', through: '2022-03-31', oldestAge: 2, horizon: 4 });
+    expect(m.cohorts.every((row) => row.forecastBasis === 'pooled')).toBe(true);
+    const dec = m.cohorts.find((row) => row.cohort === '2020-12');
+    expect(dec?.cells?.map((c) => [c.k, c.kind])).toEqual([
+      [0, 'observed'],
+      [1, 'observed'],
+      [2, 'observed'],
+      [3, 'incomplete'],
+      [4, 'forecast'],
+    ]);
+    const curves = await caller.cohorts.curves({ forecast: true, filters: { from: '2020-12-01' } });
+    expect(curves.curves[0]?.cells?.some((c) => c.kind === 'forecast')).toBe(true);
+    expect(JSON.parse(JSON.stringify(m))).toEqual(m);
+  });
+
+  it('trend: month-1 retention across cohorts, the latest against the ones before it', async () => {
+    const trend = await caller.cohorts.trend({ age: 1, period: 'month', filters: { from: '2020-12-01' } });
+    expect(trend.points.map((p) => [p.cohort, p.kind])).toEqual([
+      ['2020-12', 'observed'],
+      ['2021-01', 'observed'],
+      ['2021-02', 'incomplete'],
+      ['2021-03', 'forecast'],
+    ]);
+    expect(trend.points[0]).toMatchObject({ value: 0.4, size: 5 });
+    expect(trend.latest).toMatchObject({ cohort: '2021-01', previousCohorts: ['2020-12'], previousMean: 0.4 });
+    expect(trend.latest?.delta).toBeCloseTo(2 / 3 - 0.4, 12);
+  });
+
+  it('refuses a forecast end before the data ends, and through without forecast', async () => {
+    await expect(caller.cohorts.matrix({ forecast: true, through: '2021-01-31' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining("before the data's end (2021-03-15)"),
+    });
+    await expect(caller.cohorts.matrix({ through: '2021-06-30' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(caller.cohorts.trend({ age: -1 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
 });

@@ -1,4 +1,4 @@
-import { cohortCurves, cohortCustomers, cohortMatrix } from '@retain/analytics';
+import { cohortCurves, cohortCustomers, cohortMatrix, cohortTrend } from '@retain/analytics';
 import {
   cohortCurvesInputSchema,
   cohortCurvesSchema,
@@ -6,6 +6,8 @@ import {
   cohortCustomersSchema,
   cohortMatrixInputSchema,
   cohortMatrixSchema,
+  trendInputSchema,
+  trendSchema,
 } from '@retain/schemas';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { cachedRead, procedure } from '../trpc.ts';
@@ -22,6 +24,12 @@ export const cohortsRouter = {
     .input(cohortCurvesInputSchema.prefault({}))
     .query(({ ctx, input }) =>
       cachedRead(ctx, 'cohorts.curves', input, () => cohortCurves(ctx.warehouse, input), cohortCurvesSchema),
+    ),
+  /** Retention at one age across successive cohorts, with forecasts for cohorts not yet that old. */
+  trend: procedure
+    .input(trendInputSchema.prefault({}))
+    .query(({ ctx, input }) =>
+      cachedRead(ctx, 'cohorts.trend', input, () => cohortTrend(ctx.warehouse, input), trendSchema),
     ),
   /** The customers behind a cohort or one of its cells, paged and sorted. */
   customers: procedure

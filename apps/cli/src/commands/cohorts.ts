@@ -20,6 +20,8 @@ interface CohortFlags extends AnalyticsFlags {
   minSize: string;
   maxOffset?: string;
   csv?: boolean;
+  forecast?: boolean;
+  through?: string;
 }
 
 export function registerCohorts(program: Command): void {
@@ -43,7 +45,12 @@ export function registerCohorts(program: Command): void {
       )
       .option('--min-size <n>', 'flag cohorts smaller than this', '30')
       .option('--max-offset <n>', 'show offsets up to this one')
-      .option('--csv', 'print one CSV row per cell'),
+      .option('--csv', 'print one CSV row per cell')
+      .option('--forecast', 'add forecasts with 80 % intervals for the periods not yet observed')
+      .option(
+        '--through <date>',
+        'forecast up to the period holding this day (default: 12 periods past the data)',
+      ),
   )
     .addHelpText(
       'after',
@@ -52,13 +59,19 @@ Examples:
   $ retain cohorts --period month --metric customers
   $ retain cohorts --period week --metric revenue --net --from 2024-01-01 --to 2024-06-30 --csv
   $ retain cohorts --by channel --mode onOrAfter --json
+  $ retain cohorts --forecast --through 2025-06-30 --json
 
 A cell whose period had not ended when the data ends shows its value so far, marked "~". JSON:
 {"period","by","metric","mode","net","dataEnd","minCohortSize","cohorts":[{"cohort","size","small",
-"values","complete","counts","bases","low","high"}]} (see README.md, "Retention analytics").`,
+"values","complete","counts","bases","low","high"}]} (see README.md, "Retention analytics").
+With --forecast every cohort also has "cells":[{"k","value","lower","upper","kind"}], kind one of
+observed, incomplete (the period under way: where it is expected to end) and forecast (80 %
+intervals), and "forecastBasis" (cohort or pooled); the matrix has "forecast" (model, through,
+horizon, pooledCohorts). See README.md, "Forecasts".`,
     )
     .action(async (flags: CohortFlags) => {
       if (flags.json && flags.csv) throw new UsageError('choose --json or --csv');
+      if (flags.through !== undefined && !flags.forecast) throw new UsageError('--through: add --forecast');
       const input = parseInput(cohortMatrixInputSchema, {
         period: flags.period,
         metric: flags.metric,
@@ -67,6 +80,8 @@ A cell whose period had not ended when the data ends shows its value so far, mar
         by: flags.by,
         minCohortSize: Number(flags.minSize),
         maxOffset: flags.maxOffset === undefined ? undefined : Number(flags.maxOffset),
+        forecast: flags.forecast ?? false,
+        through: flags.through,
         filters: filtersFromFlags(flags),
       });
       const matrix = await withAnalytics(flags.db, (api) => api.cohorts.matrix(input), input.filters);
@@ -77,26 +92,37 @@ A cell whose period had not ended when the data ends shows its value so far, mar
 }
 
 function matrixCsv(matrix: CohortMatrix): string {
-  const lines = [
-    csvLine(['cohort', 'size', 'small', 'offset', 'value', 'complete', 'count', 'base', 'low', 'high']),
-  ];
+  const withForecast = matrix.forecast !== undefined;
+  const header = ['cohort', 'size', 'small', 'offset', 'value', 'complete', 'count', 'base', 'low', 'high'];
+  // With forecasts, four more columns: the cell's kind, the forecast (incomplete and forecast
+  // cells) and the cell's 80 % interval; a forecast period has no value, count or base.
+  const lines = [csvLine(withForecast ? [...header, 'kind', 'forecast', 'lower80', 'upper80'] : header)];
   for (const row of matrix.cohorts) {
-    row.values.forEach((value, k) => {
-      lines.push(
-        csvLine([
-          row.cohort,
-          row.size,
-          row.small,
-          k,
-          value,
-          row.complete[k],
-          row.counts[k],
-          row.bases[k],
-          row.low?.[k],
-          row.high?.[k],
-        ]),
-      );
-    });
+    const cells = new Map((row.cells ?? []).map((cell) => [cell.k, cell]));
+    const width = Math.max(row.values.length, ...[...cells.keys()].map((k) => k + 1));
+    for (let k = 0; k < width; k++) {
+      const cell = cells.get(k);
+      const seen = k < row.values.length;
+      const observed = [
+        row.cohort,
+        row.size,
+        row.small,
+        k,
+        seen ? row.values[k] : null,
+        seen ? row.complete[k] : false,
+        seen ? row.counts[k] : null,
+        seen ? row.bases[k] : null,
+        seen ? row.low?.[k] : null,
+        seen ? row.high?.[k] : null,
+      ];
+      if (!withForecast) {
+        lines.push(csvLine(observed));
+        continue;
+      }
+      const kind = cell?.kind ?? (row.complete[k] ? 'observed' : 'incomplete');
+      const forecast = cell && cell.kind !== 'observed' && cell.lower !== null ? cell.value : null;
+      lines.push(csvLine([...observed, kind, forecast, cell?.lower, cell?.upper]));
+    }
   }
   return lines.join('');
 }
@@ -117,17 +143,25 @@ function renderMatrix(matrix: CohortMatrix): string {
       ? METRIC_TITLES.customers[matrix.mode]
       : `${METRIC_TITLES[matrix.metric]}${matrix.metric === 'revenue' && matrix.net ? ', net of returns' : ''}`;
   const format = matrix.metric === 'orders' ? formatDecimal : formatShare;
-  const width = Math.max(...matrix.cohorts.map((c) => c.values.length));
+  const forecastsOf = (c: CohortMatrix['cohorts'][number]) =>
+    new Map((c.cells ?? []).filter((cell) => cell.kind === 'forecast').map((cell) => [cell.k, cell.value]));
+  const width = Math.max(
+    ...matrix.cohorts.map((c) => Math.max(c.values.length, ...[...forecastsOf(c).keys()].map((k) => k + 1))),
+  );
   const header = ['cohort', 'size', ...Array.from({ length: width }, (_, k) => String(k))];
-  const rows = matrix.cohorts.map((c) => [
-    c.cohort,
-    `${c.size}${c.small ? '*' : ''}`,
-    ...Array.from({ length: width }, (_, k) => {
-      const value = c.values[k];
-      if (value === undefined) return '';
-      return `${format(value)}${c.complete[k] ? ' ' : '~'}`;
-    }),
-  ]);
+  const rows = matrix.cohorts.map((c) => {
+    const forecasts = forecastsOf(c);
+    return [
+      c.cohort,
+      `${c.size}${c.small ? '*' : ''}${c.forecastBasis === 'pooled' ? 'ᵖ' : ''}`,
+      ...Array.from({ length: width }, (_, k) => {
+        const value = c.values[k];
+        const forecast = forecasts.get(k);
+        if (value === undefined) return forecast === undefined ? '' : `(${format(forecast)})`;
+        return `${format(value)}${c.complete[k] ? ' ' : '~'}`;
+      }),
+    ];
+  });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells
@@ -142,7 +176,20 @@ function renderMatrix(matrix: CohortMatrix): string {
     ...rows.map(line),
     '',
     `~ period not over when the data ends: value so far.  * fewer than ${matrix.minCohortSize} customers.`,
+    ...(matrix.forecast ? [forecastLegend(matrix.forecast)] : []),
   ].join('\n');
 }
 
 const PERIOD_ADJECTIVE = { day: 'Daily', week: 'Weekly', month: 'Monthly', quarter: 'Quarterly' } as const;
+
+function forecastLegend(forecast: NonNullable<CohortMatrix['forecast']>): string {
+  if (forecast.horizon === null) return `No forecasts: ${forecast.note ?? 'too little history'}.`;
+  const model =
+    forecast.model === 'survival'
+      ? 'shifted-beta-geometric survival'
+      : 'purchase process (BG/BB) with a pooled shape and cohort levels';
+  return [
+    `(…) forecast to ${forecast.through}, ages up to ${forecast.horizon} (twice the oldest complete age, ${forecast.oldestAge}); ${model}.`,
+    'ᵖ the cohort borrows the pooled level. 80 % intervals: --json or --csv.',
+  ].join('\n');
+}

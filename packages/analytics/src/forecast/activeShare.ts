@@ -107,20 +107,23 @@ function fitLevel(cells: Cell[], s: number[]): { m: number; information: number;
 }
 
 /**
- * Fits the shape on the cohorts with levels of their own and forecasts every cohort; null when no
+ * Fits the shape over the cohorts with levels of their own and, as one more group, the rest (small
+ * cohorts and those with no complete period after the first); forecasts every cohort. Null when no
  * cohort has a complete period after its first.
  */
 export function fitActivity(cohorts: ActivityCells[]): ActivityFit | null {
   const cells = cohorts.map(cellsOf);
-  const fitted = cohorts.map((c, i) => c.ownLevel && (cells[i]?.length ?? 0) > 0);
-  const fitCells = cells.filter((_, i) => fitted[i]);
-  if (fitCells.length === 0) return null;
-  const oldestAge = Math.max(...fitCells.flatMap((list) => list.map((cell) => cell.k)));
+  // Groups with a level each: every cohort with a level of its own, and the other cohorts together.
+  const own = cohorts.map((c, i) => c.ownLevel && (cells[i]?.length ?? 0) > 0);
+  const pooledCells = cells.flatMap((list, i) => (own[i] ? [] : list));
+  const groups = [...cells.filter((_, i) => own[i]), ...(pooledCells.length > 0 ? [pooledCells] : [])];
+  if (groups.length === 0) return null;
+  const oldestAge = Math.max(...groups.flatMap((list) => list.map((cell) => cell.k)));
 
   const negProfile = ([lg = 0, ld = 0]: number[]) => {
     const s = sbgSurvival({ alpha: Math.exp(lg), beta: Math.exp(ld) }, oldestAge);
     let total = 0;
-    for (const list of fitCells) total -= fitLevel(list, s).logLikelihood;
+    for (const list of groups) total -= fitLevel(list, s).logLikelihood;
     return total;
   };
   // With one age observed the shape is not identified; the likelihood is flat in it, and the
@@ -133,18 +136,17 @@ export function fitActivity(cohorts: ActivityCells[]): ActivityFit | null {
   const s = shapeAt(shapeX, oldestAge);
 
   // Over-dispersion: Pearson χ² of the fitted cells per degree of freedom.
-  const levels = cells.map((list, i) => (fitted[i] ? fitLevel(list, s) : null));
+  const groupLevels = groups.map((list) => fitLevel(list, s));
   let chi2 = 0;
   let cellCount = 0;
-  levels.forEach((level, i) => {
-    if (!level) return;
-    for (const { k, a, n } of cells[i] ?? []) {
+  groupLevels.forEach((level, g) => {
+    for (const { k, a, n } of groups[g] ?? []) {
       const r = level.m * (s[k] ?? 0);
       chi2 += (a - n * r) ** 2 / Math.max(n * r * (1 - r), 1e-12);
       cellCount += 1;
     }
   });
-  const parameters = 2 + fitCells.length;
+  const parameters = 2 + groups.length;
   const dispersion = cellCount > parameters ? Math.max(1, chi2 / (cellCount - parameters)) : 1;
   const shapeCovariance =
     oldestAge >= 2
@@ -152,9 +154,7 @@ export function fitActivity(cohorts: ActivityCells[]): ActivityFit | null {
       : null;
 
   // Empirical Bayes over the levels: the between-cohort variance τ² by DerSimonian–Laird.
-  const estimates = levels
-    .map((level) => (level ? { m: level.m, v: dispersion / level.information } : null))
-    .filter((e): e is { m: number; v: number } => e !== null);
+  const estimates = groupLevels.map((level) => ({ m: level.m, v: dispersion / level.information }));
   const fixedWeights = estimates.map((e) => 1 / e.v);
   const sumW = fixedWeights.reduce((t, w) => t + w, 0);
   const fixedMean = estimates.reduce((t, e, i) => t + (fixedWeights[i] ?? 0) * e.m, 0) / sumW;
@@ -166,9 +166,10 @@ export function fitActivity(cohorts: ActivityCells[]): ActivityFit | null {
   const meanLevel = estimates.reduce((t, e, i) => t + (randomWeights[i] ?? 0) * e.m, 0) / sumRandom;
   const meanVariance = 1 / sumRandom;
 
+  let ownIndex = 0;
   const forecasts = cohorts.map((cohort, i): ActivityForecast => {
-    const level = levels[i];
-    const own = cells[i] ?? [];
+    const level = own[i] ? groupLevels[ownIndex++] : undefined;
+    const ownCells = own[i] ? (cells[i] ?? []) : [];
     const pooled = !level;
     let m: number;
     let levelVariance: number;
@@ -198,7 +199,7 @@ export function fitActivity(cohorts: ActivityCells[]): ActivityFit | null {
             const at = (sign: number) => {
               const x = shapeX.map((v, l) => (l === j ? v + sign * h : v));
               const sx = shapeAt(x, Math.max(k, oldestAge));
-              const mx = level && own.length > 0 ? fitLevel(own, sx).m : m;
+              const mx = ownCells.length > 0 ? fitLevel(ownCells, sx).m : m;
               return mx * (sx[k] ?? 0);
             };
             return (at(1) - at(-1)) / (2 * h);
