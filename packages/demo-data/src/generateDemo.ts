@@ -6,6 +6,7 @@ import { demoParameters } from './parameters.ts';
 import { PosteriorModel } from './posterior.ts';
 import { SignupSchedule } from './signupSchedule.ts';
 import { CustomerSimulator, type DemoWriters } from './simulateCustomer.ts';
+import { ProgramSimulator, programHeaders } from './simulateProgram.ts';
 
 export interface DemoOptions {
   outDir: string;
@@ -22,6 +23,13 @@ export interface DemoOptions {
    * reachable ceiling), into truth.csv. Default: on up to 200,000 customers, where it costs little.
    */
   posterior?: boolean;
+  /**
+   * Also simulate the retention team's past call lists (with control groups), the calls' outcomes
+   * and their true effect (simulateProgram.ts): call_lists.csv, call_list_members.csv,
+   * contact_outcomes.csv and program_truth.csv, and an order for each customer a call kept.
+   * Default: on up to 200,000 customers.
+   */
+  program?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -35,6 +43,8 @@ export interface DemoSummary {
   start: string;
   end: string;
   files: { customers: string; purchases: string; complaints: string; returns: string; truth: string };
+  /** The past call lists' files, when simulated. */
+  program: { lists: string; members: string; outcomes: string; truth: string; listCount: number } | null;
   seconds: number;
 }
 
@@ -91,6 +101,7 @@ export async function generateDemo(options: DemoOptions): Promise<DemoSummary> {
     throw new Error(`seed must be a non-negative integer, got ${seed}`);
   const window = historyWindow(options.end ?? '2026-09-30', options.years ?? 3);
   const withPosterior = options.posterior ?? customers <= 200_000;
+  const withProgram = options.program ?? customers <= 200_000;
 
   await mkdir(options.outDir, { recursive: true });
   const files = {
@@ -107,10 +118,37 @@ export async function generateDemo(options: DemoOptions): Promise<DemoSummary> {
     returns: new CsvWriter(files.returns, demoHeaders.returns),
     truth: new CsvWriter(files.truth, demoHeaders.truth),
   };
-  const all = Object.values(writers);
+  const programFiles = {
+    lists: join(options.outDir, 'call_lists.csv'),
+    members: join(options.outDir, 'call_list_members.csv'),
+    outcomes: join(options.outDir, 'contact_outcomes.csv'),
+    truth: join(options.outDir, 'program_truth.csv'),
+  };
+  const programWriters = withProgram
+    ? {
+        members: new CsvWriter(programFiles.members, programHeaders.members),
+        outcomes: new CsvWriter(programFiles.outcomes, programHeaders.outcomes),
+        truth: new CsvWriter(programFiles.truth, programHeaders.truth),
+        lists: new CsvWriter(programFiles.lists, programHeaders.lists),
+        purchases: writers.purchases,
+      }
+    : null;
+  const all = [
+    ...Object.values(writers),
+    ...(programWriters
+      ? [programWriters.members, programWriters.outcomes, programWriters.truth, programWriters.lists]
+      : []),
+  ];
 
   try {
-    const simulator = new CustomerSimulator(window, churnHorizonDays, seed, demoParameters, withPosterior);
+    const simulator = new CustomerSimulator(
+      window,
+      churnHorizonDays,
+      seed,
+      demoParameters,
+      withPosterior || withProgram,
+    );
+    const program = programWriters ? new ProgramSimulator(window, simulator.formatter, seed) : null;
     const posterior = withPosterior
       ? new PosteriorModel({
           end: window.end,
@@ -128,6 +166,10 @@ export async function generateDemo(options: DemoOptions): Promise<DemoSummary> {
         const history = simulator.lastHistory;
         const posteriorValue =
           posterior && history ? posterior.evaluate(history).churnProbability.toFixed(6) : '';
+        if (program && programWriters && history) {
+          const id = `C${String(index).padStart(7, '0')}`;
+          program.simulate(index, id, simulator.lastConsent, simulator.lastRegion, history, programWriters);
+        }
         const died =
           Number.isNaN(truth.diedAt) || truth.diedAt >= horizonEnd ? '' : formatter.timestamp(truth.diedAt);
         writers.truth.write(
@@ -141,17 +183,19 @@ export async function generateDemo(options: DemoOptions): Promise<DemoSummary> {
         options.onProgress(index, customers);
       }
     }
+    if (program && programWriters) program.finish(programWriters.lists, programWriters.members);
     for (const writer of all) await writer.close();
 
     return {
       customers,
-      purchases: simulator.orderLines,
-      orders: simulator.orders,
+      purchases: simulator.orderLines + (program?.extraLines ?? 0),
+      orders: simulator.orders + (program?.orders ?? 0),
       complaints: simulator.complaints,
       returns: simulator.returns,
       start: window.start,
       end: window.end,
       files,
+      program: program ? { ...programFiles, listCount: program.lists.length } : null,
       seconds: (performance.now() - started) / 1000,
     };
   } catch (error) {

@@ -26,3 +26,9 @@ export {
   type PosteriorOptions,
   posteriorChurnProbability,
 } from './posterior.ts';
+export {
+  controlDraw,
+  type ProgramParameters,
+  programHeaders,
+  programParameters,
+} from './simulateProgram.ts';

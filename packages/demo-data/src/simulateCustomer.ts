@@ -70,6 +70,9 @@ export class CustomerSimulator {
   returns = 0;
   /** The observed history of the customer just simulated, when the simulator collects histories. */
   lastHistory: CustomerHistory | undefined;
+  /** Whether the customer just simulated consented to be contacted, and their region. */
+  lastConsent = false;
+  lastRegion: Region = 'North';
 
   private readonly random: Random;
   private readonly seed: number;
@@ -162,6 +165,8 @@ export class CustomerSimulator {
     this.primaryChannel = this.pickSignupChannel(signupAt);
     const contact = randomContact(random, index);
     const consent = !random.bernoulli(p.noConsentShare);
+    this.lastConsent = consent;
+    this.lastRegion = this.region;
     writers.customers.write(
       `${this.customerId},${contact.name},${contact.email},${contact.phone},${this.region},${this.primaryChannel},${this.formatter.date(signupAt)},${consent}\n`,
     );

@@ -26,7 +26,7 @@ function listsSql(listId: string | null) {
   return sql`
     SELECT l.list_id, l.list_date::VARCHAR AS list_date, l.kind, l.horizon_days, l.control_share,
            coalesce(m.treated, 0)::INTEGER AS treated, coalesce(m.control, 0)::INTEGER AS control,
-           (l.list_date + to_days(l.horizon_days))::VARCHAR AS measurable_from,
+           (l.list_date + to_days(l.horizon_days))::DATE::VARCHAR AS measurable_from,
            l.model_id, l.capacity, l.filters::VARCHAR AS filters, l.call_effect,
            strftime(l.created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at, l.created_by
     FROM call_lists l
