@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sql } from './query/sql.ts';
 import { openTestWarehouse, tempDir } from './testing/fixtures.ts';
 
 describe('Warehouse', () => {
@@ -9,8 +10,8 @@ describe('Warehouse', () => {
       const order: number[] = [];
       await Promise.all(
         [3, 1, 2].map((n, i) =>
-          warehouse.write(async (conn) => {
-            await conn.run(`SELECT ${n}`);
+          warehouse.write(async (db) => {
+            await db.run(sql.raw(`SELECT ${n}`));
             order.push(i);
           }),
         ),
@@ -27,13 +28,13 @@ describe('Warehouse', () => {
     const warehouse = await openTestWarehouse(dir);
     const endless = 'SELECT count(*) FROM range(100000000000) a';
     const reading = warehouse
-      .read((conn) => conn.run(endless))
+      .read((db) => db.run(sql.raw(endless)))
       .then(
         () => 'finished',
         () => 'interrupted',
       );
     const writing = warehouse
-      .write((conn) => conn.run(endless))
+      .write((db) => db.run(sql.raw(endless)))
       .then(
         () => 'finished',
         () => 'interrupted',

@@ -1,7 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { z } from 'zod';
+import { DuckDbSession } from './dialect/duckdb/DuckDbSession.ts';
 import { WarehouseLockedError } from './errors.ts';
+import type { Db, DbSession } from './query/Db.ts';
+import type { Sql } from './query/sql.ts';
 import { migrate, readMeta } from './schema.ts';
 
 export interface WarehouseOptions {
@@ -18,15 +22,17 @@ export interface WarehouseOptions {
 /**
  * The embedded DuckDB warehouse. One writer connection per process, used strictly one task at a
  * time; reads run on their own pooled connections so they never queue behind an ingest or a
- * training job (DuckDB's MVCC gives them a consistent snapshot).
+ * training job (DuckDB's MVCC gives them a consistent snapshot). Callers get a `Db` handle
+ * (typed rows, bound values, transactions), never the engine's connection.
  */
 export class Warehouse {
   private writeQueue: Promise<unknown> = Promise.resolve();
-  private readonly idleReaders: DuckDBConnection[] = [];
-  private readonly waiting: Array<(conn: DuckDBConnection) => void> = [];
+  private readonly idleReaders: DuckDbSession[] = [];
+  private readonly waiting: Array<(session: DuckDbSession) => void> = [];
   private openReaders = 0;
   /** Every connection this warehouse handed out, so that shutdown can interrupt running work. */
   private readonly live = new Set<DuckDBConnection>();
+  private readonly writer: DuckDbSession | null;
   private closed = false;
   private knownDataVersion: number | null = null;
 
@@ -34,9 +40,12 @@ export class Warehouse {
     readonly path: string,
     readonly readOnly: boolean,
     private readonly instance: DuckDBInstance,
-    private readonly writer: DuckDBConnection | null,
+    writer: DuckDBConnection | null,
     private readonly maxReaders: number,
-  ) {}
+  ) {
+    this.writer = writer ? new DuckDbSession(writer) : null;
+    engineSessions.set(this, (own) => this.openSession(own));
+  }
 
   static async open(file: string, options: WarehouseOptions = {}): Promise<Warehouse> {
     const inMemory = file === ':memory:';
@@ -66,13 +75,18 @@ export class Warehouse {
       first.closeSync();
     } else {
       writer = first;
-      await migrate(writer);
+      await migrate(new DuckDbSession(first));
     }
     return new Warehouse(resolved, options.readOnly ?? false, instance, writer, options.readers ?? 4);
   }
 
-  /** Runs `task` on the writer connection once every earlier write task has finished. */
-  write<T>(task: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  /** Runs `task` on the writer once every earlier write task has finished. */
+  write<T>(task: (db: Db) => Promise<T>): Promise<T> {
+    return this.writeEngine(task);
+  }
+
+  /** @internal The same, for the warehouse's own DuckDB-only modules (file loading). */
+  writeEngine<T>(task: (session: DuckDbSession) => Promise<T>): Promise<T> {
     const writer = this.writer;
     if (!writer) return Promise.reject(new Error('This warehouse was opened read-only.'));
     const run = this.writeQueue.then(
@@ -83,14 +97,47 @@ export class Warehouse {
     return run;
   }
 
-  /** Runs `task` on a read connection of its own. */
-  async read<T>(task: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-    const conn = await this.acquireReader();
+  /** Runs `task` on a pooled read handle of its own. */
+  async read<T>(task: (db: Db) => Promise<T>): Promise<T> {
+    return this.readEngine(task);
+  }
+
+  /** @internal The same, for the warehouse's own DuckDB-only modules (file inspection). */
+  async readEngine<T>(task: (session: DuckDbSession) => Promise<T>): Promise<T> {
+    const session = await this.acquireReader();
     try {
-      return await task(conn);
+      return await task(session);
     } finally {
-      this.releaseReader(conn);
+      this.releaseReader(session);
     }
+  }
+
+  /** One transaction on the writer: all of `task`'s writes or none. */
+  transaction<T>(task: (db: Db) => Promise<T>): Promise<T> {
+    return this.write((db) => db.transaction(task));
+  }
+
+  /** A consistent read: every statement of `task` sees the data as it was when it began. */
+  snapshot<T>(task: (db: Db) => Promise<T>): Promise<T> {
+    return this.read((db) => db.snapshot(task));
+  }
+
+  /** Rows of one read statement, validated by `rowSchema`. */
+  query<S extends z.ZodType>(statement: Sql, rowSchema: S): Promise<Array<z.output<S>>> {
+    return this.read((db) => db.query(statement, rowSchema));
+  }
+
+  /** The first column of the first row of one read statement (null without rows), validated. */
+  scalar<S extends z.ZodType>(statement: Sql, schema: S): Promise<z.output<S>> {
+    return this.read((db) => db.scalar(statement, schema));
+  }
+
+  /**
+   * A handle the caller owns and gives back with `close` (a long export, a feature extraction):
+   * it holds none of the pooled readers, and shutdown interrupts it like the others.
+   */
+  session(): Promise<DbSession> {
+    return this.openSession(true);
   }
 
   /**
@@ -100,7 +147,7 @@ export class Warehouse {
    */
   async dataVersion(): Promise<number> {
     if (this.knownDataVersion !== null) return this.knownDataVersion;
-    const version = await this.read(async (conn) => Number((await readMeta(conn, 'data_version')) ?? 0));
+    const version = await this.read(async (db) => Number((await readMeta(db, 'data_version')) ?? 0));
     if (!this.readOnly) this.knownDataVersion = version;
     return version;
   }
@@ -110,16 +157,15 @@ export class Warehouse {
     if (!this.readOnly) this.knownDataVersion = version;
   }
 
-  /** A connection the caller owns and must give back with `disconnect` (e.g. for a sandboxed query). */
-  async connect(): Promise<DuckDBConnection> {
+  /** A new connection, tracked for shutdown; `own`: closed by the caller, else kept by the pool. */
+  private async openSession(own: boolean): Promise<DuckDbSession> {
+    if (this.closed) throw new Error('The warehouse is closed.');
     const conn = await this.instance.connect();
     this.live.add(conn);
-    return conn;
-  }
-
-  disconnect(conn: DuckDBConnection): void {
-    this.live.delete(conn);
-    conn.closeSync();
+    return new DuckDbSession(conn, () => {
+      this.live.delete(conn);
+      if (own) conn.closeSync();
+    });
   }
 
   /**
@@ -138,20 +184,20 @@ export class Warehouse {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const conn of this.idleReaders) conn.closeSync();
+    for (const session of this.idleReaders) session.connection.closeSync();
     this.idleReaders.length = 0;
-    this.writer?.closeSync();
+    this.writer?.connection.closeSync();
     this.instance.closeSync();
   }
 
-  private async acquireReader(): Promise<DuckDBConnection> {
+  private async acquireReader(): Promise<DuckDbSession> {
     if (this.closed) throw new Error('The warehouse is closed.');
     const idle = this.idleReaders.pop();
     if (idle) return idle;
     if (this.openReaders < this.maxReaders) {
       this.openReaders += 1;
       try {
-        return await this.connect();
+        return await this.openSession(false);
       } catch (error) {
         this.openReaders -= 1;
         throw error;
@@ -160,12 +206,22 @@ export class Warehouse {
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  private releaseReader(conn: DuckDBConnection): void {
+  private releaseReader(session: DuckDbSession): void {
     const next = this.waiting.shift();
-    if (next) next(conn);
-    else if (this.closed) conn.closeSync();
-    else this.idleReaders.push(conn);
+    if (next) next(session);
+    else if (this.closed) session.connection.closeSync();
+    else this.idleReaders.push(session);
   }
+}
+
+/** Opens DuckDB sessions of a warehouse for its own sandbox: not part of the package's exports. */
+const engineSessions = new WeakMap<Warehouse, (own: boolean) => Promise<DuckDbSession>>();
+
+/** @internal A DuckDB session of the caller's own, for the SQL console's sandbox. */
+export function engineSession(warehouse: Warehouse): Promise<DuckDbSession> {
+  const open = engineSessions.get(warehouse);
+  if (!open) throw new Error('not a DuckDB warehouse');
+  return open(true);
 }
 
 function translateOpenError(error: unknown, file: string): Error {

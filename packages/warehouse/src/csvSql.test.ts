@@ -1,6 +1,8 @@
 import { csvField } from '@retain/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { csvLineSql, csvNumberSql, csvTextSql } from './csvSql.ts';
+import { sql } from './query/sql.ts';
 import { Warehouse } from './Warehouse.ts';
 
 /** DuckDB's text for each value, formatted by `format` from a one-column table `t(v)`. */
@@ -10,9 +12,9 @@ async function formatted(
   values: readonly (string | number | null)[],
   format: (column: string) => string,
 ): Promise<string[]> {
-  return warehouse.read(async (conn) => {
-    await conn.run(`CREATE OR REPLACE TEMP TABLE t (i INTEGER, v ${type})`);
-    const tuples = values.map((_, i) => `($i${i}, $v${i}::${type})`).join(', ');
+  return warehouse.read(async (db) => {
+    await db.run(sql.raw(`CREATE OR REPLACE TEMP TABLE t (i INTEGER, v ${type})`));
+    const tuples = values.map((_, i) => `($i${i}, CAST($v${i} AS ${type}))`).join(', ');
     const params: Record<string, string | number | null> = {};
     values.forEach((v, i) => {
       params[`i${i}`] = i;
@@ -20,9 +22,12 @@ async function formatted(
       params[`v${i}`] =
         typeof v === 'number' ? (Object.is(v, -0) ? '-0' : String(v).replace('Infinity', 'inf')) : v;
     });
-    await conn.run(`INSERT INTO t VALUES ${tuples}`, params);
-    const rows = (await conn.runAndReadAll(`SELECT ${format('v')} FROM t ORDER BY i`)).getRows();
-    return rows.map(([text]) => String(text));
+    await db.run(sql.named(`INSERT INTO t VALUES ${tuples}`, params));
+    const rows = await db.query(
+      sql.raw(`SELECT ${format('v')} AS text FROM t ORDER BY i`),
+      z.object({ text: z.string() }),
+    );
+    return rows.map(({ text }) => text);
   });
 }
 

@@ -1,5 +1,5 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { type Currency, currencyCodeSchema, resolveCurrency } from '@retain/schemas';
+import type { Db } from './query/Db.ts';
 import { readMeta, writeMeta } from './schema.ts';
 import type { Warehouse } from './Warehouse.ts';
 
@@ -7,8 +7,8 @@ import type { Warehouse } from './Warehouse.ts';
 export const CURRENCY_KEY = 'currency';
 
 /** The currency stored with the data (an ISO 4217 code), or null when no load has said. */
-export async function storedCurrency(conn: DuckDBConnection): Promise<string | null> {
-  return readMeta(conn, CURRENCY_KEY);
+export async function storedCurrency(db: Db): Promise<string | null> {
+  return readMeta(db, CURRENCY_KEY);
 }
 
 /**
@@ -17,10 +17,10 @@ export async function storedCurrency(conn: DuckDBConnection): Promise<string | n
  */
 export async function storeCurrency(warehouse: Warehouse, code: string): Promise<void> {
   const checked = currencyCodeSchema.parse(code);
-  await warehouse.write((conn) => writeMeta(conn, CURRENCY_KEY, checked));
+  await warehouse.write((db) => writeMeta(db, CURRENCY_KEY, checked));
 }
 
 /** The currency amounts are in: the setting (RETAIN_CURRENCY) where there is one, else the data's. */
 export async function dataCurrency(warehouse: Warehouse, setting?: string | null): Promise<Currency> {
-  return warehouse.read(async (conn) => resolveCurrency(setting, await storedCurrency(conn)));
+  return warehouse.read(async (db) => resolveCurrency(setting, await storedCurrency(db)));
 }

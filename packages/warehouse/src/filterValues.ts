@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { sql } from './query/sql.ts';
 import type { Warehouse } from './Warehouse.ts';
 
 /** The values the dashboard offers in its channel, region and category filters. */
@@ -12,9 +14,8 @@ const MAX_VALUES = 200;
 
 /** Distinct channels, regions and categories of the order lines, most frequent first. */
 export async function filterValues(warehouse: Warehouse): Promise<FilterValues> {
-  return warehouse.read(async (conn) => {
-    const rows = (
-      await conn.runAndReadAll(`
+  const rows = await warehouse.query(
+    sql`
         WITH v AS (
           SELECT 'channel' AS kind, channel AS value, count(*) AS n FROM purchases WHERE channel IS NOT NULL GROUP BY channel
           UNION ALL
@@ -22,11 +23,12 @@ export async function filterValues(warehouse: Warehouse): Promise<FilterValues> 
           UNION ALL
           SELECT 'category', category, count(*) FROM purchases WHERE category IS NOT NULL GROUP BY category
         )
-        SELECT kind, value FROM v
-        QUALIFY row_number() OVER (PARTITION BY kind ORDER BY n DESC, value) <= ${MAX_VALUES}
-        ORDER BY kind, n DESC, value`)
-    ).getRowObjects();
-    const pick = (kind: string) => rows.filter((r) => r.kind === kind).map((r) => String(r.value));
-    return { channels: pick('channel'), regions: pick('region'), categories: pick('category') };
-  });
+        SELECT kind, value FROM (
+          SELECT kind, value, n, row_number() OVER (PARTITION BY kind ORDER BY n DESC, value) AS place FROM v)
+        WHERE place <= ${MAX_VALUES}
+        ORDER BY kind, n DESC, value`,
+    z.object({ kind: z.string(), value: z.string() }),
+  );
+  const pick = (kind: string) => rows.filter((r) => r.kind === kind).map((r) => r.value);
+  return { channels: pick('channel'), regions: pick('region'), categories: pick('category') };
 }

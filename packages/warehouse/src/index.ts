@@ -1,4 +1,3 @@
-export type { DuckDBConnection } from '@duckdb/node-api';
 export { type AuditEntry, appendAudit, listAudit } from './access/audit.ts';
 export { hashPassword, verifyPassword } from './access/passwords.ts';
 export { createSession, endSession, SESSION_HOURS, sessionUser } from './access/sessions.ts';
@@ -13,6 +12,8 @@ export {
 } from './access/users.ts';
 export { csvLineSql, csvNumberSql, csvTextSql } from './csvSql.ts';
 export { dataCurrency, storeCurrency, storedCurrency } from './currency.ts';
+export type { CsvReadOptions, CsvWriteOptions, DatePart, Dialect, SqlType } from './dialect/Dialect.ts';
+export { duckdbDialect } from './dialect/duckdb/duckdbDialect.ts';
 export {
   BadInputError,
   isBadInput,
@@ -29,6 +30,16 @@ export type { SectionRequest } from './ingest/plan.ts';
 export { DATE_FORMAT_CANDIDATES, type MappingProposal, proposeMapping } from './ingest/proposeMapping.ts';
 export { unknownValues, type ValueColumn } from './knownValues.ts';
 export {
+  dbBoolean,
+  dbDay,
+  dbInstant,
+  dbNullableNumber,
+  dbNumber,
+  dbText,
+} from './query/columnTypes.ts';
+export type { Appender, ColumnRequest, Columns, Db, DbSession } from './query/Db.ts';
+export { Sql, type SqlParam, type SqlPiece, sql } from './query/sql.ts';
+export {
   CONSOLE_SCHEMA,
   type ConsoleAccess,
   type ConsoleTable,
@@ -44,6 +55,6 @@ export {
 } from './sandbox/readOnlyQuery.ts';
 export { type ConsoleSecurity, defaultMemoryLimit, secureForConsole } from './sandbox/secureForConsole.ts';
 export { deleteSavedQuery, listSavedQueries, type SavedQuery, saveQuery } from './savedQueries.ts';
-export { readMeta, SCHEMA_VERSION } from './schema.ts';
+export { readMeta, SCHEMA_VERSION, writeMeta } from './schema.ts';
 export { sqlIdent, sqlString } from './sql.ts';
 export { Warehouse, type WarehouseOptions } from './Warehouse.ts';

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { sql } from './query/sql.ts';
 import type { Warehouse } from './Warehouse.ts';
 
 /*
@@ -36,28 +38,26 @@ export async function unknownValues(
   const wanted = [...new Set(values)];
   if (wanted.length === 0) return { unknown: [], known: [] };
   const { table, column: name } = SOURCES[column];
-  return warehouse.read(async (conn) => {
-    const params = Object.fromEntries(wanted.map((v, i) => [`v${i}`, v]));
+  const [t, c] = [sql.ident(table), sql.ident(name)];
+  const value = z.object({ value: z.string() });
+  return warehouse.read(async (db) => {
     const found = new Set(
       (
-        await conn.runAndReadAll(
-          `SELECT DISTINCT ${name} FROM ${table} WHERE ${name} IN (${wanted.map((_, i) => `$v${i}`).join(', ')})`,
-          params,
+        await db.query(
+          sql`SELECT DISTINCT ${c} AS value FROM ${t} WHERE ${c} IN (${sql.join(wanted.map((v) => sql`${v}`))})`,
+          value,
         )
-      )
-        .getRows()
-        .map((row) => String(row[0])),
+      ).map((row) => row.value),
     );
     const unknown = wanted.filter((v) => !found.has(v));
     if (unknown.length === 0) return { unknown, known: [] };
     const known = (
-      await conn.runAndReadAll(
-        `SELECT ${name} FROM ${table} WHERE ${name} IS NOT NULL
-         GROUP BY ${name} ORDER BY count(*) DESC, ${name} LIMIT ${MAX_KNOWN}`,
+      await db.query(
+        sql`SELECT ${c} AS value FROM ${t} WHERE ${c} IS NOT NULL
+            GROUP BY ${c} ORDER BY count(*) DESC, ${c} LIMIT ${MAX_KNOWN}`,
+        value,
       )
-    )
-      .getRows()
-      .map((row) => String(row[0]));
+    ).map((row) => row.value);
     return { unknown, known };
   });
 }

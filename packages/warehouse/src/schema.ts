@@ -1,4 +1,6 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { z } from 'zod';
+import type { Db } from './query/Db.ts';
+import { sql } from './query/sql.ts';
 
 /**
  * Ordered migrations. Each runs once, in its own transaction, and bumps `meta.schema_version`.
@@ -152,9 +154,9 @@ const MIGRATIONS: readonly string[] = [
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Brings a database to the current schema. Safe to call on every open. */
-export async function migrate(conn: DuckDBConnection): Promise<void> {
-  await conn.run('CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)');
-  const current = await readMeta(conn, 'schema_version');
+export async function migrate(db: Db): Promise<void> {
+  await db.run(sql`CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`);
+  const current = await readMeta(db, 'schema_version');
   let version = current === null ? 0 : Number(current);
   if (version > SCHEMA_VERSION) {
     throw new Error(
@@ -164,26 +166,21 @@ export async function migrate(conn: DuckDBConnection): Promise<void> {
   while (version < SCHEMA_VERSION) {
     const step = MIGRATIONS[version];
     if (step === undefined) break;
-    await conn.run('BEGIN TRANSACTION');
-    try {
-      await conn.run(step);
-      version += 1;
-      await writeMeta(conn, 'schema_version', String(version));
-      if (version === 1) await writeMeta(conn, 'data_version', '0');
-      await conn.run('COMMIT');
-    } catch (error) {
-      await conn.run('ROLLBACK');
-      throw error;
-    }
+    const next = version + 1;
+    await db.transaction(async (tx) => {
+      await tx.run(sql.raw(step));
+      await writeMeta(tx, 'schema_version', String(next));
+      if (next === 1) await writeMeta(tx, 'data_version', '0');
+    });
+    version = next;
   }
 }
 
-export async function readMeta(conn: DuckDBConnection, key: string): Promise<string | null> {
-  const reader = await conn.runAndReadAll('SELECT value FROM meta WHERE key = $key', { key });
-  const value = reader.getRows()[0]?.[0];
-  return typeof value === 'string' ? value : null;
+/** A value of the warehouse's key-value `meta` table, or null. */
+export async function readMeta(db: Db, key: string): Promise<string | null> {
+  return db.scalar(sql`SELECT value FROM meta WHERE key = ${key}`, z.string().nullable());
 }
 
-export async function writeMeta(conn: DuckDBConnection, key: string, value: string): Promise<void> {
-  await conn.run('INSERT OR REPLACE INTO meta (key, value) VALUES ($key, $value)', { key, value });
+export async function writeMeta(db: Db, key: string, value: string): Promise<void> {
+  await db.run(db.dialect.upsert('meta', ['key', 'value'], [sql`${key}`, sql`${value}`]));
 }

@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { dbNumber } from '../query/columnTypes.ts';
+import { sql } from '../query/sql.ts';
 import type { Warehouse } from '../Warehouse.ts';
 
 export interface AuditEntry {
@@ -13,17 +16,21 @@ export async function appendAudit(
   warehouse: Warehouse,
   entry: { username: string | null; action: string; detail: Record<string, unknown> },
 ): Promise<void> {
-  await warehouse.write((conn) =>
-    conn.run(
-      'INSERT INTO audit_log (occurred_at, username, action, detail) VALUES (now()::TIMESTAMP, $u, $a, $d)',
-      {
-        u: entry.username,
-        a: entry.action,
-        d: JSON.stringify(entry.detail),
-      },
+  await warehouse.write((db) =>
+    db.run(
+      sql`INSERT INTO audit_log (occurred_at, username, action, detail)
+          VALUES (CAST(now() AS TIMESTAMP), ${entry.username}, ${entry.action}, ${JSON.stringify(entry.detail)})`,
     ),
   );
 }
+
+const AUDIT_ROW = z.object({
+  audit_id: dbNumber,
+  at: z.string(),
+  username: z.string().nullable(),
+  action: z.string(),
+  detail: z.string(),
+});
 
 export async function listAudit(
   warehouse: Warehouse,
@@ -34,26 +41,22 @@ export async function listAudit(
     beforeId?: number | undefined;
   } = {},
 ): Promise<AuditEntry[]> {
-  return warehouse.read(async (conn) => {
-    const rows = (
-      await conn.runAndReadAll(
-        `SELECT audit_id, occurred_at AS at, username, action, detail FROM audit_log
-         WHERE ($u IS NULL OR username = $u) AND ($a IS NULL OR action = $a) AND ($before IS NULL OR audit_id < $before)
-         ORDER BY audit_id DESC LIMIT $limit`,
-        {
-          u: filter.username ?? null,
-          a: filter.action ?? null,
-          before: filter.beforeId ?? null,
-          limit: filter.limit ?? 100,
-        },
-      )
-    ).getRowObjectsJson();
-    return rows.map((r) => ({
-      auditId: Number(r.audit_id),
-      at: String(r.at),
-      username: r.username === null ? null : String(r.username),
-      action: String(r.action),
-      detail: JSON.parse(String(r.detail)) as Record<string, unknown>,
-    }));
-  });
+  const u = filter.username ?? null;
+  const a = filter.action ?? null;
+  const before = filter.beforeId ?? null;
+  const rows = await warehouse.query(
+    sql`SELECT audit_id, CAST(occurred_at AS VARCHAR) AS at, username, action, CAST(detail AS VARCHAR) AS detail
+        FROM audit_log
+        WHERE (${u} IS NULL OR username = ${u}) AND (${a} IS NULL OR action = ${a})
+          AND (${before} IS NULL OR audit_id < ${before})
+        ORDER BY audit_id DESC LIMIT ${filter.limit ?? 100}`,
+    AUDIT_ROW,
+  );
+  return rows.map((r) => ({
+    auditId: r.audit_id,
+    at: r.at,
+    username: r.username,
+    action: r.action,
+    detail: JSON.parse(r.detail) as Record<string, unknown>,
+  }));
 }

@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Role } from '@retain/schemas';
+import { z } from 'zod';
+import { sql } from '../query/sql.ts';
 import type { Warehouse } from '../Warehouse.ts';
 
 /** Only a hash of the token is stored: a copy of the database does not let anyone sign in. */
@@ -13,11 +15,11 @@ export async function createSession(
 ): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + SESSION_HOURS * 3600_000);
-  await warehouse.write(async (conn) => {
-    await conn.run('DELETE FROM sessions WHERE expires_at < now()::TIMESTAMP');
-    await conn.run(
-      'INSERT INTO sessions (token_hash, username, created_at, expires_at) VALUES ($h, $u, now()::TIMESTAMP, $exp::TIMESTAMP)',
-      { h: hashToken(token), u: username, exp: expiresAt.toISOString() },
+  await warehouse.write(async (db) => {
+    await db.run(sql`DELETE FROM sessions WHERE expires_at < CAST(now() AS TIMESTAMP)`);
+    await db.run(
+      sql`INSERT INTO sessions (token_hash, username, created_at, expires_at)
+          VALUES (${hashToken(token)}, ${username}, CAST(now() AS TIMESTAMP), CAST(${expiresAt.toISOString()} AS TIMESTAMP))`,
     );
   });
   return { token, expiresAt };
@@ -28,21 +30,16 @@ export async function sessionUser(
   token: string,
 ): Promise<{ username: string; role: Role } | null> {
   if (!token || token.length > 100) return null;
-  const row = await warehouse.read(
-    async (conn) =>
-      (
-        await conn.runAndReadAll(
-          `SELECT u.username, u.role FROM sessions s JOIN users u USING (username)
-           WHERE s.token_hash = $h AND s.expires_at > now()::TIMESTAMP`,
-          { h: hashToken(token) },
-        )
-      ).getRowObjectsJson()[0],
+  const row = await warehouse.read((db) =>
+    db.first(
+      sql`SELECT u.username, u.role FROM sessions s JOIN users u USING (username)
+          WHERE s.token_hash = ${hashToken(token)} AND s.expires_at > CAST(now() AS TIMESTAMP)`,
+      z.object({ username: z.string(), role: z.string() }),
+    ),
   );
-  return row ? { username: String(row.username), role: String(row.role) as Role } : null;
+  return row ? { username: row.username, role: row.role as Role } : null;
 }
 
 export async function endSession(warehouse: Warehouse, token: string): Promise<void> {
-  await warehouse.write((conn) =>
-    conn.run('DELETE FROM sessions WHERE token_hash = $h', { h: hashToken(token) }),
-  );
+  await warehouse.write((db) => db.run(sql`DELETE FROM sessions WHERE token_hash = ${hashToken(token)}`));
 }

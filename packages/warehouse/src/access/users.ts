@@ -1,5 +1,9 @@
 import { ROLES, type Role } from '@retain/schemas';
+import { z } from 'zod';
 import { BadInputError } from '../errors.ts';
+import { dbNumber } from '../query/columnTypes.ts';
+import type { Db } from '../query/Db.ts';
+import { sql } from '../query/sql.ts';
 import type { Warehouse } from '../Warehouse.ts';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.ts';
 
@@ -10,13 +14,30 @@ export interface User {
   passwordSetAt: string;
 }
 
-function toUser(row: Record<string, unknown>): User {
+const USER_ROW = z.object({
+  username: z.string(),
+  role: z.string(),
+  password_hash: z.string(),
+  created_at: z.string(),
+  password_set_at: z.string(),
+});
+type UserRow = z.output<typeof USER_ROW>;
+
+/** Timestamps as text, as the engine writes them. */
+const SELECT_USERS = sql`SELECT username, role, password_hash, CAST(created_at AS VARCHAR) AS created_at,
+  CAST(password_set_at AS VARCHAR) AS password_set_at FROM users`;
+
+function toUser(row: UserRow): User {
   return {
-    username: String(row.username),
-    role: String(row.role) as Role,
-    createdAt: String(row.created_at),
-    passwordSetAt: String(row.password_set_at),
+    username: row.username,
+    role: row.role as Role,
+    createdAt: row.created_at,
+    passwordSetAt: row.password_set_at,
   };
+}
+
+function userNamed(db: Db, username: string): Promise<UserRow | null> {
+  return db.first(sql`${SELECT_USERS} WHERE username = ${username}`, USER_ROW);
 }
 
 function checkRole(role: string): Role {
@@ -26,21 +47,11 @@ function checkRole(role: string): Role {
 }
 
 export async function listUsers(warehouse: Warehouse): Promise<User[]> {
-  return warehouse.read(async (conn) =>
-    (
-      await conn.runAndReadAll(
-        'SELECT username, role, created_at, password_set_at FROM users ORDER BY username',
-      )
-    )
-      .getRowObjectsJson()
-      .map(toUser),
-  );
+  return (await warehouse.query(sql`${SELECT_USERS} ORDER BY username`, USER_ROW)).map(toUser);
 }
 
 export async function countUsers(warehouse: Warehouse): Promise<number> {
-  return warehouse.read(async (conn) =>
-    Number((await conn.runAndReadAll('SELECT count(*) FROM users')).getRows()[0]?.[0] ?? 0),
-  );
+  return warehouse.scalar(sql`SELECT count(*) FROM users`, dbNumber);
 }
 
 export async function addUser(
@@ -51,19 +62,13 @@ export async function addUser(
 ): Promise<User> {
   const checked = checkRole(role);
   const hash = await hashPassword(password);
-  return warehouse.write(async (conn) => {
-    const exists =
-      (await conn.runAndReadAll('SELECT 1 FROM users WHERE username = $u', { u: username })).getRows()
-        .length > 0;
-    if (exists) throw new BadInputError(`user "${username}" already exists`);
-    await conn.run(
-      `INSERT INTO users (username, role, password_hash, created_at, password_set_at)
-       VALUES ($u, $role, $hash, now()::TIMESTAMP, now()::TIMESTAMP)`,
-      { u: username, role: checked, hash },
+  return warehouse.write(async (db) => {
+    if (await userNamed(db, username)) throw new BadInputError(`user "${username}" already exists`);
+    await db.run(
+      sql`INSERT INTO users (username, role, password_hash, created_at, password_set_at)
+          VALUES (${username}, ${checked}, ${hash}, CAST(now() AS TIMESTAMP), CAST(now() AS TIMESTAMP))`,
     );
-    const row = (
-      await conn.runAndReadAll('SELECT * FROM users WHERE username = $u', { u: username })
-    ).getRowObjectsJson()[0];
+    const row = await userNamed(db, username);
     if (!row) throw new Error('user vanished');
     return toUser(row);
   });
@@ -71,28 +76,22 @@ export async function addUser(
 
 /** Removes a user and ends their sessions. */
 export async function removeUser(warehouse: Warehouse, username: string): Promise<void> {
-  await warehouse.write(async (conn) => {
-    const removed = (await conn.run('DELETE FROM users WHERE username = $u', { u: username })).rowsChanged;
+  await warehouse.write(async (db) => {
+    const removed = await db.count(sql`DELETE FROM users WHERE username = ${username}`);
     if (removed === 0) throw new BadInputError(`no user "${username}"`);
-    await conn.run('DELETE FROM sessions WHERE username = $u', { u: username });
+    await db.run(sql`DELETE FROM sessions WHERE username = ${username}`);
   });
 }
 
 /** Sets a new password and ends every session of that user. */
 export async function resetPassword(warehouse: Warehouse, username: string, password: string): Promise<void> {
   const hash = await hashPassword(password);
-  await warehouse.write(async (conn) => {
-    const changed = (
-      await conn.run(
-        'UPDATE users SET password_hash = $hash, password_set_at = now()::TIMESTAMP WHERE username = $u',
-        {
-          u: username,
-          hash,
-        },
-      )
-    ).rowsChanged;
+  await warehouse.write(async (db) => {
+    const changed = await db.count(
+      sql`UPDATE users SET password_hash = ${hash}, password_set_at = CAST(now() AS TIMESTAMP) WHERE username = ${username}`,
+    );
     if (changed === 0) throw new BadInputError(`no user "${username}"`);
-    await conn.run('DELETE FROM sessions WHERE username = $u', { u: username });
+    await db.run(sql`DELETE FROM sessions WHERE username = ${username}`);
   });
 }
 
@@ -105,12 +104,7 @@ export async function verifyCredentials(
   username: string,
   password: string,
 ): Promise<User | null> {
-  const row = await warehouse.read(
-    async (conn) =>
-      (
-        await conn.runAndReadAll('SELECT * FROM users WHERE username = $u', { u: username })
-      ).getRowObjectsJson()[0],
-  );
-  const ok = await verifyPassword(password, row ? String(row.password_hash) : await decoyHash());
+  const row = await warehouse.read((db) => userNamed(db, username));
+  const ok = await verifyPassword(password, row ? row.password_hash : await decoyHash());
   return ok && row ? toUser(row) : null;
 }

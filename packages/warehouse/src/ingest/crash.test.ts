@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from '../query/sql.ts';
 import { openTestWarehouse, snapshot, tempDir, writeFile } from '../testing/fixtures.ts';
 import { Warehouse } from '../Warehouse.ts';
 import { ingest } from './ingest.ts';
@@ -49,11 +50,13 @@ describe('a load killed with SIGKILL half way', () => {
       'order_id,customer_id,order_date,amount\nS1,C1,2024-01-01,5\nS2,C2,2024-01-02,6\n',
     );
     await ingest(warehouse, [{ section: 'purchases', file: seed }]);
-    await warehouse.write((conn) =>
-      conn.run(`COPY (SELECT 'O' || i AS order_id, 'C' || (i % 50000) AS customer_id,
+    await warehouse.write((db) =>
+      db.run(
+        sql.raw(`COPY (SELECT 'O' || i AS order_id, 'C' || (i % 50000) AS customer_id,
           TIMESTAMP '2022-01-01' + to_seconds(i * 7) AS order_date, (i % 997) / 10 AS amount,
           'product ' || (i % 3000) AS product
         FROM range(${LINES}) t(i)) TO '${big}' (HEADER)`),
+      ),
     );
     warehouse.close();
   }, 120_000);

@@ -1,5 +1,6 @@
 import zlib from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from '../query/sql.ts';
 import { openTestWarehouse, query, tempDir, writeFile } from '../testing/fixtures.ts';
 import type { Warehouse } from '../Warehouse.ts';
 import { ingest } from './ingest.ts';
@@ -70,11 +71,13 @@ describe('every supported format loads to the same rows', () => {
 
   it('Parquet with native types (numeric ids read as 17850, not 17850.0)', async () => {
     const file = `${dir}/p.parquet`;
-    await warehouse.write((conn) =>
-      conn.run(`COPY (SELECT * FROM (VALUES
+    await warehouse.write((db) =>
+      db.run(
+        sql.raw(`COPY (SELECT * FROM (VALUES
           ('O1', 1.0::DOUBLE, TIMESTAMP '2024-01-05 10:00:00', 9.99, 'Mug, blue'),
           ('O2', 2.0::DOUBLE, TIMESTAMP '2024-02-06 00:00:00', 20.0, 'Tea'))
         t(order_id, customer_id, order_date, amount, product)) TO '${file}' (FORMAT parquet)`),
+      ),
     );
     await ingest(warehouse, [{ section: 'purchases', file }]);
     expect(await loaded()).toEqual(EXPECTED.map((r, i) => ({ ...r, customer_id: String(i + 1) })));

@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { currencyCodeSchema, type IngestSummary, type Section, type SectionSummary } from '@retain/schemas';
 import { CURRENCY_KEY } from '../currency.ts';
 import { BadInputError } from '../errors.ts';
+import { sql } from '../query/sql.ts';
 import { readMeta, writeMeta } from '../schema.ts';
 import { sqlIdent } from '../sql.ts';
 import type { Warehouse } from '../Warehouse.ts';
@@ -64,7 +65,8 @@ export async function ingest(
   }
   const currency = loadCurrency(requests);
   const started = new Date();
-  return warehouse.write(async (conn) => {
+  return warehouse.writeEngine(async (session) => {
+    const conn = session.connection;
     const sorted = [...requests].sort((a, b) => ORDER.indexOf(a.section) - ORDER.indexOf(b.section));
     const plans: SectionPlan[] = [];
     for (const request of sorted) plans.push(await planSection(conn, request));
@@ -78,63 +80,67 @@ export async function ingest(
       warnings: [],
       seconds: 0,
     };
-    await conn.run('BEGIN TRANSACTION');
     try {
-      const batch = await nextBatchId(conn);
-      const step = (section: Section, label: string, sql: string) =>
-        trackProgress(conn, sql, (percent) => options.onProgress?.({ section, step: label, percent }));
-      // Negative purchase lines of every purchase file gather here under negativeLinesAreReturns;
-      // they load with the first returns file (sections load in ORDER), or on their own after.
-      let returnLines: string | null = null;
+      const committed = await session.transaction(async () => {
+        const batch = await nextBatchId(conn);
+        const step = (section: Section, label: string, sql: string) =>
+          trackProgress(conn, sql, (percent) => options.onProgress?.({ section, step: label, percent }));
+        // Negative purchase lines of every purchase file gather here under negativeLinesAreReturns;
+        // they load with the first returns file (sections load in ORDER), or on their own after.
+        let returnLines: string | null = null;
 
-      for (const plan of plans) {
-        const section = plan.request.section;
-        const target = summary[section];
-        target.files.push(plan.source.name);
-        let read = 0;
-        if (section === 'purchases') {
-          if (!plan.empty) {
-            read = await loadPurchases(conn, plan, batch, target, step, returnLines !== null);
-            if (plan.request.negativeLinesAreReturns) returnLines = RETURN_LINES;
+        for (const plan of plans) {
+          const section = plan.request.section;
+          const target = summary[section];
+          target.files.push(plan.source.name);
+          let read = 0;
+          if (section === 'purchases') {
+            if (!plan.empty) {
+              read = await loadPurchases(conn, plan, batch, target, step, returnLines !== null);
+              if (plan.request.negativeLinesAreReturns) returnLines = RETURN_LINES;
+            }
+          } else if (section === 'returns') {
+            read = await loadKeyed(conn, plan.empty ? null : plan, returnLines, batch, target, step);
+            returnLines = null;
+          } else if (!plan.empty) {
+            read = await loadKeyed(conn, plan, null, batch, target, step);
           }
-        } else if (section === 'returns') {
-          read = await loadKeyed(conn, plan.empty ? null : plan, returnLines, batch, target, step);
-          returnLines = null;
-        } else if (!plan.empty) {
-          read = await loadKeyed(conn, plan, null, batch, target, step);
+          if (read <= 0)
+            summary.warnings.push(
+              `${plan.label}: no data rows (${emptyKind(plan)}); nothing to load from it.`,
+            );
         }
-        if (read <= 0)
-          summary.warnings.push(`${plan.label}: no data rows (${emptyKind(plan)}); nothing to load from it.`);
-      }
-      if (returnLines) await loadKeyed(conn, null, returnLines, batch, summary.returns, step);
-      const current = Number((await readMeta(conn, 'data_version')) ?? 0);
-      const newCurrency = currency !== null && currency !== (await readMeta(conn, CURRENCY_KEY));
-      if (newCurrency) await writeMeta(conn, CURRENCY_KEY, currency);
-      const changed = newCurrency || ORDER.some((s) => summary[s].inserted + summary[s].updated > 0);
-      if (!changed) {
-        // Nothing new: the warehouse, its data version and the batch log stay as they were, so
-        // caches keyed on the version stay valid.
-        await conn.run('ROLLBACK');
-        summary.dataVersion = current;
+        if (returnLines) await loadKeyed(conn, null, returnLines, batch, summary.returns, step);
+        const current = Number((await readMeta(session, 'data_version')) ?? 0);
+        const newCurrency = currency !== null && currency !== (await readMeta(session, CURRENCY_KEY));
+        if (newCurrency) await writeMeta(session, CURRENCY_KEY, currency);
+        const changed = newCurrency || ORDER.some((s) => summary[s].inserted + summary[s].updated > 0);
+        if (!changed) {
+          // Nothing new: the warehouse, its data version and the batch log stay as they were, so
+          // caches keyed on the version stay valid.
+          summary.dataVersion = current;
+          throw new NothingChanged();
+        }
+        summary.warnings.push(...(await unknownCustomerWarnings(conn, batch, summary)));
+        summary.warnings.push(...(await caseCollisionWarnings(conn, batch)));
+        const dataVersion = current + 1;
+        await writeMeta(session, 'data_version', String(dataVersion));
+        summary.dataVersion = dataVersion;
+        summary.seconds = (Date.now() - started.getTime()) / 1000;
+        await session.run(
+          sql`INSERT INTO ingest_batches (batch_id, data_version, started_at, finished_at, summary)
+            VALUES (${batch}, ${dataVersion}, CAST(${started.toISOString()} AS TIMESTAMP), CAST(now() AS TIMESTAMP),
+                    ${JSON.stringify(summary)})`,
+        );
+        return summary;
+      });
+      warehouse.noteDataVersion(committed.dataVersion);
+      return committed;
+    } catch (error) {
+      if (error instanceof NothingChanged) {
         summary.seconds = (Date.now() - started.getTime()) / 1000;
         return summary;
       }
-      summary.warnings.push(...(await unknownCustomerWarnings(conn, batch, summary)));
-      summary.warnings.push(...(await caseCollisionWarnings(conn, batch)));
-      const dataVersion = current + 1;
-      await writeMeta(conn, 'data_version', String(dataVersion));
-      summary.dataVersion = dataVersion;
-      summary.seconds = (Date.now() - started.getTime()) / 1000;
-      await conn.run(
-        `INSERT INTO ingest_batches (batch_id, data_version, started_at, finished_at, summary)
-         VALUES ($batch, $version, $started::TIMESTAMP, now()::TIMESTAMP, $summary)`,
-        { batch, version: dataVersion, started: started.toISOString(), summary: JSON.stringify(summary) },
-      );
-      await conn.run('COMMIT');
-      warehouse.noteDataVersion(dataVersion);
-      return summary;
-    } catch (error) {
-      await conn.run('ROLLBACK').catch(() => undefined);
       throw await explainFailure(conn, plans, error);
     } finally {
       await conn.run('DROP TABLE IF EXISTS temp.stage_rows').catch(() => undefined);
@@ -142,6 +148,9 @@ export async function ingest(
     }
   });
 }
+
+/** Thrown out of a load's transaction to roll it back when the load changes nothing. */
+class NothingChanged extends Error {}
 
 /** The one currency the requests name, checked, or null when none does. */
 function loadCurrency(requests: SectionRequest[]): string | null {

@@ -48,7 +48,7 @@ export async function inspectSource(
 ): Promise<SourceInspection> {
   const name = displayName ?? path.basename(file);
   const source = await openSource(file, name, { name });
-  return warehouse.read(async (conn) => {
+  return warehouse.readEngine(async ({ connection: conn }) => {
     const columns = await describeSource(conn, source);
     const headers = columns.map((c) => c.header);
     const reader = readerSql(source);

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BadInputError } from '../errors.ts';
+import { sql } from '../query/sql.ts';
 import { openTestWarehouse, query, snapshot, tempDir, writeFile } from '../testing/fixtures.ts';
 import type { Warehouse } from '../Warehouse.ts';
 import { ingest } from './ingest.ts';
@@ -70,7 +71,7 @@ describe('thousands separators', () => {
   it('reads 1.234 as 1234 with "." between thousands and a decimal comma, as 1.234 with a decimal point', async () => {
     await ingest(warehouse, orders(['1.234'], { decimalSeparator: ',', thousandsSeparator: '.' }));
     expect(await amounts()).toEqual([1234]);
-    await warehouse.write((conn) => conn.run('DELETE FROM purchases'));
+    await warehouse.write((db) => db.run(sql.raw('DELETE FROM purchases')));
     await ingest(warehouse, orders(['1.234'], { decimalSeparator: '.' }));
     expect(await amounts()).toEqual([1.234]);
   });

@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { appendAudit } from '../access/audit.ts';
 import { createSession } from '../access/sessions.ts';
 import { addUser } from '../access/users.ts';
 import { QueryError } from '../errors.ts';
 import { ingest } from '../ingest/ingest.ts';
+import { sql } from '../query/sql.ts';
 import { openTestWarehouse, type Snapshot, snapshot, tempDir, writeFile } from '../testing/fixtures.ts';
 import type { Warehouse } from '../Warehouse.ts';
 import type { ConsoleAccess } from './consoleSchemas.ts';
@@ -49,15 +51,15 @@ beforeAll(async () => {
   await addUser(warehouse, 'root', 'admin', 'correct horse battery staple');
   sessionToken = (await createSession(warehouse, 'root')).token;
   await appendAudit(warehouse, { username: 'root', action: 'test', detail: { secret: INTERNAL[0] } });
-  await warehouse.write((conn) =>
-    conn.run(
-      `INSERT INTO contact_outcomes (customer_id, contacted_at, outcome, note, recorded_by)
+  await warehouse.write((db) =>
+    db.run(
+      sql.raw(
+        `INSERT INTO contact_outcomes (customer_id, contacted_at, outcome, note, recorded_by)
        VALUES ('C1', TIMESTAMP '2024-03-01 10:00:00', 'reached', '${PERSONAL[3]}', 'root')`,
+      ),
     ),
   );
-  passwordHash = String(
-    (await warehouse.read((c) => c.runAndReadAll('SELECT password_hash FROM users'))).getRows()[0]?.[0],
-  );
+  passwordHash = await warehouse.scalar(sql`SELECT password_hash FROM users`, z.string());
   const uploads = path.join(dir, 'uploads');
   fs.mkdirSync(path.join(uploads, 'u1'), { recursive: true });
   fs.writeFileSync(path.join(uploads, 'u1', 'pending.csv'), `a\n${INTERNAL[1]}\n`);

@@ -68,7 +68,7 @@ export interface ConsoleTable {
 
 /** The tables a console of this access level can query, with their columns (the schema browser). */
 export async function consoleTables(warehouse: Warehouse, access: ConsoleAccess): Promise<ConsoleTable[]> {
-  return warehouse.read(async (conn) => {
+  return warehouse.readEngine(async ({ connection: conn }) => {
     const rows = (
       await conn.runAndReadAll(
         `SELECT table_name, column_name, data_type FROM information_schema.columns

@@ -19,7 +19,7 @@ beforeAll(async () => {
     'order_id,customer_id,order_date,amount\nO1,C1,2024-01-01,10\nO2,C2,2024-01-02,20.5\nO3,C1,2024-02-01,7\n',
   );
   await ingest(warehouse, [{ section: 'purchases', file }]);
-  await warehouse.write(prepareConsoleSchemas);
+  await warehouse.writeEngine(({ connection }) => prepareConsoleSchemas(connection));
 });
 afterAll(() => {
   warehouse.close();

@@ -1,6 +1,6 @@
 import { type DuckDBConnection, type DuckDBResultReader, StatementType } from '@duckdb/node-api';
 import { QueryError } from '../errors.ts';
-import type { Warehouse } from '../Warehouse.ts';
+import { engineSession, type Warehouse } from '../Warehouse.ts';
 import { checkReadOnlySql } from './checkReadOnlySql.ts';
 import { CONSOLE_SCHEMA, type ConsoleAccess } from './consoleSchemas.ts';
 import { checkPlanReads, consoleAllowance, planReads } from './planReads.ts';
@@ -50,42 +50,43 @@ export async function readOnlyQuery(
   const timeoutMs = options.timeoutMs ?? 30_000;
   const rowCap = options.rowCap ?? 10_000;
   const access = options.access ?? 'masked';
-  const conn = await warehouse.connect();
+  const session = await engineSession(warehouse);
+  const conn = session.connection;
   const started = performance.now();
   let timedOut = false;
   try {
     const prepared = await prepareConsoleRead(conn, sql, CONSOLE_SCHEMA[access]);
-    await conn.run('BEGIN TRANSACTION READ ONLY');
-    const timer = setTimeout(() => {
-      timedOut = true;
-      conn.interrupt();
-    }, timeoutMs);
-    let reader: DuckDBResultReader;
-    try {
-      reader = await prepared.streamAndReadUntil(rowCap + 1);
-    } finally {
-      clearTimeout(timer);
-    }
-    const columns = reader
-      .columnNames()
-      .map((name, i) => ({ name, type: reader.columnTypes()[i]?.toString() ?? 'UNKNOWN' }));
-    const json = reader.getRowsJson();
-    const rows = json.slice(0, rowCap).map((row) =>
-      row.map((value, i): QueryCell => {
-        if (value === null || typeof value === 'boolean' || typeof value === 'number') return value;
-        if (typeof value === 'string') return NUMERIC.test(columns[i]?.type ?? '') ? Number(value) : value;
-        return JSON.stringify(value);
-      }),
-    );
-    return { columns, rows, truncated: json.length > rowCap, elapsedMs: performance.now() - started };
+    return await session.snapshot(async () => {
+      const timer = setTimeout(() => {
+        timedOut = true;
+        conn.interrupt();
+      }, timeoutMs);
+      let reader: DuckDBResultReader;
+      try {
+        reader = await prepared.streamAndReadUntil(rowCap + 1);
+      } finally {
+        clearTimeout(timer);
+      }
+      const columns = reader
+        .columnNames()
+        .map((name, i) => ({ name, type: reader.columnTypes()[i]?.toString() ?? 'UNKNOWN' }));
+      const json = reader.getRowsJson();
+      const rows = json.slice(0, rowCap).map((row) =>
+        row.map((value, i): QueryCell => {
+          if (value === null || typeof value === 'boolean' || typeof value === 'number') return value;
+          if (typeof value === 'string') return NUMERIC.test(columns[i]?.type ?? '') ? Number(value) : value;
+          return JSON.stringify(value);
+        }),
+      );
+      return { columns, rows, truncated: json.length > rowCap, elapsedMs: performance.now() - started };
+    });
   } catch (error) {
     if (error instanceof QueryError) throw withHint(error, access);
     if (timedOut)
       throw new QueryError('timeout', `The query ran longer than ${timeoutMs / 1000} s and was stopped.`);
     throw withHint(toQueryError(error, sql), access);
   } finally {
-    await conn.run('ROLLBACK').catch(() => undefined);
-    warehouse.disconnect(conn);
+    session.close();
   }
 }
 

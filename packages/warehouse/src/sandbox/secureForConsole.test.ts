@@ -1,5 +1,7 @@
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { sql } from '../query/sql.ts';
 import { openTestWarehouse, tempDir } from '../testing/fixtures.ts';
 import { defaultMemoryLimit, secureForConsole } from './secureForConsole.ts';
 
@@ -10,11 +12,9 @@ async function memoryLimitAfterSecuring(memoryLimit?: string): Promise<number> {
   const warehouse = await openTestWarehouse(dir);
   try {
     await secureForConsole(warehouse, memoryLimit === undefined ? {} : { memoryLimit });
-    const limit = await warehouse.read(
-      async (conn) =>
-        (
-          await conn.runAndReadAll("SELECT value FROM duckdb_settings() WHERE name = 'memory_limit'")
-        ).getRows()[0]?.[0],
+    const limit = await warehouse.scalar(
+      sql`SELECT value FROM duckdb_settings() WHERE name = 'memory_limit'`,
+      z.string(),
     );
     // DuckDB reports e.g. "11.7 GiB" or "488.2 MiB".
     const [, amount, unit] = /^([\d.]+) (KiB|MiB|GiB)$/.exec(String(limit)) ?? [];
@@ -28,8 +28,8 @@ async function memoryLimitAfterSecuring(memoryLimit?: string): Promise<number> {
 
 describe('the console memory limit', () => {
   it('is half the machine’s memory unless RETAIN_MEMORY_LIMIT says otherwise', () => {
-    expect(defaultMemoryLimit({})).toBe(`${Math.floor(os.totalmem() / 2 / MiB)}MB`);
-    expect(defaultMemoryLimit({ RETAIN_MEMORY_LIMIT: ' 3GB ' })).toBe('3GB');
+    expect(defaultMemoryLimit()).toBe(`${Math.floor(os.totalmem() / 2 / MiB)}MB`);
+    expect(defaultMemoryLimit(' 3GB ')).toBe('3GB');
   });
 
   it('is applied to DuckDB when the warehouse is secured, by default too', async () => {

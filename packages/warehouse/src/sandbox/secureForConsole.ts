@@ -7,16 +7,16 @@ export interface ConsoleSecurity {
   /** Folders DuckDB may still read files from (the dashboard's uploads); nothing else. */
   allowedDirectories?: string[];
   /**
-   * DuckDB's memory limit for the whole process, e.g. "4GB"; by default `RETAIN_MEMORY_LIMIT`,
-   * else half the machine's memory (DuckDB's own default is 80 %), so that no query, however
+   * DuckDB's memory limit for the whole process, e.g. "4GB" (the setting RETAIN_MEMORY_LIMIT); by
+   * default half the machine's memory (DuckDB's own default is 80 %), so that no query, however
    * large, can take the machine's memory from everything else on it.
    */
   memoryLimit?: string;
 }
 
-export function defaultMemoryLimit(env: NodeJS.ProcessEnv = process.env): string {
-  const configured = env.RETAIN_MEMORY_LIMIT?.trim();
-  if (configured) return configured;
+/** The memory limit to use: the one configured, else half the machine's memory. */
+export function defaultMemoryLimit(configured?: string): string {
+  if (configured?.trim()) return configured.trim();
   return `${Math.floor(os.totalmem() / 2 / 2 ** 20)}MB`;
 }
 
@@ -26,7 +26,7 @@ export function defaultMemoryLimit(env: NodeJS.ProcessEnv = process.env): string
  * locks the configuration so no statement can undo any of it. Irreversible for this process.
  */
 export async function secureForConsole(warehouse: Warehouse, security: ConsoleSecurity = {}): Promise<void> {
-  await warehouse.write(async (conn) => {
+  await warehouse.writeEngine(async ({ connection: conn }) => {
     await prepareConsoleSchemas(conn);
     const dirs = (security.allowedDirectories ?? []).map((d) => sqlString(d.endsWith('/') ? d : `${d}/`));
     if (dirs.length > 0) await conn.run(`SET GLOBAL allowed_directories = [${dirs.join(', ')}]`);

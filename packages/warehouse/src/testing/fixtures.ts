@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { dbNumber } from '../query/columnTypes.ts';
+import { sql } from '../query/sql.ts';
 import { Warehouse } from '../Warehouse.ts';
 
 /** A fresh folder under the OS temp dir, removed by `cleanup`. */
@@ -31,25 +34,32 @@ export interface Snapshot {
 
 /** Row counts and data version: "the database is left exactly as it was" compares two of these. */
 export async function snapshot(warehouse: Warehouse): Promise<Snapshot> {
-  return warehouse.read(async (conn) => {
-    const row = (
-      await conn.runAndReadAll(`SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM purchases),
-        (SELECT count(*) FROM complaints), (SELECT count(*) FROM returns),
-        (SELECT value FROM meta WHERE key = 'data_version')`)
-    ).getRows()[0];
-    return {
-      customers: Number(row?.[0]),
-      purchases: Number(row?.[1]),
-      complaints: Number(row?.[2]),
-      returns: Number(row?.[3]),
-      dataVersion: Number(row?.[4]),
-    };
-  });
+  const row = await warehouse.read((db) =>
+    db.first(
+      sql`SELECT (SELECT count(*) FROM customers) AS customers, (SELECT count(*) FROM purchases) AS purchases,
+        (SELECT count(*) FROM complaints) AS complaints, (SELECT count(*) FROM returns) AS returns,
+        (SELECT value FROM meta WHERE key = 'data_version') AS version`,
+      z.object({
+        customers: dbNumber,
+        purchases: dbNumber,
+        complaints: dbNumber,
+        returns: dbNumber,
+        version: z.string(),
+      }),
+    ),
+  );
+  return {
+    customers: row?.customers ?? 0,
+    purchases: row?.purchases ?? 0,
+    complaints: row?.complaints ?? 0,
+    returns: row?.returns ?? 0,
+    dataVersion: Number(row?.version),
+  };
 }
 
 /** Rows as plain objects: integers as numbers, timestamps as ISO strings. */
-export async function query(warehouse: Warehouse, sql: string): Promise<Record<string, unknown>[]> {
-  const rows = await warehouse.read(async (conn) => (await conn.runAndReadAll(sql)).getRowObjectsJS());
+export async function query(warehouse: Warehouse, text: string): Promise<Record<string, unknown>[]> {
+  const rows = await warehouse.query(sql.raw(text), z.record(z.string(), z.unknown()));
   return rows.map((row) =>
     Object.fromEntries(
       Object.entries(row).map(([k, v]) => [
@@ -71,27 +81,33 @@ export async function writeScores(
   select: string,
   { asOf = '2024-06-29' }: { asOf?: string } = {},
 ): Promise<void> {
-  await warehouse.write(async (conn) => {
-    await conn.run('DELETE FROM scores; DELETE FROM score_runs; DELETE FROM models;');
-    await conn.run(
-      `INSERT INTO models (model_id, created_at, as_of, horizon_days, data_version, backend, features,
+  await warehouse.write(async (db) => {
+    await db.run(sql`DELETE FROM scores; DELETE FROM score_runs; DELETE FROM models;`);
+    await db.run(
+      sql.named(
+        `INSERT INTO models (model_id, created_at, as_of, horizon_days, data_version, backend, features,
                            normalisation, metrics, path, train_seconds, status)
        VALUES ('model-1', CAST($asOf AS DATE) + INTERVAL 1 HOUR, CAST($asOf AS DATE), 90, 1, 'fixture',
                '[]', '{}', '{}', 'models/model-1', 1, 'ready')`,
-      { asOf },
+        { asOf },
+      ),
     );
-    await conn.run(
-      `INSERT INTO score_runs (model_id, as_of, scored_at, customers, backend)
+    await db.run(
+      sql.named(
+        `INSERT INTO score_runs (model_id, as_of, scored_at, customers, backend)
        VALUES ('model-1', CAST($asOf AS DATE), CAST($asOf AS DATE) + INTERVAL 2 HOUR, 0, 'fixture')`,
-      { asOf },
+        { asOf },
+      ),
     );
-    await conn.run(
-      `INSERT INTO scores (model_id, as_of, customer_id, churn_probability, expected_revenue_12m,
+    await db.run(
+      sql.named(
+        `INSERT INTO scores (model_id, as_of, customer_id, churn_probability, expected_revenue_12m,
                            value_at_risk, segment, rfm, reasons, reason_codes, reason_impacts)
        SELECT 'model-1', CAST($asOf AS DATE), customer_id, churn_probability, value_at_risk,
               value_at_risk, segment, '111', reasons, [], []
        FROM (${select})`,
-      { asOf },
+        { asOf },
+      ),
     );
   });
 }

@@ -1,0 +1,85 @@
+import type { Sql } from '../query/sql.ts';
+
+/** Column types the code base names; each dialect spells them for its engine. */
+export type SqlType = 'integer' | 'bigint' | 'double' | 'varchar' | 'boolean' | 'date' | 'timestamp' | 'json';
+
+/** Calendar units for truncation and differences. */
+export type DatePart = 'day' | 'week' | 'month' | 'quarter' | 'year';
+
+export interface CsvReadOptions {
+  delimiter?: string;
+  header?: boolean;
+  /** Read every column as text (types are decided by the loader, not guessed by the engine). */
+  allText?: boolean;
+  /** Column names, when the file has none or they are to be replaced. */
+  columns?: readonly string[];
+}
+
+export interface CsvWriteOptions {
+  header: boolean;
+  /** Lines already CSV: written as they are, with no quoting or escaping of their own. */
+  verbatim?: boolean;
+  newline?: '\n' | '\r\n';
+}
+
+/**
+ * Everything whose spelling differs between engines, and nothing else: the rest of the SQL in this
+ * code base is the common core (SELECT, joins, window functions, CASE, coalesce) that DuckDB and
+ * Trino read alike. A second engine is one more implementation of this interface plus one
+ * connection class (see duckdb/).
+ */
+export interface Dialect {
+  readonly name: string;
+  /** The placeholder of the i-th bound value (0-based). */
+  placeholder(index: number): string;
+  quoteIdent(name: string): string;
+  quoteString(value: string): string;
+
+  typeName(type: SqlType): string;
+  /** A list (array) column type of `type`. */
+  listType(type: SqlType): string;
+  cast(expr: Sql, type: SqlType): Sql;
+  /** An empty list of `type`. */
+  emptyList(type: SqlType): Sql;
+  /** Text split on a separator into a list of `type` ('' gives an empty list). */
+  splitToList(text: Sql, separator: Sql, type: SqlType): Sql;
+
+  /** The first day of `part` containing the date or timestamp. */
+  dateTrunc(part: DatePart, expr: Sql): Sql;
+  /** Whole `part` boundaries crossed from `from` to `to`. */
+  dateDiff(part: DatePart, from: Sql, to: Sql): Sql;
+  /** A date `days` (an integer expression) after `date`. */
+  addDays(date: Sql, days: Sql): Sql;
+  /** Seconds since 1970-01-01 00:00 UTC of a timestamp, fractional. */
+  epochSeconds(expr: Sql): Sql;
+  /** Days since 1970-01-01 of a date, as an integer. */
+  epochDays(date: Sql): Sql;
+  /** A timestamp as ISO day text, 'YYYY-MM-DD'. */
+  isoDay(expr: Sql): Sql;
+
+  /** `value` of the row with the least (greatest) `key`; rows with a NULL value are skipped. */
+  argMin(value: Sql, key: Sql): Sql;
+  argMax(value: Sql, key: Sql): Sql;
+  /** An aggregate over the rows that satisfy `condition` only. */
+  filtered(aggregate: Sql, condition: Sql): Sql;
+  /** GROUP BY the first `count` columns of the select list. */
+  groupByFirst(count: number): Sql;
+
+  /** A table expression reading a CSV file. */
+  readCsv(path: string, options?: CsvReadOptions): Sql;
+  /** A table expression reading Parquet files (a path or a glob). */
+  readParquet(path: string): Sql;
+  /** A statement writing a query's rows to a CSV file; it returns the rows written. */
+  copyToCsv(query: Sql, path: string, options: CsvWriteOptions): Sql;
+
+  /** Inserts a row, replacing the one with the same primary key. */
+  upsert(table: string, columns: readonly string[], values: readonly Sql[]): Sql;
+  /** CREATE OR REPLACE [TEMP] TABLE name AS query. */
+  createTableAs(name: string, query: Sql, options?: { temporary?: boolean }): Sql;
+
+  readonly begin: string;
+  /** A transaction that may only read (a snapshot). */
+  readonly beginReadOnly: string;
+  readonly commit: string;
+  readonly rollback: string;
+}

@@ -1,0 +1,75 @@
+import { type Sql, sql } from '../../query/sql.ts';
+import type { CsvReadOptions, CsvWriteOptions, DatePart, Dialect, SqlType } from '../Dialect.ts';
+
+const TYPES: Record<SqlType, string> = {
+  integer: 'INTEGER',
+  bigint: 'BIGINT',
+  double: 'DOUBLE',
+  varchar: 'VARCHAR',
+  boolean: 'BOOLEAN',
+  date: 'DATE',
+  timestamp: 'TIMESTAMP',
+  json: 'JSON',
+};
+
+function quoteString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** DuckDB's spelling of the dialect: the only file in the code base that writes DuckDB-only SQL. */
+export const duckdbDialect: Dialect = {
+  name: 'duckdb',
+  placeholder: (index) => `$${index + 1}`,
+  quoteIdent,
+  quoteString,
+
+  typeName: (type) => TYPES[type],
+  listType: (type) => `${TYPES[type]}[]`,
+  cast: (expr, type) => sql`CAST(${expr} AS ${sql.raw(TYPES[type])})`,
+  emptyList: (type) => sql.raw(`CAST([] AS ${TYPES[type]}[])`),
+  splitToList: (text, separator, type) =>
+    sql`CASE WHEN ${text} = '' THEN CAST([] AS ${sql.raw(TYPES[type])}[]) ELSE CAST(string_split(${text}, ${separator}) AS ${sql.raw(TYPES[type])}[]) END`,
+
+  dateTrunc: (part: DatePart, expr) => sql`CAST(date_trunc(${sql.raw(quoteString(part))}, ${expr}) AS DATE)`,
+  dateDiff: (part: DatePart, from, to) => sql`date_diff(${sql.raw(quoteString(part))}, ${from}, ${to})`,
+  addDays: (date, days) => sql`CAST(${date} + ${days} AS DATE)`,
+  epochSeconds: (expr) => sql`epoch(${expr})`,
+  epochDays: (date) => sql`CAST(${date} - DATE '1970-01-01' AS INTEGER)`,
+  isoDay: (expr) => sql`strftime(${expr}, '%Y-%m-%d')`,
+
+  argMin: (value, key) => sql`arg_min(${value}, ${key})`,
+  argMax: (value, key) => sql`arg_max(${value}, ${key})`,
+  filtered: (aggregate, condition) => sql`${aggregate} FILTER (WHERE ${condition})`,
+  groupByFirst: (count) => (count <= 0 ? sql.empty : sql.raw('GROUP BY ALL')),
+
+  readCsv: (path, options: CsvReadOptions = {}) => {
+    const settings = [quoteString(path)];
+    if (options.delimiter !== undefined) settings.push(`delim = ${quoteString(options.delimiter)}`);
+    if (options.header !== undefined) settings.push(`header = ${options.header}`);
+    if (options.allText) settings.push('all_varchar = true');
+    if (options.columns) settings.push(`names = [${options.columns.map(quoteString).join(', ')}]`);
+    return sql.raw(`read_csv(${settings.join(', ')})`);
+  },
+  readParquet: (path) => sql.raw(`read_parquet(${quoteString(path)})`),
+  copyToCsv: (query: Sql, path: string, options: CsvWriteOptions) => {
+    const settings = ['FORMAT csv', options.header ? 'HEADER' : 'HEADER false'];
+    if (options.verbatim) settings.push("QUOTE ''", "ESCAPE ''");
+    if (options.newline === '\r\n') settings.push("NEW_LINE '\r\n'");
+    settings.push('COMPRESSION none', 'USE_TMP_FILE false');
+    return sql`COPY (${query}) TO ${sql.raw(quoteString(path))} (${sql.raw(settings.join(', '))})`;
+  },
+
+  upsert: (table, columns, values) =>
+    sql`INSERT OR REPLACE INTO ${sql.ident(table)} (${sql.raw(columns.map(quoteIdent).join(', '))}) VALUES (${sql.join(values)})`,
+  createTableAs: (name, query, options = {}) =>
+    sql`CREATE OR REPLACE ${sql.raw(options.temporary ? 'TEMP ' : '')}TABLE ${sql.ident(name)} AS ${query}`,
+
+  begin: 'BEGIN TRANSACTION',
+  beginReadOnly: 'BEGIN TRANSACTION READ ONLY',
+  commit: 'COMMIT',
+  rollback: 'ROLLBACK',
+};

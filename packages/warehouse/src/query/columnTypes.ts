@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/*
+ * Schemas for result columns as the engine hands them to JavaScript: integers may arrive as
+ * BigInt (counts, BIGINT columns), dates and timestamps as Date. Row schemas are built from these
+ * (`z.object({ n: dbCount })`), so a row is typed and checked in one step.
+ */
+
+/** Any numeric column, as a number (BigInt counts included). */
+export const dbNumber = z.union([z.number(), z.bigint()]).transform((value) => Number(value));
+
+/** A numeric column that may be NULL. */
+export const dbNullableNumber = dbNumber.nullable();
+
+/** A text column. */
+export const dbText = z.string();
+
+/** A boolean column. */
+export const dbBoolean = z.boolean();
+
+/** A DATE or TIMESTAMP column as its UTC day, 'YYYY-MM-DD'. */
+export const dbDay = z.date().transform((date) => date.toISOString().slice(0, 10));
+
+/** A TIMESTAMP column as an ISO instant. */
+export const dbInstant = z.date().transform((date) => date.toISOString());
