@@ -1,0 +1,106 @@
+import {
+  type CsvReadOptions,
+  type DatePart,
+  type Dialect,
+  type Sql,
+  type SqlType,
+  sql,
+} from '@retain/warehouse';
+
+/** Something the dialect's interface offers that Trino cannot do (the local store does it instead). */
+export class EngineCapabilityError extends Error {
+  override readonly name = 'EngineCapabilityError';
+  constructor(readonly capability: string) {
+    super(
+      `Trino cannot ${capability}: Retain does that in its local DuckDB file, and only reads the mapped tables on the cluster`,
+    );
+  }
+}
+
+const TYPES: Record<SqlType, string> = {
+  integer: 'INTEGER',
+  bigint: 'BIGINT',
+  double: 'DOUBLE',
+  varchar: 'VARCHAR',
+  boolean: 'BOOLEAN',
+  date: 'DATE',
+  // DuckDB's TIMESTAMP holds microseconds; Trino's default precision is milliseconds.
+  timestamp: 'TIMESTAMP(6)',
+  json: 'JSON',
+};
+
+function quoteString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+const asDate = (expr: Sql) => sql`CAST(${expr} AS DATE)`;
+const dayDiff = (from: Sql, to: Sql) => sql`date_diff('day', ${asDate(from)}, ${asDate(to)})`;
+
+/**
+ * Trino's spelling of the dialect. Each construct gives the value DuckDB's gives, which the
+ * engines' conformance suite checks row for row; where the two engines' functions differ in
+ * meaning, not only in name, the comment says how the DuckDB meaning is rebuilt.
+ */
+export const trinoDialect: Dialect = {
+  name: 'trino',
+  placeholder: () => '?',
+  quoteIdent,
+  quoteString,
+
+  typeName: (type) => TYPES[type],
+  listType: (type) => `ARRAY(${TYPES[type]})`,
+  cast: (expr, type) => sql`CAST(${expr} AS ${sql.raw(TYPES[type])})`,
+  emptyList: (type) => sql.raw(`CAST(ARRAY[] AS ARRAY(${TYPES[type]}))`),
+  splitToList: (text, separator, type) =>
+    sql`CASE WHEN ${text} = '' THEN CAST(ARRAY[] AS ARRAY(${sql.raw(TYPES[type])})) ELSE CAST(split(${text}, ${separator}) AS ARRAY(${sql.raw(TYPES[type])})) END`,
+
+  // Both engines start weeks on Monday (ISO).
+  dateTrunc: (part: DatePart, expr) => sql`CAST(date_trunc(${sql.raw(quoteString(part))}, ${expr}) AS DATE)`,
+  // DuckDB counts calendar boundaries crossed (Jan 31 → Feb 1 is one month), Trino whole units
+  // elapsed (zero months): truncating both ends first gives DuckDB's count. DuckDB's weeks are
+  // whole days / 7, truncated toward zero, which Trino's integer division also does.
+  dateDiff: (part: DatePart, from, to) => {
+    if (part === 'day') return dayDiff(from, to);
+    if (part === 'week') return sql`(${dayDiff(from, to)} / 7)`;
+    const unit = sql.raw(quoteString(part));
+    return sql`date_diff(${unit}, date_trunc(${unit}, ${asDate(from)}), date_trunc(${unit}, ${asDate(to)}))`;
+  },
+  addDays: (date, days) => sql`date_add('day', ${days}, ${asDate(date)})`,
+  // Timestamps without a zone are UTC in Retain; naming the zone keeps the session's out of it.
+  epochSeconds: (expr) => sql`to_unixtime(with_timezone(CAST(${expr} AS TIMESTAMP(6)), 'UTC'))`,
+  epochDays: (date) => sql`CAST(date_diff('day', DATE '1970-01-01', ${asDate(date)}) AS INTEGER)`,
+  isoDay: (expr) => sql`CAST(${asDate(expr)} AS VARCHAR)`,
+
+  // min_by skips rows whose key is NULL; a NULL key for NULL values skips those rows too.
+  argMin: (value, key) => sql`min_by(${value}, CASE WHEN ${value} IS NOT NULL THEN ${key} END)`,
+  argMax: (value, key) => sql`max_by(${value}, CASE WHEN ${value} IS NOT NULL THEN ${key} END)`,
+  filtered: (aggregate, condition) => sql`${aggregate} FILTER (WHERE ${condition})`,
+  groupByFirst: (count) =>
+    count <= 0 ? sql.empty : sql.raw(`GROUP BY ${Array.from({ length: count }, (_, i) => i + 1).join(', ')}`),
+
+  readCsv: (_path: string, _options?: CsvReadOptions) => {
+    throw new EngineCapabilityError('read files from this machine');
+  },
+  readParquet: () => {
+    throw new EngineCapabilityError('read files from this machine');
+  },
+  copyToCsv: () => {
+    throw new EngineCapabilityError('write files on this machine');
+  },
+  upsert: () => {
+    throw new EngineCapabilityError("write Retain's own tables");
+  },
+  createTableAs: (name, query, options = {}) => {
+    if (options.temporary) throw new EngineCapabilityError('create temporary tables');
+    return sql`CREATE OR REPLACE TABLE ${sql.ident(name)} AS ${query}`;
+  },
+
+  begin: 'START TRANSACTION',
+  beginReadOnly: 'START TRANSACTION READ ONLY',
+  commit: 'COMMIT',
+  rollback: 'ROLLBACK',
+};
