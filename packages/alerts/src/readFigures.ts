@@ -1,0 +1,99 @@
+import { cohortTrend, retentionKpis } from '@retain/analytics';
+import { scoresInForce } from '@retain/churn';
+import {
+  type AlertMetric,
+  type AnalyticsFilters,
+  type Kpis,
+  kpisInputSchema,
+  trendInputSchema,
+} from '@retain/schemas';
+import type { Warehouse } from '@retain/warehouse';
+import type { Figure } from './evaluateRule.ts';
+
+/** The channel and region a rule is filtered to (both optional). */
+export interface FigureScope {
+  channel: string | null;
+  region: string | null;
+}
+
+export function scopeFilters(scope: FigureScope): AnalyticsFilters {
+  return {
+    ...(scope.channel ? { channel: [scope.channel] } : {}),
+    ...(scope.region ? { region: [scope.region] } : {}),
+  };
+}
+
+/**
+ * Month-1 retention of the latest complete monthly cohort, as the overview shows it: of the
+ * customers whose first order was in the newest month M whose next month has ended, the share who
+ * ordered in month M + 1; "previous" is the mean of the same share over the (up to) six cohorts
+ * before it, the usual level a change is judged against.
+ */
+export async function cohortMonth1(warehouse: Warehouse, filters: AnalyticsFilters): Promise<Figure> {
+  const trend = await cohortTrend(warehouse, trendInputSchema.parse({ age: 1, period: 'month', filters }));
+  const latest = trend.latest;
+  const before = latest?.previousCohorts ?? [];
+  return {
+    current: latest?.value ?? null,
+    previous: latest?.previousMean ?? null,
+    period: latest?.cohort ?? null,
+    comparison:
+      before.length === 0
+        ? null
+        : before.length === 1
+          ? `against cohort ${before[0]}`
+          : `against the mean of cohorts ${before[0]} to ${before.at(-1)}`,
+  };
+}
+
+/** What one scope's figures are read from: the KPIs, and month-1 retention when a rule needs it. */
+export interface ScopeFigures {
+  kpis: Kpis;
+  cohortMonth1: Figure | null;
+}
+
+export function figureOf(metric: AlertMetric, figures: ScopeFigures): Figure {
+  if (metric === 'cohortMonth1') {
+    return figures.cohortMonth1 ?? { current: null, previous: null, period: null, comparison: null };
+  }
+  const kpi = figures.kpis.kpis[metric];
+  return {
+    current: kpi.value,
+    previous: kpi.previous,
+    period: figures.kpis.asOf,
+    comparison:
+      kpi.previous === null || !figures.kpis.previousAsOf ? null : `since ${figures.kpis.previousAsOf}`,
+  };
+}
+
+const scopeKey = (s: FigureScope) => JSON.stringify([s.channel, s.region]);
+
+/**
+ * Reads the figures every rule needs, once per channel-and-region scope however many rules share
+ * it: fifty rules on the whole business cost one KPI read (and one cohort read if any watches
+ * month-1 retention).
+ */
+export async function readScopeFigures(
+  warehouse: Warehouse,
+  rules: ReadonlyArray<FigureScope & { metric: AlertMetric }>,
+): Promise<(scope: FigureScope) => ScopeFigures> {
+  const scopes = new Map<string, { scope: FigureScope; cohort: boolean }>();
+  for (const rule of rules) {
+    const key = scopeKey(rule);
+    const seen = scopes.get(key);
+    const cohort = rule.metric === 'cohortMonth1';
+    if (seen) seen.cohort ||= cohort;
+    else scopes.set(key, { scope: { channel: rule.channel, region: rule.region }, cohort });
+  }
+  const read = new Map<string, ScopeFigures>();
+  for (const [key, { scope, cohort }] of scopes) {
+    const filters = scopeFilters(scope);
+    const kpis = await retentionKpis(warehouse, kpisInputSchema.parse({ filters }), scoresInForce);
+    read.set(key, { kpis, cohortMonth1: cohort ? await cohortMonth1(warehouse, filters) : null });
+  }
+  return (scope) => {
+    const figures = read.get(scopeKey(scope));
+    if (!figures) throw new Error('a scope was not read');
+    return figures;
+  };
+}
