@@ -19,7 +19,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { callListSql, readScoresSource } from '@retain/outreach';
 import { generateScoredCustomers } from '@retain/outreach/testing';
 import { sqlString, Warehouse } from '@retain/warehouse';
-import { exportMemoryMb } from '../apps/cli/src/commands/atRisk.ts';
+import { exportMemoryMb } from '@retain/workflows';
 import { formatBytes, printTable, runMeasured } from './lib/measure.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

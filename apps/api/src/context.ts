@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ChurnTrainingManager } from '@retain/churn';
 import type { Role, TrainingEvent } from '@retain/schemas';
 import { type IngestProgress, sessionUser, type Warehouse } from '@retain/warehouse';
+import type { Requester } from '@retain/workflows';
 import { isHttps, readCookie, SESSION_COOKIE } from './auth/cookies.ts';
 import { LoginLimiter } from './auth/loginLimiter.ts';
 import { apiEnv } from './env.ts';
@@ -121,4 +122,9 @@ export function contextFor(services: ApiServices, viewer: Viewer | null): ApiCon
     secure: false,
     setCookie: () => undefined,
   };
+}
+
+/** Who asks, for the audit entries of the workflows a procedure runs. */
+export function requesterOf(ctx: ApiContext): Requester {
+  return { username: ctx.viewer?.username ?? null, via: 'api' };
 }

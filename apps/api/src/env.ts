@@ -1,17 +1,4 @@
-import { CURRENCY_VARIABLE, parseCurrencySetting } from '@retain/schemas';
+import { readEnv } from '@retain/workflows/env';
 
-function readCurrency(): string | undefined {
-  try {
-    return parseCurrencySetting(process.env[CURRENCY_VARIABLE]);
-  } catch (error) {
-    throw new Error(
-      `environment variable ${CURRENCY_VARIABLE}: ${error instanceof Error ? error.message : error}`,
-    );
-  }
-}
-
-/** The API's environment, read once and validated. */
-export const apiEnv = {
-  /** RETAIN_CURRENCY: the currency of the data's amounts, over what the data says. */
-  currency: readCurrency(),
-};
+/** The API's environment, read once and validated (an EnvError names a variable it cannot use). */
+export const apiEnv = readEnv();

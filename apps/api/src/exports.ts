@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
-import { auditCallListExport, writeCallListCsv } from '@retain/outreach';
 import type { CallListFilters } from '@retain/schemas';
-import { appendAudit, isBadInput, type Warehouse } from '@retain/warehouse';
+import { isBadInput, type Warehouse } from '@retain/warehouse';
+import { streamCallList } from '@retain/workflows';
 import { TRPCError } from '@trpc/server';
 import { requestUrl } from './http/badRequest.ts';
 import { internalErrorMessage, referenceFor, type ServerLog, stderrLog } from './http/serverErrors.ts';
@@ -18,6 +18,8 @@ export interface PendingDownload {
   bom: boolean;
   /** Who asked, recorded in the audit entry when the download ends. */
   username: string | null;
+  /** The saved list whose customers to call are downloaded (its control group never is). */
+  listId?: string;
   filename: string;
   expiresAt: number;
 }
@@ -47,7 +49,8 @@ export class CallListDownloads {
     const now = this.now();
     const expiresAt = now + TOKEN_TTL_MS;
     const day = new Date(now).toISOString().slice(0, 10);
-    this.pending.set(token, { ...request, filename: `call-list-${day}.csv`, expiresAt });
+    const filename = request.listId ? `call-list-${request.listId}.csv` : `call-list-${day}.csv`;
+    this.pending.set(token, { ...request, filename, expiresAt });
     return {
       token,
       url: `${CALL_LIST_DOWNLOAD_PATH}?token=${token}`,
@@ -94,16 +97,18 @@ export async function handleCallListDownload(
   res.setHeader('content-disposition', `attachment; filename="${download.filename}"`);
   res.setHeader('cache-control', 'no-store');
   res.setHeader('x-content-type-options', 'nosniff');
-  const requester = { username: download.username, via: 'api' } as const;
   let sent = 0;
   try {
-    const result = await writeCallListCsv(services.warehouse, download.filters, res, {
+    await streamCallList(services.warehouse, download.filters, res, {
+      requester: { username: download.username, via: 'api' },
       bom: download.bom,
+      ...(download.listId ? { listId: download.listId } : {}),
       onProgress: (rows) => {
         sent = rows;
       },
+      detail: { complete: true, ...(download.listId ? { listId: download.listId } : {}) },
+      auditIncomplete: true,
     });
-    await auditCallListExport(services.warehouse, requester, download.filters, result, { complete: true });
   } catch (error) {
     if (isBadInput(error) && !res.headersSent) fail(400, error.message);
     else {
@@ -112,10 +117,5 @@ export async function handleCallListDownload(
       if (res.headersSent) res.destroy();
       else fail(500, internalErrorMessage(reference));
     }
-    await appendAudit(services.warehouse, {
-      username: download.username,
-      action: 'export',
-      detail: { export: 'call-list', via: 'api', filters: download.filters, rows: sent, complete: false },
-    }).catch(() => undefined);
   }
 }

@@ -6,6 +6,7 @@ import { secureForConsole, type Warehouse } from '@retain/warehouse';
 import { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { type ApiServices, contextForRequest, createServices, viewerOf } from './context.ts';
+import { apiEnv } from './env.ts';
 import { CALL_LIST_DOWNLOAD_PATH, handleCallListDownload } from './exports.ts';
 import { BadRequestError, requestUrl } from './http/badRequest.ts';
 import { handleSafely } from './http/handleSafely.ts';
@@ -73,7 +74,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   services.uploads.sweep();
   // From here on DuckDB reads files only from the uploads folder and its settings cannot change.
-  await secureForConsole(options.warehouse, { allowedDirectories: [services.uploads.root] });
+  await secureForConsole(options.warehouse, {
+    allowedDirectories: [services.uploads.root],
+    memoryLimit: apiEnv.memoryLimit,
+  });
   // Build the analytics rollup now rather than on the first dashboard request.
   warmAnalytics(options.warehouse);
   const log = options.log ?? stderrLog;

@@ -1,12 +1,13 @@
 import os from 'node:os';
 import type { Warehouse } from '@retain/warehouse';
+import type { Requester } from '@retain/workflows';
 
 /**
  * The CLI has no sign-in: whoever can run it can open the database file. Its audit entries carry
  * no Retain user; their detail says they came through the CLI and names the operating-system user.
  */
-export function cliRequester(): { via: 'cli'; osUser: string | null } {
-  return { via: 'cli', osUser: osUser() };
+export function cliRequester(): Requester {
+  return { username: null, via: 'cli', detail: { osUser: osUser() } };
 }
 
 export async function auditFromCli(
@@ -14,8 +15,8 @@ export async function auditFromCli(
   action: string,
   detail: Record<string, unknown>,
 ): Promise<void> {
-  const { appendAudit } = await import('@retain/warehouse');
-  await appendAudit(warehouse, { username: null, action, detail: { ...cliRequester(), ...detail } });
+  const { auditAs } = await import('@retain/workflows');
+  await auditAs(warehouse, cliRequester(), action, detail);
 }
 
 function osUser(): string | null {

@@ -1,14 +1,13 @@
-import { cohortCurves, cohortCustomers, cohortMatrix, cohortTrend } from '@retain/analytics';
+import { cohortCurves, cohortCustomers } from '@retain/analytics';
 import {
   cohortCurvesInputSchema,
   cohortCurvesSchema,
   cohortCustomersInputSchema,
   cohortCustomersSchema,
   cohortMatrixInputSchema,
-  cohortMatrixSchema,
   trendInputSchema,
-  trendSchema,
 } from '@retain/schemas';
+import { cohortMatrixReport, cohortTrendReport } from '@retain/workflows';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { cachedRead, procedure } from '../trpc.ts';
 
@@ -17,7 +16,7 @@ export const cohortsRouter = {
   matrix: procedure
     .input(cohortMatrixInputSchema.prefault({}))
     .query(({ ctx, input }) =>
-      cachedRead(ctx, 'cohorts.matrix', input, () => cohortMatrix(ctx.warehouse, input), cohortMatrixSchema),
+      cachedRead(ctx, 'cohorts.matrix', input, () => cohortMatrixReport(ctx.warehouse, input)),
     ),
   /** The same pooled over first-order periods: one curve, or one per attribute value. */
   curves: procedure
@@ -29,7 +28,7 @@ export const cohortsRouter = {
   trend: procedure
     .input(trendInputSchema.prefault({}))
     .query(({ ctx, input }) =>
-      cachedRead(ctx, 'cohorts.trend', input, () => cohortTrend(ctx.warehouse, input), trendSchema),
+      cachedRead(ctx, 'cohorts.trend', input, () => cohortTrendReport(ctx.warehouse, input)),
     ),
   /** The customers behind a cohort or one of its cells, paged and sorted. */
   customers: procedure

@@ -1,7 +1,9 @@
 import { currencyCodeSchema, DECIMAL_SEPARATORS, SECTIONS, THOUSANDS_SEPARATORS } from '@retain/schemas';
-import { appendAudit, ingest, inspectSource, type SectionRequest } from '@retain/warehouse';
+import { inspectSource, type SectionRequest } from '@retain/warehouse';
+import { loadFiles } from '@retain/workflows';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
+import { requesterOf } from '../context.ts';
 import { procedure } from '../trpc.ts';
 import { warmAnalytics } from '../warmAnalytics.ts';
 
@@ -57,27 +59,11 @@ export const dataRouter = {
         };
       });
       try {
-        const summary = await ingest(ctx.warehouse, requests, {
+        const summary = await loadFiles(ctx.warehouse, requests, {
+          requester: requesterOf(ctx),
           onProgress: (p) => ctx.loads.publish(input.jobId, p),
         });
         ctx.loads.publish(input.jobId, { section: null, step: 'done', percent: 100 }, true);
-        await appendAudit(ctx.warehouse, {
-          username: ctx.viewer?.username ?? null,
-          action: 'ingest',
-          detail: {
-            files: input.files.map((f) => ({
-              section: f.section,
-              name: ctx.uploads.file(f.uploadId)?.name ?? null,
-            })),
-            dataVersion: summary.dataVersion,
-            inserted: Object.fromEntries(
-              (['customers', 'purchases', 'complaints', 'returns'] as const).map((s) => [
-                s,
-                summary[s].inserted,
-              ]),
-            ),
-          },
-        });
         for (const f of input.files) ctx.uploads.remove(f.uploadId);
         warmAnalytics(ctx.warehouse);
         return summary;

@@ -5,9 +5,10 @@ import {
   trainInputSchema,
   trainingEventSchema,
 } from '@retain/schemas';
-import { appendAudit } from '@retain/warehouse';
+import { startTraining } from '@retain/workflows';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
+import { requesterOf } from '../context.ts';
 import { procedure } from '../trpc.ts';
 
 const jobSchema = z.object({ jobId: z.string(), startedAt: z.string() });
@@ -24,25 +25,12 @@ export const modelRouter = {
     .mutation(async ({ ctx, input }) => {
       let job: { jobId: string; startedAt: string };
       try {
-        job = ctx.training.start(input);
+        job = await startTraining(ctx.warehouse, ctx.training, input, { requester: requesterOf(ctx) });
       } catch (error) {
         if (error instanceof TrainingBusyError)
           throw new TRPCError({ code: 'CONFLICT', message: error.message });
         throw error;
       }
-      // Queued on the writer before anything the run itself writes (it reads first), so the
-      // answer does not wait for the training.
-      await appendAudit(ctx.warehouse, {
-        username: ctx.viewer?.username ?? null,
-        action: 'train',
-        detail: {
-          via: 'api',
-          jobId: job.jobId,
-          asOf: input.asOf ?? null,
-          horizonDays: input.horizonDays,
-          seed: input.seed,
-        },
-      });
       const who = ctx.viewer ? `${ctx.viewer.username} (${ctx.viewer.role})` : 'nobody signed in';
       ctx.activity(
         `[train] ${job.startedAt}: ${who} from ${ctx.clientIp} started training ${job.jobId} on the dashboard`,

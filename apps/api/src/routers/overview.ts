@@ -1,6 +1,5 @@
-import { retentionKpis } from '@retain/analytics';
-import { scoresInForce } from '@retain/churn';
-import { kpisInputSchema, kpisSchema } from '@retain/schemas';
+import { kpisInputSchema } from '@retain/schemas';
+import { kpisReport } from '@retain/workflows';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { cachedRead, procedure } from '../trpc.ts';
 
@@ -12,12 +11,6 @@ export const overviewRouter = {
   kpis: procedure
     .input(kpisInputSchema.prefault({}))
     .query(({ ctx, input }) =>
-      cachedRead(
-        ctx,
-        'overview.kpis',
-        input,
-        () => retentionKpis(ctx.warehouse, input, scoresInForce),
-        kpisSchema,
-      ),
+      cachedRead(ctx, 'overview.kpis', input, () => kpisReport(ctx.warehouse, input)),
     ),
 } satisfies TRPCRouterRecord;

@@ -1,17 +1,15 @@
 import { canSeePersonalData } from '@retain/schemas';
 import {
-  appendAudit,
   type ConsoleAccess,
   consoleTables,
   deleteSavedQuery,
   listSavedQueries,
-  QueryError,
-  readOnlyQuery,
   saveQuery,
 } from '@retain/warehouse';
+import { runAuditedQuery } from '@retain/workflows';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import type { ApiContext } from '../context.ts';
+import { type ApiContext, requesterOf } from '../context.ts';
 import { procedure } from '../trpc.ts';
 
 /** Analysts query views whose personal fields are masked; admins see them whole. */
@@ -28,31 +26,13 @@ export const queryRouter = {
         limit: z.number().int().min(1).max(10_000).default(1_000),
       }),
     )
-    .mutation(async ({ ctx, input }) => {
-      const started = performance.now();
-      const audit = (detail: Record<string, unknown>) =>
-        appendAudit(ctx.warehouse, {
-          username: ctx.viewer?.username ?? null,
-          action: 'sql',
-          detail: { sql: input.sql, ...detail },
-        });
-      try {
-        const result = await readOnlyQuery(ctx.warehouse, input.sql, {
-          rowCap: input.limit,
-          access: consoleAccess(ctx),
-        });
-        await audit({
-          ms: Math.round(result.elapsedMs),
-          rows: result.rows.length,
-          truncated: result.truncated,
-        });
-        return result;
-      } catch (error) {
-        const outcome = error instanceof QueryError ? error.kind : 'error';
-        await audit({ ms: Math.round(performance.now() - started), rows: 0, outcome });
-        throw error;
-      }
-    }),
+    .mutation(({ ctx, input }) =>
+      runAuditedQuery(ctx.warehouse, input.sql, {
+        rowCap: input.limit,
+        access: consoleAccess(ctx),
+        requester: requesterOf(ctx),
+      }),
+    ),
 
   /** The tables the console can query, with their columns, for the schema browser and completion. */
   schema: procedure.query(({ ctx }) => consoleTables(ctx.warehouse, consoleAccess(ctx))),

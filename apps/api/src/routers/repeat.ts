@@ -1,5 +1,5 @@
-import { repeatPurchase } from '@retain/analytics';
-import { repeatInputSchema, repeatSchema } from '@retain/schemas';
+import { repeatInputSchema } from '@retain/schemas';
+import { repeatReport } from '@retain/workflows';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { cachedRead, procedure } from '../trpc.ts';
 
@@ -8,6 +8,6 @@ export const repeatRouter = {
   summary: procedure
     .input(repeatInputSchema.prefault({}))
     .query(({ ctx, input }) =>
-      cachedRead(ctx, 'repeat.summary', input, () => repeatPurchase(ctx.warehouse, input), repeatSchema),
+      cachedRead(ctx, 'repeat.summary', input, () => repeatReport(ctx.warehouse, input)),
     ),
 } satisfies TRPCRouterRecord;

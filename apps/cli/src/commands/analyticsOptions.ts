@@ -1,4 +1,4 @@
-import type { createCaller } from '@retain/api';
+import type { Warehouse } from '@retain/warehouse';
 import type { Command } from 'commander';
 import type { z } from 'zod';
 import { analyticsValueChecks, checkFilterValues } from '../filterValues.ts';
@@ -67,6 +67,9 @@ const FLAG_OF: Record<string, string> = {
   withinDays: '--within',
   minCohortSize: '--min-size',
   maxOffset: '--max-offset',
+  controlShare: '--control',
+  horizonDays: '--horizon',
+  listId: '--list',
 };
 
 /** Validates an input with the API's own schema; a mistake names the flag (exit code 2). */
@@ -80,26 +83,19 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   throw new UsageError(`${flag}: ${issue?.message ?? 'invalid value'}`);
 }
 
-type Caller = ReturnType<typeof createCaller>;
-
 /**
- * Runs analytics through the API's own procedures, so that the CLI and the dashboard answer alike;
- * errors come back as the domain errors behind them (bad input exits 2). A channel, region or
- * category in `filters` that the data does not hold is refused first, with the closest known ones.
+ * Opens the warehouse for an analytics verb, after refusing a channel, region or category in
+ * `filters` that the data does not hold (with the closest known ones). The verb computes its figures
+ * with the same workflow as the dashboard's procedure, so that the two answer alike.
  */
 export async function withAnalytics<T>(
   db: string | undefined,
-  task: (caller: Caller) => Promise<T>,
+  task: (warehouse: Warehouse) => Promise<T>,
   filters: Parameters<typeof analyticsValueChecks>[0] = {},
 ): Promise<T> {
-  const { contextFor, createCaller, createServices, LOCAL_VIEWER } = await import('@retain/api');
   return withWarehouse(db, async (warehouse) => {
     await checkFilterValues(warehouse, analyticsValueChecks(filters));
-    try {
-      return await task(createCaller(contextFor(createServices(warehouse), LOCAL_VIEWER)));
-    } catch (error) {
-      throw error instanceof Error && error.cause instanceof Error ? error.cause : error;
-    }
+    return task(warehouse);
   });
 }
 

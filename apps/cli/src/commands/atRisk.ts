@@ -1,4 +1,3 @@
-import os from 'node:os';
 import { type CallListSummary, callListFiltersSchema, DEFAULT_CALL_CAPACITY } from '@retain/schemas';
 import type { Command } from 'commander';
 import { cliRequester } from '../audit.ts';
@@ -28,27 +27,6 @@ interface AtRiskFlags {
   bom?: boolean;
   json?: boolean;
 }
-
-/**
- * DuckDB's settings for the export, which this process has to itself: one thread, a small memory
- * limit (the ranking spills to a temporary file beside the database), and memory handed back to
- * the system as soon as it is freed. DuckDB's sort needs more memory the longer the list: 112 MB
- * ranks a million customers (under 300 MB peak RSS in all), and each further million needs about
- * 40 MB more (48 MB given, for wider rows); should that fall short, the export doubles the limit
- * and starts again.
- */
-export function exportMemoryMb(customers: number): number {
-  return 112 + 48 * Math.max(0, Math.ceil(customers / 1e6) - 1);
-}
-
-const exportSettings = (memoryMb: number) => `
-  SET threads = 1;
-  SET memory_limit = '${memoryMb}MB';
-  SET allocator_flush_threshold = '1MB';
-  SET allocator_bulk_deallocation_flush_threshold = '1MB';`;
-
-/** Past half the machine's memory, the export fails rather than take more. */
-const MAX_EXPORT_MB = Math.floor(os.totalmem() / 2 / 2 ** 20);
 
 const number = (flag: string, value: string | undefined) => {
   if (value === undefined) return undefined;
@@ -146,9 +124,9 @@ orders, open_complaints, reasons, last_contact, last_outcome, phone_e164, segmen
         hasPhone: yesNoAny('--has-phone', flags.hasPhone),
         phoneCountry: flags.phoneCountry,
       });
-      const { auditCallListExport, exportCallList, writeCallListCsv } = await import('@retain/outreach');
+      const { exportCallListFile, streamCallList } = await import('@retain/workflows');
       // The CLI has no sign-in: the audit entry names the operating-system user in its detail.
-      const requester = { username: null, via: 'cli', detail: { osUser: cliRequester().osUser } } as const;
+      const requester = cliRequester();
       const stop = new AbortController();
       const interrupt = () => stop.abort();
       process.once('SIGINT', interrupt);
@@ -158,26 +136,15 @@ orders, open_complaints, reasons, last_contact, last_outcome, phone_e164, segmen
           await checkFilterValues(warehouse, callListValueChecks(filters));
           const { dataCurrency } = await import('@retain/warehouse');
           const money = formatMoneyIn((await dataCurrency(warehouse, env.currency)).code);
-          const scored = await warehouse.read(async (conn) =>
-            Number((await conn.runAndReadAll('SELECT count(*) FROM latest_scores')).getRows()[0]?.[0] ?? 0),
-          );
-          let memoryMb = Math.min(exportMemoryMb(scored), MAX_EXPORT_MB);
-          await warehouse.write((conn) => conn.run(exportSettings(memoryMb)));
-          const base = { bom: flags.bom ?? false, signal: stop.signal };
+          const base = { requester, bom: flags.bom ?? false, signal: stop.signal };
           if (out) {
-            const result = await exportCallList(warehouse, filters, out, {
+            const result = await exportCallListFile(warehouse, filters, out, {
               ...base,
-              requester,
-              onOutOfMemory: async () => {
-                if (memoryMb >= MAX_EXPORT_MB) return false;
-                const more = Math.min(memoryMb * 2, MAX_EXPORT_MB);
+              onMemoryRaised: (fromMb, toMb) => {
                 bar.done();
                 console.error(
-                  `DuckDB needed more than ${memoryMb} MB to rank this list; starting again with ${more} MB.`,
+                  `DuckDB needed more than ${fromMb} MB to rank this list; starting again with ${toMb} MB.`,
                 );
-                memoryMb = more;
-                await warehouse.write((conn) => conn.run(exportSettings(memoryMb)));
-                return true;
               },
               onProgress: ({ phase, bytes, rows }) =>
                 bar.update(
@@ -191,8 +158,10 @@ orders, open_complaints, reasons, last_contact, last_outcome, phone_e164, segmen
             if (flags.json) console.log(JSON.stringify(result, null, 2));
             else console.log(renderSummary(result, result.path, money));
           } else {
-            const result = await writeCallListCsv(warehouse, filters, process.stdout, base);
-            await auditCallListExport(warehouse, requester, filters, result, { printed: true });
+            const result = await streamCallList(warehouse, filters, process.stdout, {
+              ...base,
+              detail: { printed: true },
+            });
             console.error(renderSummary(result, null, money));
           }
         });

@@ -84,7 +84,12 @@ horizon, pooledCohorts). See README.md, "Forecasts".`,
         through: flags.through,
         filters: filtersFromFlags(flags),
       });
-      const matrix = await withAnalytics(flags.db, (api) => api.cohorts.matrix(input), input.filters);
+      const { cohortMatrixReport } = await import('@retain/workflows');
+      const matrix = await withAnalytics(
+        flags.db,
+        (warehouse) => cohortMatrixReport(warehouse, input),
+        input.filters,
+      );
       if (flags.json) console.log(JSON.stringify(matrix));
       else if (flags.csv) process.stdout.write(matrixCsv(matrix));
       else console.log(renderMatrix(matrix));

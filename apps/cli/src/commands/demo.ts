@@ -1,8 +1,8 @@
-import path from 'node:path';
 import type { IngestSummary } from '@retain/schemas';
 import type { IngestProgress, Warehouse } from '@retain/warehouse';
+import type { DemoGenerated } from '@retain/workflows';
 import type { Command } from 'commander';
-import { auditFromCli } from '../audit.ts';
+import { cliRequester } from '../audit.ts';
 import { env } from '../env.ts';
 import { outFolder } from '../outPath.ts';
 import { UsageError } from '../output/errors.ts';
@@ -78,36 +78,23 @@ generator's own process (the reachable ceiling), for judging churn models. It is
     });
 }
 
-const SECTIONS = ['customers', 'purchases', 'complaints', 'returns'] as const;
-
-/** The demo retailer's amounts are in US dollars; the load stores that with the data. */
-const DEMO_CURRENCY = 'USD';
-
 /**
- * Loads demo files written to `dir` (they carry canonical headers, so no mapping is needed), with
- * their currency, and records the load in the audit log as an `ingest` whose detail says it was
+ * Loads demo files written to `dir` with their currency (US dollars); the audit entry says it was
  * demo data, how it was generated and which command loaded it.
  */
 export async function ingestDemo(
   warehouse: Warehouse,
   dir: string,
-  generated: { customers: number; seed: number; start: string; end: string },
+  generated: DemoGenerated,
   command: 'demo --ingest' | 'serve --demo-if-empty',
   onProgress?: (progress: IngestProgress) => void,
 ): Promise<IngestSummary> {
-  const { ingest, storeCurrency } = await import('@retain/warehouse');
-  const requests = SECTIONS.map((section) => ({ section, file: path.join(dir, `${section}.csv`) }));
-  // Before the load, whose new data version tells the API's caches that the currency is new too.
-  await storeCurrency(warehouse, DEMO_CURRENCY);
-  const loaded = await ingest(warehouse, requests, onProgress ? { onProgress } : {});
-  await auditFromCli(warehouse, 'ingest', {
-    demo: generated,
+  const { loadDemoFiles } = await import('@retain/workflows');
+  return loadDemoFiles(warehouse, dir, generated, {
+    requester: cliRequester(),
     command,
-    files: requests.map((r) => ({ section: r.section, name: r.file })),
-    dataVersion: loaded.dataVersion,
-    inserted: Object.fromEntries(SECTIONS.map((s) => [s, loaded[s].inserted])),
+    ...(onProgress ? { onProgress } : {}),
   });
-  return loaded;
 }
 
 function positiveInt(value: string, flag: string, allowZero = false): number {

@@ -10,7 +10,7 @@ import {
 import type { SectionRequest } from '@retain/warehouse';
 import { BadInputError } from '@retain/warehouse/errors';
 import type { Command } from 'commander';
-import { auditFromCli } from '../audit.ts';
+import { cliRequester } from '../audit.ts';
 import { env } from '../env.ts';
 import { UsageError } from '../output/errors.ts';
 import { ProgressBar } from '../output/progressBar.ts';
@@ -78,27 +78,20 @@ Loading the same rows again adds nothing: they are reported as duplicates. On an
 command exits with code 2, lists the file, line and column of each problem, and writes nothing.`,
     )
     .action(async (flags: IngestFlags) => {
-      const { ingest, readMappingFile } = await import('@retain/warehouse');
+      const [{ readMappingFile }, { loadFiles }] = await Promise.all([
+        import('@retain/warehouse'),
+        import('@retain/workflows'),
+      ]);
       const requests = requestsFromFlags(flags, readMappingFile);
       const bar = new ProgressBar(env.interactive && !flags.json);
-      const summary = await withWarehouse(flags.db, async (warehouse) => {
-        const loaded = await ingest(warehouse, requests, {
+      const summary = await withWarehouse(flags.db, (warehouse) =>
+        loadFiles(warehouse, requests, {
+          requester: cliRequester(),
           onProgress: (p) => bar.update(`${p.section}: ${p.step}`, p.percent),
         }).catch((error: unknown) => {
           throw error instanceof BadInputError ? withHints(error, requests) : error;
-        });
-        await auditFromCli(warehouse, 'ingest', {
-          files: requests.map((r) => ({ section: r.section, name: r.file })),
-          dataVersion: loaded.dataVersion,
-          inserted: Object.fromEntries(
-            (['customers', 'purchases', 'complaints', 'returns'] as const).map((s) => [
-              s,
-              loaded[s].inserted,
-            ]),
-          ),
-        });
-        return loaded;
-      }).finally(() => bar.done());
+        }),
+      ).finally(() => bar.done());
       if (flags.json) console.log(JSON.stringify(summary, null, 2));
       else console.log(renderSummary(summary));
       for (const warning of summary.warnings) console.error(`warning: ${warning}`);

@@ -7,6 +7,7 @@ import {
   kpisInputSchema,
 } from '@retain/schemas';
 import type { Command } from 'commander';
+import { env } from '../env.ts';
 import { formatMoneyIn } from '../output/money.ts';
 import { renderTable } from '../output/table.ts';
 import {
@@ -43,12 +44,17 @@ A figure whose windows reach back before the first order in the data is null. JS
     )
     .action(async (flags: KpiFlags) => {
       const input = parseInput(kpisInputSchema, { asOf: flags.asOf, filters: filtersFromFlags(flags) });
-      const [kpis, info] = await withAnalytics(
+      const [{ kpisReport }, { dataCurrency }] = await Promise.all([
+        import('@retain/workflows'),
+        import('@retain/warehouse'),
+      ]);
+      const [kpis, currency] = await withAnalytics(
         flags.db,
-        async (api) => [await api.overview.kpis(input), await api.info.get()] as const,
+        async (warehouse) =>
+          [await kpisReport(warehouse, input), await dataCurrency(warehouse, env.currency)] as const,
         input.filters,
       );
-      console.log(flags.json ? JSON.stringify(kpis) : renderKpis(kpis, formatMoneyIn(info.currency.code)));
+      console.log(flags.json ? JSON.stringify(kpis) : renderKpis(kpis, formatMoneyIn(currency.code)));
     });
 }
 

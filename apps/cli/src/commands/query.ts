@@ -1,6 +1,7 @@
 import type { ReadOnlyQueryResult } from '@retain/warehouse';
 import type { Command } from 'commander';
-import { auditFromCli } from '../audit.ts';
+import { cliRequester } from '../audit.ts';
+import { env } from '../env.ts';
 import { UsageError } from '../output/errors.ts';
 import { renderTable } from '../output/table.ts';
 import { withWarehouse } from '../warehouse.ts';
@@ -43,36 +44,22 @@ Writes, settings, file access and more than one statement are refused (exit code
         throw new UsageError('--limit must be a whole number above 0');
       if (!(timeout > 0)) throw new UsageError('--timeout must be a number of seconds above 0');
       if (flags.json && flags.csv) throw new UsageError('choose --json or --csv');
-      const [{ QueryError, readOnlyQuery, secureForConsole }, { csvLine }] = await Promise.all([
+      const [{ secureForConsole }, { runAuditedQuery }, { csvLine }] = await Promise.all([
         import('@retain/warehouse'),
+        import('@retain/workflows'),
         import('@retain/schemas'),
       ]);
-      // The audit entry says where the rows went: --csv and --json hand them on as data.
-      const output = flags.csv ? 'csv' : flags.json ? 'json' : 'table';
       const result = await withWarehouse(flags.db, async (warehouse) => {
-        await secureForConsole(warehouse);
-        const started = performance.now();
-        try {
-          // Whoever can run the CLI can read the database file anyway: all columns, unmasked.
-          const found = await readOnlyQuery(warehouse, sql, {
-            rowCap: limit,
-            timeoutMs: timeout * 1000,
-            access: 'full',
-          });
-          await auditFromCli(warehouse, 'sql', {
-            sql,
-            ms: Math.round(found.elapsedMs),
-            rows: found.rows.length,
-            truncated: found.truncated,
-            output,
-          });
-          return found;
-        } catch (error) {
-          const outcome = error instanceof QueryError ? error.kind : 'error';
-          const ms = Math.round(performance.now() - started);
-          await auditFromCli(warehouse, 'sql', { sql, ms, rows: 0, outcome, output });
-          throw error;
-        }
+        await secureForConsole(warehouse, { memoryLimit: env.memoryLimit });
+        // Whoever can run the CLI can read the database file anyway: all columns, unmasked. The
+        // audit entry says where the rows went: --csv and --json hand them on as data.
+        return runAuditedQuery(warehouse, sql, {
+          rowCap: limit,
+          timeoutMs: timeout * 1000,
+          access: 'full',
+          requester: cliRequester(),
+          detail: { output: flags.csv ? 'csv' : flags.json ? 'json' : 'table' },
+        });
       });
       if (flags.json) console.log(JSON.stringify(result));
       else if (flags.csv) {

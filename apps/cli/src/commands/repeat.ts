@@ -50,7 +50,12 @@ of the rate and counted as "too recent". JSON: {"withinDays","period","by","data
         by: flags.by,
         filters: filtersFromFlags(flags),
       });
-      const repeat = await withAnalytics(flags.db, (api) => api.repeat.summary(input), input.filters);
+      const { repeatReport } = await import('@retain/workflows');
+      const repeat = await withAnalytics(
+        flags.db,
+        (warehouse) => repeatReport(warehouse, input),
+        input.filters,
+      );
       console.log(flags.json ? JSON.stringify(repeat) : renderRepeat(repeat));
     });
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { ApiServices } from '@retain/api';
 import type { Warehouse } from '@retain/warehouse';
 import type { Command } from 'commander';
-import { auditFromCli } from '../audit.ts';
+import { cliRequester } from '../audit.ts';
 import { env, REPO_ROOT, resolveDb } from '../env.ts';
 import { UsageError } from '../output/errors.ts';
 import { formatNumber } from '../output/table.ts';
@@ -208,13 +208,22 @@ async function trainFirstModel(
         `Watch it on ${url}/model; the call list appears on ${url}/at-risk when it is done.`,
     );
     let phase = '';
-    const { jobId, done } = training.start({}, (event) => {
-      const epochLine = event.epoch !== undefined && event.epoch % 5 === 0;
-      if (event.phase === phase && !epochLine) return;
-      phase = event.phase;
-      if (event.phase !== 'done' && event.phase !== 'failed') console.log(`[churn] ${event.message}`);
-    });
-    await auditFromCli(warehouse, 'train', { command: 'serve', reason: 'no model yet', jobId });
+    const { startTraining } = await import('@retain/workflows');
+    const { done } = await startTraining(
+      warehouse,
+      training,
+      {},
+      {
+        requester: cliRequester(),
+        detail: { command: 'serve', reason: 'no model yet' },
+        onEvent: (event) => {
+          const epochLine = event.epoch !== undefined && event.epoch % 5 === 0;
+          if (event.phase === phase && !epochLine) return;
+          phase = event.phase;
+          if (event.phase !== 'done' && event.phase !== 'failed') console.log(`[churn] ${event.message}`);
+        },
+      },
+    );
     const result = await done;
     if (!result) {
       if (shutdown.stopping) console.log('[churn] training stopped.');

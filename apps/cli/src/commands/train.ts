@@ -1,7 +1,7 @@
 import type { TrainResult } from '@retain/churn';
 import type { Metrics } from '@retain/schemas';
 import type { Command } from 'commander';
-import { auditFromCli } from '../audit.ts';
+import { cliRequester } from '../audit.ts';
 import { env } from '../env.ts';
 import { UsageError } from '../output/errors.ts';
 import { ProgressBar } from '../output/progressBar.ts';
@@ -50,14 +50,12 @@ every customer at T. JSON: {"modelId","backend","asOf","horizonDays","selected":
         throw new UsageError('--as-of must be YYYY-MM-DD');
       }
       const bar = new ProgressBar(env.interactive && !flags.json);
-      const { trainChurnModel } = await import('@retain/churn');
-      const result = await withWarehouse(flags.db, async (warehouse) => {
-        await auditFromCli(warehouse, 'train', { asOf: flags.asOf ?? null, horizonDays, seed });
-        return trainChurnModel(warehouse, {
-          horizonDays,
-          seed,
-          currency: env.currency,
-          ...(flags.asOf ? { asOf: flags.asOf } : {}),
+      const { trainModel } = await import('@retain/workflows');
+      const input = { horizonDays, seed, ...(flags.asOf ? { asOf: flags.asOf } : {}) };
+      const result = await withWarehouse(flags.db, (warehouse) =>
+        trainModel(warehouse, input, {
+          requester: cliRequester(),
+          ...(env.currency ? { currency: env.currency } : {}),
           onProgress: (p) =>
             bar.update(
               p.epoch === undefined
@@ -67,8 +65,8 @@ every customer at T. JSON: {"modelId","backend","asOf","horizonDays","selected":
                   }`,
               p.percent,
             ),
-        });
-      }).finally(() => bar.done());
+        }),
+      ).finally(() => bar.done());
       console.log(flags.json ? JSON.stringify(trainJson(result), null, 2) : renderTrain(result));
     });
 }

@@ -65,7 +65,12 @@ bound an 80 % interval. See README.md, "Forecasts".`,
         through: flags.through,
         filters: filtersFromFlags(flags),
       });
-      const trend = await withAnalytics(flags.db, (api) => api.cohorts.trend(input), input.filters);
+      const { cohortTrendReport } = await import('@retain/workflows');
+      const trend = await withAnalytics(
+        flags.db,
+        (warehouse) => cohortTrendReport(warehouse, input),
+        input.filters,
+      );
       if (flags.json) console.log(JSON.stringify(trend));
       else if (flags.csv) process.stdout.write(trendCsv(trend));
       else console.log(renderTrend(trend));

@@ -1,0 +1,6 @@
+import { dbNumber, sql, type Warehouse } from '@retain/warehouse';
+
+/** How many customers the scores in use (`latest_scores`) cover: 0 before any model has scored. */
+export async function latestScoresCount(warehouse: Warehouse): Promise<number> {
+  return warehouse.scalar(sql`SELECT count(*) FROM latest_scores`, dbNumber);
+}

@@ -1,0 +1,19 @@
+export { cohortMatrixReport, cohortTrendReport, kpisReport, repeatReport } from './analyticsReports.ts';
+export { type AuditedQueryOptions, runAuditedQuery } from './auditedQuery.ts';
+export {
+  type CallListFileOptions,
+  type CallListStreamOptions,
+  exportCallListFile,
+  exportMemoryMb,
+  MAX_EXPORT_MB,
+  streamCallList,
+} from './callListExport.ts';
+export {
+  DEMO_CURRENCY,
+  type DemoGenerated,
+  type LoadFilesOptions,
+  loadDemoFiles,
+  loadFiles,
+} from './loadFiles.ts';
+export { auditAs, type Requester } from './requester.ts';
+export { startTraining, trainModel } from './training.ts';
