@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAlerts } from './commands/alerts.ts';
 import { registerAtRisk } from './commands/atRisk.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerCohorts } from './commands/cohorts.ts';
@@ -9,6 +10,7 @@ import { registerKpis } from './commands/kpis.ts';
 import { registerModels } from './commands/models.ts';
 import { registerQuery } from './commands/query.ts';
 import { registerRepeat } from './commands/repeat.ts';
+import { registerReport } from './commands/report.ts';
 import { registerScore } from './commands/score.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerTrain } from './commands/train.ts';
@@ -53,6 +55,8 @@ registerModels(program);
 registerServe(program);
 registerUsers(program);
 registerAudit(program);
+registerAlerts(program);
+registerReport(program);
 
 const json = process.argv.includes('--json');
 try {

@@ -31,7 +31,9 @@ export function evaluateRule(rule: RuleLike, figure: Figure, text: FigureText): 
   ]
     .filter(Boolean)
     .join(', ');
-  const context = `(${period === null ? 'no data' : `as of ${period}`}${scope ? `, ${scope}` : ''})`;
+  const when =
+    period === null ? 'no data' : rule.metric === 'cohortMonth1' ? `cohort ${period}` : `as of ${period}`;
+  const context = `(${when}${scope ? `, ${scope}` : ''})`;
   const base = { current, previous, period };
   if (rule.condition !== 'changeAbove') {
     if (current === null || period === null)
@@ -87,3 +89,17 @@ export function evaluateRule(rule: RuleLike, figure: Figure, text: FigureText): 
 }
 
 export type { AlertRule };
+
+/** A rule in words: "Churn rate (active customers) above 30.0% (channel web)". */
+export function describeAlertRule(rule: RuleLike, text: FigureText): string {
+  const { kind, label } = ALERT_METRIC_INFO[rule.metric];
+  const condition =
+    rule.condition === 'changeAbove'
+      ? `changes by more than ${rule.changeUnit === 'percent' ? `${rule.threshold}%` : kind === 'share' ? `${rule.threshold} pt` : text.value(kind, rule.threshold)}`
+      : `${rule.condition} ${text.value(kind, rule.threshold)}`;
+  const scope = [
+    rule.channel ? `channel ${rule.channel}` : null,
+    rule.region ? `region ${rule.region}` : null,
+  ].filter(Boolean);
+  return `${label} ${condition}${scope.length > 0 ? ` (${scope.join(', ')})` : ''}`;
+}

@@ -17,7 +17,7 @@ export {
 } from './alertSettings.ts';
 export { type CheckOptions, checkAlerts, checkAlertsAfterLoad } from './checkAlerts.ts';
 export { AlertInputError } from './errors.ts';
-export { evaluateRule, type Figure } from './evaluateRule.ts';
+export { describeAlertRule, evaluateRule, type Figure } from './evaluateRule.ts';
 export { figureText } from './figureText.ts';
 export { evaluateNow, previewAlertRule } from './previewAlertRule.ts';
 export { cohortMonth1, figureOf, readScopeFigures } from './readFigures.ts';

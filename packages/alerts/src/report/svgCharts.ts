@@ -60,7 +60,8 @@ export function trendSvg(
   }
   const every = Math.max(1, Math.ceil(points.length / 6));
   points.forEach((p, i) => {
-    if (i % every !== 0 && i !== points.length - 1) return;
+    // Counted from the newest point, so that the last day is always labelled and none collide.
+    if ((points.length - 1 - i) % every !== 0) return;
     parts.push(
       `<text x="${x(i).toFixed(1)}" y="${top + plotH + 16}" text-anchor="middle" font-size="11" fill="#6b7280" ${FONT}>${escapeXml(monthYear.format(new Date(`${p.asOf}T00:00:00Z`)))}</text>`,
     );

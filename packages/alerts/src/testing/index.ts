@@ -1,0 +1,1 @@
+export { type ReceivedWebhook, startReceiver } from './webhookReceiver.ts';
