@@ -1,4 +1,4 @@
-import type { AlertCheck, AlertCheckEntry, AlertCondition, AlertRule } from '@retain/schemas';
+import type { AlertCheck, AlertCheckEntry, AlertCondition } from '@retain/schemas';
 import type { Command } from 'commander';
 import { auditFromCli } from '../audit.ts';
 import { env } from '../env.ts';
