@@ -1,12 +1,13 @@
 import type http from 'node:http';
 import path from 'node:path';
+import type { AlertEnvironmentSettings, AlertScheduler } from '@retain/alerts';
 import { ChurnTrainingManager } from '@retain/churn';
 import type { Role, TrainingEvent } from '@retain/schemas';
 import { type IngestProgress, sessionUser, type Warehouse } from '@retain/warehouse';
 import type { Requester } from '@retain/workflows';
 import { isHttps, readCookie, SESSION_COOKIE } from './auth/cookies.ts';
 import { LoginLimiter } from './auth/loginLimiter.ts';
-import { apiEnv } from './env.ts';
+import { apiAlertEnv, apiEnv } from './env.ts';
 import { CallListDownloads } from './exports.ts';
 import { JobProgress } from './jobProgress.ts';
 import { ResultCache } from './resultCache.ts';
@@ -33,6 +34,10 @@ export interface ApiServices {
   currency: string | undefined;
   /** The server's log of what people start from the dashboard (a training): one line each. */
   activity: (line: string) => void;
+  /** Allowed webhook hosts, the signing secret, Chromium (RETAIN_WEBHOOK_HOSTS …). */
+  alertEnv: AlertEnvironmentSettings;
+  /** Scheduled checks and reports while the server runs (null in-process: tests, the CLI). */
+  alertScheduler: AlertScheduler | null;
 }
 
 export type LoadEvent = IngestProgress | { section: null; step: 'done' | 'failed'; percent: 100 };
@@ -63,7 +68,12 @@ export const LOCAL_VIEWER: Viewer = { username: 'local', role: 'admin', demo: fa
 
 export function createServices(
   warehouse: Warehouse,
-  options: { authRequired?: boolean; currency?: string; activity?: (line: string) => void } = {},
+  options: {
+    authRequired?: boolean;
+    currency?: string;
+    activity?: (line: string) => void;
+    alertEnv?: AlertEnvironmentSettings;
+  } = {},
 ): ApiServices {
   const cache = new ResultCache();
   const trainingProgress = new JobProgress<TrainingEvent>();
@@ -86,6 +96,8 @@ export function createServices(
     loginLimiter: new LoginLimiter(),
     currency: options.currency ?? apiEnv.currency,
     activity: options.activity ?? (() => undefined),
+    alertEnv: options.alertEnv ?? apiAlertEnv,
+    alertScheduler: null,
   };
 }
 

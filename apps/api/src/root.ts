@@ -1,4 +1,5 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { alertsRouter } from './routers/alerts.ts';
 import { atRiskRouter } from './routers/atRisk.ts';
 import { auditRouter } from './routers/audit.ts';
 import { authRouter } from './routers/auth.ts';
@@ -30,6 +31,7 @@ export const appRouter = createTRPCRouter({
   atRisk: atRiskRouter,
   model: modelRouter,
   scores: scoresRouter,
+  alerts: alertsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AlertScheduler } from '@retain/alerts';
 import { API_MAX_BATCH_SIZE } from '@retain/schemas';
 import { secureForConsole, type Warehouse } from '@retain/warehouse';
 import { TRPCError } from '@trpc/server';
@@ -29,6 +30,8 @@ export interface ServerOptions {
   log?: ServerLog | undefined;
   /** Where what people start from the dashboard is written (default stdout), e.g. a training. */
   activity?: ((line: string) => void) | undefined;
+  /** Run alert checks and reports on their schedules and after loads (default true). */
+  schedule?: boolean | undefined;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -155,6 +158,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
   });
+  if (options.schedule !== false) {
+    const scheduler = new AlertScheduler(options.warehouse, {
+      env: services.alertEnv,
+      currency: services.currency ?? null,
+      chromium: services.alertEnv.chromium,
+      log: options.activity ?? ((line) => console.log(line)),
+    });
+    services.alertScheduler = scheduler;
+    await scheduler.start();
+  }
   // A throw outside any request's handler (a stream or timer callback, a promise nobody awaited) is
   // logged with a reference instead of taking the dashboard down for everyone using it.
   const onStrayFailure = (error: unknown) =>
@@ -171,6 +184,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       new Promise<void>((resolve) => {
         process.off('uncaughtException', onStrayFailure);
         process.off('unhandledRejection', onStrayFailure);
+        services.alertScheduler?.stop();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

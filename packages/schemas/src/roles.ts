@@ -76,5 +76,21 @@ export const PROCEDURE_ROLES = {
   'users.resetPassword': ADMIN,
 
   'audit.list': ADMIN,
+
+  // Alerts: anyone signed in keeps rules on the figures they see (webhooks only to allowed hosts);
+  // checking on demand, deliveries and the allowed hosts are for admins.
+  'alerts.rules': ALL,
+  'alerts.preview': ALL,
+  'alerts.add': ALL,
+  'alerts.remove': ALL,
+  'alerts.history': ALL,
+  'alerts.unread': ALL,
+  'alerts.markRead': ALL,
+  'alerts.check': ADMIN,
+  'alerts.failedDeliveries': ADMIN,
+  'alerts.resend': ADMIN,
+  'alerts.settings': ADMIN,
+  'alerts.updateSettings': ADMIN,
+  'alerts.rotateSecret': ADMIN,
 } as const satisfies Record<string, readonly Role[]>;
 export type Procedure = keyof typeof PROCEDURE_ROLES;
