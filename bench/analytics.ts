@@ -15,12 +15,10 @@ import {
   cellsOptions,
   cohortCellsPlan,
   impactPlan,
-  inSnapshot,
   kpisPlan,
   type RollupState,
   readRollupState,
   repeatPlan,
-  type SqlQuery,
 } from '@retain/analytics';
 import { contextFor, createCaller, createServices, LOCAL_VIEWER } from '@retain/api';
 import { generateDemo } from '@retain/demo-data';
@@ -30,7 +28,7 @@ import {
   kpisInputSchema,
   repeatInputSchema,
 } from '@retain/schemas';
-import { ingest, Warehouse, warehouseInfo } from '@retain/warehouse';
+import { dbRecord, ingest, type Sql, Warehouse, warehouseInfo } from '@retain/warehouse';
 
 const { values: args } = parseArgs({
   options: {
@@ -113,7 +111,7 @@ const viaCaller: Record<Case, (caller: ReturnType<typeof createCaller>) => Promi
   kpis: (c) => c.overview.kpis(inputs.kpis),
 };
 /** The statements each procedure runs, from the same plan functions the engine uses. */
-const statements: Record<Case, (state: RollupState) => Array<SqlQuery | null>> = {
+const statements: Record<Case, (state: RollupState) => Array<Sql | null>> = {
   matrix: (s) => {
     const plan = cohortCellsPlan(s, cellsOptions(inputs.matrix, 'period'));
     return [plan.orders, plan.returns];
@@ -142,16 +140,14 @@ const statements: Record<Case, (state: RollupState) => Array<SqlQuery | null>> =
 };
 
 async function direct(name: Case): Promise<number> {
-  return warehouse.read((conn) =>
-    inSnapshot(conn, async () => {
-      const state = await readRollupState(conn);
-      if (!state) throw new Error('the rollup is stale');
-      const list = statements[name](state).filter((q): q is SqlQuery => q !== null);
-      const started = performance.now();
-      for (const q of list) await conn.runAndReadAll(q.sql, q.params);
-      return performance.now() - started;
-    }),
-  );
+  return warehouse.snapshot(async (db) => {
+    const state = await readRollupState(db);
+    if (!state) throw new Error('the rollup is stale');
+    const list = statements[name](state).filter((q): q is Sql => q !== null);
+    const started = performance.now();
+    for (const q of list) await db.query(q, dbRecord);
+    return performance.now() - started;
+  });
 }
 
 const [, firstCallMs] = await timed(() =>

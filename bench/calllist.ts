@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { callListSql, readScoresSource } from '@retain/outreach';
 import { generateScoredCustomers } from '@retain/outreach/testing';
-import { sqlString, Warehouse } from '@retain/warehouse';
+import { duckdbDialect, sql, sqlString, Warehouse } from '@retain/warehouse';
 import { exportMemoryMb } from '@retain/workflows';
 import { formatBytes, printTable, runMeasured } from './lib/measure.ts';
 
@@ -64,13 +64,17 @@ if (!fs.existsSync(db)) {
   const warehouse = await Warehouse.open(db);
   try {
     await generateScoredCustomers(warehouse, rows, { allConsent: true });
-    await warehouse.write(async (conn) => {
-      await conn.run(`INSERT INTO purchases (order_id, customer_id, order_date, amount, line_key, batch_id)
+    await warehouse.write(async (db) => {
+      await db.run(
+        sql.raw(`INSERT INTO purchases (order_id, customer_id, order_date, amount, line_key, batch_id)
         SELECT printf('O%08d-%d', i, k), printf('C%08d', i), TIMESTAMP '2022-01-01' + to_days((i * 7 + k * 97) % 900),
                round(5 + (i * 31 + k) % 200, 2), (i * ${orders} + k)::UBIGINT, 0
-        FROM range(${rows}) t(i), range(${orders}) o(k)`);
-      await conn.run(`INSERT INTO complaints (complaint_id, customer_id, opened_at, resolved_at, batch_id)
-        SELECT 'K' || i, printf('C%08d', i), TIMESTAMP '2024-01-01', NULL, 0 FROM range(0, ${rows}, 20) t(i)`);
+        FROM range(${rows}) t(i), range(${orders}) o(k)`),
+      );
+      await db.run(
+        sql.raw(`INSERT INTO complaints (complaint_id, customer_id, opened_at, resolved_at, batch_id)
+        SELECT 'K' || i, printf('C%08d', i), TIMESTAMP '2024-01-01', NULL, 0 FROM range(0, ${rows}, 20) t(i)`),
+      );
     });
   } finally {
     warehouse.close();
@@ -152,14 +156,14 @@ if (args.json) {
 async function copyBaseline(file: string, out: string): Promise<void> {
   const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY', ...DUCKDB_SETTINGS });
   const conn = await instance.connect();
-  const { sql, params } = callListSql(await readScoresSource(conn), {}).rows(
-    { offset: 0, limit: null },
-    'rows',
-    0,
-  );
+  const scores = await Warehouse.open(file, { readOnly: true });
+  const source = await scores.read(readScoresSource).finally(() => scores.close());
+  const query = callListSql(source, {}).rows({ offset: 0, limit: null }, 'rows', 0);
+  // The same statement, bound as the warehouse binds it.
+  const { text, values } = sql.named(query.sql, query.params).render(duckdbDialect.placeholder);
   for (let memoryMb = Number.parseInt(DUCKDB_SETTINGS.memory_limit, 10); ; memoryMb *= 2) {
     try {
-      await conn.run(`COPY (${sql}) TO ${sqlString(out)} (HEADER)`, params);
+      await conn.run(`COPY (${text}) TO ${sqlString(out)} (HEADER)`, values);
       break;
     } catch (error) {
       if (!/Out of Memory Error/.test(String(error)) || memoryMb >= 4096) throw error;

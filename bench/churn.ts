@@ -34,7 +34,16 @@ import {
 } from '@retain/churn';
 import { generateDemo } from '@retain/demo-data';
 import { CANDIDATE_LABELS, CANDIDATE_NAMES, type CandidateName } from '@retain/schemas';
-import { ingest, mappingToRequests, Warehouse, warehouseInfo } from '@retain/warehouse';
+import {
+  dbNumber,
+  dbRow,
+  dbText,
+  ingest,
+  mappingToRequests,
+  sql,
+  Warehouse,
+  warehouseInfo,
+} from '@retain/warehouse';
 import { ONLINE_RETAIL_FILE, ONLINE_RETAIL_MAPPING } from '@retain/warehouse/testing';
 import { formatBytes, printTable, runMeasured } from './lib/measure.ts';
 
@@ -109,15 +118,12 @@ function progressLogger() {
 }
 
 async function shippedScores(warehouse: Warehouse, result: TrainResult): Promise<Map<string, number>> {
-  return warehouse.read(async (conn) => {
-    const rows = (
-      await conn.runAndReadAll(
-        'SELECT customer_id, churn_probability FROM scores WHERE model_id = $m AND as_of = CAST($a AS DATE)',
-        { m: result.modelId, a: result.asOf },
-      )
-    ).getRows();
-    return new Map(rows.map(([id, p]) => [String(id), Number(p)]));
-  });
+  const rows = await warehouse.query(
+    sql`SELECT customer_id, churn_probability FROM scores
+        WHERE model_id = ${result.modelId} AND as_of = CAST(${result.asOf} AS DATE)`,
+    dbRow({ customer_id: dbText, churn_probability: dbNumber }),
+  );
+  return new Map(rows.map((row) => [row.customer_id, row.churn_probability]));
 }
 
 const METRIC_HEADERS = ['', 'ROC AUC', 'PR AUC', 'Brier', 'log loss', 'calib. error', 'lift@10%'];
@@ -259,17 +265,16 @@ async function quality(customers: number): Promise<void> {
 /** Realised churn in (T, T + H] read from the warehouse's own later orders (which training never reads). */
 function futureFromWarehouse(warehouse: Warehouse, asOf: string, horizonDays: number) {
   return async (scored: string[]) => {
-    const buyers = await warehouse.read(async (conn) => {
-      const rows = (
-        await conn.runAndReadAll(
-          `SELECT DISTINCT customer_id FROM purchases
-           WHERE order_date >= CAST($asOf AS DATE) + INTERVAL 1 DAY
-             AND order_date < CAST($asOf AS DATE) + to_days(CAST($h AS INTEGER) + 1)`,
-          { asOf, h: horizonDays },
-        )
-      ).getRows();
-      return new Set(rows.map(([id]) => String(id)));
-    });
+    const rows = await warehouse.query(
+      sql.named(
+        `SELECT DISTINCT customer_id FROM purchases
+         WHERE order_date >= CAST($asOf AS DATE) + INTERVAL 1 DAY
+           AND order_date < CAST($asOf AS DATE) + to_days(CAST($h AS INTEGER) + 1)`,
+        { asOf, h: horizonDays },
+      ),
+      dbRow({ customer_id: dbText }),
+    );
+    const buyers = new Set(rows.map((row) => row.customer_id));
     return { ids: scored, labels: scored.map((id) => (buyers.has(id) ? 0 : 1)) };
   };
 }

@@ -233,7 +233,7 @@ describe('no internals in responses', () => {
 
     const { url } = server.services.downloads.issue({ filters: {}, bom: false, username: 'admin-user' });
     const spy = vi
-      .spyOn(warehouse, 'connect')
+      .spyOn(warehouse, 'session')
       .mockRejectedValueOnce(new Error('IO Error: could not open /srv/x'));
     try {
       const res = await fetch(`${server.url}${url}`);

@@ -1,4 +1,4 @@
-import type { DuckDBConnection, Warehouse } from '@retain/warehouse';
+import { type Db, sql, type Warehouse } from '@retain/warehouse';
 import { dayIndex } from './periods.ts';
 import { readRows, sqlQuery } from './sqlQuery.ts';
 
@@ -107,14 +107,14 @@ const STATE_EXISTS = `SELECT count(*) AS n FROM duckdb_tables()
   WHERE table_name = 'analytics_state' AND schema_name = 'main' AND NOT temporary`;
 
 /** The rollup's state as this connection's snapshot sees it, or null if there is none or it is stale. */
-export async function readRollupState(conn: DuckDBConnection): Promise<RollupState | null> {
+export async function readRollupState(conn: Db): Promise<RollupState | null> {
   const [exists] = await readRows(conn, sqlQuery(STATE_EXISTS, {}));
   if (!exists || exists.number('n') === 0) return null;
   return readCurrentRollupState(conn);
 }
 
 /** The same, one statement, for callers who know the state table exists (it throws otherwise). */
-export async function readCurrentRollupState(conn: DuckDBConnection): Promise<RollupState | null> {
+export async function readCurrentRollupState(conn: Db): Promise<RollupState | null> {
   const [row] = await readRows(
     conn,
     sqlQuery(
@@ -168,23 +168,17 @@ export async function buildAnalyticsRollup(warehouse: Warehouse, force = false):
       if (current) return current;
     }
     const started = performance.now();
-    await conn.run('BEGIN TRANSACTION');
-    try {
-      for (const statement of BUILD_STATEMENTS) await conn.run(statement);
+    await conn.transaction(async (tx) => {
+      for (const statement of BUILD_STATEMENTS) await tx.run(sql.raw(statement));
       const seconds = (performance.now() - started) / 1000;
-      await conn.run(
-        `CREATE OR REPLACE TABLE analytics_state AS
-         SELECT coalesce((SELECT value FROM meta WHERE key = 'data_version')::INTEGER, 0) AS data_version,
-                $format::INTEGER AS format, $seconds::DOUBLE AS build_seconds,
-                (SELECT min(day) FROM analytics_orders) AS first_day,
-                (SELECT max(day) FROM analytics_orders) AS last_day`,
-        { format: ROLLUP_FORMAT, seconds },
+      await tx.run(
+        sql`CREATE OR REPLACE TABLE analytics_state AS
+            SELECT coalesce(CAST((SELECT value FROM meta WHERE key = 'data_version') AS INTEGER), 0) AS data_version,
+                   CAST(${ROLLUP_FORMAT} AS INTEGER) AS format, CAST(${seconds} AS DOUBLE) AS build_seconds,
+                   (SELECT min(day) FROM analytics_orders) AS first_day,
+                   (SELECT max(day) FROM analytics_orders) AS last_day`,
       );
-      await conn.run('COMMIT');
-    } catch (error) {
-      await conn.run('ROLLBACK');
-      throw error;
-    }
+    });
     const state = await readRollupState(conn);
     if (!state) throw new Error('the analytics rollup was built but reads as stale');
     return state;

@@ -4,10 +4,9 @@ import {
   type CohortAttribute,
   type Period,
 } from '@retain/schemas';
-import { sqlString } from '@retain/warehouse';
+import { type SqlParam, sqlString } from '@retain/warehouse';
 import type { RollupState } from './analyticsRollup.ts';
 import { dayIndex, isoDay } from './periods.ts';
-import type { SqlParam } from './sqlQuery.ts';
 
 /*
  * The one place that turns filters and groupings into SQL over the rollup tables. Every fact table

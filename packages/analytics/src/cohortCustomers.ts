@@ -1,10 +1,10 @@
 import type { CohortCustomers, CohortCustomersQuery } from '@retain/schemas';
-import { BadInputError, type DuckDBConnection, type Warehouse } from '@retain/warehouse';
+import { BadInputError, type Db, type Sql, type Warehouse } from '@retain/warehouse';
 import type { RollupState } from './analyticsRollup.ts';
 import { analyticsScope, type Grouping, PERIOD_COLUMN, withClause } from './analyticsScope.ts';
 import { parsePeriodLabel, periodBounds } from './periods.ts';
 import { readAnalytics } from './readAnalytics.ts';
-import { readRows, type SqlQuery, sqlQuery } from './sqlQuery.ts';
+import { readRows, sqlQuery } from './sqlQuery.ts';
 
 /*
  * The customers behind a cohort cell, the same customers the cell counts: for an offset, its base
@@ -23,7 +23,7 @@ const SORT_COLUMNS: Record<CohortCustomersQuery['sort'], string> = {
   returns: '"returns"',
 };
 
-export function cohortCustomersQuery(state: RollupState, query: CohortCustomersQuery): SqlQuery | null {
+export function cohortCustomersQuery(state: RollupState, query: CohortCustomersQuery): Sql | null {
   const grouping: Grouping = query.by ?? 'period';
   const scope = analyticsScope(state, query.filters, grouping);
   if (scope.endDay === null) return null;
@@ -94,7 +94,7 @@ export async function cohortCustomers(
 }
 
 async function customersFromSnapshot(
-  conn: DuckDBConnection,
+  conn: Db,
   state: RollupState,
   query: CohortCustomersQuery,
 ): Promise<CohortCustomers> {
@@ -103,7 +103,8 @@ async function customersFromSnapshot(
   let total = rows[0]?.number('total') ?? 0;
   if (rows.length === 0 && sql && query.page > 1) {
     // Past the last page the window count is gone with the rows; ask for the first page's.
-    const [first] = await readRows(conn, { sql: sql.sql, params: { ...sql.params, skip: 0, limit: 1 } });
+    const firstPage = cohortCustomersQuery(state, { ...query, page: 1, pageSize: 1 });
+    const [first] = firstPage ? await readRows(conn, firstPage) : [];
     total = first?.number('total') ?? 0;
   }
   return {

@@ -9,7 +9,7 @@ import type {
   RetentionMode,
 } from '@retain/schemas';
 import { COMPLAINT_EXPERIENCES } from '@retain/schemas';
-import { BadInputError, type DuckDBConnection, type Warehouse } from '@retain/warehouse';
+import { BadInputError, type Db, type Sql, type Warehouse } from '@retain/warehouse';
 import type { RollupState } from './analyticsRollup.ts';
 import {
   type AnalyticsScope,
@@ -22,7 +22,7 @@ import {
 import { forecastRows } from './forecast/forecastCohorts.ts';
 import { dayIndex, isoDay, parsePeriodLabel, periodBounds, periodLabel, periodOfDay } from './periods.ts';
 import { readAnalytics } from './readAnalytics.ts';
-import { type ResultRow, readRows, type SqlQuery, sqlQuery } from './sqlQuery.ts';
+import { type ResultRow, readRows, sqlQuery } from './sqlQuery.ts';
 import { wilsonInterval } from './wilsonInterval.ts';
 
 /*
@@ -52,8 +52,8 @@ export interface CohortCellsOptions {
 export interface CohortCellsPlan {
   scope: AnalyticsScope;
   /** null when there is no data to query. */
-  orders: SqlQuery | null;
-  returns: SqlQuery | null;
+  orders: Sql | null;
+  returns: Sql | null;
 }
 
 /** The statements behind a matrix; exported so that the benchmark can time them bare. */
@@ -95,7 +95,7 @@ export function cohortCellsPlan(state: RollupState, options: CohortCellsOptions)
 }
 
 export async function cohortCells(
-  conn: DuckDBConnection,
+  conn: Db,
   plan: CohortCellsPlan,
   options: CohortCellsOptions,
 ): Promise<{ endDay: number | null; rows: CohortRow[] }> {

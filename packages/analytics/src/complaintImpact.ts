@@ -1,5 +1,5 @@
 import type { Impact, ImpactQuery } from '@retain/schemas';
-import type { DuckDBConnection, Warehouse } from '@retain/warehouse';
+import type { Db, Sql, Warehouse } from '@retain/warehouse';
 import type { RollupState } from './analyticsRollup.ts';
 import { type AnalyticsScope, analyticsScope, PERIOD_COLUMN, withClause } from './analyticsScope.ts';
 import {
@@ -12,7 +12,7 @@ import { isoDay, periodLabel } from './periods.ts';
 import { readAnalytics } from './readAnalytics.ts';
 import { type RepeatRatesOptions, repeatRates, repeatRatesQuery, totalRate } from './repeatPurchase.ts';
 import { resolutionSpeed, resolutionSpeedQuery } from './resolutionSpeed.ts';
-import { readRows, type SqlQuery, sqlQuery } from './sqlQuery.ts';
+import { readRows, sqlQuery } from './sqlQuery.ts';
 
 /*
  * How complaints and returns bend retention. A customer's complaint experience is their worst
@@ -21,7 +21,7 @@ import { readRows, type SqlQuery, sqlQuery } from './sqlQuery.ts';
  */
 
 /** Order revenue and returned value per first-order period. */
-export function returnRateQuery(scope: AnalyticsScope, period: ImpactQuery['period']): SqlQuery {
+export function returnRateQuery(scope: AnalyticsScope, period: ImpactQuery['period']): Sql {
   const p = PERIOD_COLUMN[period];
   return sqlQuery(
     `${withClause([
@@ -45,10 +45,10 @@ export interface ImpactPlan {
   byComplaint: { plan: CohortCellsPlan; options: CohortCellsOptions };
   byReturn: { plan: CohortCellsPlan; options: CohortCellsOptions };
   scope: AnalyticsScope;
-  returnRates: SqlQuery | null;
-  repeat: { query: SqlQuery | null; options: RepeatRatesOptions };
+  returnRates: Sql | null;
+  repeat: { query: Sql | null; options: RepeatRatesOptions };
   /** Fast against slow resolution of the first complaint, at equal activity. */
-  resolutionSpeed: SqlQuery | null;
+  resolutionSpeed: Sql | null;
 }
 
 /** The statements behind `complaintImpact`; exported so that the benchmark can time them bare. */
@@ -92,11 +92,7 @@ export async function complaintImpact(warehouse: Warehouse, query: ImpactQuery):
   return readAnalytics(warehouse, (conn, state) => impactFromSnapshot(conn, impactPlan(state, query), query));
 }
 
-async function impactFromSnapshot(
-  conn: DuckDBConnection,
-  plan: ImpactPlan,
-  query: ImpactQuery,
-): Promise<Impact> {
+async function impactFromSnapshot(conn: Db, plan: ImpactPlan, query: ImpactQuery): Promise<Impact> {
   const byComplaint = await cohortCells(conn, plan.byComplaint.plan, plan.byComplaint.options);
   const byReturn = await cohortCells(conn, plan.byReturn.plan, plan.byReturn.options);
   const returnRows = plan.returnRates ? await readRows(conn, plan.returnRates) : [];

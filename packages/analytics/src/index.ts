@@ -27,5 +27,5 @@ export {
   type ScoresAt,
   type ScoresRunRef,
 } from './retentionKpis.ts';
-export { inSnapshot, readRows, type SqlQuery } from './sqlQuery.ts';
+export { readRows } from './sqlQuery.ts';
 export { wilsonInterval } from './wilsonInterval.ts';

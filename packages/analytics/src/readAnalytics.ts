@@ -1,6 +1,5 @@
-import { BadInputError, type DuckDBConnection, type Warehouse } from '@retain/warehouse';
+import { BadInputError, type Db, type Warehouse } from '@retain/warehouse';
 import { ensureAnalyticsRollup, type RollupState, readCurrentRollupState } from './analyticsRollup.ts';
-import { inSnapshot } from './sqlQuery.ts';
 
 /** Warehouses whose rollup this process has seen in place: their reads skip the catalog lookup. */
 const rollupSeen = new WeakSet<Warehouse>();
@@ -12,7 +11,7 @@ const rollupSeen = new WeakSet<Warehouse>();
  */
 export async function readAnalytics<T>(
   warehouse: Warehouse,
-  task: (conn: DuckDBConnection, state: RollupState) => Promise<T>,
+  task: (conn: Db, state: RollupState) => Promise<T>,
 ): Promise<T> {
   for (let attempt = 0; attempt < 3; attempt++) {
     if (!rollupSeen.has(warehouse)) {
@@ -20,12 +19,10 @@ export async function readAnalytics<T>(
       rollupSeen.add(warehouse);
     }
     const result = await warehouse
-      .read((conn) =>
-        inSnapshot(conn, async () => {
-          const state = await readCurrentRollupState(conn);
-          return state ? { value: await task(conn, state) } : null;
-        }),
-      )
+      .snapshot(async (db) => {
+        const state = await readCurrentRollupState(db);
+        return state ? { value: await task(db, state) } : null;
+      })
       .catch((error: unknown) => {
         // Not the user's mistake: perhaps the rollup tables were dropped; look them up again next time.
         if (!(error instanceof BadInputError)) rollupSeen.delete(warehouse);

@@ -1,5 +1,5 @@
 import type { DayHistogram, Repeat, RepeatQuery, RepeatRate } from '@retain/schemas';
-import type { DuckDBConnection, Warehouse } from '@retain/warehouse';
+import type { Db, Sql, Warehouse } from '@retain/warehouse';
 import type { RollupState } from './analyticsRollup.ts';
 import {
   type AnalyticsScope,
@@ -10,7 +10,7 @@ import {
 } from './analyticsScope.ts';
 import { isoDay, periodLabel } from './periods.ts';
 import { readAnalytics } from './readAnalytics.ts';
-import { readRows, type SqlQuery, sqlQuery } from './sqlQuery.ts';
+import { readRows, sqlQuery } from './sqlQuery.ts';
 
 /*
  * Repeat purchase. A repeat customer has a second order (by the data's end); with `withinDays: N`
@@ -27,7 +27,7 @@ export interface RepeatRatesOptions {
 }
 
 /** Repeat counts per (group, first-order period). */
-export function repeatRatesQuery(scope: AnalyticsScope, options: RepeatRatesOptions): SqlQuery {
+export function repeatRatesQuery(scope: AnalyticsScope, options: RepeatRatesOptions): Sql {
   const p = PERIOD_COLUMN[options.period];
   const within =
     options.withinDays === undefined
@@ -48,7 +48,7 @@ export function repeatRatesQuery(scope: AnalyticsScope, options: RepeatRatesOpti
 }
 
 /** Exact day counts behind the three distributions, in one statement. */
-export function repeatDistributionsQuery(scope: AnalyticsScope): SqlQuery {
+export function repeatDistributionsQuery(scope: AnalyticsScope): Sql {
   const from = `FROM analytics_orders o ${scope.joins('o')} WHERE o.day <= $end::DATE AND ${scope.where('o')}`;
   return sqlQuery(
     `${withClause(scope.ctes)}
@@ -73,8 +73,8 @@ export interface RepeatRateRow extends RepeatRate {
 
 /** Repeat rates per group (per first-order period when grouping by period), sorted. */
 export async function repeatRates(
-  conn: DuckDBConnection,
-  query: SqlQuery | null,
+  conn: Db,
+  query: Sql | null,
   options: RepeatRatesOptions,
 ): Promise<RepeatRateRow[]> {
   if (!query) return [];
@@ -163,8 +163,8 @@ export interface RepeatPlan {
   scope: AnalyticsScope;
   options: RepeatRatesOptions;
   /** null when there is no data. */
-  rates: SqlQuery | null;
-  distributions: SqlQuery | null;
+  rates: Sql | null;
+  distributions: Sql | null;
 }
 
 /** The statements behind `repeatPurchase`; exported so that the benchmark can time them bare. */
@@ -187,11 +187,7 @@ export async function repeatPurchase(warehouse: Warehouse, query: RepeatQuery): 
   );
 }
 
-async function repeatFromSnapshot(
-  conn: DuckDBConnection,
-  plan: RepeatPlan,
-  query: RepeatQuery,
-): Promise<Repeat> {
+async function repeatFromSnapshot(conn: Db, plan: RepeatPlan, query: RepeatQuery): Promise<Repeat> {
   const cohorts = await repeatRates(conn, plan.rates, plan.options);
   const distributions = plan.distributions ? await readRows(conn, plan.distributions) : [];
   const pick = (kind: string) =>

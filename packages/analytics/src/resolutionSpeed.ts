@@ -1,8 +1,9 @@
 import { PRIOR_ORDER_BANDS, type ResolutionSpeed, TENURE_BANDS } from '@retain/schemas';
+import type { Sql } from '@retain/warehouse';
 import { type AnalyticsScope, withClause } from './analyticsScope.ts';
 import { isoDay } from './periods.ts';
 import type { ResultRow } from './sqlQuery.ts';
-import { type SqlQuery, sqlQuery } from './sqlQuery.ts';
+import { sqlQuery } from './sqlQuery.ts';
 
 /*
  * Does resolving a complaint fast keep the customer? Comparing complainers with everyone else does
@@ -24,7 +25,7 @@ export const FAST_WITHIN_DAYS = 2;
 const Z95 = 1.959963984540054;
 
 /** Customers per (speed, prior-order band, tenure band), and how many came back. */
-export function resolutionSpeedQuery(scope: AnalyticsScope): SqlQuery {
+export function resolutionSpeedQuery(scope: AnalyticsScope): Sql {
   return sqlQuery(
     `${withClause([
       ...scope.ctes,

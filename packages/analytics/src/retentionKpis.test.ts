@@ -1,5 +1,5 @@
 import { type KpisInput, kpisInputSchema } from '@retain/schemas';
-import { BadInputError, type Warehouse } from '@retain/warehouse';
+import { BadInputError, sql, type Warehouse } from '@retain/warehouse';
 import { writeScores } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { retentionKpis, type ScoresAt } from './retentionKpis.ts';
@@ -102,7 +102,7 @@ describe('KPIs', () => {
       expect((await kpis({})).kpis.atRiskRevenue.value).toBeNull();
     } finally {
       await warehouse.write((conn) =>
-        conn.run('DELETE FROM scores; DELETE FROM score_runs; DELETE FROM models;'),
+        conn.run(sql`DELETE FROM scores; DELETE FROM score_runs; DELETE FROM models;`),
       );
     }
   });

@@ -1,10 +1,10 @@
 import type { Kpi, KpiPopulation, Kpis, KpisQuery } from '@retain/schemas';
-import { BadInputError, type DuckDBConnection, type Warehouse } from '@retain/warehouse';
+import { BadInputError, type Db, type Sql, type Warehouse } from '@retain/warehouse';
 import type { RollupState } from './analyticsRollup.ts';
 import { type AnalyticsScope, analyticsScope, withClause } from './analyticsScope.ts';
 import { dayIndex, isoDay } from './periods.ts';
 import { readAnalytics } from './readAnalytics.ts';
-import { type ResultRow, readRows, type SqlQuery, sqlQuery } from './sqlQuery.ts';
+import { type ResultRow, readRows, sqlQuery } from './sqlQuery.ts';
 
 /*
  * Executive KPIs as of a day D. Every window is a run of whole days ending on a day, (D − 90, D]
@@ -32,7 +32,7 @@ const LOOKBACK = {
  * w2 = (D−270, D−180]; years y0 = (D−365, D], y1 = (D−730, D−365] and the same as of D−90
  * (p0 = (D−455, D−90], p1 = (D−820, D−455]) for the previous NRR.
  */
-export function kpiQueries(scope: AnalyticsScope): { orders: SqlQuery; complaints: SqlQuery } {
+export function kpiQueries(scope: AnalyticsScope): { orders: Sql; complaints: Sql } {
   const within = (column: string, from: number, to: number) =>
     `${column} > $asOf::DATE - ${from} AND ${column} <= $asOf::DATE - ${to}`;
   const orders = sqlQuery(
@@ -115,16 +115,13 @@ export interface ScoresRunRef {
  * that rule (@retain/churn's `scoresInForce`); the caller passes it in, so that analytics does not
  * depend on the model.
  */
-export type ScoresAt = (
-  conn: DuckDBConnection,
-  day: string,
-) => Promise<{ run: ScoresRunRef | null; anyScores: boolean }>;
+export type ScoresAt = (conn: Db, day: string) => Promise<{ run: ScoresRunRef | null; anyScores: boolean }>;
 
 /**
  * Sum of value_at_risk over one score run, for the customers in scope (0 when none of them was
  * scored by it).
  */
-export function atRiskQuery(scope: AnalyticsScope, run: ScoresRunRef): SqlQuery {
+export function atRiskQuery(scope: AnalyticsScope, run: ScoresRunRef): Sql {
   return sqlQuery(
     `${withClause(scope.ctes)}
      SELECT coalesce(sum(s.value_at_risk), 0)::DOUBLE AS at_risk
@@ -139,10 +136,10 @@ export interface KpisPlan {
   /** Day indices; null without orders. */
   asOf: number | null;
   dataEnd: number | null;
-  orders: SqlQuery | null;
-  complaints: SqlQuery | null;
+  orders: Sql | null;
+  complaints: Sql | null;
   /** The at-risk sum over the score run in force at asOf, once that run is known. */
-  atRisk: ((run: ScoresRunRef) => SqlQuery) | null;
+  atRisk: ((run: ScoresRunRef) => Sql) | null;
 }
 
 /** The statements behind `retentionKpis`; exported so that the benchmark can time them bare. */
@@ -184,7 +181,7 @@ export async function retentionKpis(
   return readAnalytics(warehouse, (conn, state) => kpisFromSnapshot(conn, kpisPlan(state, query), scoresAt));
 }
 
-async function kpisFromSnapshot(conn: DuckDBConnection, plan: KpisPlan, scoresAt?: ScoresAt): Promise<Kpis> {
+async function kpisFromSnapshot(conn: Db, plan: KpisPlan, scoresAt?: ScoresAt): Promise<Kpis> {
   const { state, asOf } = plan;
   const dataStart = state.firstDay === null ? null : isoDay(state.firstDay);
   const dataEnd = plan.dataEnd === null ? null : isoDay(plan.dataEnd);

@@ -1,39 +1,17 @@
-import type { DuckDBConnection } from '@retain/warehouse';
-
-export type SqlParam = string | number | boolean | null;
-
-/** A statement and its bound values; values never go into the SQL text. */
-export interface SqlQuery {
-  sql: string;
-  params: Record<string, SqlParam>;
-}
-
-type JsValue = ReturnType<
-  Awaited<ReturnType<DuckDBConnection['runAndReadAll']>>['getRowsJS']
->[number][number];
+import { type Db, dbRecord, type Sql, type SqlParam, sql } from '@retain/warehouse';
 
 /**
- * Binds the parameters a statement names. SQL is assembled from fixed fragments depending on the
- * filters given, and DuckDB rejects values for placeholders a statement does not have, so unused
- * ones are dropped here rather than tracked by every builder.
+ * An analytics statement written with named placeholders (`$end`, `$from`): the builders assemble
+ * SQL from fixed fragments depending on the filters given and share one set of values, so unused
+ * names are ignored and a used name without a value is an error (see `sql.named`).
  */
-export function sqlQuery(sql: string, params: Record<string, SqlParam>): SqlQuery {
-  const used = new Set(Array.from(sql.matchAll(/\$([A-Za-z_]\w*)/g), (m) => m[1]));
-  const bound: Record<string, SqlParam> = {};
-  for (const name of used) {
-    if (name === undefined) continue;
-    if (!(name in params)) throw new Error(`SQL names $${name} but no value was given for it`);
-    bound[name] = params[name] ?? null;
-  }
-  return { sql, params: bound };
+export function sqlQuery(text: string, params: Readonly<Record<string, SqlParam>>): Sql {
+  return sql.named(text, params);
 }
 
 /** One result row with typed getters: every column read is checked, none is cast blindly. */
 export class ResultRow {
-  constructor(
-    private readonly columns: Map<string, number>,
-    private readonly values: JsValue[],
-  ) {}
+  constructor(private readonly values: Readonly<Record<string, unknown>>) {}
 
   number(name: string): number {
     const value = this.nullableNumber(name);
@@ -67,31 +45,13 @@ export class ResultRow {
     throw new Error(`column ${name} is not a boolean: ${typeof value}`);
   }
 
-  private get(name: string): JsValue {
-    const index = this.columns.get(name);
-    if (index === undefined) throw new Error(`no column ${name} in the result`);
-    return this.values[index] ?? null;
+  private get(name: string): unknown {
+    if (!(name in this.values)) throw new Error(`no column ${name} in the result`);
+    return this.values[name] ?? null;
   }
 }
 
-export async function readRows(conn: DuckDBConnection, query: SqlQuery): Promise<ResultRow[]> {
-  const reader = await conn.runAndReadAll(query.sql, query.params);
-  const columns = new Map(reader.columnNames().map((name, index) => [name, index]));
-  return reader.getRowsJS().map((values) => new ResultRow(columns, values));
-}
-
-/**
- * Runs `task` in one transaction, so that its statements read one snapshot even if the rollup is
- * rebuilt meanwhile.
- */
-export async function inSnapshot<T>(conn: DuckDBConnection, task: () => Promise<T>): Promise<T> {
-  await conn.run('BEGIN TRANSACTION');
-  try {
-    const result = await task();
-    await conn.run('COMMIT');
-    return result;
-  } catch (error) {
-    await conn.run('ROLLBACK');
-    throw error;
-  }
+/** Rows as records; each column is checked by the getter that reads it. */
+export async function readRows(db: Db, query: Sql): Promise<ResultRow[]> {
+  return (await db.query(query, dbRecord)).map((values) => new ResultRow(values));
 }

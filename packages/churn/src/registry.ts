@@ -7,7 +7,7 @@ import {
   type ModelSummary,
   modelEvaluationSchema,
 } from '@retain/schemas';
-import type { DuckDBConnection, Warehouse } from '@retain/warehouse';
+import { type Db, dbNumber, type Sql, sql, type Warehouse } from '@retain/warehouse';
 import { z } from 'zod';
 import type { Normalisation } from './features/encode.ts';
 import type { Calibration } from './model/platt.ts';
@@ -31,28 +31,27 @@ export interface ModelRecord {
   status: 'ready';
 }
 
-const MODEL_COLUMNS = `model_id, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at,
+const MODEL_COLUMNS = sql`model_id, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at,
   strftime(as_of, '%Y-%m-%d') AS as_of, horizon_days, data_version, backend,
-  features::VARCHAR AS features, normalisation::VARCHAR AS normalisation, metrics::VARCHAR AS metrics,
-  path, train_seconds, status`;
+  CAST(features AS VARCHAR) AS features, CAST(normalisation AS VARCHAR) AS normalisation,
+  CAST(metrics AS VARCHAR) AS metrics, path, train_seconds, status`;
 
 const rowSchema = z.object({
   model_id: z.string(),
   created_at: z.string(),
   as_of: z.string(),
-  horizon_days: z.number(),
-  data_version: z.number(),
+  horizon_days: dbNumber,
+  data_version: dbNumber,
   backend: z.string(),
   features: z.string(),
   normalisation: z.string(),
   metrics: z.string(),
   path: z.string(),
-  train_seconds: z.number(),
+  train_seconds: dbNumber,
   status: z.string(),
 });
 
-function toRecord(row: Record<string, unknown>): ModelRecord {
-  const r = rowSchema.parse(row);
+function toRecord(r: z.output<typeof rowSchema>): ModelRecord {
   return {
     modelId: r.model_id,
     createdAt: r.created_at,
@@ -69,60 +68,39 @@ function toRecord(row: Record<string, unknown>): ModelRecord {
   };
 }
 
-async function rows(conn: DuckDBConnection, sql: string, params?: Record<string, string>) {
-  const reader = await conn.runAndReadAll(sql, params);
-  return reader
-    .getRowObjectsJS()
-    .map((row) =>
-      Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])),
-    );
+function models(db: Db, where: Sql): Promise<ModelRecord[]> {
+  return db
+    .query(sql`SELECT ${MODEL_COLUMNS} FROM models ${where}`, rowSchema)
+    .then((found) => found.map(toRecord));
 }
 
 /** The newest ready model, or the one named. */
 export async function getModel(warehouse: Warehouse, modelId?: string): Promise<ModelRecord | null> {
-  return warehouse.read(async (conn) => {
-    const found = modelId
-      ? await rows(
-          conn,
-          `SELECT ${MODEL_COLUMNS} FROM models WHERE model_id = $modelId AND status = 'ready'`,
-          {
-            modelId,
-          },
-        )
-      : await rows(
-          conn,
-          `SELECT ${MODEL_COLUMNS} FROM models WHERE status = 'ready' ORDER BY created_at DESC, model_id DESC LIMIT 1`,
-        );
-    return found[0] ? toRecord(found[0]) : null;
-  });
+  const found = await warehouse.read((db) =>
+    modelId
+      ? models(db, sql`WHERE model_id = ${modelId} AND status = 'ready'`)
+      : models(db, sql`WHERE status = 'ready' ORDER BY created_at DESC, model_id DESC LIMIT 1`),
+  );
+  return found[0] ?? null;
 }
 
 export async function hasReadyModel(warehouse: Warehouse): Promise<boolean> {
-  return warehouse.read(async (conn) => {
-    const row = (await conn.runAndReadAll("SELECT count(*) FROM models WHERE status = 'ready'")).getRows()[0];
-    return Number(row?.[0] ?? 0) > 0;
-  });
+  return (await warehouse.scalar(sql`SELECT count(*) FROM models WHERE status = 'ready'`, dbNumber)) > 0;
 }
 
 /** Every ready model, newest first, with its headline figures and the as-of dates it has scored. */
 export async function listModels(warehouse: Warehouse): Promise<ModelSummary[]> {
-  return warehouse.read(async (conn) => {
-    const models = await rows(
-      conn,
-      `SELECT ${MODEL_COLUMNS} FROM models WHERE status = 'ready' ORDER BY created_at DESC, model_id DESC`,
+  return warehouse.read(async (db) => {
+    const ready = await models(db, sql`WHERE status = 'ready' ORDER BY created_at DESC, model_id DESC`);
+    const runs = await db.query(
+      sql`SELECT model_id, strftime(as_of, '%Y-%m-%d') AS as_of FROM score_runs ORDER BY as_of DESC, scored_at DESC`,
+      z.object({ model_id: z.string(), as_of: z.string() }),
     );
-    const runs = await rows(
-      conn,
-      `SELECT model_id, strftime(as_of, '%Y-%m-%d') AS as_of FROM score_runs ORDER BY as_of DESC, scored_at DESC`,
-    );
-    const active = (await rows(conn, 'SELECT model_id FROM latest_scores LIMIT 1'))[0]?.model_id ?? null;
-    return models.map((row) => {
-      const record = toRecord(row);
+    const active = await db.scalar(sql`SELECT model_id FROM latest_scores LIMIT 1`, z.string().nullable());
+    return ready.map((record) => {
       return {
         ...summary(record),
-        scoredAsOf: [
-          ...new Set(runs.filter((r) => r.model_id === record.modelId).map((r) => String(r.as_of))),
-        ],
+        scoredAsOf: [...new Set(runs.filter((r) => r.model_id === record.modelId).map((r) => r.as_of))],
         active: record.modelId === active,
       };
     });
@@ -160,36 +138,22 @@ function summary(record: ModelRecord) {
 }
 
 /** Inserts the registry row; runs inside the caller's transaction (see saveScores). */
-export async function insertModel(conn: DuckDBConnection, record: ModelRecord): Promise<void> {
-  await conn.run(
-    `INSERT INTO models (model_id, created_at, as_of, horizon_days, data_version, backend, features,
-       normalisation, metrics, path, train_seconds, status)
-     VALUES ($modelId, CAST($createdAt AS TIMESTAMP), CAST($asOf AS DATE), $horizonDays, $dataVersion, $backend,
-       CAST($features AS JSON), CAST($normalisation AS JSON), CAST($metrics AS JSON), $path, $trainSeconds, $status)`,
-    {
-      modelId: record.modelId,
-      createdAt: record.createdAt.replace('T', ' ').replace('Z', ''),
-      asOf: record.asOf,
-      horizonDays: record.horizonDays,
-      dataVersion: record.dataVersion,
-      backend: record.backend,
-      features: JSON.stringify(record.features),
-      normalisation: JSON.stringify(record.normalisation),
-      metrics: JSON.stringify(record.evaluation),
-      path: record.path,
-      trainSeconds: record.trainSeconds,
-      status: record.status,
-    },
+export async function insertModel(db: Db, record: ModelRecord): Promise<void> {
+  await db.run(
+    sql`INSERT INTO models (model_id, created_at, as_of, horizon_days, data_version, backend, features,
+          normalisation, metrics, path, train_seconds, status)
+        VALUES (${record.modelId}, CAST(${record.createdAt.replace('T', ' ').replace('Z', '')} AS TIMESTAMP),
+          CAST(${record.asOf} AS DATE), ${record.horizonDays}, ${record.dataVersion}, ${record.backend},
+          CAST(${JSON.stringify(record.features)} AS JSON), CAST(${JSON.stringify(record.normalisation)} AS JSON),
+          CAST(${JSON.stringify(record.evaluation)} AS JSON), ${record.path}, ${record.trainSeconds}, ${record.status})`,
   );
 }
 
 /** The folders every registry row points at, as absolute paths (rows of any status). */
 export async function registeredModelFolders(warehouse: Warehouse): Promise<Set<string>> {
-  return warehouse.read(async (conn) => {
-    const found = await rows(conn, 'SELECT path FROM models');
-    const base = path.dirname(warehouse.path);
-    return new Set(found.map((row) => path.resolve(base, String(row.path))));
-  });
+  const found = await warehouse.query(sql`SELECT path FROM models`, z.object({ path: z.string() }));
+  const base = path.dirname(warehouse.path);
+  return new Set(found.map((row) => path.resolve(base, row.path)));
 }
 
 /** The model's folder on disk. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { csvLine } from '@retain/schemas';
-import { sqlString, type Warehouse } from '@retain/warehouse';
+import { dbRecord, sql, sqlString, type Warehouse } from '@retain/warehouse';
 import { openTestWarehouse, tempDir } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportScores } from './score.ts';
@@ -95,24 +95,28 @@ async function insertScores(warehouse: Warehouse, rows: readonly Row[]): Promise
       const reasons = Object.fromEntries(row.reasons.map((reason, i) => [`r${i}`, reason]));
       const list = Object.keys(reasons).map((name) => `$${name}`);
       await conn.run(
-        `INSERT INTO scores (model_id, as_of, customer_id, churn_probability, expected_revenue_12m, value_at_risk,
+        sql.named(
+          `INSERT INTO scores (model_id, as_of, customer_id, churn_probability, expected_revenue_12m, value_at_risk,
            segment, rfm, reasons, reason_codes, reason_impacts)
          VALUES ('m-1', DATE '2024-06-29', $id, $p, $revenue, $value, $segment, $rfm,
            [${list.join(', ')}]::VARCHAR[], [], [])`,
-        {
-          id: row.customerId,
-          p: row.probability,
-          revenue: row.revenue,
-          value: row.valueAtRisk,
-          segment: row.segment,
-          rfm: row.rfm,
-          ...reasons,
-        },
+          {
+            id: row.customerId,
+            p: row.probability,
+            revenue: row.revenue,
+            value: row.valueAtRisk,
+            segment: row.segment,
+            rfm: row.rfm,
+            ...reasons,
+          },
+        ),
       );
     }
     // Another as-of date of the same model, which the export leaves out.
     await conn.run(
-      `INSERT INTO scores VALUES ('m-1', DATE '2024-03-31', 'OTHER', 0.5, 1, 1, 'Lost', '111', [], [], [])`,
+      sql.raw(
+        `INSERT INTO scores VALUES ('m-1', DATE '2024-03-31', 'OTHER', 0.5, 1, 1, 'Lost', '111', [], [], [])`,
+      ),
     );
   });
 }
@@ -165,12 +169,11 @@ describe('exportScores', () => {
       rows: ROWS.length,
       format: 'parquet',
     });
-    const rows = await warehouse.read(async (conn) =>
-      (
-        await conn.runAndReadAll(
-          `SELECT customer_id, churn_probability, segment, reasons, rfm FROM read_parquet(${sqlString(file)})`,
-        )
-      ).getRowObjectsJS(),
+    const rows = await warehouse.query(
+      sql.raw(
+        `SELECT customer_id, churn_probability, segment, reasons, rfm FROM read_parquet(${sqlString(file)})`,
+      ),
+      dbRecord,
     );
     expect(rows).toEqual(
       ROWS.map((r) => ({

@@ -1,7 +1,15 @@
 import type { Warehouse } from '@retain/warehouse';
-import { BadInputError, csvLineSql, csvNumberSql, csvTextSql, sqlIdent, sqlString } from '@retain/warehouse';
+import {
+  BadInputError,
+  csvLineSql,
+  csvNumberSql,
+  csvTextSql,
+  ParameterError,
+  sql,
+  sqlIdent,
+} from '@retain/warehouse';
 import type { BackendName } from './backend.ts';
-import { dayNumber, isoDate } from './dates.ts';
+import { dayNumber, invalidAsOf, isoDate } from './dates.ts';
 import { FeatureExtractor, orderRange } from './features/extractFeatures.ts';
 import { readModelFolder, scorerOf } from './model/modelFiles.ts';
 import { getModel, modelFolder } from './registry.ts';
@@ -41,11 +49,14 @@ export async function scoreCustomers(warehouse: Warehouse, options: ScoreOptions
   const started = performance.now();
   const record = await getModel(warehouse, options.modelId);
   if (!record) {
-    throw new BadInputError(
-      options.modelId
-        ? `No ready model ${options.modelId}: see \`retain models\`.`
-        : 'No trained model yet: train one first.',
-    );
+    if (!options.modelId) throw new BadInputError('No trained model yet: train one first.');
+    throw new ParameterError({
+      code: 'notFound',
+      field: 'modelId',
+      value: options.modelId,
+      params: {},
+      explanation: null,
+    });
   }
   const range = await orderRange(warehouse);
   if (!range) throw new BadInputError('The warehouse holds no purchases: load data first.');
@@ -54,13 +65,17 @@ export async function scoreCustomers(warehouse: Warehouse, options: ScoreOptions
     try {
       asOfDay = dayNumber(options.asOf);
     } catch (error) {
-      throw new BadInputError(`--as-of: ${error instanceof Error ? error.message : String(error)}`);
+      throw invalidAsOf(options.asOf, error);
     }
   }
   if (asOfDay < Math.floor(range.firstDay)) {
-    throw new BadInputError(
-      `--as-of ${isoDate(asOfDay)} lies before the first order (${isoDate(range.firstDay)}).`,
-    );
+    throw new ParameterError({
+      code: 'beforeDataStart',
+      field: 'asOf',
+      value: isoDate(asOfDay),
+      params: { dataStart: isoDate(range.firstDay) },
+      explanation: null,
+    });
   }
   const files = await readModelFolder(modelFolder(warehouse, record));
   const extractor = await FeatureExtractor.open(warehouse, asOfDay);
@@ -135,23 +150,26 @@ export async function exportScores(
   target: { modelId: string; asOf: string; file: string },
 ): Promise<{ rows: number; format: 'csv' | 'parquet' }> {
   const format = /\.parquet$/i.test(target.file) ? 'parquet' : 'csv';
-  const ranked = `SELECT ${EXPORT_COLUMNS.map((c) => `${c.sql} AS ${c.name}`).join(', ')},
+  const ranked = sql`SELECT ${sql.raw(EXPORT_COLUMNS.map((c) => `${c.sql} AS ${c.name}`).join(', '))},
       value_at_risk AS rank_value, churn_probability AS rank_probability
-    FROM scores WHERE model_id = $modelId AND as_of = CAST($asOf AS DATE)`;
-  const order = 'ORDER BY rank_value DESC, rank_probability DESC, customer_id';
-  // COPY's target cannot be a bound parameter; the path goes through the one escaping function.
-  const copy =
-    format === 'parquet'
-      ? `COPY (SELECT ${EXPORT_COLUMNS.map((c) => c.name).join(', ')} FROM (${ranked}) ${order})
-         TO ${sqlString(target.file)} (FORMAT parquet)`
-      : // One column whose name is the header line, holding finished lines: COPY writes them as they are.
-        `COPY (SELECT ${csvLineSql(EXPORT_COLUMNS.map((c) => CSV_CELL[c.csv](c.name)))}
-                 AS ${sqlIdent(EXPORT_COLUMNS.map((c) => c.name).join(','))}
-               FROM (${ranked}) ${order})
-         TO ${sqlString(target.file)} (FORMAT csv, HEADER, QUOTE '', ESCAPE '', NEW_LINE '\r\n', COMPRESSION none)`;
-  const rows = await warehouse.read(async (conn) => {
-    const reader = await conn.runAndReadAll(copy, { modelId: target.modelId, asOf: target.asOf });
-    return Number(reader.getRows()[0]?.[0] ?? 0);
-  });
+    FROM scores WHERE model_id = ${target.modelId} AND as_of = CAST(${target.asOf} AS DATE)`;
+  const order = sql`ORDER BY rank_value DESC, rank_probability DESC, customer_id`;
+  const rows = await warehouse.read((db) =>
+    db.count(
+      format === 'parquet'
+        ? db.dialect.copyToParquet(
+            sql`SELECT ${sql.raw(EXPORT_COLUMNS.map((c) => c.name).join(', '))} FROM (${ranked}) ${order}`,
+            target.file,
+          )
+        : // One column whose name is the header line, holding finished lines: COPY writes them as they are.
+          db.dialect.copyToCsv(
+            sql`SELECT ${sql.raw(csvLineSql(EXPORT_COLUMNS.map((c) => CSV_CELL[c.csv](c.name))))}
+                  AS ${sql.raw(sqlIdent(EXPORT_COLUMNS.map((c) => c.name).join(',')))}
+                FROM (${ranked}) ${order}`,
+            target.file,
+            { header: true, verbatim: true, newline: '\r\n' },
+          ),
+    ),
+  );
   return { rows, format };
 }

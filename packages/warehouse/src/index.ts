@@ -35,6 +35,8 @@ export {
   dbInstant,
   dbNullableNumber,
   dbNumber,
+  dbRecord,
+  dbRow,
   dbText,
 } from './query/columnTypes.ts';
 export type { Appender, ColumnRequest, Columns, Db, DbSession } from './query/Db.ts';

@@ -1,4 +1,4 @@
-import type { Warehouse } from '@retain/warehouse';
+import { sql, type Warehouse } from '@retain/warehouse';
 import { writeScores } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { createCaller } from '../root.ts';
@@ -48,7 +48,7 @@ describe('overview router', () => {
       expect(before).toMatchObject({ atRiskScores: null, modelHasScored: true });
     } finally {
       await warehouse.write((conn) =>
-        conn.run('DELETE FROM scores; DELETE FROM score_runs; DELETE FROM models;'),
+        conn.run(sql.raw('DELETE FROM scores; DELETE FROM score_runs; DELETE FROM models;')),
       );
     }
   });

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ingest, sqlString, type Warehouse } from '@retain/warehouse';
+import { ingest, sql, sqlString, type Warehouse } from '@retain/warehouse';
 import { writeFile } from '@retain/warehouse/testing';
 import { buildAnalyticsRollup } from '../analyticsRollup.ts';
 
@@ -93,39 +93,39 @@ const text = (value: string | null | undefined) =>
  */
 export async function replaceHistory(warehouse: Warehouse, history: History): Promise<void> {
   await warehouse.write(async (conn) => {
-    await conn.run('DELETE FROM purchases; DELETE FROM complaints; DELETE FROM returns;');
+    await conn.run(sql`DELETE FROM purchases; DELETE FROM complaints; DELETE FROM returns;`);
     if (history.lines.length > 0) {
       await conn.run(
-        `INSERT INTO purchases (order_id, customer_id, order_date, amount, category, channel, region, line_key, batch_id)
+        sql.raw(`INSERT INTO purchases (order_id, customer_id, order_date, amount, category, channel, region, line_key, batch_id)
          VALUES ${history.lines
            .map(
              (l, i) =>
                `(${text(l.orderId)}, ${text(l.customerId)}, ${text(l.orderDate)}::TIMESTAMP, ${l.amount}, ` +
                `${text(l.category)}, ${text(l.channel)}, ${text(l.region)}, ${i}, 1)`,
            )
-           .join(', ')}`,
+           .join(', ')}`),
       );
     }
     if (history.complaints.length > 0) {
       await conn.run(
-        `INSERT INTO complaints (complaint_id, customer_id, opened_at, resolved_at, batch_id)
+        sql.raw(`INSERT INTO complaints (complaint_id, customer_id, opened_at, resolved_at, batch_id)
          VALUES ${history.complaints
            .map(
              (c) =>
                `(${text(c.complaintId)}, ${text(c.customerId)}, ${text(c.openedAt)}::TIMESTAMP, ${text(c.resolvedAt)}::TIMESTAMP, 1)`,
            )
-           .join(', ')}`,
+           .join(', ')}`),
       );
     }
     if (history.returns.length > 0) {
       await conn.run(
-        `INSERT INTO returns (return_id, customer_id, returned_at, amount, batch_id)
+        sql.raw(`INSERT INTO returns (return_id, customer_id, returned_at, amount, batch_id)
          VALUES ${history.returns
            .map(
              (r) =>
                `(${text(r.returnId)}, ${text(r.customerId)}, ${text(r.returnedAt)}::TIMESTAMP, ${r.amount}, 1)`,
            )
-           .join(', ')}`,
+           .join(', ')}`),
       );
     }
   });

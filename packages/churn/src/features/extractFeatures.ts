@@ -1,4 +1,5 @@
-import type { DuckDBConnection, Warehouse } from '@retain/warehouse';
+import { type DbSession, dbNumber, readMeta, sql, type Warehouse, writeMeta } from '@retain/warehouse';
+import { z } from 'zod';
 import { isoDate } from '../dates.ts';
 import { RAW_COLUMNS } from './featureSpec.ts';
 import {
@@ -41,36 +42,36 @@ export interface OrderRange {
  */
 export class FeatureExtractor {
   private constructor(
-    private readonly warehouse: Warehouse,
-    private readonly conn: DuckDBConnection,
+    private readonly db: DbSession,
     /** Day number of the as-of date; nothing after it is read. */
     readonly asOfDay: number,
   ) {}
 
   static async open(warehouse: Warehouse, asOfDay: number): Promise<FeatureExtractor> {
     await ensureOrderCache(warehouse);
-    const conn = await warehouse.connect();
+    const db = await warehouse.session();
     try {
       const cutoff = `${isoDate(asOfDay + 1)} 00:00:00`;
-      for (const statement of prepareStatements) {
-        await conn.run(statement, statement.includes('$cutoff') ? { cutoff } : undefined);
-      }
-      return new FeatureExtractor(warehouse, conn, asOfDay);
+      for (const statement of prepareStatements) await db.run(sql.named(statement, { cutoff }));
+      return new FeatureExtractor(db, asOfDay);
     } catch (error) {
-      warehouse.disconnect(conn);
+      db.close();
       throw error;
     }
   }
 
   close(): void {
-    this.warehouse.disconnect(this.conn);
+    this.db.close();
   }
 
   /** Customers whose first order is on or before each snapshot date. */
   async population(days: readonly number[]): Promise<number[]> {
     await this.setSnapshots(days.map((day) => ({ day, rate: 1 })));
-    const rows = (await this.conn.runAndReadAll(populationCountSql)).getRows();
-    return rows.map((row) => Number(row[1] ?? 0));
+    const rows = await this.db.query(
+      sql.raw(populationCountSql),
+      z.object({ snap: dbNumber, customers: dbNumber }),
+    );
+    return rows.map((row) => row.customers);
   }
 
   async extract(snapshots: readonly SnapshotRequest[], options: ExtractOptions): Promise<FeatureTable> {
@@ -87,49 +88,15 @@ export class FeatureExtractor {
     };
     if (options.labels) params.horizon = options.horizonDays;
     const levels = await this.levels();
-    // Materialised, not streamed: DuckDB then runs the whole query on all its threads.
-    const result = await this.conn.run(featureSql(options.labels), params);
-    const names = result.columnNames();
-    const at = (name: string) => {
-      const index = names.indexOf(name);
-      if (index < 0) throw new Error(`feature query lacks column ${name}`);
-      return index;
-    };
     const numericNames = [...NUMERIC_OUTPUTS, ...(options.labels ? ['future_orders'] : [])];
-    const numericIndex = numericNames.map(at);
-    const idIndex = at('customer_id');
-
-    let capacity = 4096;
-    let rows = 0;
-    let columns = numericNames.map(() => new Float64Array(capacity));
-    const customerId: string[] = [];
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      const count = chunk.rowCount;
-      if (rows + count > capacity) {
-        while (rows + count > capacity) capacity *= 2;
-        columns = columns.map((column) => {
-          const grown = new Float64Array(capacity);
-          grown.set(column.subarray(0, rows));
-          return grown;
-        });
-      }
-      numericIndex.forEach((index, k) => {
-        const target = columns[k];
-        if (target) readDoubles(chunk.getColumnVector(index), count, target, rows);
-      });
-      const ids = chunk.getColumnVector(idIndex);
-      for (let j = 0; j < count; j++) {
-        customerId.push(String(ids.getItem(j)));
-      }
-      rows += count;
-    }
+    const read = await this.db.columns(sql.named(featureSql(options.labels), params), {
+      numbers: numericNames,
+      texts: ['customer_id'],
+    });
+    const rows = read.rows;
+    const customerId = read.texts.customer_id ?? [];
     // Shared memory: the worker thread reads these columns without copying them.
-    const column = (name: string) => {
-      const source = columns[numericNames.indexOf(name)] ?? new Float64Array(0);
-      return shared(source.subarray(0, rows), Float64Array);
-    };
+    const column = (name: string) => shared(read.numbers[name] ?? new Float64Array(0), Float64Array);
     const codes = (name: string) => shared(column(name), Uint16Array);
     const raw = emptyRawColumns(0);
     for (const c of RAW_COLUMNS) raw[c] = column(c);
@@ -152,20 +119,20 @@ export class FeatureExtractor {
   /** Channel and region names by code (a handful of strings, shared by every row). */
   private async levels(): Promise<{ channel: string[]; region: string[] }> {
     const out = { channel: [] as string[], region: [] as string[] };
-    for (const [kind, code, level] of (await this.conn.runAndReadAll(levelsSql)).getRows()) {
-      if (kind === 'channel' || kind === 'region') out[kind][Number(code)] = String(level);
+    const rows = await this.db.query(
+      sql.raw(levelsSql),
+      z.object({ kind: z.string(), code: dbNumber, level: z.string() }),
+    );
+    for (const { kind, code, level } of rows) {
+      if (kind === 'channel' || kind === 'region') out[kind][code] = level;
     }
     return out;
   }
 
   private async setSnapshots(snapshots: readonly SnapshotRequest[]): Promise<void> {
-    await this.conn.run('DELETE FROM churn_snapshots');
+    await this.db.run(sql`DELETE FROM churn_snapshots`);
     for (const [snap, s] of snapshots.entries()) {
-      await this.conn.run('INSERT INTO churn_snapshots VALUES ($snap, $sDay, $rate)', {
-        snap,
-        sDay: s.day + 1,
-        rate: s.rate,
-      });
+      await this.db.run(sql`INSERT INTO churn_snapshots VALUES (${snap}, ${s.day + 1}, ${s.rate})`);
     }
   }
 }
@@ -180,57 +147,25 @@ export async function ensureOrderCache(
   warehouse: Warehouse,
   options: { rebuild?: boolean } = {},
 ): Promise<void> {
-  await warehouse.write(async (conn) => {
-    const version = (
-      await conn.runAndReadAll("SELECT value FROM meta WHERE key = 'data_version'")
-    ).getRows()[0]?.[0];
-    const wanted = `${ORDER_CACHE_FORMAT}:${String(version ?? 0)}`;
-    const built = (
-      await conn.runAndReadAll('SELECT value FROM meta WHERE key = $key', { key: CACHE_KEY })
-    ).getRows()[0]?.[0];
-    if (built === wanted && !options.rebuild) return;
-    await conn.run('BEGIN TRANSACTION');
-    try {
-      for (const statement of orderCacheStatements) await conn.run(statement);
-      await conn.run('INSERT OR REPLACE INTO meta (key, value) VALUES ($key, $value)', {
-        key: CACHE_KEY,
-        value: wanted,
-      });
-      await conn.run('COMMIT');
-    } catch (error) {
-      await conn.run('ROLLBACK');
-      throw error;
-    }
+  await warehouse.write(async (db) => {
+    const version = await readMeta(db, 'data_version');
+    const wanted = `${ORDER_CACHE_FORMAT}:${version ?? 0}`;
+    if ((await readMeta(db, CACHE_KEY)) === wanted && !options.rebuild) return;
+    await db.transaction(async (tx) => {
+      for (const statement of orderCacheStatements) await tx.run(sql.raw(statement));
+      await writeMeta(tx, CACHE_KEY, wanted);
+    });
   });
 }
 
 /** First and last order in the warehouse, or null when it holds no purchases. */
 export async function orderRange(warehouse: Warehouse): Promise<OrderRange | null> {
-  return warehouse.read(async (conn) => {
-    const row = (await conn.runAndReadAll(orderRangeSql)).getRows()[0];
-    if (!row || row[0] === null || row[0] === undefined) return null;
-    return { firstDay: Number(row[0]), lastDay: Number(row[1]), customers: Number(row[2]) };
-  });
-}
-
-/**
- * Copies a DOUBLE vector without NULLs into `target` at `offset`. Reading the vector's own typed array
- * is some 20 times faster than getItem per value (which tests a BigInt validity mask each time); the
- * query guarantees no NULLs, and getItem remains the fallback should the vector's layout change.
- */
-function readDoubles(
-  vector: { getItem(index: number): unknown },
-  count: number,
-  target: Float64Array,
-  offset: number,
-): void {
-  const items = (vector as unknown as { items?: unknown }).items;
-  if (items instanceof Float64Array && items.length >= count) {
-    target.set(items.subarray(0, count), offset);
-    return;
-  }
-  for (let j = 0; j < count; j++) {
-    const value = vector.getItem(j);
-    target[offset + j] = value === null ? Number.NaN : Number(value);
-  }
+  const row = await warehouse.read((db) =>
+    db.first(
+      sql.raw(orderRangeSql),
+      z.object({ first_day: dbNumber.nullable(), last_day: dbNumber.nullable(), customers: dbNumber }),
+    ),
+  );
+  if (!row || row.first_day === null || row.last_day === null) return null;
+  return { firstDay: row.first_day, lastDay: row.last_day, customers: row.customers };
 }

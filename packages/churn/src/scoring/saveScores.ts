@@ -1,5 +1,5 @@
 import { DEFAULT_CURRENCY } from '@retain/schemas';
-import { storedCurrency, type Warehouse } from '@retain/warehouse';
+import { type Db, sql, storedCurrency, type Warehouse } from '@retain/warehouse';
 import { MAX_REASONS } from '../explain/occlusion.ts';
 import { currencySymbol, reasonPhrases } from '../explain/reasons.ts';
 import type { FeatureTable } from '../features/featureTable.ts';
@@ -39,19 +39,19 @@ export async function writeScores(
   input: ScoresToWrite,
 ): Promise<{ rows: number; backend: string }> {
   const { table } = input;
-  return warehouse.write(async (conn) => {
-    await conn.run(`CREATE OR REPLACE TEMP TABLE ${STAGING} (
+  return warehouse.write(async (db) => {
+    await db.run(sql`CREATE OR REPLACE TEMP TABLE ${sql.ident(STAGING)} (
       customer_id VARCHAR, churn_probability DOUBLE, expected_revenue_12m DOUBLE, value_at_risk DOUBLE,
       segment VARCHAR, rfm VARCHAR, reasons VARCHAR, codes VARCHAR, impacts VARCHAR)`);
     try {
-      const currency = input.currency ?? (await storedCurrency(conn)) ?? DEFAULT_CURRENCY;
+      const currency = input.currency ?? (await storedCurrency(db)) ?? DEFAULT_CURRENCY;
       const context = {
         raw: table.raw,
         channel: table.channel,
         region: table.region,
         currencySymbol: currencySymbol(currency),
       };
-      const appender = await conn.createAppender(STAGING, 'main', 'temp');
+      const appender = await db.appender(STAGING, { temporary: true });
       let appended = 0;
       let backend: string;
       const facts = { rfm: rfmScores(new Float64Array(0), [], []), revenue: new Float64Array(0) };
@@ -61,22 +61,22 @@ export async function writeScores(
           for (let k = 0; k < chunk.probability.length; k++) {
             const i = chunk.start + k;
             const p = chunk.probability[k] ?? 0;
-            appender.appendVarchar(table.customerId[i] ?? '');
-            appender.appendDouble(p);
-            appender.appendDouble(revenue[i] ?? 0);
-            appender.appendDouble(valueAtRisk(p, revenue[i] ?? 0));
-            appender.appendVarchar(SEGMENTS[rfm.segment[i] ?? 0] ?? 'Lost');
-            appender.appendVarchar(`${rfm.r[i] ?? 1}${rfm.f[i] ?? 1}${rfm.m[i] ?? 1}`);
+            appender.text(table.customerId[i] ?? '');
+            appender.double(p);
+            appender.double(revenue[i] ?? 0);
+            appender.double(valueAtRisk(p, revenue[i] ?? 0));
+            appender.text(SEGMENTS[rfm.segment[i] ?? 0] ?? 'Lost');
+            appender.text(`${rfm.r[i] ?? 1}${rfm.f[i] ?? 1}${rfm.m[i] ?? 1}`);
             // Up to three reasons, codes and impacts travel packed in one string each (a third of the
             // appender calls); SQL splits them below.
             const { phrases, groups } = reasonPhrases(chunk.codes, k * MAX_REASONS, MAX_REASONS, context, i);
-            appender.appendVarchar(phrases.join(SEPARATOR));
-            appender.appendVarchar(groups.join(SEPARATOR));
+            appender.text(phrases.join(SEPARATOR));
+            appender.text(groups.join(SEPARATOR));
             let impacts = '';
             for (let r = 0; r < groups.length; r++) {
               impacts += `${r > 0 ? SEPARATOR : ''}${(chunk.impacts[k * MAX_REASONS + r] ?? 0).toFixed(4)}`;
             }
-            appender.appendVarchar(impacts);
+            appender.text(impacts);
             appender.endRow();
           }
           appended += chunk.probability.length;
@@ -90,41 +90,39 @@ export async function writeScores(
         }
         ({ backend } = await scoring);
       } finally {
-        appender.closeSync();
+        appender.close();
       }
       if (appended !== table.rows) throw new Error(`scored ${appended} of ${table.rows} customers`);
-      const key = { modelId: input.modelId, asOf: input.asOf };
       await input.beforeCommit?.();
-      await conn.run('BEGIN TRANSACTION');
-      try {
-        if (input.register) await insertModel(conn, input.register());
-        await conn.run('DELETE FROM scores WHERE model_id = $modelId AND as_of = CAST($asOf AS DATE)', key);
-        await conn.run(
-          'DELETE FROM score_runs WHERE model_id = $modelId AND as_of = CAST($asOf AS DATE)',
-          key,
-        );
-        await conn.run(
-          `INSERT INTO scores
-           SELECT $modelId, CAST($asOf AS DATE), customer_id, churn_probability, expected_revenue_12m, value_at_risk,
-             segment, rfm,
-             CASE WHEN reasons = '' THEN []::VARCHAR[] ELSE string_split(reasons, $separator) END,
-             CASE WHEN codes = '' THEN []::VARCHAR[] ELSE string_split(codes, $separator) END,
-             CASE WHEN impacts = '' THEN []::DOUBLE[] ELSE string_split(impacts, $separator)::DOUBLE[] END
-           FROM ${STAGING}`,
-          { ...key, separator: SEPARATOR },
-        );
-        await conn.run(
-          `INSERT INTO score_runs VALUES ($modelId, CAST($asOf AS DATE), now()::TIMESTAMP, $customers, $backend)`,
-          { ...key, customers: table.rows, backend },
-        );
-        await conn.run('COMMIT');
-      } catch (error) {
-        await conn.run('ROLLBACK');
-        throw error;
-      }
+      await db.transaction((tx) => replaceScores(tx, input, table.rows, backend));
       return { rows: table.rows, backend };
     } finally {
-      await conn.run(`DROP TABLE IF EXISTS ${STAGING}`);
+      await db.run(sql`DROP TABLE IF EXISTS ${sql.ident(STAGING)}`);
     }
   });
+}
+
+/** The staged scores in place of the run's earlier ones, with the run and, for a new version, its model. */
+async function replaceScores(
+  db: Db,
+  input: ScoresToWrite,
+  customers: number,
+  backend: string,
+): Promise<void> {
+  const { modelId, asOf } = input;
+  const day = sql`CAST(${asOf} AS DATE)`;
+  const list = (column: string, type: 'varchar' | 'double') =>
+    db.dialect.splitToList(sql.ident(column), sql`${SEPARATOR}`, type);
+  if (input.register) await insertModel(db, input.register());
+  await db.run(sql`DELETE FROM scores WHERE model_id = ${modelId} AND as_of = ${day}`);
+  await db.run(sql`DELETE FROM score_runs WHERE model_id = ${modelId} AND as_of = ${day}`);
+  await db.run(
+    sql`INSERT INTO scores
+        SELECT ${modelId}, ${day}, customer_id, churn_probability, expected_revenue_12m, value_at_risk,
+          segment, rfm, ${list('reasons', 'varchar')}, ${list('codes', 'varchar')}, ${list('impacts', 'double')}
+        FROM ${sql.ident(STAGING)}`,
+  );
+  await db.run(
+    sql`INSERT INTO score_runs VALUES (${modelId}, ${day}, CAST(now() AS TIMESTAMP), ${customers}, ${backend})`,
+  );
 }

@@ -1,4 +1,4 @@
-import type { Warehouse } from '@retain/warehouse';
+import { sql, type Warehouse } from '@retain/warehouse';
 import { openTestWarehouse, tempDir } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scoresInForce } from './scoresAsOf.ts';
@@ -27,33 +27,37 @@ interface Model {
 /** Registers models and their score runs (the registry's rows only: scoresInForce reads no scores). */
 async function register(models: Model[]): Promise<void> {
   await warehouse.write(async (conn) => {
-    await conn.run('DELETE FROM scores; DELETE FROM score_runs; DELETE FROM models;');
+    await conn.run(sql.raw('DELETE FROM scores; DELETE FROM score_runs; DELETE FROM models;'));
     for (const m of models) {
       await conn.run(
-        `INSERT INTO models (model_id, created_at, as_of, horizon_days, data_version, backend, features,
+        sql.named(
+          `INSERT INTO models (model_id, created_at, as_of, horizon_days, data_version, backend, features,
                              normalisation, metrics, path, train_seconds, status)
          VALUES ($id, CAST($created AS TIMESTAMP), CAST($trained AS DATE), $horizon, 1, 'fixture',
                  '[]', '{}', '{}', 'models/x', 1, $status)`,
-        {
-          id: m.id,
-          created: m.created,
-          trained: m.trainedAsOf,
-          horizon: m.horizon ?? 90,
-          status: m.status ?? 'ready',
-        },
+          {
+            id: m.id,
+            created: m.created,
+            trained: m.trainedAsOf,
+            horizon: m.horizon ?? 90,
+            status: m.status ?? 'ready',
+          },
+        ),
       );
       for (const run of m.runs) {
         await conn.run(
-          `INSERT INTO score_runs (model_id, as_of, scored_at, customers, backend)
+          sql.named(
+            `INSERT INTO score_runs (model_id, as_of, scored_at, customers, backend)
            VALUES ($id, CAST($run AS DATE), CAST($created AS TIMESTAMP), 0, 'fixture')`,
-          { id: m.id, run, created: m.created },
+            { id: m.id, run, created: m.created },
+          ),
         );
       }
     }
   });
 }
 
-const inForce = (day: string) => warehouse.read((conn) => scoresInForce(conn, day));
+const inForce = (day: string) => warehouse.read((db) => scoresInForce(db, day));
 
 describe('scoresInForce', () => {
   it('says there are no scores, and none at all, before any model has scored', async () => {

@@ -1,4 +1,5 @@
-import type { DuckDBConnection } from '@retain/warehouse';
+import { type Db, dbNumber, sql } from '@retain/warehouse';
+import { z } from 'zod';
 
 /** A score run that was in force on a day: which model scored customers, and as of when. */
 export interface ScoresRun {
@@ -25,31 +26,40 @@ export interface ScoresInForce {
  * horizon after it). At the data's end this is the run `latest_scores` serves, unless that run's
  * horizon has passed. A model trained on later data, or scores of a later day, never count for D.
  */
-export async function scoresInForce(conn: DuckDBConnection, asOf: string): Promise<ScoresInForce> {
-  const reader = await conn.runAndReadAll(
-    `SELECT r.model_id, strftime(r.as_of, '%Y-%m-%d') AS as_of,
-            strftime(m.as_of, '%Y-%m-%d') AS trained_as_of, m.horizon_days,
-            r.as_of + m.horizon_days >= CAST($asOf AS DATE) AS current
-     FROM score_runs r JOIN models m ON m.model_id = r.model_id
-     WHERE m.status = 'ready' AND m.as_of <= CAST($asOf AS DATE) AND r.as_of <= CAST($asOf AS DATE)
-     ORDER BY m.created_at DESC, r.as_of DESC, r.scored_at DESC
-     LIMIT 1`,
-    { asOf },
+export async function scoresInForce(db: Db, asOf: string): Promise<ScoresInForce> {
+  const day = sql`CAST(${asOf} AS DATE)`;
+  const row = await db.first(
+    sql`SELECT r.model_id, strftime(r.as_of, '%Y-%m-%d') AS as_of,
+               strftime(m.as_of, '%Y-%m-%d') AS trained_as_of, m.horizon_days,
+               ${db.dialect.addDays(sql`r.as_of`, sql`m.horizon_days`)} >= ${day} AS current
+        FROM score_runs r JOIN models m ON m.model_id = r.model_id
+        WHERE m.status = 'ready' AND m.as_of <= ${day} AND r.as_of <= ${day}
+        ORDER BY m.created_at DESC, r.as_of DESC, r.scored_at DESC
+        LIMIT 1`,
+    RUN_ROW,
   );
-  const row = reader.getRowObjectsJS()[0];
   const run: ScoresRun | null =
-    row && row.current === true
+    row?.current === true
       ? {
-          modelId: String(row.model_id),
-          asOf: String(row.as_of),
-          trainedAsOf: String(row.trained_as_of),
-          horizonDays: Number(row.horizon_days),
+          modelId: row.model_id,
+          asOf: row.as_of,
+          trainedAsOf: row.trained_as_of,
+          horizonDays: row.horizon_days,
         }
       : null;
   if (run) return { run, anyScores: true };
-  const any = await conn.runAndReadAll(
-    `SELECT count(*) > 0 AS any FROM score_runs r JOIN models m ON m.model_id = r.model_id
-     WHERE m.status = 'ready'`,
+  const any = await db.scalar(
+    sql`SELECT count(*) > 0 AS any FROM score_runs r JOIN models m ON m.model_id = r.model_id
+        WHERE m.status = 'ready'`,
+    z.boolean(),
   );
-  return { run: null, anyScores: any.getRowObjectsJS()[0]?.any === true };
+  return { run: null, anyScores: any };
 }
+
+const RUN_ROW = z.object({
+  model_id: z.string(),
+  as_of: z.string(),
+  trained_as_of: z.string(),
+  horizon_days: dbNumber,
+  current: z.boolean(),
+});

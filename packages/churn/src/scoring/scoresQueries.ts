@@ -6,195 +6,177 @@ import {
   type ScoresPage,
   scoresListInputSchema,
 } from '@retain/schemas';
-import type { DuckDBConnection, Warehouse } from '@retain/warehouse';
-
-type Params = Record<string, string | number>;
+import { type Db, dbNullableNumber, dbNumber, type Sql, sql, type Warehouse } from '@retain/warehouse';
+import { z } from 'zod';
 
 /** The (model, as-of) pair to read: the one named, else what latest_scores serves. */
 async function resolveRun(
-  conn: DuckDBConnection,
+  db: Db,
   modelId: string | undefined,
   asOf: string | undefined,
 ): Promise<{ modelId: string; asOf: string } | null> {
-  const rows = modelId
-    ? (
-        await conn.runAndReadAll(
-          `SELECT model_id, strftime(as_of, '%Y-%m-%d') FROM score_runs
-           WHERE model_id = $modelId ${asOf ? 'AND as_of = CAST($asOf AS DATE)' : ''}
-           ORDER BY as_of DESC, scored_at DESC LIMIT 1`,
-          asOf ? { modelId, asOf } : { modelId },
-        )
-      ).getRows()
-    : (
-        await conn.runAndReadAll(
-          `SELECT r.model_id, strftime(r.as_of, '%Y-%m-%d')
-           FROM score_runs r JOIN models m ON m.model_id = r.model_id
-           WHERE m.status = 'ready' ${asOf ? 'AND r.as_of = CAST($asOf AS DATE)' : ''}
-           ORDER BY m.created_at DESC, r.as_of DESC, r.scored_at DESC LIMIT 1`,
-          asOf ? { asOf } : {},
-        )
-      ).getRows();
-  const row = rows[0];
-  return row ? { modelId: String(row[0]), asOf: String(row[1]) } : null;
+  const onDay = (column: Sql) => (asOf ? sql`AND ${column} = CAST(${asOf} AS DATE)` : sql.empty);
+  const run = z.object({ model_id: z.string(), as_of: z.string() });
+  const row = modelId
+    ? await db.first(
+        sql`SELECT model_id, strftime(as_of, '%Y-%m-%d') AS as_of FROM score_runs
+            WHERE model_id = ${modelId} ${onDay(sql`as_of`)}
+            ORDER BY as_of DESC, scored_at DESC LIMIT 1`,
+        run,
+      )
+    : await db.first(
+        sql`SELECT r.model_id, strftime(r.as_of, '%Y-%m-%d') AS as_of
+            FROM score_runs r JOIN models m ON m.model_id = r.model_id
+            WHERE m.status = 'ready' ${onDay(sql`r.as_of`)}
+            ORDER BY m.created_at DESC, r.as_of DESC, r.scored_at DESC LIMIT 1`,
+        run,
+      );
+  return row ? { modelId: row.model_id, asOf: row.as_of } : null;
 }
 
-const ROW_COLUMNS = `customer_id, churn_probability, expected_revenue_12m, value_at_risk, segment, rfm,
-  to_json(reasons)::VARCHAR AS reasons, to_json(reason_codes)::VARCHAR AS reason_codes,
-  to_json(reason_impacts)::VARCHAR AS reason_impacts`;
+/** Lists as JSON text: the same on every engine, parsed here. */
+const ROW_COLUMNS = sql`customer_id, churn_probability, expected_revenue_12m, value_at_risk, segment, rfm,
+  CAST(to_json(reasons) AS VARCHAR) AS reasons, CAST(to_json(reason_codes) AS VARCHAR) AS reason_codes,
+  CAST(to_json(reason_impacts) AS VARCHAR) AS reason_impacts`;
 
-function toScoreRow(row: Record<string, unknown>): ScoreRow {
+const SCORE_ROW = z.object({
+  customer_id: z.string(),
+  churn_probability: dbNumber,
+  expected_revenue_12m: dbNumber,
+  value_at_risk: dbNumber,
+  segment: z.string(),
+  rfm: z.string(),
+  reasons: z.string().nullable(),
+  reason_codes: z.string().nullable(),
+  reason_impacts: z.string().nullable(),
+});
+
+function toScoreRow(row: z.output<typeof SCORE_ROW>): ScoreRow {
   return {
-    customerId: String(row.customer_id),
-    churnProbability: Number(row.churn_probability),
-    expectedRevenue12m: Number(row.expected_revenue_12m),
-    valueAtRisk: Number(row.value_at_risk),
-    segment: String(row.segment),
-    rfm: String(row.rfm),
-    reasons: JSON.parse(String(row.reasons ?? '[]')) as string[],
-    reasonCodes: JSON.parse(String(row.reason_codes ?? '[]')) as string[],
+    customerId: row.customer_id,
+    churnProbability: row.churn_probability,
+    expectedRevenue12m: row.expected_revenue_12m,
+    valueAtRisk: row.value_at_risk,
+    segment: row.segment,
+    rfm: row.rfm,
+    reasons: JSON.parse(row.reasons ?? '[]') as string[],
+    reasonCodes: JSON.parse(row.reason_codes ?? '[]') as string[],
   };
 }
 
 /** One page of scores, sorted and filtered; values are bound, the sort column comes from a fixed list. */
 export async function listScores(warehouse: Warehouse, rawInput: ScoresListInput = {}): Promise<ScoresPage> {
   const input = scoresListInputSchema.parse(rawInput);
-  return warehouse.read(async (conn) => {
-    const run = await resolveRun(conn, input.modelId, input.asOf);
+  return warehouse.read(async (db) => {
+    const run = await resolveRun(db, input.modelId, input.asOf);
     if (!run)
       return { modelId: null, asOf: null, total: 0, page: input.page, pageSize: input.pageSize, rows: [] };
-    const where = ['model_id = $modelId', 'as_of = CAST($asOf AS DATE)'];
-    const params: Params = { modelId: run.modelId, asOf: run.asOf };
-    if (input.segment?.length) {
-      where.push(`segment IN (${input.segment.map((_, i) => `$segment${i}`).join(', ')})`);
-      input.segment.forEach((s, i) => {
-        params[`segment${i}`] = s;
-      });
-    }
-    if (input.reason?.length) {
-      where.push(`list_has_any(reason_codes, [${input.reason.map((_, i) => `$reason${i}`).join(', ')}])`);
-      input.reason.forEach((r, i) => {
-        params[`reason${i}`] = r;
-      });
-    }
-    if (input.minProbability !== undefined) {
-      where.push('churn_probability >= $minProbability');
-      params.minProbability = input.minProbability;
-    }
-    if (input.maxProbability !== undefined) {
-      where.push('churn_probability <= $maxProbability');
-      params.maxProbability = input.maxProbability;
-    }
-    if (input.search) {
-      where.push('starts_with(customer_id, $search)');
-      params.search = input.search;
-    }
+    const where: Sql[] = [sql`model_id = ${run.modelId}`, sql`as_of = CAST(${run.asOf} AS DATE)`];
+    const values = (list: readonly string[]) => sql.join(list.map((v) => sql`${v}`));
+    if (input.segment?.length) where.push(sql`segment IN (${values(input.segment)})`);
+    if (input.reason?.length) where.push(sql`list_has_any(reason_codes, [${values(input.reason)}])`);
+    if (input.minProbability !== undefined) where.push(sql`churn_probability >= ${input.minProbability}`);
+    if (input.maxProbability !== undefined) where.push(sql`churn_probability <= ${input.maxProbability}`);
+    if (input.search) where.push(sql`starts_with(customer_id, ${input.search})`);
     const sort = SCORE_SORTS.includes(input.sort) ? input.sort : 'value_at_risk';
     const direction = input.direction === 'asc' ? 'ASC' : 'DESC';
-    const filter = where.join(' AND ');
-    const total = Number(
-      (await conn.runAndReadAll(`SELECT count(*) FROM scores WHERE ${filter}`, params)).getRows()[0]?.[0] ??
-        0,
+    const filter = sql.join(where, ' AND ');
+    const total = await db.scalar(sql`SELECT count(*) FROM scores WHERE ${filter}`, dbNumber);
+    const rows = await db.query(
+      sql`SELECT ${ROW_COLUMNS} FROM scores WHERE ${filter}
+          ORDER BY ${sql.ident(sort)} ${sql.raw(direction)}, customer_id
+          LIMIT ${input.pageSize} OFFSET ${(input.page - 1) * input.pageSize}`,
+      SCORE_ROW,
     );
-    const rows = (
-      await conn.runAndReadAll(
-        `SELECT ${ROW_COLUMNS} FROM scores WHERE ${filter}
-         ORDER BY ${sort} ${direction}, customer_id LIMIT $limit OFFSET $offset`,
-        { ...params, limit: input.pageSize, offset: (input.page - 1) * input.pageSize },
-      )
-    ).getRowObjectsJS();
     return { ...run, total, page: input.page, pageSize: input.pageSize, rows: rows.map(toScoreRow) };
   });
 }
 
-const ts = (column: string) => `strftime(${column}, '%Y-%m-%dT%H:%M:%SZ')`;
+const ts = (column: string) => sql.raw(`strftime(${column}, '%Y-%m-%dT%H:%M:%SZ')`);
+const text = z.string().nullable();
 
 /** One customer: profile, score and reasons, and their order, complaint and return history. */
 export async function customerScore(
   warehouse: Warehouse,
   input: { customerId: string; modelId?: string | undefined },
 ): Promise<CustomerScore> {
-  return warehouse.read(async (conn) => {
-    const id = { customerId: input.customerId };
-    const run = await resolveRun(conn, input.modelId, undefined);
+  const id = input.customerId;
+  return warehouse.read(async (db) => {
+    const run = await resolveRun(db, input.modelId, undefined);
     let score: CustomerScore['score'] = null;
     if (run) {
-      const row = (
-        await conn.runAndReadAll(
-          `SELECT ${ROW_COLUMNS} FROM scores
-           WHERE model_id = $modelId AND as_of = CAST($asOf AS DATE) AND customer_id = $customerId`,
-          { ...id, ...run },
-        )
-      ).getRowObjectsJS()[0];
+      const row = await db.first(
+        sql`SELECT ${ROW_COLUMNS} FROM scores
+            WHERE model_id = ${run.modelId} AND as_of = CAST(${run.asOf} AS DATE) AND customer_id = ${id}`,
+        SCORE_ROW,
+      );
       if (row) {
         score = {
           ...toScoreRow(row),
           modelId: run.modelId,
           asOf: run.asOf,
-          reasonImpacts: JSON.parse(String(row.reason_impacts ?? '[]')) as number[],
+          reasonImpacts: JSON.parse(row.reason_impacts ?? '[]') as number[],
         };
       }
     }
-    const profileRow = (
-      await conn.runAndReadAll(
-        `SELECT name, email, phone, region, channel, strftime(signup_date, '%Y-%m-%d') AS signup_date
-         FROM customers WHERE customer_id = $customerId LIMIT 1`,
-        id,
-      )
-    ).getRowObjectsJS()[0];
-    const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
-    const orders = (
-      await conn.runAndReadAll(
-        `SELECT order_id, ${ts('min(order_date)')} AS ordered_at, sum(amount) AS value, count(*) AS lines
-         FROM purchases WHERE customer_id = $customerId
-         GROUP BY order_id ORDER BY min(order_date) DESC, order_id LIMIT 500`,
-        id,
-      )
-    ).getRowObjectsJS();
-    const complaints = (
-      await conn.runAndReadAll(
-        `SELECT complaint_id, ${ts('opened_at')} AS opened_at, ${ts('resolved_at')} AS resolved_at, category, severity
-         FROM complaints WHERE customer_id = $customerId ORDER BY opened_at DESC LIMIT 500`,
-        id,
-      )
-    ).getRowObjectsJS();
-    const returns = (
-      await conn.runAndReadAll(
-        `SELECT return_id, order_id, ${ts('returned_at')} AS returned_at, amount
-         FROM returns WHERE customer_id = $customerId ORDER BY returned_at DESC LIMIT 500`,
-        id,
-      )
-    ).getRowObjectsJS();
+    const profile = await db.first(
+      sql`SELECT name, email, phone, region, channel, strftime(signup_date, '%Y-%m-%d') AS signup_date
+          FROM customers WHERE customer_id = ${id} LIMIT 1`,
+      z.object({ name: text, email: text, phone: text, region: text, channel: text, signup_date: text }),
+    );
+    const orders = await db.query(
+      sql`SELECT order_id, ${ts('min(order_date)')} AS ordered_at, sum(amount) AS value, count(*) AS lines
+          FROM purchases WHERE customer_id = ${id}
+          GROUP BY order_id ORDER BY min(order_date) DESC, order_id LIMIT 500`,
+      z.object({ order_id: z.string(), ordered_at: z.string(), value: dbNumber, lines: dbNumber }),
+    );
+    const complaints = await db.query(
+      sql`SELECT complaint_id, ${ts('opened_at')} AS opened_at, ${ts('resolved_at')} AS resolved_at, category, severity
+          FROM complaints WHERE customer_id = ${id} ORDER BY opened_at DESC LIMIT 500`,
+      z.object({
+        complaint_id: z.string(),
+        opened_at: z.string(),
+        resolved_at: text,
+        category: text,
+        severity: dbNullableNumber,
+      }),
+    );
+    const returns = await db.query(
+      sql`SELECT return_id, order_id, ${ts('returned_at')} AS returned_at, amount
+          FROM returns WHERE customer_id = ${id} ORDER BY returned_at DESC LIMIT 500`,
+      z.object({ return_id: z.string(), order_id: text, returned_at: z.string(), amount: dbNumber }),
+    );
     return {
       customerId: input.customerId,
-      profile: profileRow
+      profile: profile
         ? {
-            name: text(profileRow.name),
-            email: text(profileRow.email),
-            phone: text(profileRow.phone),
-            region: text(profileRow.region),
-            channel: text(profileRow.channel),
-            signupDate: text(profileRow.signup_date),
+            name: profile.name,
+            email: profile.email,
+            phone: profile.phone,
+            region: profile.region,
+            channel: profile.channel,
+            signupDate: profile.signup_date,
           }
         : null,
       score,
       orders: orders.map((o) => ({
-        orderId: String(o.order_id),
-        orderedAt: String(o.ordered_at),
-        value: Number(o.value),
-        lines: Number(o.lines),
+        orderId: o.order_id,
+        orderedAt: o.ordered_at,
+        value: o.value,
+        lines: o.lines,
       })),
       complaints: complaints.map((c) => ({
-        complaintId: String(c.complaint_id),
-        openedAt: String(c.opened_at),
-        resolvedAt: text(c.resolved_at),
-        category: text(c.category),
-        severity: c.severity === null || c.severity === undefined ? null : Number(c.severity),
+        complaintId: c.complaint_id,
+        openedAt: c.opened_at,
+        resolvedAt: c.resolved_at,
+        category: c.category,
+        severity: c.severity,
       })),
       returns: returns.map((r) => ({
-        returnId: String(r.return_id),
-        orderId: text(r.order_id),
-        returnedAt: String(r.returned_at),
-        amount: Number(r.amount),
+        returnId: r.return_id,
+        orderId: r.order_id,
+        returnedAt: r.returned_at,
+        amount: r.amount,
       })),
     };
   });

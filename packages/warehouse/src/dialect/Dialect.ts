@@ -20,6 +20,8 @@ export interface CsvWriteOptions {
   /** Lines already CSV: written as they are, with no quoting or escaping of their own. */
   verbatim?: boolean;
   newline?: '\n' | '\r\n';
+  /** Write straight into the file rather than into a temporary one renamed at the end. */
+  inPlace?: boolean;
 }
 
 /**
@@ -71,6 +73,8 @@ export interface Dialect {
   readParquet(path: string): Sql;
   /** A statement writing a query's rows to a CSV file; it returns the rows written. */
   copyToCsv(query: Sql, path: string, options: CsvWriteOptions): Sql;
+  /** The same, to a Parquet file. */
+  copyToParquet(query: Sql, path: string): Sql;
 
   /** Inserts a row, replacing the one with the same primary key. */
   upsert(table: string, columns: readonly string[], values: readonly Sql[]): Sql;

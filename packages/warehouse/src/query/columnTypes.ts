@@ -23,3 +23,11 @@ export const dbDay = z.date().transform((date) => date.toISOString().slice(0, 10
 
 /** A TIMESTAMP column as an ISO instant. */
 export const dbInstant = z.date().transform((date) => date.toISOString());
+
+/** Any row, as a record of column values (for readers that check each column as they read it). */
+export const dbRecord = z.record(z.string(), z.unknown());
+
+/** A row schema from its columns' schemas: `dbRow({ id: dbText, n: dbNumber })`. */
+export function dbRow<T extends z.ZodRawShape>(columns: T): z.ZodObject<T> {
+  return z.object(columns);
+}

@@ -59,9 +59,11 @@ export const duckdbDialect: Dialect = {
     const settings = ['FORMAT csv', options.header ? 'HEADER' : 'HEADER false'];
     if (options.verbatim) settings.push("QUOTE ''", "ESCAPE ''");
     if (options.newline === '\r\n') settings.push("NEW_LINE '\r\n'");
-    settings.push('COMPRESSION none', 'USE_TMP_FILE false');
+    settings.push('COMPRESSION none');
+    if (options.inPlace) settings.push('USE_TMP_FILE false');
     return sql`COPY (${query}) TO ${sql.raw(quoteString(path))} (${sql.raw(settings.join(', '))})`;
   },
+  copyToParquet: (query, path) => sql`COPY (${query}) TO ${sql.raw(quoteString(path))} (FORMAT parquet)`,
 
   upsert: (table, columns, values) =>
     sql`INSERT OR REPLACE INTO ${sql.ident(table)} (${sql.raw(columns.map(quoteIdent).join(', '))}) VALUES (${sql.join(values)})`,
