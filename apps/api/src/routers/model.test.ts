@@ -112,8 +112,10 @@ describe('model router', () => {
 
   it('still reads versions stored before curves, importance and the comparison of candidates were', async () => {
     await demo.warehouse.write((conn) =>
-      conn.run(sql.raw(`UPDATE models SET metrics = json_merge_patch(metrics,
-           '{"curves": null, "featureImportance": null, "candidates": null, "selection": null, "origins": null}')`)),
+      conn.run(
+        sql.raw(`UPDATE models SET metrics = json_merge_patch(metrics,
+           '{"curves": null, "featureImportance": null, "candidates": null, "selection": null, "origins": null}')`),
+      ),
     );
     const [stored] = await query(demo.warehouse, 'SELECT metrics::VARCHAR AS metrics FROM models');
     expect(Object.keys(JSON.parse(String(stored?.metrics)))).not.toContain('curves');
