@@ -10,6 +10,7 @@ import { impactRouter } from './routers/impact.ts';
 import { infoRouter } from './routers/info.ts';
 import { modelRouter } from './routers/model.ts';
 import { overviewRouter } from './routers/overview.ts';
+import { programRouter } from './routers/program.ts';
 import { queryRouter } from './routers/query.ts';
 import { repeatRouter } from './routers/repeat.ts';
 import { scoresRouter } from './routers/scores.ts';
@@ -29,6 +30,7 @@ export const appRouter = createTRPCRouter({
   query: queryRouter,
   filters: filtersRouter,
   atRisk: atRiskRouter,
+  program: programRouter,
   model: modelRouter,
   scores: scoresRouter,
   alerts: alertsRouter,

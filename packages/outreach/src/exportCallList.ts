@@ -88,7 +88,10 @@ export async function exportCallList(
     throw error;
   }
   if (options.requester) {
-    await auditCallListExport(warehouse, options.requester, filters, result, { file: target });
+    await auditCallListExport(warehouse, options.requester, filters, result, {
+      file: target,
+      ...(options.listId ? { listId: options.listId } : {}),
+    });
   }
   return { ...result, path: target };
 }

@@ -22,7 +22,7 @@ export { readUpliftStatus, refreshUpliftModel } from './program/fitUplift.ts';
 export { type CallListFiles, loadCallLists } from './program/loadCallLists.ts';
 export { measureProgram } from './program/measureProgram.ts';
 export { type SaveListOptions, saveCallList } from './program/saveCallList.ts';
-export { listCallLists } from './program/savedLists.ts';
+export { listCallLists, savedList } from './program/savedLists.ts';
 export {
   fitUpliftModel,
   predictUplift,

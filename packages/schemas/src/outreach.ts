@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { OUTCOMES } from './outcomes.ts';
-import { callEffectSchema, LIST_KINDS } from './program.ts';
+import {
+  callEffectSchema,
+  controlShareSchema,
+  DEFAULT_CONTROL_SHARE,
+  DEFAULT_PROGRAM_HORIZON_DAYS,
+  LIST_KINDS,
+} from './program.ts';
 
 /*
  * Call lists and the outcomes of retention calls, shared by the api, the dashboard and the CLI.
@@ -108,7 +114,13 @@ export const callListPageInputSchema = z
 export type CallListPageInput = z.input<typeof callListPageInputSchema>;
 
 export const callListExportInputSchema = z
-  .object({ ...filterFields, bom: z.boolean().default(false) })
+  .object({
+    ...filterFields,
+    bom: z.boolean().default(false),
+    /** Held back uncalled as the list's control group (0–0.5). */
+    controlShare: controlShareSchema.default(DEFAULT_CONTROL_SHARE),
+    horizonDays: z.number().int().min(7).max(730).default(DEFAULT_PROGRAM_HORIZON_DAYS),
+  })
   .strict()
   .superRefine(checkCutAndRange);
 

@@ -16,4 +16,11 @@ export {
   loadFiles,
 } from './loadFiles.ts';
 export { auditAs, type Requester } from './requester.ts';
+export {
+  loadDemoProgram,
+  type SavedListExport,
+  saveAndExportCallList,
+  saveAndStreamCallList,
+  saveList,
+} from './retentionProgram.ts';
 export { startTraining, trainModel } from './training.ts';

@@ -8,6 +8,7 @@ import {
   type Warehouse,
 } from '@retain/warehouse';
 import { auditAs, type Requester } from './requester.ts';
+import { loadDemoProgram } from './retentionProgram.ts';
 
 export interface LoadFilesOptions {
   requester: Requester;
@@ -63,9 +64,12 @@ export async function loadDemoFiles(
   const requests = SECTIONS.map((section) => ({ section, file: path.join(dir, `${section}.csv`) }));
   // Before the load, whose new data version tells the API's caches that the currency is new too.
   await storeCurrency(warehouse, DEMO_CURRENCY);
-  return loadFiles(warehouse, requests, {
+  const loaded = await loadFiles(warehouse, requests, {
     requester: options.requester,
     detail: { demo: generated, command: options.command },
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
+  // The retention team's past call lists, so that the Program page has a story to tell.
+  await loadDemoProgram(warehouse, dir, options.requester);
+  return loaded;
 }

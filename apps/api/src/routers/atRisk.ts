@@ -8,6 +8,7 @@ import {
   recordOutcomeInputSchema,
 } from '@retain/schemas';
 import { appendAudit } from '@retain/warehouse';
+import { saveList } from '@retain/workflows';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { cachedRead, procedure } from '../trpc.ts';
@@ -49,9 +50,18 @@ export const atRiskRouter = {
    * returns a one-time URL, valid for two minutes, from which the browser downloads it.
    */
   export: procedure.input(callListExportInputSchema.prefault({})).mutation(async ({ ctx, input }) => {
-    const { bom, ...filters } = input;
+    const { bom, controlShare, horizonDays, ...filters } = input;
     await requireScores(ctx.warehouse).catch(noScoresYet);
-    return ctx.downloads.issue({ filters, bom, username: ctx.viewer?.username ?? null });
+    // Saved first, with its control group: the download holds the customers to call only.
+    const username = ctx.viewer?.username ?? null;
+    const list = await saveList(
+      ctx.warehouse,
+      filters,
+      { username, via: 'api' },
+      { controlShare, horizonDays },
+    );
+    ctx.cache.clear(); // the Program page lists it
+    return { ...ctx.downloads.issue({ filters, bom, username, listId: list.listId }), list };
   }),
 
   /**

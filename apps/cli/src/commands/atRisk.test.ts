@@ -20,9 +20,11 @@ describe('retain at-risk', () => {
   });
   afterAll(() => close());
 
+  // Lists whose members are asserted one by one hold back nobody (--control 0): the control group
+  // is drawn by the list's own id, new with each list (program.test.ts tests it).
   it('writes the top N to a file and prints the summary as JSON', async () => {
     const out = path.join(dir, 'calls.csv');
-    const result = runRetain(['at-risk', '--db', db, '--top', '2', '--out', out, '--json']);
+    const result = runRetain(['at-risk', '--db', db, '--top', '2', '--control', '0', '--out', out, '--json']);
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({
       cut: 'top',
@@ -54,7 +56,7 @@ describe('retain at-risk', () => {
 
   it('filters by repeated segments, value, probability and open complaints', () => {
     const ids = (flags: string[]) => {
-      const result = runRetain(['at-risk', '--db', db, ...flags]);
+      const result = runRetain(['at-risk', '--db', db, '--control', '0', ...flags]);
       expect(result.code, result.stderr).toBe(0);
       return result.stdout
         .trim()
@@ -116,7 +118,7 @@ describe('retain at-risk', () => {
   }, 120_000);
 
   it('writes phone_e164 for a dialler, says how many listed have none, and lists only reachable ones when asked', () => {
-    const all = runRetain(['at-risk', '--db', db]);
+    const all = runRetain(['at-risk', '--db', db, '--control', '0']);
     expect(all.code, all.stderr).toBe(0);
     const [header, first] = all.stdout.split('\r\n');
     expect(header).toBe(HEADER);
@@ -131,7 +133,7 @@ describe('retain at-risk', () => {
       '3 of the listed have no phone number a dialler can call (empty phone_e164); --has-phone yes leaves them out.',
     );
 
-    const reachable = runRetain(['at-risk', '--db', db, '--has-phone', 'yes']);
+    const reachable = runRetain(['at-risk', '--db', db, '--has-phone', 'yes', '--control', '0']);
     expect(reachable.code, reachable.stderr).toBe(0);
     const rows = reachable.stdout.trim().split('\r\n').slice(1);
     expect(rows.map((l) => l.split(',')[1])).toEqual(['C01', 'C07', 'C08', 'C09']);
@@ -147,7 +149,17 @@ describe('retain at-risk', () => {
     expect(reachable.stderr).not.toContain('have no phone number');
 
     // Read as American numbers, the British national one is none a dialler can call.
-    const american = runRetain(['at-risk', '--db', db, '--has-phone', 'yes', '--phone-country', 'us']);
+    const american = runRetain([
+      'at-risk',
+      '--db',
+      db,
+      '--has-phone',
+      'yes',
+      '--phone-country',
+      'us',
+      '--control',
+      '0',
+    ]);
     expect(american.code, american.stderr).toBe(0);
     expect(
       american.stdout

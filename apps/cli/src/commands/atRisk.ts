@@ -1,4 +1,18 @@
-import { type CallListSummary, callListFiltersSchema, DEFAULT_CALL_CAPACITY } from '@retain/schemas';
+import {
+  type CallListSummary,
+  callListFiltersSchema,
+  DEFAULT_CALL_CAPACITY,
+  DEFAULT_CALL_EFFECT,
+  DEFAULT_CONTROL_SHARE,
+  DEFAULT_PROGRAM_HORIZON_DAYS,
+  LOST_GAP_MULTIPLE,
+  LOST_MIN_DAYS,
+  LOST_SINGLE_ORDER_DAYS,
+  listSettingsSchema,
+  programInputSchema,
+  type SavedList,
+} from '@retain/schemas';
+import type { CallListFileOptions } from '@retain/workflows';
 import type { Command } from 'commander';
 import { cliRequester } from '../audit.ts';
 import { env } from '../env.ts';
@@ -26,6 +40,11 @@ interface AtRiskFlags {
   phoneCountry?: string;
   bom?: boolean;
   json?: boolean;
+  control?: string;
+  horizon?: string;
+  winBack?: boolean;
+  callEffect?: string;
+  list?: string;
 }
 
 const number = (flag: string, value: string | undefined) => {
@@ -51,7 +70,9 @@ const yesNoAny = (flag: string, value: string | undefined) => {
 export function registerAtRisk(program: Command): void {
   program
     .command('at-risk')
-    .description('Write the call list: scored customers who may be contacted, ranked by value at risk (CSV).')
+    .description(
+      'Save and write the call list: scored customers who may be contacted, ranked by what a call can save, with a control group held back (CSV).',
+    )
     .option('--out <file>', 'write the list to this CSV file (default: print the CSV)')
     .option('--top <n>', 'the first N customers of the ranked list')
     .option(
@@ -81,6 +102,23 @@ export function registerAtRisk(program: Command): void {
       '--phone-country <CC>',
       'read national phone numbers as numbers of this country (e.g. GB) where the region names none; default: the country most numbers are from',
     )
+    .option(
+      '--control <share>',
+      `hold back this share of the list uncalled, as a control group (0 to 0.5; default ${DEFAULT_CONTROL_SHARE}); 0 saves a list nothing can be measured on`,
+    )
+    .option(
+      '--horizon <days>',
+      `measure the list on orders within this many days after its date (default ${DEFAULT_PROGRAM_HORIZON_DAYS})`,
+    )
+    .option(
+      '--win-back',
+      `the win-back list: lost customers (no order for over ${LOST_MIN_DAYS} days and ${LOST_GAP_MULTIPLE} usual gaps, or ${LOST_SINGLE_ORDER_DAYS} days after a single order) instead of those who can still be kept`,
+    )
+    .option(
+      '--call-effect <p>',
+      `P(a call changes the outcome), for the expected saved value until an uplift model exists (default ${DEFAULT_CALL_EFFECT})`,
+    )
+    .option('--list <id>', 'write a saved list again (its customers to call), as `retain lists` shows it')
     .option('--bom', 'start the file with a byte order mark, so that Excel reads it as UTF-8')
     .option('--db <path>', 'database file (default data/retain.duckdb, or RETAIN_DB)')
     .option('--json', 'print the summary as JSON (with --out)')
@@ -93,6 +131,17 @@ Examples:
   $ retain at-risk --segment "At risk" --region North --min-probability 0.6 --out north.csv --json
   $ retain at-risk --segment "At risk" --segment "Can't lose them" --open-complaint yes --min-value 200
   $ retain at-risk --capacity 200 --has-phone yes --out week.csv
+  $ retain at-risk --capacity 200 --control 0.1 --out calls.csv --json
+  $ retain at-risk --win-back --top 100 --out win-back.csv
+  $ retain at-risk --list L-20260930-k3x9qa --out calls.csv
+
+Every list written is saved (retain lists) with a control group: --control of its customers
+(default ${DEFAULT_CONTROL_SHARE * 100} %), chosen by a seeded draw of the list id and the customer id, are held back,
+never written, and compared with the called ones once the horizon has passed (retain program).
+--top and --capacity count the customers to call; the control group comes on top.
+The list is ranked by expected saved value: value at risk × P(a call changes the outcome), the
+prior (--call-effect, default ${DEFAULT_CALL_EFFECT * 100} %) until enough lists with control groups have
+matured for the uplift model. Lost customers go on the win-back list (--win-back), not this one.
 
 Customers without contact consent, and those whose latest outcome is "do not call", are never
 listed; the summary counts them. Without --top or --capacity the whole list is written; the
@@ -123,8 +172,26 @@ orders, open_complaints, reasons, last_contact, last_outcome, phone_e164, segmen
         excludeContactedDays: number('--exclude-contacted-days', flags.excludeContactedDays),
         hasPhone: yesNoAny('--has-phone', flags.hasPhone),
         phoneCountry: flags.phoneCountry,
+        kind: flags.winBack ? 'win-back' : undefined,
+        callEffect: number('--call-effect', flags.callEffect),
       });
-      const { exportCallListFile, streamCallList } = await import('@retain/workflows');
+      const listId =
+        flags.list === undefined ? undefined : parseInput(programInputSchema, { listId: flags.list }).listId;
+      if (
+        listId !== undefined &&
+        process.argv.slice(2).some((a) => LIST_DEFINING_FLAGS.has(a.split('=')[0] ?? ''))
+      ) {
+        throw new UsageError(
+          '--list writes a saved list again as it was saved: give it without filters, --control or --horizon',
+        );
+      }
+      const settings = parseInput(listSettingsSchema, {
+        controlShare: number('--control', flags.control) ?? DEFAULT_CONTROL_SHARE,
+        horizonDays: number('--horizon', flags.horizon) ?? DEFAULT_PROGRAM_HORIZON_DAYS,
+      });
+      const { exportCallListFile, saveAndExportCallList, saveAndStreamCallList, streamCallList } =
+        await import('@retain/workflows');
+      const { savedList } = await import('@retain/outreach');
       // The CLI has no sign-in: the audit entry names the operating-system user in its detail.
       const requester = cliRequester();
       const stop = new AbortController();
@@ -137,8 +204,10 @@ orders, open_complaints, reasons, last_contact, last_outcome, phone_e164, segmen
           const { dataCurrency } = await import('@retain/warehouse');
           const money = formatMoneyIn((await dataCurrency(warehouse, env.currency)).code);
           const base = { requester, bom: flags.bom ?? false, signal: stop.signal };
+          // A saved list written again, or a new list saved with its control group.
+          const again = listId === undefined ? null : await savedList(warehouse, listId);
           if (out) {
-            const result = await exportCallListFile(warehouse, filters, out, {
+            const fileOptions: CallListFileOptions = {
               ...base,
               onMemoryRaised: (fromMb, toMb) => {
                 bar.done();
@@ -153,16 +222,41 @@ orders, open_complaints, reasons, last_contact, last_outcome, phone_e164, segmen
                     : `${(bytes / 1e6).toFixed(0)} MB written`,
                   null,
                 ),
-            });
+            };
+            // Today's summary is the list's as it was cut (a saved list written again: what was written).
+            const { list, summary } = again
+              ? await exportCallListFile(warehouse, again.filters, out, {
+                  ...fileOptions,
+                  listId: again.listId,
+                }).then((result) => ({ list: again, summary: result }))
+              : await saveAndExportCallList(warehouse, filters, out, { ...fileOptions, list: settings }).then(
+                  ({ list, result }) => ({
+                    list,
+                    summary: { ...list.summary, rows: result.rows, path: result.path },
+                  }),
+                );
             bar.done();
-            if (flags.json) console.log(JSON.stringify(result, null, 2));
-            else console.log(renderSummary(result, result.path, money));
-          } else {
-            const result = await streamCallList(warehouse, filters, process.stdout, {
+            if (flags.json) console.log(JSON.stringify({ ...summary, ...listJson(list) }, null, 2));
+            else
+              console.log(
+                `${renderSummary(summary, summary.path, money)}\n${renderList(list, again !== null)}`,
+              );
+          } else if (again) {
+            const result = await streamCallList(warehouse, again.filters, process.stdout, {
               ...base,
+              listId: again.listId,
+              detail: { printed: true, listId: again.listId },
+            });
+            console.error(`${renderSummary(result, null, money)}\n${renderList(again, true)}`);
+          } else {
+            const { list, result } = await saveAndStreamCallList(warehouse, filters, process.stdout, {
+              ...base,
+              list: settings,
               detail: { printed: true },
             });
-            console.error(renderSummary(result, null, money));
+            console.error(
+              `${renderSummary({ ...list.summary, rows: result.rows }, null, money)}\n${renderList(list, false)}`,
+            );
           }
         });
       } catch (error) {
@@ -185,7 +279,11 @@ function renderSummary(
 ): string {
   const count = (n: number) => n.toLocaleString('en-US');
   const lines = [
-    `${count(summary.rows)} customers ${file ? `written to ${file}` : 'listed'}, ranked by value at risk.`,
+    `${count(summary.rows)} customers ${file ? `written to ${file}` : 'listed'}, ranked by what a call can save (${
+      summary.callEffectSource === 'uplift-model'
+        ? 'value at risk × the uplift model’s P(a call changes the outcome)'
+        : `value at risk × ${share.format(summary.callEffectPrior)}, the prior P(a call changes the outcome)`
+    }).`,
   ];
   if (summary.cut === 'capacity') {
     const covered =
@@ -211,7 +309,62 @@ function renderSummary(
     `Left out: ${count(summary.excludedNoConsent)} without contact consent, ${count(summary.excludedDoNotCall)} "do not call", ` +
       `${count(summary.excludedRecentlyContacted)} contacted recently${noPhone}.`,
   );
+  if (summary.onOtherList > 0)
+    lines.push(
+      summary.kind === 'win-back'
+        ? `${count(summary.onOtherList)} customers who can still be kept are on the at-risk list (without --win-back).`
+        : `${count(summary.onOtherList)} lost customers (no order for over ${LOST_MIN_DAYS} days and ${LOST_GAP_MULTIPLE} usual gaps) are on the win-back list (--win-back).`,
+    );
   if (summary.modelId)
     lines.push(`Scores: model ${summary.modelId}${summary.scoredAt ? ` as of ${summary.scoredAt}` : ''}.`);
   return lines.join('\n');
+}
+
+/** Flags that define a new list, which a saved list written again (--list) does not take. */
+const LIST_DEFINING_FLAGS = new Set([
+  '--top',
+  '--capacity',
+  '--min-probability',
+  '--max-probability',
+  '--min-value',
+  '--segment',
+  '--region',
+  '--open-complaint',
+  '--exclude-contacted-days',
+  '--has-phone',
+  '--phone-country',
+  '--control',
+  '--horizon',
+  '--win-back',
+  '--call-effect',
+]);
+
+/** The saved list's keys printed beside the summary by --json. */
+function listJson(list: SavedList) {
+  return {
+    listId: list.listId,
+    date: list.date,
+    kind: list.kind,
+    horizonDays: list.horizonDays,
+    controlShare: list.controlShare,
+    treated: list.treated,
+    control: list.control,
+    measurableFrom: list.control > 0 ? list.measurableFrom : null,
+    note: listNote(list),
+  };
+}
+
+function listNote(list: SavedList): string {
+  return list.control === 0
+    ? 'No control group (--control 0): nothing about this list can be measured.'
+    : `Measurable from ${list.measurableFrom}, once orders up to that day are loaded: retain program --list ${list.listId}.`;
+}
+
+/** What was saved, in words. */
+function renderList(list: SavedList, again: boolean): string {
+  const count = (n: number) => n.toLocaleString('en-US');
+  const head = again
+    ? `Saved list ${list.listId} (${list.date}) written again: the same customers to call.`
+    : `Saved as list ${list.listId} (${list.date}): ${count(list.treated)} to call, ${count(list.control)} held back as a control group (${share.format(list.controlShare)}), never written.`;
+  return `${head}\n${listNote(list)}`;
 }

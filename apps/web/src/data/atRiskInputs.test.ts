@@ -21,12 +21,13 @@ describe('at-risk inputs', () => {
     expect(view('minP=7&contacted=x')).toEqual({
       filters: { capacity: DEFAULT_CALL_CAPACITY, hasPhone: true },
       errors: {},
+      controlShare: 0.1,
     });
   });
 
   it('lists a week of calls to customers with a phone number unless asked for more', () => {
-    expect(view('')).toEqual({ filters: { capacity: 200, hasPhone: true }, errors: {} });
-    expect(view('capacity=all&phone=any')).toEqual({ filters: {}, errors: {} });
+    expect(view('')).toEqual({ filters: { capacity: 200, hasPhone: true }, errors: {}, controlShare: 0.1 });
+    expect(view('capacity=all&phone=any')).toEqual({ filters: {}, errors: {}, controlShare: 0.1 });
     expect(view('phone=none').filters).toEqual({ capacity: 200, hasPhone: false });
     expect(view('phone=maybe').filters.hasPhone).toBe(true);
   });
@@ -62,13 +63,23 @@ describe('at-risk inputs', () => {
     // A negative value, an unknown complaint value, an over-long segment: ignored.
     expect(
       view(`minP=0.7&minValue=-3&complaint=maybe&segment=${'x'.repeat(201)}&capacity=all&phone=any`),
-    ).toEqual({ filters: { minProbability: 0.7 }, errors: {} });
+    ).toEqual({ filters: { minProbability: 0.7 }, errors: {}, controlShare: 0.1 });
   });
 
   it('refuses a probability range no customer can fall in, on its upper bound', () => {
     const { errors } = view('minP=0.9&maxP=0.5');
     expect(errors.maxProbability).toMatch(/no customer falls in that range/);
     expect(view('minP=0.5&maxP=0.5').errors).toEqual({});
+  });
+
+  it('reads the win-back list and the share to hold back, refusing a share above one half', () => {
+    expect(view('list=win-back').filters.kind).toBe('win-back');
+    expect(view('list=other').filters.kind).toBeUndefined();
+    expect(view('').controlShare).toBe(0.1);
+    expect(view('control=0').controlShare).toBe(0);
+    expect(view('control=0.3')).toMatchObject({ controlShare: 0.3, errors: {} });
+    expect(view('control=0.6').errors.controlShare).toBe('"0.6" is no share to hold back: choose from none to 50 %.');
+    expect(view('control=-0.1').errors.controlShare).toMatch(/no share to hold back/);
   });
 
   it('finds the pages a visible range needs', () => {

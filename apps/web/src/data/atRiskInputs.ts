@@ -1,4 +1,9 @@
-import { type CallListFilters, DEFAULT_CALL_CAPACITY } from '@retain/schemas';
+import {
+  type CallListFilters,
+  DEFAULT_CALL_CAPACITY,
+  DEFAULT_CONTROL_SHARE,
+  MAX_CONTROL_SHARE,
+} from '@retain/schemas';
 import { formatPercent } from '../format.ts';
 import { readList, readNumber, readOptionalEnum, readOptionalInt } from './searchState.ts';
 
@@ -55,11 +60,30 @@ function filterValues(search: URLSearchParams, key: string): string[] {
 export interface CallListInputErrors {
   capacity?: string;
   maxProbability?: string;
+  controlShare?: string;
 }
+
+/** `list=win-back` in the URL: the lost; absent: the customers who can still be kept. */
+export const LIST_OPTIONS = [
+  { value: '', label: 'At risk: can still be kept' },
+  { value: 'win-back', label: 'Win-back: lost' },
+] as const;
+
+/** The share held back uncalled when the list is exported (`control` in the URL, 0–0.5). */
+export const CONTROL_OPTIONS = [
+  { value: '0', label: 'None (nothing can be measured)' },
+  { value: '0.05', label: '5 %' },
+  { value: '', label: `${DEFAULT_CONTROL_SHARE * 100} % (default)` },
+  { value: '0.2', label: '20 %' },
+  { value: '0.3', label: '30 %' },
+  { value: '0.5', label: '50 %' },
+] as const;
 
 export interface CallListView {
   /** What the API is asked for (when there are no errors). */
   filters: CallListFilters;
+  /** The control group's share for an export of this list. */
+  controlShare: number;
   /** Filters to fix before any list is shown: the list is never quietly another than asked for. */
   errors: CallListInputErrors;
 }
@@ -107,7 +131,16 @@ export function callListViewFromSearch(search: URLSearchParams): CallListView {
   }
   const contacted = readOptionalInt(search, 'contacted', { min: 1, max: 3650 });
   if (contacted !== undefined) filters.excludeContactedDays = contacted;
-  return { filters, errors };
+  if (search.get('list') === 'win-back') filters.kind = 'win-back';
+  const control = search.get('control')?.trim() ?? '';
+  let controlShare: number = DEFAULT_CONTROL_SHARE;
+  if (control !== '') {
+    const share = Number(control);
+    if (!/^\d+(\.\d*)?$/.test(control) || !(share >= 0 && share <= MAX_CONTROL_SHARE))
+      errors.controlShare = `"${control}" is no share to hold back: choose from none to 50 %.`;
+    else controlShare = share;
+  }
+  return { filters, errors, controlShare };
 }
 
 /** The filters of a view without errors; those of a view with errors are never sent. */

@@ -27,7 +27,7 @@ async function maturedLists(db: Db): Promise<z.output<typeof maturedRow>[]> {
     sql`SELECT l.list_id, l.list_date::VARCHAR AS list_date, count(*) FILTER (WHERE m.arm = 'control')::INTEGER AS control
         FROM call_lists l JOIN call_list_members m ON m.list_id = l.list_id
         WHERE l.kind = 'at-risk' AND l.list_date + to_days(l.horizon_days) <= CAST(${end} AS DATE)
-        GROUP BY ALL HAVING count(*) FILTER (WHERE m.arm = 'control') > 0
+        GROUP BY l.list_id, l.list_date HAVING count(*) FILTER (WHERE m.arm = 'control') > 0
         ORDER BY l.list_date, l.list_id`,
     maturedRow,
   );

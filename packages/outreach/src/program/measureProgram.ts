@@ -61,7 +61,7 @@ function memberTotalsSql(listIds: readonly string[]) {
            count(*)::INTEGER AS customers, count(*) FILTER (WHERE o.retained)::INTEGER AS retained,
            sum(o.revenue)::DOUBLE AS revenue, sum(o.revenue * o.revenue)::DOUBLE AS revenue_squares
     FROM outcomes o LEFT JOIN reached r ON r.list_id = o.list_id AND r.customer_id = o.customer_id
-    GROUP BY ALL`;
+    GROUP BY o.list_id, o.arm, r.customer_id IS NOT NULL`;
 }
 
 interface ListTotals {
@@ -122,7 +122,7 @@ function noteFor(
     return `The difference (${points(effect.difference)} points, ${interval}) cannot be told from noise yet: ${effect.controlCustomers.toLocaleString('en-US')} in the control group.`;
   }
   return effect.difference > 0
-    ? `Calls kept ${points(effect.difference)} points more customers (${interval}).`
+    ? `Calls kept ${Math.abs(effect.difference * 100).toFixed(1)} points more customers (${interval}).`
     : `Called customers were retained less than the control group (${points(effect.difference)} points, ${interval}).`;
 }
 

@@ -1,5 +1,6 @@
 import {
   type CallListFilters,
+  type CallListSummary,
   DEFAULT_CALL_EFFECT,
   type ListSettings,
   listSettingsSchema,
@@ -40,11 +41,11 @@ export async function saveCallList(
   warehouse: Warehouse,
   filters: CallListFilters,
   options: SaveListOptions = {},
-): Promise<SavedList> {
+): Promise<SavedList & { summary: CallListSummary }> {
   const settings = listSettingsSchema.parse(options.settings ?? {});
   const now = options.now ?? new Date();
   const cut = filters.top ?? filters.capacity ?? null;
-  const listId = await warehouse.transaction(async (db) => {
+  const { listId, summary } = await warehouse.transaction(async (db) => {
     await migrateProgramTables(db);
     const { sql: plan, summary, asOf } = await planCallList(db, filters, { now });
     const id = newListId(asOf, options.idSuffix);
@@ -81,7 +82,7 @@ export async function saveCallList(
         { ...plan.params, newListId: id, controlShare: settings.controlShare, cut },
       ),
     );
-    return id;
+    return { listId: id, summary };
   });
   const saved = await warehouse.read((db) => readSavedList(db, listId));
   if (options.requester) {
@@ -103,5 +104,5 @@ export async function saveCallList(
       },
     });
   }
-  return saved;
+  return { ...saved, summary };
 }

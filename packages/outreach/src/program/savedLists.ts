@@ -75,3 +75,8 @@ export async function readSavedList(db: Db, listId: string): Promise<SavedList> 
 export function listCallLists(warehouse: Warehouse): Promise<SavedList[]> {
   return warehouse.read(readSavedLists);
 }
+
+/** One saved list; UnknownListError when there is none with that id. */
+export function savedList(warehouse: Warehouse, listId: string): Promise<SavedList> {
+  return warehouse.read((db) => readSavedList(db, listId));
+}
