@@ -78,7 +78,9 @@ describe('at-risk inputs', () => {
     expect(view('').controlShare).toBe(0.1);
     expect(view('control=0').controlShare).toBe(0);
     expect(view('control=0.3')).toMatchObject({ controlShare: 0.3, errors: {} });
-    expect(view('control=0.6').errors.controlShare).toBe('"0.6" is no share to hold back: choose from none to 50 %.');
+    expect(view('control=0.6').errors.controlShare).toBe(
+      '"0.6" is no share to hold back: choose from none to 50 %.',
+    );
     expect(view('control=-0.1').errors.controlShare).toMatch(/no share to hold back/);
   });
 
