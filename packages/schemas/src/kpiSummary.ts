@@ -29,10 +29,34 @@ export interface SummaryFormats {
 }
 
 /**
- * One sentence an executive can read aloud: whether retention is improving (churn and repeat
- * purchase against 90 days earlier), by how much, and what revenue is at risk.
+ * Month-1 retention of the latest monthly cohort whose month 1 is over, against the plain mean of
+ * the (up to) six cohorts before it: `latest` of `cohorts.trend` with age 1 by month.
  */
-export function retentionSummary(k: Kpis, f: SummaryFormats): string {
+export interface MonthOneRetention {
+  cohort: string;
+  value: number;
+  previousMean: number | null;
+  previousCohorts: string[];
+  delta: number | null;
+}
+
+/** "month-1 retention of the latest complete cohort (2024-11) was 25.0%, 4.6 points below …". */
+export function monthOneClause(m: MonthOneRetention, f: SummaryFormats): string {
+  const head = `month-1 retention of the latest complete cohort (${m.cohort}) was ${f.percent(m.value)}`;
+  if (m.previousMean === null || m.delta === null) return head;
+  const six =
+    m.previousCohorts.length === 1 ? 'the cohort before it' : `the ${m.previousCohorts.length} before it`;
+  // Under 0.05 points apart reads as the same, as for the other shares.
+  if (Math.abs(m.delta) < 0.0005) return `${head}, in line with the average of ${six}`;
+  return `${head}, ${f.points(Math.abs(m.delta) * 100)} points ${m.delta > 0 ? 'above' : 'below'} the average of ${six} (${f.percent(m.previousMean)})`;
+}
+
+/**
+ * One sentence an executive can read aloud: whether retention is improving (churn and repeat
+ * purchase against 90 days earlier), by how much, how the newest complete cohort's month 1 compares
+ * with the six before it, and what revenue is at risk.
+ */
+export function retentionSummary(k: Kpis, f: SummaryFormats, monthOne?: MonthOneRetention | null): string {
   const churn = k.kpis.churnRate;
   const repeat = k.kpis.repeatRate90d;
   const atRisk = k.kpis.atRiskRevenue.value;
@@ -69,6 +93,7 @@ export function retentionSummary(k: Kpis, f: SummaryFormats): string {
   }
   let sentence = headline;
   if (parts.length > 0) sentence += `: ${parts.join(' and ')}`;
+  if (monthOne) sentence += `; ${monthOneClause(monthOne, f)}`;
   if (atRisk !== null && atRisk > 0) sentence += `; ${f.money(atRisk)} in customer value is at risk`;
   return `${sentence}.`;
 }

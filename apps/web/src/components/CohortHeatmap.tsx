@@ -15,6 +15,13 @@ import {
   cellDetail,
   matrixOffsets,
 } from '../data/cohortSeries.ts';
+import {
+  expectedEndAt,
+  FORECAST_LEVEL,
+  type ForecastCell,
+  forecastAt,
+  forecastWidth,
+} from '../data/forecastSeries.ts';
 import { heatColors, heatScaleMax, rampGradient } from '../data/heatScale.ts';
 import { formatDay, formatInteger, formatMoney, formatPercent } from '../format.ts';
 import { useColorScheme } from '../hooks/useColorScheme.ts';
@@ -30,19 +37,27 @@ interface HeatmapProps {
   onOpen: (cell: SelectedCell) => void;
 }
 
-type Tip = { kind: 'cell'; detail: CellDetail } | { kind: 'average'; cell: AverageCell };
+type Tip =
+  | { kind: 'cell'; detail: CellDetail; expected: ForecastCell | null }
+  | { kind: 'average'; cell: AverageCell }
+  | { kind: 'forecast'; cohort: string; offset: number; cell: ForecastCell; pooled: boolean };
 
 /**
  * Cohorts × offsets as a table of buttons coloured by value, under a row of the size-weighted
  * average. A cell whose period is not over at the as-of date holds a value so far: it is faded,
  * hatched, outlined with dashes and marked "~" (as on the command line), and says so to screen
- * readers and in its tooltip. Small cohorts are italic. Arrow keys move between cells (one tab stop
+ * readers and in its tooltip. Forecasts (when the matrix has them) fill the periods not yet begun:
+ * lighter, hatched the other way, outlined with dots and in brackets, their tooltip saying
+ * "forecast" with its 80 % interval; they open nothing. Small cohorts are italic. Arrow keys move between cells (one tab stop
  * for the whole matrix), Enter or a click opens the cell's customers; hover or focus shows details.
  */
 export function CohortHeatmap({ matrix, show, selected, onOpen }: HeatmapProps) {
   const scheme = useColorScheme();
   const rows = matrix.cohorts.slice(-MAX_HEATMAP_ROWS);
-  const offsets = matrixOffsets(matrix);
+  const hasForecasts = matrix.forecast !== undefined;
+  const offsets = hasForecasts
+    ? Array.from({ length: forecastWidth(matrix) }, (_, i) => i)
+    : matrixOffsets(matrix);
   // Colour is always the rate, so cohorts of different sizes compare in either view.
   const max = heatScaleMax(rows);
   const average = weightedAverageRow(matrix.cohorts);
@@ -124,6 +139,21 @@ export function CohortHeatmap({ matrix, show, selected, onOpen }: HeatmapProps) 
               event.target instanceof Element ? event.target.closest('[data-average-offset]') : null;
             const cell = average.cells[Number(target?.getAttribute('data-average-offset'))];
             if (target instanceof HTMLElement && cell) showTip({ kind: 'average', cell }, target);
+            const spot = event.target instanceof Element ? event.target.closest('[data-forecast-row]') : null;
+            const forecastRow = rows[Number(spot?.getAttribute('data-forecast-row'))];
+            const offset = Number(spot?.getAttribute('data-offset'));
+            const forecast = forecastRow ? forecastAt(forecastRow, offset) : null;
+            if (spot instanceof HTMLElement && forecastRow && forecast)
+              showTip(
+                {
+                  kind: 'forecast',
+                  cohort: forecastRow.cohort,
+                  offset,
+                  cell: forecast,
+                  pooled: forecastRow.forecastBasis === 'pooled',
+                },
+                spot,
+              );
           }}
         >
           <caption className="visually-hidden">
@@ -177,6 +207,31 @@ export function CohortHeatmap({ matrix, show, selected, onOpen }: HeatmapProps) 
                 <td className="num">{formatInteger(row.size)}</td>
                 {offsets.map((o) => {
                   const detail = cellDetail(row, o);
+                  const forecast = detail ? null : forecastAt(row, o);
+                  if (forecast) {
+                    const colors = heatColors(forecast.value / max, scheme, { incomplete: true });
+                    // Nothing to open: a span, its tooltip delegated like the average's.
+                    return (
+                      <td key={o}>
+                        <span
+                          className="heat-cell forecast"
+                          style={{ backgroundColor: colors.background, color: colors.color }}
+                          data-cohort={row.cohort}
+                          data-offset={o}
+                          data-forecast-row={r}
+                          data-kind="forecast"
+                        >
+                          ({formatCohortValue(matrix.metric, forecast.value)})
+                          <span className="visually-hidden">
+                            , forecast, {FORECAST_LEVEL}% interval{' '}
+                            {formatCohortValue(matrix.metric, forecast.lower)} to{' '}
+                            {formatCohortValue(matrix.metric, forecast.upper)}
+                            {row.forecastBasis === 'pooled' ? ', from the pooled fit' : ''}
+                          </span>
+                        </span>
+                      </td>
+                    );
+                  }
                   if (!detail)
                     return (
                       <td key={o}>
@@ -209,10 +264,12 @@ export function CohortHeatmap({ matrix, show, selected, onOpen }: HeatmapProps) 
                           setFocus({ row: r, col: o });
                           onOpen({ cohort: row.cohort, offset: o });
                         }}
-                        onMouseEnter={(e) => showTip({ kind: 'cell', detail }, e.currentTarget)}
+                        onMouseEnter={(e) =>
+                          showTip({ kind: 'cell', detail, expected: expectedEndAt(row, o) }, e.currentTarget)
+                        }
                         onFocus={(e) => {
                           setFocus({ row: r, col: o });
-                          showTip({ kind: 'cell', detail }, e.currentTarget);
+                          showTip({ kind: 'cell', detail, expected: expectedEndAt(row, o) }, e.currentTarget);
                         }}
                         onBlur={() => setTip(null)}
                       >
@@ -240,6 +297,19 @@ export function CohortHeatmap({ matrix, show, selected, onOpen }: HeatmapProps) 
           </span>
           <span>incomplete: the period is not over at the as-of date ({asOf}), a value so far</span>
         </span>
+        {hasForecasts ? (
+          <span className="heat-legend-item" data-testid="heatmap-forecast-legend">
+            <span className="forecast-sample" aria-hidden="true">
+              ( )
+            </span>
+            <span>
+              forecast: not observed yet, the expected value (its {FORECAST_LEVEL}% interval in the tooltip)
+              {matrix.forecast?.horizon !== null && matrix.forecast?.horizon !== undefined
+                ? `; up to ${matrix.period} ${matrix.forecast.horizon}`
+                : ''}
+            </span>
+          </span>
+        ) : null}
         <span className="heat-legend-item">
           <em>italic</em>
           <span>cohort under {formatInteger(matrix.minCohortSize)} customers</span>
@@ -253,7 +323,23 @@ export function CohortHeatmap({ matrix, show, selected, onOpen }: HeatmapProps) 
           data-testid="heatmap-tooltip"
         >
           {tip.tip.kind === 'cell' ? (
-            <CellTooltip detail={tip.tip.detail} metric={matrix.metric} period={matrix.period} asOf={asOf} />
+            <CellTooltip
+              detail={tip.tip.detail}
+              expected={tip.tip.expected}
+              metric={matrix.metric}
+              period={matrix.period}
+              asOf={asOf}
+            />
+          ) : tip.tip.kind === 'forecast' ? (
+            <ForecastTooltip
+              cohort={tip.tip.cohort}
+              offset={tip.tip.offset}
+              cell={tip.tip.cell}
+              pooled={tip.tip.pooled}
+              metric={matrix.metric}
+              period={matrix.period}
+              asOf={asOf}
+            />
           ) : (
             <AverageTooltip
               cell={tip.tip.cell}
@@ -285,13 +371,53 @@ function IncompleteNote({ asOf }: { asOf: string }) {
   );
 }
 
+function ForecastTooltip({
+  cohort,
+  offset,
+  cell,
+  pooled,
+  metric,
+  period,
+  asOf,
+}: {
+  cohort: string;
+  offset: number;
+  cell: ForecastCell;
+  pooled: boolean;
+  metric: CohortMetric;
+  period: Period;
+  asOf: string;
+}) {
+  return (
+    <>
+      <p className="tooltip-title">
+        {cohort} · {offsetLabel(period, offset)}
+      </p>
+      <p>
+        <strong>Forecast</strong> {METRIC_NAMES[metric].toLowerCase()}:{' '}
+        <strong>{formatCohortValue(metric, cell.value)}</strong>
+      </p>
+      <p data-testid="forecast-interval">
+        {FORECAST_LEVEL}% interval: {formatCohortValue(metric, cell.lower)} –{' '}
+        {formatCohortValue(metric, cell.upper)}
+      </p>
+      <p className="tooltip-incomplete">
+        Not observed: this {period} has not begun at the as-of date ({asOf}).
+        {pooled ? ' A small or new cohort: from the level pooled over all cohorts.' : ''}
+      </p>
+    </>
+  );
+}
+
 function CellTooltip({
   detail,
+  expected,
   metric,
   period,
   asOf,
 }: {
   detail: CellDetail;
+  expected: ForecastCell | null;
   metric: CohortMetric;
   period: Period;
   asOf: string;
@@ -317,6 +443,13 @@ function CellTooltip({
         </p>
       ) : null}
       {!detail.complete ? <IncompleteNote asOf={asOf} /> : null}
+      {expected ? (
+        <p data-testid="forecast-interval">
+          <strong>Forecast</strong> at the period’s end: {formatCohortValue(metric, expected.value)} (
+          {FORECAST_LEVEL}%: {formatCohortValue(metric, expected.lower)} –{' '}
+          {formatCohortValue(metric, expected.upper)})
+        </p>
+      ) : null}
       {detail.small ? <p>Small cohort: read with care.</p> : null}
       <p className="muted">
         {formatInteger(detail.offset)} {period}s after the first order · click for the customers

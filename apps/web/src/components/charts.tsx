@@ -57,9 +57,12 @@ export const seriesColor = (index: number) => `var(--series-${(index % 8) + 1})`
 function colorsOf(series: readonly Series[]): Map<string, string> {
   const colors = new Map<string, string>();
   series.forEach((s, i) => {
-    if (!s.tailOf) colors.set(s.key, s.color ?? seriesColor(i));
+    if (!s.tailOf && !s.forecastOf) colors.set(s.key, s.color ?? seriesColor(i));
   });
-  for (const s of series) if (s.tailOf) colors.set(s.key, s.color ?? colors.get(s.tailOf) ?? seriesColor(0));
+  for (const s of series) {
+    const of = s.tailOf ?? s.forecastOf;
+    if (of) colors.set(s.key, s.color ?? colors.get(of) ?? seriesColor(0));
+  }
   return colors;
 }
 
@@ -76,10 +79,16 @@ function SeriesLegend({
   colors: Map<string, string>;
   showNames: boolean;
 }) {
-  const curves = series.filter((s) => !s.tailOf);
+  const curves = series.filter((s) => !s.tailOf && !s.forecastOf);
   const hasTail = series.some((s) => s.tailOf);
-  const hasBand = series.some((s) => s.band);
-  if (!showNames && !hasTail && !hasBand) return null;
+  const hasForecast = series.some((s) => s.forecastOf);
+  const bandLevels = [
+    ...new Set(series.filter((s) => s.band && !s.forecastOf).map((s) => s.band?.level ?? 95)),
+  ];
+  const forecastLevels = [
+    ...new Set(series.filter((s) => s.band && s.forecastOf).map((s) => s.band?.level ?? 95)),
+  ];
+  if (!showNames && !hasTail && bandLevels.length === 0 && !hasForecast) return null;
   return (
     <ul className="chart-legend" aria-hidden="true" data-testid="chart-legend">
       {showNames
@@ -103,10 +112,16 @@ function SeriesLegend({
           so far: period not over at the as-of date
         </li>
       ) : null}
-      {hasBand ? (
-        <li>
+      {bandLevels.map((level) => (
+        <li key={`band-${level}`}>
           <span className="swatch band" />
-          95% interval
+          {level}% interval
+        </li>
+      ))}
+      {hasForecast ? (
+        <li className="legend-forecast">
+          <span className="swatch dashed forecast" style={{ borderColor: 'var(--muted)' }} />
+          forecast{forecastLevels.length > 0 ? `, with its ${forecastLevels.join(' / ')}% interval` : ''}
         </li>
       ) : null}
     </ul>
@@ -137,8 +152,9 @@ function ChartTooltip({
   // far" end joins its curve is the curve's final value, listed once.
   const entries = payload.filter((entry) => {
     if (typeof entry.dataKey !== 'string') return false;
-    const tailOf = byKey.get(entry.dataKey)?.tailOf;
-    return !(tailOf && row && numberAt(row, tailOf) !== null);
+    const s = byKey.get(entry.dataKey);
+    const of = s?.tailOf ?? s?.forecastOf;
+    return !(of && row && numberAt(row, of) !== null);
   });
   return (
     <div className="chart-tooltip">
@@ -150,10 +166,15 @@ function ChartTooltip({
         return (
           <p key={String(entry.dataKey)}>
             <span className="swatch" style={{ background: entry.color }} aria-hidden="true" />
-            {s?.tailOf ? (byKey.get(s.tailOf)?.label ?? entry.name) : entry.name}:{' '}
+            {s?.tailOf || s?.forecastOf
+              ? (byKey.get(s.tailOf ?? s.forecastOf ?? '')?.label ?? entry.name)
+              : entry.name}
+            {s?.forecastOf ? ' forecast' : ''}:{' '}
             <strong>{typeof entry.value === 'number' ? format(entry.value) : '—'}</strong>
             {s?.tailOf ? ' so far (incomplete: the period is not over at the as-of date)' : ''}
-            {low !== null && high !== null ? ` (95%: ${format(low)} – ${format(high)})` : ''}
+            {low !== null && high !== null
+              ? ` (${s?.band?.level ?? 95}%: ${format(low)} – ${format(high)})`
+              : ''}
           </p>
         );
       })}
@@ -265,7 +286,7 @@ export function LineSeriesChart(
   },
 ) {
   const { data, series, title, height = 280 } = props;
-  const curves = series.filter((s) => !s.tailOf);
+  const curves = series.filter((s) => !s.tailOf && !s.forecastOf);
   const legend = props.legend ?? curves.length > 1;
   const colors = colorsOf(series);
   const dots = props.dots ?? data.length <= 24;
@@ -290,10 +311,10 @@ export function LineSeriesChart(
                 const high = s.band ? numberAt(row, s.band.high) : null;
                 return low === null || high === null ? null : [low, high];
               }}
-              name={`${s.label} 95% interval`}
+              name={`${s.label} ${s.band?.level ?? 95}% interval`}
               stroke="none"
               fill={colors.get(s.key)}
-              fillOpacity={0.14}
+              fillOpacity={s.forecastOf ? 0.1 : 0.14}
               connectNulls={false}
               isAnimationActive={false}
               activeDot={false}
@@ -305,6 +326,7 @@ export function LineSeriesChart(
         {series.map((s) => {
           const color = colors.get(s.key);
           const tail = s.tailOf !== undefined;
+          const forecast = s.forecastOf !== undefined;
           return (
             <Line
               key={s.key}
@@ -313,13 +335,20 @@ export function LineSeriesChart(
               name={s.label}
               stroke={color}
               strokeWidth={2}
-              strokeDasharray={s.dashed || tail ? '5 4' : undefined}
+              strokeDasharray={forecast ? '2 4' : s.dashed || tail ? '5 4' : undefined}
+              strokeOpacity={forecast ? 0.8 : undefined}
               // A value so far is a hollow point even where the curve's points are not drawn.
-              dot={tail ? { ...HOLLOW, r: 3.5, stroke: color, className: 'chart-so-far-point' } : dots}
+              dot={
+                tail
+                  ? { ...HOLLOW, r: 3.5, stroke: color, className: 'chart-so-far-point' }
+                  : forecast && dots
+                    ? { ...HOLLOW, r: 3, stroke: color, className: 'chart-forecast-point' }
+                    : dots
+              }
               activeDot={tail ? { ...HOLLOW, r: 4, stroke: color } : undefined}
               connectNulls={false}
               isAnimationActive={false}
-              className={tail ? 'chart-so-far' : undefined}
+              className={tail ? 'chart-so-far' : forecast ? 'chart-forecast' : undefined}
             />
           );
         })}

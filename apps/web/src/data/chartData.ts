@@ -11,8 +11,13 @@ export interface Series {
    * periods that are not over, drawn dashed with hollow points and named "so far", never as data.
    */
   tailOf?: string;
-  /** Keys of the row fields holding the series' 95 % interval, drawn as a band around it. */
-  band?: { low: string; high: string };
+  /**
+   * This series is the forecast continuing another (`forecastOf` is that series' key): dashed,
+   * named "forecast" in the tooltip and the legend, never read as data.
+   */
+  forecastOf?: string;
+  /** Keys of the row fields holding the series' interval (95 % unless `level` says), drawn as a band. */
+  band?: { low: string; high: string; level?: number };
 }
 
 export interface ChartData {

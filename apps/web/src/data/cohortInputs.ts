@@ -37,6 +37,8 @@ export function cohortViewFromSearch(search: URLSearchParams) {
   const by = readOptionalEnum(search, 'by', ['channel', 'region', 'category', 'complainedEarly'] as const);
   const net = metric === 'revenue' && search.get('net') === 'true';
   const maxOffset = readInt(search, 'offsets', DEFAULT_MAX_OFFSET[period], { min: 1, max: 400 });
+  // `?forecast=on`: off by default, and left out of the input then (the same query, the same cache).
+  const forecast = search.get('forecast') === 'on';
   return {
     period,
     metric,
@@ -44,10 +46,25 @@ export function cohortViewFromSearch(search: URLSearchParams) {
     net,
     maxOffset,
     ...(by ? { by } : {}),
+    ...(forecast ? { forecast: true } : {}),
     filters: filtersFromSearch(search),
   };
 }
 export type CohortView = ReturnType<typeof cohortViewFromSearch>;
+
+/**
+ * The Day-N trend's input (`cohorts.trend`): the page's period, mode and filters, and `?age=`
+ * (1 by default: the period after the first).
+ */
+export function trendInputFromSearch(search: URLSearchParams) {
+  const view = cohortViewFromSearch(search);
+  return {
+    age: readInt(search, 'age', 1, { min: 0, max: 400 }),
+    period: view.period,
+    mode: view.mode,
+    filters: view.filters,
+  };
+}
 
 export interface SelectedCell {
   cohort: string;

@@ -4,6 +4,7 @@ import { type ChartData, type ChartRow, numberAt, type Series } from './chartDat
 import { averageCountPerCohort, weightedAverageRow } from './cohortAverage.ts';
 import { type CohortShow, cohortCellFormatter } from './cohortInputs.ts';
 import { csvNumber } from './csv.ts';
+import { forecastWidth } from './forecastSeries.ts';
 import type { Column } from './table.ts';
 
 export type CohortMatrix = RouterOutputs['cohorts']['matrix'];
@@ -138,13 +139,18 @@ export function cellDetail(row: CohortRow, offset: number): CellDetail | null {
  * The matrix as a flat table for CSV, as the heatmap shows it: cohort, size, one column per offset
  * holding the rates (or with `counts`, the counts) rounded as the cells show them, and the first
  * offset whose period is not over (its value is so far, not final; empty when every one is over).
- * The average row comes first, as on screen.
+ * The average row comes first, as on screen. With forecasts (rates), the offsets not yet begun hold
+ * the forecasts and two columns mark them: the first offset holding a forecast, and whether the
+ * cohort's forecasts rest on its own level or the pooled one.
  */
 export function matrixTable(
   matrix: CohortMatrix,
   show: CohortShow = 'rates',
 ): { columns: string[]; rows: (string | number | null)[][] } {
-  const longest = Math.max(0, ...matrix.cohorts.map((c) => c.values.length));
+  const withForecasts = matrix.forecast !== undefined && show === 'rates';
+  const longest = withForecasts
+    ? forecastWidth(matrix)
+    : Math.max(0, ...matrix.cohorts.map((c) => c.values.length));
   const decimals = cohortCellFormatter(matrix.metric, show).decimals;
   const round = (v: number | null | undefined) => (typeof v === 'number' ? csvNumber(v, decimals) : null);
   const columns = [
@@ -152,6 +158,7 @@ export function matrixTable(
     'size',
     ...Array.from({ length: longest }, (_, i) => `${matrix.period} ${i}`),
     'first incomplete',
+    ...(withForecasts ? ['first forecast', 'forecast basis'] : []),
   ];
   const firstIncomplete = (complete: readonly boolean[]) => {
     const at = complete.indexOf(false);
@@ -163,13 +170,21 @@ export function matrixTable(
     average.size,
     ...average.cells.map((cell) => round(show === 'counts' ? averageCountPerCohort(cell) : cell.value)),
     firstIncomplete(average.cells.map((cell) => cell.complete)),
+    ...(withForecasts ? [null, null] : []),
   ];
-  const rows = matrix.cohorts.map((c) => [
-    c.cohort,
-    c.size,
-    ...Array.from({ length: longest }, (_, i) => round(show === 'counts' ? c.counts[i] : c.values[i])),
-    firstIncomplete(c.complete),
-  ]);
+  const rows = matrix.cohorts.map((c) => {
+    const forecasts = (c.cells ?? []).filter((cell) => cell.kind === 'forecast');
+    const forecastValue = new Map(forecasts.map((cell) => [cell.k, cell.value]));
+    return [
+      c.cohort,
+      c.size,
+      ...Array.from({ length: longest }, (_, i) =>
+        round(show === 'counts' ? c.counts[i] : i < c.values.length ? c.values[i] : forecastValue.get(i)),
+      ),
+      firstIncomplete(c.complete),
+      ...(withForecasts ? [forecasts[0]?.k ?? null, c.forecastBasis ?? null] : []),
+    ];
+  });
   return { columns, rows: matrix.cohorts.length > 0 ? [averageRow, ...rows] : [] };
 }
 

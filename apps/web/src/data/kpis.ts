@@ -1,5 +1,5 @@
 import type { RouterOutputs } from '@retain/api';
-import { allCohortRepeatLabel, KPI_LABELS, retentionSummary } from '@retain/schemas';
+import { allCohortRepeatLabel, KPI_LABELS, type MonthOneRetention, retentionSummary } from '@retain/schemas';
 import {
   formatDay,
   formatDecimal,
@@ -282,10 +282,14 @@ const onePlace = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
  * purchase against 90 days earlier), by how much, and what revenue is at risk. The executive
  * report writes the same sentence (retentionSummary).
  */
-export function overviewSummary(k: Kpis): string {
-  return retentionSummary(k, {
-    percent: (v) => formatPercent(v),
-    money: (v) => formatMoney(v),
-    points: (v) => onePlace.format(v),
-  });
+export function overviewSummary(k: Kpis, monthOne?: MonthOneRetention | null): string {
+  return retentionSummary(
+    k,
+    {
+      percent: (v) => formatPercent(v),
+      money: (v) => formatMoney(v),
+      points: (v) => onePlace.format(v),
+    },
+    monthOne,
+  );
 }

@@ -18,6 +18,15 @@ export function overviewCohortsInput(search: URLSearchParams) {
   return { period: 'month' as const, maxOffset: 12, filters: asOf ? { ...filters, to: asOf } : filters };
 }
 
+/**
+ * Month-1 retention across monthly cohorts (`cohorts.trend`), for the overview's headline and
+ * summary sentence; with an as-of day, only what was known by then.
+ */
+export function overviewMonthOneInput(search: URLSearchParams) {
+  const { asOf, filters } = overviewKpisInput(search);
+  return { age: 1, period: 'month' as const, filters: asOf ? { ...filters, to: asOf } : filters };
+}
+
 /** Points of the KPI history behind the sparklines and the trend chart: 90 days apart, 3 years back. */
 export const TREND_POINTS = 12;
 export const TREND_STEP_DAYS = 90;

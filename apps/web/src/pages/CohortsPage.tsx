@@ -8,6 +8,7 @@ import { FilterBar } from '../components/FilterBar.tsx';
 import { LineChart } from '../components/LazyChart.tsx';
 import { ScrollRegion } from '../components/ScrollRegion.tsx';
 import { EmptyState, QueryView } from '../components/states.tsx';
+import { type ChartRow, numberAt } from '../data/chartData.ts';
 import { downloadText } from '../data/chartImage.ts';
 import { cohortCustomersCsv, fetchAllCohortCustomers } from '../data/cohortCustomersCsv.ts';
 import {
@@ -27,6 +28,7 @@ import {
   type SelectedCell,
   selectedCellFromSearch,
   showOptions,
+  trendInputFromSearch,
 } from '../data/cohortInputs.ts';
 import {
   type CohortMatrix,
@@ -36,8 +38,16 @@ import {
   offsetTickSteps,
 } from '../data/cohortSeries.ts';
 import { downloadName, tableToCsv } from '../data/csv.ts';
+import { ageName, FORECAST_LEVEL, trendAges, trendChart, withForecasts } from '../data/forecastSeries.ts';
 import type { Column } from '../data/table.ts';
-import { formatDay, formatInteger, formatMoney, moneyCurrency } from '../format.ts';
+import {
+  formatDay,
+  formatInteger,
+  formatMoney,
+  formatPercent,
+  formatPoints,
+  moneyCurrency,
+} from '../format.ts';
 import { type SearchPatch, useSearchParams } from '../router/location.ts';
 import { useTRPC } from '../trpc.ts';
 
@@ -67,13 +77,17 @@ export default function CohortsPage() {
   };
 
   // Values so far end each curve dashed, never as data; customers curves carry their 95% band.
-  const curveChart = curves.data
+  const observedCurves = curves.data
     ? curvesChart(curves.data.curves, {
         fromOffset: 1,
         includeIncomplete: true,
         band: view.metric === 'customers',
       })
     : null;
+  const curveChart =
+    observedCurves && curves.data && view.forecast
+      ? withForecasts(observedCurves, curves.data.curves, 1)
+      : observedCurves;
   const curveTable = curveChart
     ? curveColumns(curveChart, `${view.period}s since first order`, cohortCellFormatter(view.metric, 'rates'))
     : [];
@@ -128,6 +142,18 @@ export default function CohortsPage() {
           options={showOptions(view.metric)}
           onChange={(v: CohortShow) => update({ show: v === 'rates' ? null : v })}
         />
+        <label className="field">
+          <span>Forecasts</span>
+          <span>
+            <input
+              type="checkbox"
+              checked={view.forecast === true}
+              onChange={(e) => setView({ forecast: e.target.checked ? 'on' : null })}
+              data-testid="control-forecast"
+            />{' '}
+            Show forecasts
+          </span>
+        </label>
         {view.metric === 'revenue' ? (
           <label className="field">
             <span>Returns</span>
@@ -190,6 +216,9 @@ export default function CohortsPage() {
               : 'All cohorts pooled: each offset over the customers observed that long.'}
             {view.metric === 'customers' ? ' The shaded band is the 95% interval.' : ''} Dashed ends with
             hollow points are periods not over at the as-of date: values so far.
+            {view.forecast
+              ? ` Dotted lines are forecasts, with their ${FORECAST_LEVEL}% interval as a lighter band.`
+              : ''}
           </>
         }
         columns={curveTable}
@@ -222,7 +251,125 @@ export default function CohortsPage() {
           }
         </QueryView>
       </ChartCard>
+
+      <DayNTrend search={search} onAge={(age) => update({ age: age === 1 ? null : String(age) })} />
     </section>
+  );
+}
+
+const TREND_COLUMNS = (valueLabel: string): Column<ChartRow>[] => [
+  { key: 'cohort', label: 'Cohort', value: (r) => (typeof r.cohort === 'string' ? r.cohort : null) },
+  { key: 'size', label: 'Customers', value: (r) => numberAt(r, 'size'), numeric: true },
+  {
+    key: 'value',
+    label: valueLabel,
+    value: (r) => numberAt(r, 'observed') ?? (r.kind === 'observed' ? null : numberAt(r, 'forecast')),
+    format: (r) =>
+      formatPercent(numberAt(r, 'observed') ?? (r.kind === 'observed' ? null : numberAt(r, 'forecast'))),
+    numeric: true,
+  },
+  {
+    key: 'lower',
+    label: `Lower (${FORECAST_LEVEL}%)`,
+    value: (r) => numberAt(r, 'observedLow') ?? numberAt(r, 'forecastLow'),
+    format: (r) => formatPercent(numberAt(r, 'observedLow') ?? numberAt(r, 'forecastLow')),
+    numeric: true,
+  },
+  {
+    key: 'upper',
+    label: `Upper (${FORECAST_LEVEL}%)`,
+    value: (r) => numberAt(r, 'observedHigh') ?? numberAt(r, 'forecastHigh'),
+    format: (r) => formatPercent(numberAt(r, 'observedHigh') ?? numberAt(r, 'forecastHigh')),
+    numeric: true,
+  },
+  {
+    key: 'kind',
+    label: 'Forecast',
+    value: (r) => (r.kind === 'observed' ? 'no' : r.kind === 'incomplete' ? 'under way' : 'yes'),
+  },
+  {
+    key: 'line',
+    label: 'Trend line',
+    value: (r) => numberAt(r, 'line'),
+    format: (r) => formatPercent(numberAt(r, 'line')),
+    numeric: true,
+  },
+];
+
+/** Retention at one age across successive cohorts, with intervals, a trend line and forecasts. */
+function DayNTrend({ search, onAge }: { search: URLSearchParams; onAge: (age: number) => void }) {
+  const trpc = useTRPC();
+  const input = trendInputFromSearch(search);
+  const trend = useQuery(trpc.cohorts.trend.queryOptions(input));
+  const name = ageName(input.period, input.age);
+  const label = `${name} retention`;
+  const chart = trend.data ? trendChart(trend.data, label) : null;
+  const ages = [...new Set([...trendAges(input.period), input.age])].sort((a, b) => a - b);
+  const latest = trend.data?.latest;
+  return (
+    <ChartCard
+      title={`${label} across cohorts`}
+      description={
+        <>
+          The share of each first-order {input.period}’s cohort ordering{' '}
+          {input.mode === 'on' ? 'in' : 'in or after'} its {name.toLowerCase()}, with its {FORECAST_LEVEL}%
+          interval. Cohorts not yet that old are forecast (dotted, hollow points); the dashed line is the
+          trend over the observed cohorts of 30 customers or more, weighted by size.
+        </>
+      }
+      columns={TREND_COLUMNS(label)}
+      rows={chart?.data ?? []}
+      testId="chart-day-n"
+      actions={
+        <SelectField
+          label="Age"
+          value={String(input.age)}
+          options={ages.map((a) => ({ value: String(a), label: ageName(input.period, a) }))}
+          onChange={(v) => onAge(Number(v))}
+          testId="control-age"
+        />
+      }
+    >
+      <QueryView
+        query={trend}
+        label="the trend"
+        height={300}
+        isEmpty={(t) => t.points.length === 0}
+        empty={
+          <EmptyState title={`No cohort has reached ${name.toLowerCase()} yet`}>
+            Its forecasts reach ages up to twice the oldest one observed; choose an earlier age.
+          </EmptyState>
+        }
+      >
+        {(t) => (
+          <>
+            {latest ? (
+              <p className="muted" data-testid="day-n-latest">
+                Latest complete cohort, {latest.cohort}: <strong>{formatPercent(latest.value)}</strong>
+                {latest.previousMean !== null && latest.delta !== null
+                  ? `, ${formatPoints(latest.delta)} against ${formatPercent(latest.previousMean)}, the average of the ${latest.previousCohorts.length} before it.`
+                  : '.'}
+                {t.trend ? ` Trend: ${formatPoints(t.trend.slopePerCohort)} per cohort.` : ''}
+              </p>
+            ) : null}
+            {chart ? (
+              <LineChart
+                title={`${label} across cohorts`}
+                data={chart.data}
+                series={chart.series}
+                xKey="cohort"
+                xType="category"
+                yFormat={(v) => formatPercent(v)}
+                xLabel={`Cohort (first-order ${input.period})`}
+                height={300}
+                dots
+                legend
+              />
+            ) : null}
+          </>
+        )}
+      </QueryView>
+    </ChartCard>
   );
 }
 

@@ -6,6 +6,7 @@ import { DateField, PageHeader } from '../components/controls.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { KpiTile } from '../components/KpiTile.tsx';
 import { LineChart } from '../components/LazyChart.tsx';
+import { MonthOneTile } from '../components/MonthOneTile.tsx';
 import { EmptyState, ErrorState, LoadingBlock, Skeleton } from '../components/states.tsx';
 import { type CohortMatrix, curveColumns, curvesChart, recentCohorts } from '../data/cohortSeries.ts';
 import {
@@ -21,6 +22,7 @@ import {
   asOfState,
   overviewCohortsInput,
   overviewKpisInput,
+  overviewMonthOneInput,
   TREND_POINTS,
   TREND_STEP_DAYS,
 } from '../data/overviewInputs.ts';
@@ -69,6 +71,12 @@ export default function OverviewPage() {
     ...trpc.cohorts.matrix.queryOptions(overviewCohortsInput(search)),
     enabled: usable,
   });
+  const monthOne = useQuery({
+    ...trpc.cohorts.trend.queryOptions(overviewMonthOneInput(search)),
+    enabled: usable,
+  });
+  // The headline once known (null: none, or it could not be read); undefined while it loads.
+  const monthOneLatest = monthOne.isError ? null : monthOne.data?.latest;
 
   // The history behind sparklines and the trend chart, fetched once the headline figures are in.
   const days = useMemo(() => {
@@ -165,7 +173,7 @@ export default function OverviewPage() {
       ) : (
         <>
           <p className="summary" data-testid="summary">
-            {overviewSummary(k)}
+            {overviewSummary(k, monthOneLatest)}
           </p>
           <div className="tiles">
             {KPI_DEFINITIONS.map((d) => (
@@ -177,6 +185,7 @@ export default function OverviewPage() {
                 trend={historyReady ? kpiTrend(points, d.name) : noHistory ? null : undefined}
               />
             ))}
+            <MonthOneTile latest={monthOneLatest} />
           </div>
         </>
       )}
