@@ -71,6 +71,13 @@ function Shell({ api, viewer, authRequired }: { api: Api; viewer: Viewer; authRe
   const info = useQuery(api.info.get.queryOptions());
   const currency = info.data?.currency.code ?? null;
   setMoneyCurrency(currency);
+  // Firings and recoveries this viewer has not seen: the count beside Alerts.
+  const unread = useQuery({
+    ...api.alerts.unread.queryOptions(),
+    enabled: canUsePage(viewer.role, '/alerts'),
+    refetchInterval: 60_000,
+  });
+  const unreadCount = unread.data?.count ?? 0;
 
   useEffect(() => {
     document.title = route ? `${route.title} · Retain` : 'Not found · Retain';
@@ -147,6 +154,12 @@ function Shell({ api, viewer, authRequired }: { api: Api; viewer: Viewer; authRe
                     onFocus={() => void loadRoute(r).catch(() => undefined)}
                   >
                     {r.label}
+                    {r.path === '/alerts' && unreadCount > 0 ? (
+                      <span className="nav-badge" data-testid="alerts-unread">
+                        {unreadCount}
+                        <span className="visually-hidden"> unread</span>
+                      </span>
+                    ) : null}
                   </Link>
                 </li>
               ))}

@@ -58,6 +58,7 @@ export const ROUTES: readonly RouteDef[] = [
   { path: '/data', label: 'Data', title: 'Data', load: () => import('./pages/DataPage.tsx') },
   { path: '/users', label: 'Users', title: 'Users', load: () => import('./pages/UsersPage.tsx') },
   { path: '/audit', label: 'Audit log', title: 'Audit log', load: () => import('./pages/AuditPage.tsx') },
+  { path: '/alerts', label: 'Alerts', title: 'Alerts', load: () => import('./pages/AlertsPage.tsx') },
 ];
 
 export function matchRoute(pathname: string): RouteDef | undefined {

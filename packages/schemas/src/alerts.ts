@@ -215,3 +215,27 @@ export type AlertSettingsInput = z.input<typeof alertSettingsInputSchema>;
 
 export const DEFAULT_CHECK_SCHEDULE = '0 * * * *';
 export const DEFAULT_REPORT_SCHEDULE = '0 8 * * 1';
+
+/**
+ * A threshold as a person types it. For above / below: a number in the figure's unit (a share as
+ * 0.3) or, for a share, a percentage ("30%"). For a change: a number of points (percentage points
+ * for a share: "2" is 2 pp; the figure's unit otherwise) or a percentage of the previous value
+ * ("10%"). An error says what is wrong, without the field's name (each front end adds its own).
+ */
+export function readThreshold(
+  metric: AlertMetric,
+  condition: AlertCondition,
+  raw: string,
+): { threshold: number; changeUnit: ChangeUnit | null } | { error: string } {
+  const text = raw.trim();
+  const percent = text.endsWith('%');
+  const number = Number(percent ? text.slice(0, -1).trim() : text);
+  if (text === '' || text === '%' || !Number.isFinite(number)) return { error: `"${raw}" is not a number` };
+  if (condition === 'changeAbove') {
+    if (number < 0) return { error: `a change is a size, not negative ("${raw}")` };
+    return { threshold: number, changeUnit: percent ? 'percent' : 'points' };
+  }
+  if (percent && ALERT_METRIC_INFO[metric].kind !== 'share')
+    return { error: `"${raw}": a percentage applies to shares only; ${metric} is not one` };
+  return { threshold: percent ? number / 100 : number, changeUnit: null };
+}

@@ -19,6 +19,7 @@ export const PAGE_PATHS = [
   '/data',
   '/users',
   '/audit',
+  '/alerts',
 ] as const;
 export type PagePath = (typeof PAGE_PATHS)[number];
 
@@ -56,6 +57,26 @@ export const PAGE_PROCEDURES: Record<PagePath, PageProcedures> = {
   '/data': { needs: ['info.get', 'data.inspect', 'data.ingest', 'data.progress'] },
   '/users': { needs: ['users.list', 'users.add', 'users.remove', 'users.resetPassword'] },
   '/audit': { needs: ['audit.list', 'users.list'] },
+  '/alerts': {
+    needs: [
+      'alerts.rules',
+      'alerts.preview',
+      'alerts.add',
+      'alerts.remove',
+      'alerts.history',
+      'alerts.unread',
+      'alerts.markRead',
+      'filters.values',
+    ],
+    optional: [
+      'alerts.check',
+      'alerts.failedDeliveries',
+      'alerts.resend',
+      'alerts.settings',
+      'alerts.updateSettings',
+      'alerts.rotateSecret',
+    ],
+  },
 };
 
 export function canCall(role: Role, procedure: Procedure): boolean {

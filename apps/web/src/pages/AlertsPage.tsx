@@ -1,0 +1,650 @@
+import type { AlertRule } from '@retain/schemas';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useEffect, useId, useState } from 'react';
+import { PageHeader, SelectField } from '../components/controls.tsx';
+import { ScrollRegion } from '../components/ScrollRegion.tsx';
+import { QueryView } from '../components/states.tsx';
+import {
+  type AlertForm,
+  CONDITION_OPTIONS,
+  describeRule,
+  describeScope,
+  EMPTY_FORM,
+  type FormErrors,
+  fieldOfError,
+  hostsFromText,
+  METRIC_OPTIONS,
+  ruleFromForm,
+  thresholdHint,
+} from '../data/alertRules.ts';
+import { readableErrorMessage } from '../data/apiErrors.ts';
+import { canCall } from '../data/pageAccess.ts';
+import { formatDayTime } from '../format.ts';
+import { useViewer } from '../hooks/useViewer.ts';
+import { useTRPC } from '../trpc.ts';
+
+/**
+ * Alert rules on the KPIs: a new rule with its figure now and whether it would fire, the rules,
+ * what fired and recovered (opening the page marks it read), and for admins the allowed webhook
+ * hosts, the schedules and the deliveries that failed.
+ */
+export default function AlertsPage() {
+  const role = useViewer().role;
+  const admin = canCall(role, 'alerts.settings');
+  return (
+    <section aria-labelledby="page-title">
+      <PageHeader title="Alerts" actions={canCall(role, 'alerts.check') ? <CheckNow /> : null}>
+        <p className="muted">
+          Rules on the overview’s figures, checked after every load and on a schedule. A breach is sent once
+          per rule and period, to the webhooks below and to this page; a recovery when it clears.
+        </p>
+      </PageHeader>
+      <NewAlert />
+      <Rules />
+      <History />
+      {admin ? <FailedDeliveries /> : null}
+      {admin ? <Settings /> : null}
+    </section>
+  );
+}
+
+function CheckNow() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const check = useMutation(trpc.alerts.check.mutationOptions());
+  return (
+    <div className="row">
+      <button
+        type="button"
+        disabled={check.isPending}
+        data-testid="check-now"
+        onClick={() =>
+          check.mutate(undefined, {
+            onSuccess: () => {
+              void queryClient.invalidateQueries(trpc.alerts.rules.queryFilter());
+              void queryClient.invalidateQueries(trpc.alerts.history.queryFilter());
+              void queryClient.invalidateQueries(trpc.alerts.unread.queryFilter());
+              void queryClient.invalidateQueries(trpc.alerts.failedDeliveries.queryFilter());
+            },
+          })
+        }
+      >
+        {check.isPending ? 'Checking…' : 'Check now'}
+      </button>
+      <span role="status" className="muted" data-testid="check-status">
+        {check.data
+          ? `Checked ${check.data.checked} rule${check.data.checked === 1 ? '' : 's'}: ${check.data.fired.length} fired, ${check.data.recovered.length} recovered.`
+          : check.isError
+            ? readableErrorMessage(check.error)
+            : ''}
+      </span>
+    </div>
+  );
+}
+
+/** The form waits this long after the last keystroke before asking for the figure now. */
+const PREVIEW_DELAY_MS = 300;
+
+function NewAlert() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const id = useId();
+  const [form, setForm] = useState<AlertForm>(EMPTY_FORM);
+  const [touched, setTouched] = useState(false);
+  const [saved, setSaved] = useState<string | null>(null);
+  const values = useQuery(trpc.filters.values.queryOptions());
+  const add = useMutation(trpc.alerts.add.mutationOptions());
+  const parsed = ruleFromForm(form);
+  const rule = 'rule' in parsed ? parsed.rule : null;
+  const [previewInput, setPreviewInput] = useState(rule);
+  const ruleKey = JSON.stringify(rule);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the rule's content
+  useEffect(() => {
+    const timer = setTimeout(() => setPreviewInput(rule), PREVIEW_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [ruleKey]);
+  const preview = useQuery({
+    ...trpc.alerts.preview.queryOptions(
+      previewInput ?? { name: '', metric: 'churnRate', condition: 'above', threshold: 0 },
+    ),
+    enabled: previewInput !== null,
+    retry: false,
+  });
+  const set = <K extends keyof AlertForm>(key: K, value: AlertForm[K]) => {
+    setSaved(null);
+    setForm((f) => ({ ...f, [key]: value }));
+  };
+  const serverError = add.error ?? preview.error;
+  const refusal = serverError ? fieldOfError(readableErrorMessage(serverError)) : null;
+  const errors: FormErrors = {
+    ...(touched && 'errors' in parsed ? parsed.errors : {}),
+    ...(refusal?.field ? { [refusal.field]: refusal.text } : {}),
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setTouched(true);
+    if (!rule) return;
+    add.mutate(rule, {
+      onSuccess: async (r) => {
+        setSaved(`Saved “${r.name}”.`);
+        setForm(EMPTY_FORM);
+        setTouched(false);
+        await queryClient.invalidateQueries(trpc.alerts.rules.queryFilter());
+      },
+    });
+  };
+  const options = (list: readonly string[] | undefined, none: string) => [
+    { value: '', label: none },
+    ...(list ?? []).map((v) => ({ value: v, label: v })),
+  ];
+  const now = previewInput && preview.data ? preview.data.now : null;
+  return (
+    <section className="card" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>New alert</h2>
+      <form className="alert-form" onSubmit={submit} noValidate data-testid="new-alert">
+        <div className="field">
+          <label htmlFor={`${id}-name`}>Name</label>
+          <input
+            id={`${id}-name`}
+            type="text"
+            maxLength={120}
+            value={form.name}
+            onChange={(e) => set('name', e.target.value)}
+            aria-invalid={errors.name ? true : undefined}
+            aria-describedby={errors.name ? `${id}-name-error` : undefined}
+            data-testid="alert-name"
+          />
+          {errors.name ? (
+            <span id={`${id}-name-error`} className="field-error" data-testid="alert-name-error">
+              {errors.name}
+            </span>
+          ) : null}
+        </div>
+        <SelectField
+          label="Figure"
+          value={form.metric}
+          options={METRIC_OPTIONS}
+          onChange={(v) => set('metric', v)}
+          testId="alert-metric"
+        />
+        <SelectField
+          label="Condition"
+          value={form.condition}
+          options={CONDITION_OPTIONS}
+          onChange={(v) => set('condition', v)}
+          testId="alert-condition"
+        />
+        <div className="field">
+          <label htmlFor={`${id}-threshold`}>Threshold</label>
+          <input
+            id={`${id}-threshold`}
+            type="text"
+            inputMode="decimal"
+            value={form.threshold}
+            onChange={(e) => set('threshold', e.target.value)}
+            aria-invalid={errors.threshold ? true : undefined}
+            aria-describedby={`${id}-threshold-hint`}
+            data-testid="alert-threshold"
+          />
+          <span
+            id={`${id}-threshold-hint`}
+            className={errors.threshold ? 'field-error' : 'muted small'}
+            data-testid="alert-threshold-hint"
+          >
+            {errors.threshold ?? thresholdHint(form.metric, form.condition)}
+          </span>
+        </div>
+        <SelectField
+          label="Channel"
+          value={form.channel}
+          options={options(values.data?.channels, 'All channels')}
+          onChange={(v) => set('channel', v)}
+          error={errors.channel}
+          testId="alert-channel"
+        />
+        <SelectField
+          label="Region"
+          value={form.region}
+          options={options(values.data?.regions, 'All regions')}
+          onChange={(v) => set('region', v)}
+          error={errors.region}
+          testId="alert-region"
+        />
+        <div className="field wide">
+          <label htmlFor={`${id}-webhooks`}>Webhooks (optional, one URL a line)</label>
+          <textarea
+            id={`${id}-webhooks`}
+            rows={2}
+            value={form.webhooks}
+            onChange={(e) => set('webhooks', e.target.value)}
+            aria-invalid={errors.webhook ? true : undefined}
+            placeholder="https://hooks.slack.com/services/…"
+            data-testid="alert-webhooks"
+          />
+          {errors.webhook ? (
+            <span className="field-error" data-testid="alert-webhook-error">
+              {errors.webhook}
+            </span>
+          ) : (
+            <span className="muted small">
+              Slack-compatible JSON, signed (X-Retain-Signature). Everyone sees it here too.
+            </span>
+          )}
+        </div>
+        <div className="alert-preview wide" aria-live="polite" data-testid="alert-preview">
+          {now ? (
+            <p className={now.breached ? 'preview-fires' : 'preview-quiet'}>
+              <strong>Now:</strong> {now.message}.{' '}
+              {now.value === null ? '' : now.breached ? 'It would fire now.' : 'It would not fire now.'}
+            </p>
+          ) : preview.isFetching ? (
+            <p className="muted">Reading the figure…</p>
+          ) : (
+            <p className="muted">
+              Fill in the figure and threshold to see its value now and whether it would fire.
+            </p>
+          )}
+        </div>
+        <div className="wide row">
+          <button type="submit" className="primary" disabled={add.isPending} data-testid="alert-save">
+            {add.isPending ? 'Saving…' : 'Save alert'}
+          </button>
+          <span role="status" className="muted" data-testid="alert-saved">
+            {saved ?? ''}
+          </span>
+          {refusal && !refusal.field ? (
+            <span role="alert" className="form-error">
+              {refusal.text}
+            </span>
+          ) : null}
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function Rules() {
+  const trpc = useTRPC();
+  const rules = useQuery(trpc.alerts.rules.queryOptions());
+  return (
+    <section className="card" aria-labelledby="rules-title">
+      <h2 id="rules-title">Rules</h2>
+      <QueryView query={rules} label="the alert rules" height={120}>
+        {(list) =>
+          list.length === 0 ? (
+            <p className="muted" data-testid="no-rules">
+              No alert rules yet.
+            </p>
+          ) : (
+            <ScrollRegion label="Alert rules">
+              <table className="grid alerts-table" data-testid="rules-table">
+                <caption className="visually-hidden">Alert rules</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Condition</th>
+                    <th scope="col">Customers</th>
+                    <th scope="col">Webhooks</th>
+                    <th scope="col">State</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map((r) => (
+                    <RuleRow key={r.ruleId} rule={r} />
+                  ))}
+                </tbody>
+              </table>
+            </ScrollRegion>
+          )
+        }
+      </QueryView>
+    </section>
+  );
+}
+
+function RuleRow({ rule }: { rule: AlertRule }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const remove = useMutation(trpc.alerts.remove.mutationOptions());
+  return (
+    <tr data-rule={rule.ruleId}>
+      <th scope="row">{rule.name}</th>
+      <td>{describeRule(rule)}</td>
+      <td>{describeScope(rule)}</td>
+      <td className="break">
+        {rule.webhooks.length === 0 ? 'this page only' : rule.webhooks.map((w) => new URL(w).host).join(', ')}
+      </td>
+      <td>{rule.firing ? <strong className="alert-event fired">Firing</strong> : 'OK'}</td>
+      <td className="actions">
+        <button
+          type="button"
+          className="small"
+          disabled={remove.isPending}
+          onClick={() =>
+            remove.mutate(
+              { ruleId: rule.ruleId },
+              { onSuccess: () => void queryClient.invalidateQueries(trpc.alerts.rules.queryFilter()) },
+            )
+          }
+        >
+          Remove<span className="visually-hidden"> {rule.name}</span>
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+function History() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const history = useQuery(trpc.alerts.history.queryOptions({}));
+  const markRead = useMutation(trpc.alerts.markRead.mutationOptions());
+  const newest = history.data?.[0]?.eventId;
+  // Seeing the history is reading it: the count beside Alerts in the navigation goes.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once per newest event
+  useEffect(() => {
+    if (newest === undefined) return;
+    markRead.mutate(undefined, {
+      onSuccess: () => void queryClient.invalidateQueries(trpc.alerts.unread.queryFilter()),
+    });
+  }, [newest]);
+  return (
+    <section className="card" aria-labelledby="history-title">
+      <h2 id="history-title">History</h2>
+      <QueryView query={history} label="the alert history" height={120}>
+        {(events) =>
+          events.length === 0 ? (
+            <p className="muted" data-testid="no-history">
+              Nothing has fired yet.
+            </p>
+          ) : (
+            <ScrollRegion label="Alert history">
+              <table className="grid" data-testid="history-table">
+                <caption className="visually-hidden">What fired and recovered</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">When (UTC)</th>
+                    <th scope="col">Alert</th>
+                    <th scope="col">What</th>
+                    <th scope="col">Webhooks</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {events.map((e) => (
+                    <tr key={e.eventId} data-kind={e.kind}>
+                      <td>{formatDayTime(e.occurredAt)}</td>
+                      <th scope="row">
+                        {e.name}{' '}
+                        <span className={`alert-event ${e.kind}`}>
+                          {e.kind === 'fired' ? 'fired' : 'recovered'}
+                        </span>
+                      </th>
+                      <td>{e.message}</td>
+                      <td>{e.deliveries === 0 ? '—' : `${e.delivered} of ${e.deliveries} delivered`}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </ScrollRegion>
+          )
+        }
+      </QueryView>
+    </section>
+  );
+}
+
+function FailedDeliveries() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const failed = useQuery(trpc.alerts.failedDeliveries.queryOptions());
+  const resend = useMutation(trpc.alerts.resend.mutationOptions());
+  return (
+    <section className="card" aria-labelledby="failed-title">
+      <h2 id="failed-title">Failed deliveries</h2>
+      <p className="muted">
+        Webhooks that still refused after their retries (or were cut off by a stop). Admins only.
+      </p>
+      <QueryView query={failed} label="the failed deliveries" height={100}>
+        {(list) =>
+          list.length === 0 ? (
+            <p className="muted" data-testid="no-failed">
+              None.
+            </p>
+          ) : (
+            <ScrollRegion label="Failed deliveries">
+              <table className="grid alerts-table" data-testid="failed-table">
+                <caption className="visually-hidden">Failed deliveries</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Last try (UTC)</th>
+                    <th scope="col">Message</th>
+                    <th scope="col">URL</th>
+                    <th scope="col">Tries</th>
+                    <th scope="col">Why</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map((d) => (
+                    <tr key={d.deliveryId}>
+                      <td>{formatDayTime(d.lastAttemptAt)}</td>
+                      <td>{d.subject}</td>
+                      <td className="break">{d.url}</td>
+                      <td className="num">{d.attempts}</td>
+                      <td>{d.lastError ?? ''}</td>
+                      <td className="actions">
+                        <button
+                          type="button"
+                          className="small"
+                          disabled={resend.isPending}
+                          onClick={() =>
+                            resend.mutate(
+                              { deliveryId: d.deliveryId },
+                              {
+                                onSettled: () => {
+                                  void queryClient.invalidateQueries(
+                                    trpc.alerts.failedDeliveries.queryFilter(),
+                                  );
+                                  void queryClient.invalidateQueries(trpc.alerts.history.queryFilter());
+                                },
+                              },
+                            )
+                          }
+                        >
+                          Resend
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </ScrollRegion>
+          )
+        }
+      </QueryView>
+    </section>
+  );
+}
+
+function Settings() {
+  const trpc = useTRPC();
+  const settings = useQuery(trpc.alerts.settings.queryOptions());
+  return (
+    <section className="card" aria-labelledby="settings-title">
+      <h2 id="settings-title">Delivery settings</h2>
+      <QueryView query={settings} label="the alert settings" height={160}>
+        {(s) => <SettingsForm settings={s} />}
+      </QueryView>
+    </section>
+  );
+}
+
+type SettingsData = {
+  webhookHosts: string[];
+  environmentHosts: string[];
+  checkSchedule: string;
+  reportSchedule: string;
+  reportFolder: string | null;
+  reportWebhook: string | null;
+  secretFromEnvironment: boolean;
+};
+
+function SettingsForm({ settings }: { settings: SettingsData }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const id = useId();
+  const save = useMutation(trpc.alerts.updateSettings.mutationOptions());
+  const rotate = useMutation(trpc.alerts.rotateSecret.mutationOptions());
+  const [hosts, setHosts] = useState(settings.webhookHosts.join('\n'));
+  const [check, setCheck] = useState(settings.checkSchedule);
+  const [report, setReport] = useState(settings.reportSchedule);
+  const [folder, setFolder] = useState(settings.reportFolder ?? '');
+  const [reportWebhook, setReportWebhook] = useState(settings.reportWebhook ?? '');
+  const [saved, setSaved] = useState(false);
+  const refusal = save.error ? fieldOfSetting(readableErrorMessage(save.error)) : null;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setSaved(false);
+    save.mutate(
+      {
+        webhookHosts: hostsFromText(hosts),
+        checkSchedule: check,
+        reportSchedule: report,
+        reportFolder: folder.trim() || null,
+        reportWebhook: reportWebhook.trim() || null,
+      },
+      {
+        onSuccess: async () => {
+          setSaved(true);
+          await queryClient.invalidateQueries(trpc.alerts.settings.queryFilter());
+        },
+      },
+    );
+  };
+  const error = (field: string) =>
+    refusal?.field === field ? (
+      <span className="field-error" data-testid={`settings-${field}-error`}>
+        {refusal.text}
+      </span>
+    ) : null;
+  return (
+    <form className="alert-form" onSubmit={submit} data-testid="alert-settings">
+      <div className="field wide">
+        <label htmlFor={`${id}-hosts`}>Allowed webhook hosts (host, host:port or *.domain; one a line)</label>
+        <textarea
+          id={`${id}-hosts`}
+          rows={3}
+          value={hosts}
+          onChange={(e) => setHosts(e.target.value)}
+          data-testid="settings-hosts"
+        />
+        {error('webhookHosts')}
+        <span className="muted small">
+          {settings.environmentHosts.length > 0
+            ? `Also allowed by RETAIN_WEBHOOK_HOSTS: ${settings.environmentHosts.join(', ')}.`
+            : 'RETAIN_WEBHOOK_HOSTS allows none.'}{' '}
+          A host under a *.domain entry must resolve to a public address; name an internal host exactly to
+          allow it.
+        </span>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-check`}>Check schedule (cron, UTC)</label>
+        <input
+          id={`${id}-check`}
+          type="text"
+          value={check}
+          onChange={(e) => setCheck(e.target.value)}
+          data-testid="settings-check"
+        />
+        {error('checkSchedule')}
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-report`}>Report schedule (cron, UTC)</label>
+        <input
+          id={`${id}-report`}
+          type="text"
+          value={report}
+          onChange={(e) => setReport(e.target.value)}
+          data-testid="settings-report"
+        />
+        {error('reportSchedule')}
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-folder`}>Report folder on the server</label>
+        <input
+          id={`${id}-folder`}
+          type="text"
+          value={folder}
+          onChange={(e) => setFolder(e.target.value)}
+          placeholder="/srv/reports"
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-rhook`}>Report webhook</label>
+        <input
+          id={`${id}-rhook`}
+          type="text"
+          value={reportWebhook}
+          onChange={(e) => setReportWebhook(e.target.value)}
+          data-testid="settings-report-webhook"
+        />
+        {error('reportWebhook')}
+      </div>
+      <div className="wide row">
+        <button type="submit" className="primary" disabled={save.isPending} data-testid="settings-save">
+          Save settings
+        </button>
+        <span role="status" className="muted" data-testid="settings-status">
+          {saved ? 'Saved.' : ''}
+        </span>
+        {refusal && !refusal.field ? (
+          <span role="alert" className="form-error">
+            {refusal.text}
+          </span>
+        ) : null}
+      </div>
+      <div className="wide">
+        <p className="muted">
+          Webhook bodies are signed with HMAC-SHA256 (header X-Retain-Signature: sha256=… over
+          “timestamp.body”, X-Retain-Timestamp).{' '}
+          {settings.secretFromEnvironment
+            ? 'The secret comes from RETAIN_WEBHOOK_SECRET.'
+            : 'The secret is kept with these settings; a new one replaces it for every receiver.'}
+        </p>
+        {settings.secretFromEnvironment ? null : (
+          <div className="row">
+            <button
+              type="button"
+              className="small"
+              disabled={rotate.isPending}
+              onClick={() => rotate.mutate()}
+              data-testid="rotate-secret"
+            >
+              New signing secret
+            </button>
+            {rotate.data ? (
+              <span>
+                Give this to your receivers now; it is not shown again:{' '}
+                <code data-testid="new-secret">{rotate.data.secret}</code>
+              </span>
+            ) : null}
+          </div>
+        )}
+      </div>
+    </form>
+  );
+}
+
+const SETTING_FIELDS = ['webhookHosts', 'checkSchedule', 'reportSchedule', 'reportFolder', 'reportWebhook'];
+
+function fieldOfSetting(message: string): { field: string | null; text: string } {
+  const match = /^(\w+): (.*)$/s.exec(message);
+  return match && SETTING_FIELDS.includes(match[1] ?? '')
+    ? { field: match[1] ?? null, text: match[2] ?? message }
+    : { field: null, text: message };
+}
