@@ -1,4 +1,4 @@
-import { type Db, sql, type Warehouse } from '@retain/warehouse';
+import { type Db, ordersRelation, type Sql, sql, type Warehouse } from '@retain/warehouse';
 import { dayIndex } from './periods.ts';
 import { readRows, sqlQuery } from './sqlQuery.ts';
 
@@ -10,9 +10,9 @@ import { readRows, sqlQuery } from './sqlQuery.ts';
  * CLI run after an ingest pays for it once and later runs not at all.
  *
  * Definitions fixed here (README.md, "Retention analytics"):
- * - an order is a distinct order_id; its time is the earliest order_date of its lines, its value
- *   the sum of their amounts; if its lines name different customers (an export error) it goes
- *   to the alphabetically first;
+ * - an order is the warehouse's canonical one (`ordersRelation`): a distinct order_id, timed by
+ *   its earliest line, valued at the sum of its lines, and the alphabetically first customer's
+ *   when its lines name different customers;
  * - an order's channel, region and category are each that of its largest line (by amount) that
  *   has one, ties going to the alphabetically first value; a customer's are their first order's;
  * - a customer's orders are numbered by (time, order_id): seq 1 is the first order.
@@ -33,15 +33,14 @@ function periodColumns(day: string, prefix: string): string {
 /** Customer facts copied onto every fact table, so that the same filters apply to each. */
 const CUSTOMER_COLUMNS = 'c.first_day, c.fd, c.fw, c.fm, c.fq, c.f_channel, c.f_region, c.f_category';
 
-const BUILD_STATEMENTS: readonly string[] = [
-  `CREATE OR REPLACE TEMP TABLE analytics_build_orders AS
-   SELECT order_id, min(customer_id) AS customer_id, min(order_date) AS ts, sum(amount) AS value
-   FROM purchases
-   GROUP BY order_id`,
-  `CREATE OR REPLACE TEMP TABLE analytics_build_ids AS
+const BUILD_STATEMENTS: readonly Sql[] = [
+  sql`CREATE OR REPLACE TEMP TABLE analytics_build_orders AS
+   SELECT order_id, customer_id, ordered_at AS ts, value FROM ${ordersRelation()}`,
+  ...[
+    `CREATE OR REPLACE TEMP TABLE analytics_build_ids AS
    SELECT customer_id, row_number() OVER (ORDER BY customer_id)::INTEGER AS cust
    FROM (SELECT DISTINCT customer_id FROM analytics_build_orders)`,
-  `CREATE OR REPLACE TEMP TABLE analytics_build_sequenced AS
+    `CREATE OR REPLACE TEMP TABLE analytics_build_sequenced AS
    SELECT i.cust, o.order_id, o.ts, o.ts::DATE AS day, o.value,
           row_number() OVER w AS seq,
           lag(o.ts::DATE) OVER w AS prev_day,
@@ -49,16 +48,16 @@ const BUILD_STATEMENTS: readonly string[] = [
           first_value(o.ts::DATE) OVER w AS first_day
    FROM analytics_build_orders o JOIN analytics_build_ids i USING (customer_id)
    WINDOW w AS (PARTITION BY i.cust ORDER BY o.ts, o.order_id)`,
-  // Attributes are only ever read off first orders, so only their lines are ranked: far cheaper
-  // than ranking all lines of all orders. arg_min skips lines without the value.
-  `CREATE OR REPLACE TEMP TABLE analytics_build_first AS
+    // Attributes are only ever read off first orders, so only their lines are ranked: far cheaper
+    // than ranking all lines of all orders. arg_min skips lines without the value.
+    `CREATE OR REPLACE TEMP TABLE analytics_build_first AS
    SELECT f.cust,
           arg_min(p.channel, (-p.amount, p.channel)) AS f_channel,
           arg_min(p.region, (-p.amount, p.region)) AS f_region,
           arg_min(p.category, (-p.amount, p.category)) AS f_category
    FROM purchases p JOIN analytics_build_sequenced f ON f.order_id = p.order_id AND f.seq = 1
    GROUP BY f.cust`,
-  `CREATE OR REPLACE TABLE analytics_orders AS
+    `CREATE OR REPLACE TABLE analytics_orders AS
    WITH numbered AS (
      SELECT s.*, f.f_channel, f.f_region, f.f_category,
             ${periodColumns('s.day', '')}, ${periodColumns('s.first_day', 'f')}, ${periodColumns('s.prev_day', 'p')}
@@ -73,25 +72,26 @@ const BUILD_STATEMENTS: readonly string[] = [
           prev_day IS NULL OR pq <> q AS new_q,
           first_day, fd, fw, fm, fq, f_channel, f_region, f_category
    FROM numbered`,
-  `CREATE OR REPLACE TABLE analytics_customers AS
+    `CREATE OR REPLACE TABLE analytics_customers AS
    SELECT o.cust, i.customer_id, o.ts AS first_ts, o.first_day, o.fd, o.fw, o.fm, o.fq,
           o.f_channel, o.f_region, o.f_category
    FROM analytics_orders o JOIN analytics_build_ids i USING (cust)
    WHERE o.seq = 1`,
-  `CREATE OR REPLACE TABLE analytics_returns AS
+    `CREATE OR REPLACE TABLE analytics_returns AS
    SELECT c.cust, r.returned_at::DATE AS day, r.amount, ${periodColumns('r.returned_at::DATE', '')},
           ${CUSTOMER_COLUMNS}
    FROM returns r JOIN analytics_customers c USING (customer_id)`,
-  `CREATE OR REPLACE TABLE analytics_complaints AS
+    `CREATE OR REPLACE TABLE analytics_complaints AS
    SELECT c.cust, x.opened_at, x.resolved_at, x.opened_at::DATE AS opened_day,
           x.resolved_at::DATE AS resolved_day,
           (epoch(x.resolved_at) - epoch(x.opened_at)) / 86400 AS resolution_days,
           ${CUSTOMER_COLUMNS}
    FROM complaints x JOIN analytics_customers c USING (customer_id)`,
-  'DROP TABLE analytics_build_orders',
-  'DROP TABLE analytics_build_ids',
-  'DROP TABLE analytics_build_sequenced',
-  'DROP TABLE analytics_build_first',
+    'DROP TABLE analytics_build_orders',
+    'DROP TABLE analytics_build_ids',
+    'DROP TABLE analytics_build_sequenced',
+    'DROP TABLE analytics_build_first',
+  ].map(sql.raw),
 ];
 
 export interface RollupState {
@@ -169,7 +169,7 @@ export async function buildAnalyticsRollup(warehouse: Warehouse, force = false):
     }
     const started = performance.now();
     await conn.transaction(async (tx) => {
-      for (const statement of BUILD_STATEMENTS) await tx.run(sql.raw(statement));
+      for (const statement of BUILD_STATEMENTS) await tx.run(statement);
       const seconds = (performance.now() - started) / 1000;
       await tx.run(
         sql`CREATE OR REPLACE TABLE analytics_state AS

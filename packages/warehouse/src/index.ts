@@ -57,6 +57,7 @@ export {
 } from './sandbox/readOnlyQuery.ts';
 export { type ConsoleSecurity, defaultMemoryLimit, secureForConsole } from './sandbox/secureForConsole.ts';
 export { deleteSavedQuery, listSavedQueries, type SavedQuery, saveQuery } from './savedQueries.ts';
+export { type OrdersRelationOptions, ordersRelation } from './orders.ts';
 export { readMeta, SCHEMA_VERSION, writeMeta } from './schema.ts';
 export { sqlIdent, sqlString } from './sql.ts';
 export { Warehouse, type WarehouseOptions } from './Warehouse.ts';

@@ -152,7 +152,7 @@ export async function ensureOrderCache(
     const wanted = `${ORDER_CACHE_FORMAT}:${version ?? 0}`;
     if ((await readMeta(db, CACHE_KEY)) === wanted && !options.rebuild) return;
     await db.transaction(async (tx) => {
-      for (const statement of orderCacheStatements) await tx.run(sql.raw(statement));
+      for (const statement of orderCacheStatements) await tx.run(statement);
       await writeMeta(tx, CACHE_KEY, wanted);
     });
   });

@@ -1,3 +1,4 @@
+import { ordersRelation, type Sql, sql } from '@retain/warehouse';
 import { RAW_COLUMNS } from './featureSpec.ts';
 
 /**
@@ -14,49 +15,49 @@ export const ORDER_CACHE_FORMAT = 4;
 
 /**
  * The order cache, built once per data version on the writer and kept in the database file: one row
- * per order (its order_id, dated by its earliest line, valued at the sum of its lines; lines naming
- * different customers, an export error, go to the alphabetically first, as in the analytics), customers
+ * per order (the warehouse's canonical order: `ordersRelation`, with the channel of its earliest line
+ * that names one), customers
  * numbered densely so that every later join is on integers. `gap` is the days since the customer's
  * previous order, known as soon as the order itself is; `last_line_day` flags orders whose lines
  * span days, which a snapshot between them must value by its earlier lines only.
  */
-export const orderCacheStatements: readonly string[] = [
-  `CREATE OR REPLACE TABLE churn_orders AS
+export const orderCacheStatements: readonly Sql[] = [
+  sql`CREATE OR REPLACE TABLE churn_orders AS
    WITH o AS (
-     SELECT order_id, min(customer_id) AS customer_id,
-       epoch(min(order_date)) / 86400 AS day,
-       epoch(max(order_date)) / 86400 AS last_line_day,
-       sum(amount) AS value,
-       arg_min(channel, order_date) AS channel
-     FROM purchases
-     GROUP BY order_id),
+     SELECT order_id, customer_id,
+       epoch(ordered_at) / 86400 AS day,
+       epoch(last_line_at) / 86400 AS last_line_day,
+       value, channel
+     FROM ${ordersRelation({ extra: sql`arg_min(channel, order_date) AS channel` })}),
    ids AS (
      SELECT customer_id, row_number() OVER (ORDER BY customer_id)::INTEGER AS cust
      FROM (SELECT DISTINCT customer_id FROM o))
    SELECT i.cust, o.customer_id, o.order_id, o.day, o.last_line_day, o.value, o.channel,
      o.day - lag(o.day) OVER (PARTITION BY i.cust ORDER BY o.day, o.order_id) AS gap
    FROM o JOIN ids i USING (customer_id)`,
-  // Channel: the customer's signup channel, else their first order's; region from the customers table.
-  `CREATE OR REPLACE TABLE churn_first AS
+  ...[
+    // Channel: the customer's signup channel, else their first order's; region from the customers table.
+    `CREATE OR REPLACE TABLE churn_first AS
    WITH f AS (
      SELECT cust, any_value(customer_id) AS customer_id, min(day) AS first_day, arg_min(channel, day) AS first_channel
      FROM churn_orders GROUP BY cust),
    c AS (SELECT customer_id, any_value(channel) AS channel, any_value(region) AS region FROM customers GROUP BY customer_id)
    SELECT f.cust, f.customer_id, f.first_day, coalesce(c.channel, f.first_channel) AS channel, c.region
    FROM f LEFT JOIN c USING (customer_id)`,
-  // Only the columns the features read stay in the order table.
-  `ALTER TABLE churn_orders DROP COLUMN channel`,
-  `ALTER TABLE churn_orders DROP COLUMN customer_id`,
-  // Channel and region as small codes: a million customers then need no string each to read.
-  `CREATE OR REPLACE TABLE churn_levels AS
+    // Only the columns the features read stay in the order table.
+    `ALTER TABLE churn_orders DROP COLUMN channel`,
+    `ALTER TABLE churn_orders DROP COLUMN customer_id`,
+    // Channel and region as small codes: a million customers then need no string each to read.
+    `CREATE OR REPLACE TABLE churn_levels AS
    SELECT kind, level, (row_number() OVER (PARTITION BY kind ORDER BY level) - 1)::INTEGER AS code
    FROM (SELECT DISTINCT 'channel' AS kind, coalesce(nullif(trim(channel), ''), 'unknown') AS level FROM churn_first
          UNION SELECT DISTINCT 'region', coalesce(nullif(trim(region), ''), 'unknown') FROM churn_first)`,
-  `CREATE OR REPLACE TABLE churn_first AS
+    `CREATE OR REPLACE TABLE churn_first AS
    SELECT f.cust, f.customer_id, f.first_day, c.code AS channel_code, r.code AS region_code
    FROM churn_first f
    JOIN churn_levels c ON c.kind = 'channel' AND c.level = coalesce(nullif(trim(f.channel), ''), 'unknown')
    JOIN churn_levels r ON r.kind = 'region' AND r.level = coalesce(nullif(trim(f.region), ''), 'unknown')`,
+  ].map(sql.raw),
 ];
 
 /** The levels behind the channel and region codes. */

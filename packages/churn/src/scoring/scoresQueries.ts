@@ -6,7 +6,15 @@ import {
   type ScoresPage,
   scoresListInputSchema,
 } from '@retain/schemas';
-import { type Db, dbNullableNumber, dbNumber, type Sql, sql, type Warehouse } from '@retain/warehouse';
+import {
+  type Db,
+  dbNullableNumber,
+  dbNumber,
+  ordersRelation,
+  type Sql,
+  sql,
+  type Warehouse,
+} from '@retain/warehouse';
 import { z } from 'zod';
 
 /** The (model, as-of) pair to read: the one named, else what latest_scores serves. */
@@ -125,9 +133,10 @@ export async function customerScore(
       z.object({ name: text, email: text, phone: text, region: text, channel: text, signup_date: text }),
     );
     const orders = await db.query(
-      sql`SELECT order_id, ${ts('min(order_date)')} AS ordered_at, sum(amount) AS value, count(*) AS lines
-          FROM purchases WHERE customer_id = ${id}
-          GROUP BY order_id ORDER BY min(order_date) DESC, order_id LIMIT 500`,
+      sql`SELECT order_id, ${ts('ordered_at')} AS ordered_at, value, lines
+          FROM ${ordersRelation({ orderIds: sql`order_id IN (SELECT order_id FROM purchases WHERE customer_id = ${id})` })}
+          WHERE customer_id = ${id}
+          ORDER BY ordered_at DESC, order_id LIMIT 500`,
       z.object({ order_id: z.string(), ordered_at: z.string(), value: dbNumber, lines: dbNumber }),
     );
     const complaints = await db.query(
