@@ -29,6 +29,7 @@ export { mappingToRequests, readMappingFile } from './ingest/mappingFile.ts';
 export type { SectionRequest } from './ingest/plan.ts';
 export { DATE_FORMAT_CANDIDATES, type MappingProposal, proposeMapping } from './ingest/proposeMapping.ts';
 export { unknownValues, type ValueColumn } from './knownValues.ts';
+export { type OrdersRelationOptions, ordersRelation } from './orders.ts';
 export {
   dbBoolean,
   dbDay,
@@ -57,7 +58,6 @@ export {
 } from './sandbox/readOnlyQuery.ts';
 export { type ConsoleSecurity, defaultMemoryLimit, secureForConsole } from './sandbox/secureForConsole.ts';
 export { deleteSavedQuery, listSavedQueries, type SavedQuery, saveQuery } from './savedQueries.ts';
-export { type OrdersRelationOptions, ordersRelation } from './orders.ts';
 export { readMeta, SCHEMA_VERSION, writeMeta } from './schema.ts';
 export { sqlIdent, sqlString } from './sql.ts';
 export { Warehouse, type WarehouseOptions } from './Warehouse.ts';
