@@ -132,7 +132,7 @@ describe.skipIf(cluster === null)('Trino engine on a two-node cluster', () => {
           );
         await db.run(sql`INSERT INTO dialect_cases VALUES ${sql.join(values)}`);
       }
-      await db.run(sql`COPY dialect_cases TO ${sql.raw(`'${file}'`)} (FORMAT parquet)`);
+      await db.run(db.dialect.copyToParquet(sql`SELECT * FROM dialect_cases`, file));
     });
     await trino.run(sql`DROP TABLE IF EXISTS dialect_cases`);
     await trino.run(

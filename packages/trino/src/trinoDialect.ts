@@ -91,6 +91,9 @@ export const trinoDialect: Dialect = {
   copyToCsv: () => {
     throw new EngineCapabilityError('write files on this machine');
   },
+  copyToParquet: () => {
+    throw new EngineCapabilityError('write files on this machine');
+  },
   upsert: () => {
     throw new EngineCapabilityError("write Retain's own tables");
   },
