@@ -7,23 +7,17 @@ import {
   type ModelSummary,
   modelEvaluationSchema,
 } from '@retain/schemas';
-import { type Db, dbNumber, type Sql, sql, type Warehouse } from '@retain/warehouse';
+import { type Db, dbDay, dbInstant, dbNumber, type Sql, sql, type Warehouse } from '@retain/warehouse';
 import { z } from 'zod';
 import type { Normalisation } from './features/encode.ts';
-import type { Calibration } from './model/platt.ts';
-import type { ScorerSpec } from './scorers/scorerSpec.ts';
+import type { ModelManifest, ModelVersion } from './model/modelFiles.ts';
 
 /** A model version as registered in DuckDB. */
-export interface ModelRecord {
-  modelId: string;
-  createdAt: string;
-  asOf: string;
-  horizonDays: number;
-  dataVersion: number;
-  backend: string;
+/** A ready version as the registry keeps it: its identity (as in its files), evaluation and folder. */
+export interface ModelRecord extends ModelVersion {
   features: FeatureInfo[];
   /** The inputs' standardisation, with the scorer (versions before the comparison: the network's calibration). */
-  normalisation: Normalisation & { scorer?: ScorerSpec; calibration?: Calibration };
+  normalisation: Normalisation & Pick<ModelManifest, 'scorer' | 'calibration'>;
   evaluation: ModelEvaluation;
   /** Folder of the model files, relative to the database's folder. */
   path: string;
@@ -31,15 +25,14 @@ export interface ModelRecord {
   status: 'ready';
 }
 
-const MODEL_COLUMNS = sql`model_id, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at,
-  strftime(as_of, '%Y-%m-%d') AS as_of, horizon_days, data_version, backend,
+const MODEL_COLUMNS = sql`model_id, created_at, as_of, horizon_days, data_version, backend,
   CAST(features AS VARCHAR) AS features, CAST(normalisation AS VARCHAR) AS normalisation,
   CAST(metrics AS VARCHAR) AS metrics, path, train_seconds, status`;
 
 const rowSchema = z.object({
   model_id: z.string(),
-  created_at: z.string(),
-  as_of: z.string(),
+  created_at: dbInstant,
+  as_of: dbDay,
   horizon_days: dbNumber,
   data_version: dbNumber,
   backend: z.string(),
@@ -93,8 +86,8 @@ export async function listModels(warehouse: Warehouse): Promise<ModelSummary[]> 
   return warehouse.read(async (db) => {
     const ready = await models(db, sql`WHERE status = 'ready' ORDER BY created_at DESC, model_id DESC`);
     const runs = await db.query(
-      sql`SELECT model_id, strftime(as_of, '%Y-%m-%d') AS as_of FROM score_runs ORDER BY as_of DESC, scored_at DESC`,
-      z.object({ model_id: z.string(), as_of: z.string() }),
+      sql`SELECT model_id, as_of FROM score_runs ORDER BY as_of DESC, scored_at DESC`,
+      z.object({ model_id: z.string(), as_of: dbDay }),
     );
     const active = await db.scalar(sql`SELECT model_id FROM latest_scores LIMIT 1`, z.string().nullable());
     return ready.map((record) => {

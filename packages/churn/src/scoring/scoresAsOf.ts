@@ -1,4 +1,4 @@
-import { type Db, dbNumber, sql } from '@retain/warehouse';
+import { type Db, dbDay, dbNumber, sql } from '@retain/warehouse';
 import { z } from 'zod';
 
 /** A score run that was in force on a day: which model scored customers, and as of when. */
@@ -29,8 +29,7 @@ export interface ScoresInForce {
 export async function scoresInForce(db: Db, asOf: string): Promise<ScoresInForce> {
   const day = sql`CAST(${asOf} AS DATE)`;
   const row = await db.first(
-    sql`SELECT r.model_id, strftime(r.as_of, '%Y-%m-%d') AS as_of,
-               strftime(m.as_of, '%Y-%m-%d') AS trained_as_of, m.horizon_days,
+    sql`SELECT r.model_id, r.as_of, m.as_of AS trained_as_of, m.horizon_days,
                ${db.dialect.addDays(sql`r.as_of`, sql`m.horizon_days`)} >= ${day} AS current
         FROM score_runs r JOIN models m ON m.model_id = r.model_id
         WHERE m.status = 'ready' AND m.as_of <= ${day} AND r.as_of <= ${day}
@@ -58,8 +57,8 @@ export async function scoresInForce(db: Db, asOf: string): Promise<ScoresInForce
 
 const RUN_ROW = z.object({
   model_id: z.string(),
-  as_of: z.string(),
-  trained_as_of: z.string(),
+  as_of: dbDay,
+  trained_as_of: dbDay,
   horizon_days: dbNumber,
   current: z.boolean(),
 });

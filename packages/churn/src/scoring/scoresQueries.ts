@@ -8,6 +8,8 @@ import {
 } from '@retain/schemas';
 import {
   type Db,
+  dbDay,
+  dbInstant,
   dbNullableNumber,
   dbNumber,
   ordersRelation,
@@ -24,16 +26,16 @@ async function resolveRun(
   asOf: string | undefined,
 ): Promise<{ modelId: string; asOf: string } | null> {
   const onDay = (column: Sql) => (asOf ? sql`AND ${column} = CAST(${asOf} AS DATE)` : sql.empty);
-  const run = z.object({ model_id: z.string(), as_of: z.string() });
+  const run = z.object({ model_id: z.string(), as_of: dbDay });
   const row = modelId
     ? await db.first(
-        sql`SELECT model_id, strftime(as_of, '%Y-%m-%d') AS as_of FROM score_runs
+        sql`SELECT model_id, as_of FROM score_runs
             WHERE model_id = ${modelId} ${onDay(sql`as_of`)}
             ORDER BY as_of DESC, scored_at DESC LIMIT 1`,
         run,
       )
     : await db.first(
-        sql`SELECT r.model_id, strftime(r.as_of, '%Y-%m-%d') AS as_of
+        sql`SELECT r.model_id, r.as_of
             FROM score_runs r JOIN models m ON m.model_id = r.model_id
             WHERE m.status = 'ready' ${onDay(sql`r.as_of`)}
             ORDER BY m.created_at DESC, r.as_of DESC, r.scored_at DESC LIMIT 1`,
@@ -100,7 +102,6 @@ export async function listScores(warehouse: Warehouse, rawInput: ScoresListInput
   });
 }
 
-const ts = (column: string) => sql.raw(`strftime(${column}, '%Y-%m-%dT%H:%M:%SZ')`);
 const text = z.string().nullable();
 
 /** One customer: profile, score and reasons, and their order, complaint and return history. */
@@ -128,32 +129,39 @@ export async function customerScore(
       }
     }
     const profile = await db.first(
-      sql`SELECT name, email, phone, region, channel, strftime(signup_date, '%Y-%m-%d') AS signup_date
+      sql`SELECT name, email, phone, region, channel, signup_date
           FROM customers WHERE customer_id = ${id} LIMIT 1`,
-      z.object({ name: text, email: text, phone: text, region: text, channel: text, signup_date: text }),
+      z.object({
+        name: text,
+        email: text,
+        phone: text,
+        region: text,
+        channel: text,
+        signup_date: dbDay.nullable(),
+      }),
     );
     const orders = await db.query(
-      sql`SELECT order_id, ${ts('ordered_at')} AS ordered_at, value, lines
+      sql`SELECT order_id, ordered_at, value, lines
           FROM ${ordersRelation({ orderIds: sql`order_id IN (SELECT order_id FROM purchases WHERE customer_id = ${id})` })}
           WHERE customer_id = ${id}
           ORDER BY ordered_at DESC, order_id LIMIT 500`,
-      z.object({ order_id: z.string(), ordered_at: z.string(), value: dbNumber, lines: dbNumber }),
+      z.object({ order_id: z.string(), ordered_at: dbInstant, value: dbNumber, lines: dbNumber }),
     );
     const complaints = await db.query(
-      sql`SELECT complaint_id, ${ts('opened_at')} AS opened_at, ${ts('resolved_at')} AS resolved_at, category, severity
+      sql`SELECT complaint_id, opened_at, resolved_at, category, severity
           FROM complaints WHERE customer_id = ${id} ORDER BY opened_at DESC LIMIT 500`,
       z.object({
         complaint_id: z.string(),
-        opened_at: z.string(),
-        resolved_at: text,
+        opened_at: dbInstant,
+        resolved_at: dbInstant.nullable(),
         category: text,
         severity: dbNullableNumber,
       }),
     );
     const returns = await db.query(
-      sql`SELECT return_id, order_id, ${ts('returned_at')} AS returned_at, amount
+      sql`SELECT return_id, order_id, returned_at, amount
           FROM returns WHERE customer_id = ${id} ORDER BY returned_at DESC LIMIT 500`,
-      z.object({ return_id: z.string(), order_id: text, returned_at: z.string(), amount: dbNumber }),
+      z.object({ return_id: z.string(), order_id: text, returned_at: dbInstant, amount: dbNumber }),
     );
     return {
       customerId: input.customerId,

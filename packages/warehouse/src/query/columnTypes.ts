@@ -21,8 +21,8 @@ export const dbBoolean = z.boolean();
 /** A DATE or TIMESTAMP column as its UTC day, 'YYYY-MM-DD'. */
 export const dbDay = z.date().transform((date) => date.toISOString().slice(0, 10));
 
-/** A TIMESTAMP column as an ISO instant. */
-export const dbInstant = z.date().transform((date) => date.toISOString());
+/** A TIMESTAMP column as an ISO instant to the second, 'YYYY-MM-DDTHH:MM:SSZ' (UTC). */
+export const dbInstant = z.date().transform((date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z'));
 
 /** Any row, as a record of column values (for readers that check each column as they read it). */
 export const dbRecord = z.record(z.string(), z.unknown());
