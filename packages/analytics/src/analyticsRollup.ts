@@ -1,4 +1,4 @@
-import { type Db, ordersRelation, type Sql, sql, type Warehouse } from '@retain/warehouse';
+import { type Db, type Dialect, ordersRelation, type Sql, sql, type Warehouse } from '@retain/warehouse';
 import { dayIndex } from './periods.ts';
 import { readRows, sqlQuery } from './sqlQuery.ts';
 
@@ -22,48 +22,58 @@ import { readRows, sqlQuery } from './sqlQuery.ts';
 const ROLLUP_FORMAT = 1;
 
 /** Period indices of a DATE expression, numbered as in periods.ts. */
-function periodColumns(day: string, prefix: string): string {
-  const days = `(${day} - DATE '1970-01-01')`;
-  return `${days}::INTEGER AS ${prefix}d,
-      floor((${days} + 3) / 7)::INTEGER AS ${prefix}w,
-      (year(${day}) * 12 + month(${day}) - 1)::INTEGER AS ${prefix}m,
-      (year(${day}) * 4 + quarter(${day}) - 1)::INTEGER AS ${prefix}q`;
+function periodColumns(d: Dialect, day: string, prefix: string): string {
+  const days = text(d.epochDays(sql.raw(day)));
+  return `${days} AS ${prefix}d,
+      CAST(floor((${days} + 3) / 7) AS INTEGER) AS ${prefix}w,
+      CAST(year(${day}) * 12 + month(${day}) - 1 AS INTEGER) AS ${prefix}m,
+      CAST(year(${day}) * 4 + quarter(${day}) - 1 AS INTEGER) AS ${prefix}q`;
+}
+
+/** A fragment without values as text, for the statements below (they bind nothing). */
+function text(fragment: Sql): string {
+  if (fragment.values.length > 0) throw new Error('a rollup statement binds no values');
+  return fragment.parts.join('');
 }
 
 /** Customer facts copied onto every fact table, so that the same filters apply to each. */
 const CUSTOMER_COLUMNS = 'c.first_day, c.fd, c.fw, c.fm, c.fq, c.f_channel, c.f_region, c.f_category';
 
-const BUILD_STATEMENTS: readonly Sql[] = [
-  sql`CREATE OR REPLACE TEMP TABLE analytics_build_orders AS
+/** The statements that build the rollup, in the engine's spelling. */
+function buildStatements(d: Dialect): Sql[] {
+  const argMin = (value: string, key: string) => text(d.argMin(sql.raw(value), sql.raw(key)));
+  const epoch = (column: string) => text(d.epochSeconds(sql.raw(column)));
+  return [
+    sql`CREATE OR REPLACE TEMP TABLE analytics_build_orders AS
    SELECT order_id, customer_id, ordered_at AS ts, value FROM ${ordersRelation()}`,
-  ...[
-    `CREATE OR REPLACE TEMP TABLE analytics_build_ids AS
-   SELECT customer_id, row_number() OVER (ORDER BY customer_id)::INTEGER AS cust
+    ...[
+      `CREATE OR REPLACE TEMP TABLE analytics_build_ids AS
+   SELECT customer_id, CAST(row_number() OVER (ORDER BY customer_id) AS INTEGER) AS cust
    FROM (SELECT DISTINCT customer_id FROM analytics_build_orders)`,
-    `CREATE OR REPLACE TEMP TABLE analytics_build_sequenced AS
-   SELECT i.cust, o.order_id, o.ts, o.ts::DATE AS day, o.value,
+      `CREATE OR REPLACE TEMP TABLE analytics_build_sequenced AS
+   SELECT i.cust, o.order_id, o.ts, CAST(o.ts AS DATE) AS day, o.value,
           row_number() OVER w AS seq,
-          lag(o.ts::DATE) OVER w AS prev_day,
-          lead(o.ts::DATE) OVER w AS next_day,
-          first_value(o.ts::DATE) OVER w AS first_day
+          lag(CAST(o.ts AS DATE)) OVER w AS prev_day,
+          lead(CAST(o.ts AS DATE)) OVER w AS next_day,
+          first_value(CAST(o.ts AS DATE)) OVER w AS first_day
    FROM analytics_build_orders o JOIN analytics_build_ids i USING (customer_id)
    WINDOW w AS (PARTITION BY i.cust ORDER BY o.ts, o.order_id)`,
-    // Attributes are only ever read off first orders, so only their lines are ranked: far cheaper
-    // than ranking all lines of all orders. arg_min skips lines without the value.
-    `CREATE OR REPLACE TEMP TABLE analytics_build_first AS
+      // Attributes are only ever read off first orders, so only their lines are ranked: far cheaper
+      // than ranking all lines of all orders. arg_min skips lines without the value.
+      `CREATE OR REPLACE TEMP TABLE analytics_build_first AS
    SELECT f.cust,
-          arg_min(p.channel, (-p.amount, p.channel)) AS f_channel,
-          arg_min(p.region, (-p.amount, p.region)) AS f_region,
-          arg_min(p.category, (-p.amount, p.category)) AS f_category
+          ${argMin('p.channel', '(-p.amount, p.channel)')} AS f_channel,
+          ${argMin('p.region', '(-p.amount, p.region)')} AS f_region,
+          ${argMin('p.category', '(-p.amount, p.category)')} AS f_category
    FROM purchases p JOIN analytics_build_sequenced f ON f.order_id = p.order_id AND f.seq = 1
    GROUP BY f.cust`,
-    `CREATE OR REPLACE TABLE analytics_orders AS
+      `CREATE OR REPLACE TABLE analytics_orders AS
    WITH numbered AS (
      SELECT s.*, f.f_channel, f.f_region, f.f_category,
-            ${periodColumns('s.day', '')}, ${periodColumns('s.first_day', 'f')}, ${periodColumns('s.prev_day', 'p')}
+            ${periodColumns(d, 's.day', '')}, ${periodColumns(d, 's.first_day', 'f')}, ${periodColumns(d, 's.prev_day', 'p')}
      FROM analytics_build_sequenced s JOIN analytics_build_first f USING (cust)
    )
-   SELECT cust, seq::INTEGER AS seq, ts, day, prev_day, next_day, value, d, w, m, q,
+   SELECT cust, CAST(seq AS INTEGER) AS seq, ts, day, prev_day, next_day, value, d, w, m, q,
           -- the customer's first order in its period: counting these counts active customers
           -- per period without a DISTINCT (orders are numbered in time order)
           prev_day IS NULL OR pd <> d AS new_d,
@@ -72,27 +82,28 @@ const BUILD_STATEMENTS: readonly Sql[] = [
           prev_day IS NULL OR pq <> q AS new_q,
           first_day, fd, fw, fm, fq, f_channel, f_region, f_category
    FROM numbered`,
-    `CREATE OR REPLACE TABLE analytics_customers AS
+      `CREATE OR REPLACE TABLE analytics_customers AS
    SELECT o.cust, i.customer_id, o.ts AS first_ts, o.first_day, o.fd, o.fw, o.fm, o.fq,
           o.f_channel, o.f_region, o.f_category
    FROM analytics_orders o JOIN analytics_build_ids i USING (cust)
    WHERE o.seq = 1`,
-    `CREATE OR REPLACE TABLE analytics_returns AS
-   SELECT c.cust, r.returned_at::DATE AS day, r.amount, ${periodColumns('r.returned_at::DATE', '')},
+      `CREATE OR REPLACE TABLE analytics_returns AS
+   SELECT c.cust, CAST(r.returned_at AS DATE) AS day, r.amount, ${periodColumns(d, 'CAST(r.returned_at AS DATE)', '')},
           ${CUSTOMER_COLUMNS}
    FROM returns r JOIN analytics_customers c USING (customer_id)`,
-    `CREATE OR REPLACE TABLE analytics_complaints AS
-   SELECT c.cust, x.opened_at, x.resolved_at, x.opened_at::DATE AS opened_day,
-          x.resolved_at::DATE AS resolved_day,
-          (epoch(x.resolved_at) - epoch(x.opened_at)) / 86400 AS resolution_days,
+      `CREATE OR REPLACE TABLE analytics_complaints AS
+   SELECT c.cust, x.opened_at, x.resolved_at, CAST(x.opened_at AS DATE) AS opened_day,
+          CAST(x.resolved_at AS DATE) AS resolved_day,
+          (${epoch('x.resolved_at')} - ${epoch('x.opened_at')}) / 86400 AS resolution_days,
           ${CUSTOMER_COLUMNS}
    FROM complaints x JOIN analytics_customers c USING (customer_id)`,
-    'DROP TABLE analytics_build_orders',
-    'DROP TABLE analytics_build_ids',
-    'DROP TABLE analytics_build_sequenced',
-    'DROP TABLE analytics_build_first',
-  ].map(sql.raw),
-];
+      'DROP TABLE analytics_build_orders',
+      'DROP TABLE analytics_build_ids',
+      'DROP TABLE analytics_build_sequenced',
+      'DROP TABLE analytics_build_first',
+    ].map(sql.raw),
+  ];
+}
 
 export interface RollupState {
   dataVersion: number;
@@ -103,8 +114,8 @@ export interface RollupState {
   buildSeconds: number;
 }
 
-const STATE_EXISTS = `SELECT count(*) AS n FROM duckdb_tables()
-  WHERE table_name = 'analytics_state' AND schema_name = 'main' AND NOT temporary`;
+const STATE_EXISTS = `SELECT count(*) AS n FROM information_schema.tables
+  WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = 'analytics_state'`;
 
 /** The rollup's state as this connection's snapshot sees it, or null if there is none or it is stale. */
 export async function readRollupState(conn: Db): Promise<RollupState | null> {
@@ -119,8 +130,9 @@ export async function readCurrentRollupState(conn: Db): Promise<RollupState | nu
     conn,
     sqlQuery(
       `SELECT s.data_version, s.format, s.build_seconds,
-              strftime(s.first_day, '%Y-%m-%d') AS first_day, strftime(s.last_day, '%Y-%m-%d') AS last_day,
-              (SELECT value FROM meta WHERE key = 'data_version')::INTEGER AS current_version
+              ${text(conn.dialect.isoDay(sql.raw('s.first_day')))} AS first_day,
+              ${text(conn.dialect.isoDay(sql.raw('s.last_day')))} AS last_day,
+              CAST((SELECT value FROM meta WHERE key = 'data_version') AS INTEGER) AS current_version
        FROM analytics_state s`,
       {},
     ),
@@ -169,7 +181,7 @@ export async function buildAnalyticsRollup(warehouse: Warehouse, force = false):
     }
     const started = performance.now();
     await conn.transaction(async (tx) => {
-      for (const statement of BUILD_STATEMENTS) await tx.run(statement);
+      for (const statement of buildStatements(tx.dialect)) await tx.run(statement);
       const seconds = (performance.now() - started) / 1000;
       await tx.run(
         sql`CREATE OR REPLACE TABLE analytics_state AS
