@@ -7,12 +7,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const suites = ['ingest', 'demo', 'analytics', 'churn', 'web', 'calllist', 'load'];
+const suites = ['ingest', 'demo', 'analytics', 'churn', 'web', 'calllist', 'load', 'forecast'];
 const args = process.argv.slice(2);
 const named = args.filter((a) => suites.includes(a));
 const options = args.filter((a) => !suites.includes(a));
 const unknown = options.filter(
-  (a) => !a.startsWith('-') && !/^\d/.test(a) && !['quality', 'cdnow', 'retail', 'speed', 'all'].includes(a),
+  (a) =>
+    !a.startsWith('-') &&
+    !/^\d/.test(a) &&
+    !['quality', 'cdnow', 'retail', 'speed', 'all', 'backtest'].includes(a),
 );
 if (unknown.length > 0) {
   console.error(`unknown suite ${unknown.join(', ')}; suites: ${suites.join(', ')}`);

@@ -17,8 +17,9 @@ import { sbgSurvival } from './shiftedBetaGeometric.ts';
  *
  * Cells are fitted as binomial counts (active of base); the same customers appear in every cell of
  * their cohort and months differ for reasons the model leaves out (seasons, campaigns), so the
- * spread of the cells around the fit (Pearson χ² per degree of freedom, at least 1) scales both the
- * parameter covariance and the sampling noise of a forecast (quasi-likelihood).
+ * spread of the cells around the fit (Pearson χ² per degree of freedom, at least 1) scales the
+ * parameter covariance (quasi-likelihood). A forecast cell's own noise is binomial plus the cells'
+ * variance beyond binomial around the fit: a month's shock moves a cohort of any size alike.
  */
 
 export interface ActivityCells {
@@ -139,13 +140,17 @@ export function fitActivity(cohorts: ActivityCells[]): ActivityFit | null {
   const groupLevels = groups.map((list) => fitLevel(list, s));
   let chi2 = 0;
   let cellCount = 0;
+  let excess = 0;
   groupLevels.forEach((level, g) => {
     for (const { k, a, n } of groups[g] ?? []) {
       const r = level.m * (s[k] ?? 0);
       chi2 += (a - n * r) ** 2 / Math.max(n * r * (1 - r), 1e-12);
+      excess += (a / n - r) ** 2 - (r * (1 - r)) / n;
       cellCount += 1;
     }
   });
+  // The cells' variance beyond binomial noise, in shares (a moment estimate, at least 0).
+  const extraVariance = cellCount > 0 ? Math.max(0, excess / cellCount) : 0;
   const parameters = 2 + groups.length;
   const dispersion = cellCount > parameters ? Math.max(1, chi2 / (cellCount - parameters)) : 1;
   const shapeCovariance =
@@ -206,7 +211,9 @@ export function fitActivity(cohorts: ActivityCells[]): ActivityFit | null {
           });
           shapeVariance = quadraticForm(gradient, shapeCovariance);
         }
-        const sampling = (dispersion * value * (1 - value)) / n;
+        // A future cell: who of the cohort buys (binomial), plus the month's own shock, which hits
+        // a cohort of any size alike (seasons, campaigns): the cells' spread beyond binomial noise.
+        const sampling = (value * (1 - value)) / n + extraVariance;
         const result = { value, se: Math.sqrt(sk * sk * levelVariance + shapeVariance + sampling) };
         cache.set(k, result);
         return result;
