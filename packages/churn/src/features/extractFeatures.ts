@@ -52,7 +52,7 @@ export class FeatureExtractor {
     const db = await warehouse.session();
     try {
       const cutoff = `${isoDate(asOfDay + 1)} 00:00:00`;
-      for (const statement of prepareStatements) await db.run(sql.named(statement, { cutoff }));
+      for (const statement of prepareStatements(db.dialect, cutoff)) await db.run(statement);
       return new FeatureExtractor(db, asOfDay);
     } catch (error) {
       db.close();
@@ -152,7 +152,7 @@ export async function ensureOrderCache(
     const wanted = `${ORDER_CACHE_FORMAT}:${version ?? 0}`;
     if ((await readMeta(db, CACHE_KEY)) === wanted && !options.rebuild) return;
     await db.transaction(async (tx) => {
-      for (const statement of orderCacheStatements) await tx.run(statement);
+      for (const statement of orderCacheStatements(tx.dialect)) await tx.run(statement);
       await writeMeta(tx, CACHE_KEY, wanted);
     });
   });
@@ -162,7 +162,7 @@ export async function ensureOrderCache(
 export async function orderRange(warehouse: Warehouse): Promise<OrderRange | null> {
   const row = await warehouse.read((db) =>
     db.first(
-      sql.raw(orderRangeSql),
+      orderRangeSql(db.dialect),
       z.object({ first_day: dbNumber.nullable(), last_day: dbNumber.nullable(), customers: dbNumber }),
     ),
   );

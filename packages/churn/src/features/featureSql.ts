@@ -1,4 +1,4 @@
-import { ordersRelation, type Sql, sql } from '@retain/warehouse';
+import { type Dialect, ordersRelation, type Sql, sql } from '@retain/warehouse';
 import { RAW_COLUMNS } from './featureSpec.ts';
 
 /**
@@ -21,35 +21,37 @@ export const ORDER_CACHE_FORMAT = 4;
  * previous order, known as soon as the order itself is; `last_line_day` flags orders whose lines
  * span days, which a snapshot between them must value by its earlier lines only.
  */
-export const orderCacheStatements: readonly Sql[] = [
+export const orderCacheStatements = (d: Dialect): Sql[] => [
   sql`CREATE OR REPLACE TABLE churn_orders AS
    WITH o AS (
      SELECT order_id, customer_id,
-       epoch(ordered_at) / 86400 AS day,
-       epoch(last_line_at) / 86400 AS last_line_day,
+       ${d.epochSeconds(sql`ordered_at`)} / 86400 AS day,
+       ${d.epochSeconds(sql`last_line_at`)} / 86400 AS last_line_day,
        value, channel
-     FROM ${ordersRelation({ extra: sql`arg_min(channel, order_date) AS channel` })}),
+     FROM ${ordersRelation({ extra: sql`${d.argMin(sql`channel`, sql`order_date`)} AS channel` })}),
    ids AS (
-     SELECT customer_id, row_number() OVER (ORDER BY customer_id)::INTEGER AS cust
+     SELECT customer_id, CAST(row_number() OVER (ORDER BY customer_id) AS INTEGER) AS cust
      FROM (SELECT DISTINCT customer_id FROM o))
    SELECT i.cust, o.customer_id, o.order_id, o.day, o.last_line_day, o.value, o.channel,
      o.day - lag(o.day) OVER (PARTITION BY i.cust ORDER BY o.day, o.order_id) AS gap
    FROM o JOIN ids i USING (customer_id)`,
-  ...[
-    // Channel: the customer's signup channel, else their first order's; region from the customers table.
-    `CREATE OR REPLACE TABLE churn_first AS
+  // Channel: the customer's signup channel, else their first order's; region from the customers table.
+  sql`CREATE OR REPLACE TABLE churn_first AS
    WITH f AS (
-     SELECT cust, any_value(customer_id) AS customer_id, min(day) AS first_day, arg_min(channel, day) AS first_channel
+     SELECT cust, min(customer_id) AS customer_id, min(day) AS first_day,
+       ${d.argMin(sql`channel`, sql`day`)} AS first_channel
      FROM churn_orders GROUP BY cust),
-   c AS (SELECT customer_id, any_value(channel) AS channel, any_value(region) AS region FROM customers GROUP BY customer_id)
+   -- one row per customer_id (loads are keyed by it): min() takes that row's value
+   c AS (SELECT customer_id, min(channel) AS channel, min(region) AS region FROM customers GROUP BY customer_id)
    SELECT f.cust, f.customer_id, f.first_day, coalesce(c.channel, f.first_channel) AS channel, c.region
    FROM f LEFT JOIN c USING (customer_id)`,
+  ...[
     // Only the columns the features read stay in the order table.
     `ALTER TABLE churn_orders DROP COLUMN channel`,
     `ALTER TABLE churn_orders DROP COLUMN customer_id`,
     // Channel and region as small codes: a million customers then need no string each to read.
     `CREATE OR REPLACE TABLE churn_levels AS
-   SELECT kind, level, (row_number() OVER (PARTITION BY kind ORDER BY level) - 1)::INTEGER AS code
+   SELECT kind, level, CAST(row_number() OVER (PARTITION BY kind ORDER BY level) - 1 AS INTEGER) AS code
    FROM (SELECT DISTINCT 'channel' AS kind, coalesce(nullif(trim(channel), ''), 'unknown') AS level FROM churn_first
          UNION SELECT DISTINCT 'region', coalesce(nullif(trim(region), ''), 'unknown') FROM churn_first)`,
     `CREATE OR REPLACE TABLE churn_first AS
@@ -64,24 +66,28 @@ export const orderCacheStatements: readonly Sql[] = [
 export const levelsSql = 'SELECT kind, code, level FROM churn_levels ORDER BY kind, code';
 
 /**
- * Per extraction, on a dedicated connection: complaints and returns before
- * `$cutoff` (the instant after the as-of date), keyed by the cache's customer numbers.
+ * Per extraction, on a dedicated connection: complaints and returns before `cutoff` (the instant
+ * after the as-of date, 'YYYY-MM-DD 00:00:00'), keyed by the cache's customer numbers.
  */
-export const prepareStatements: readonly string[] = [
-  // A resolution at or after the cutoff is unknown at every snapshot: the complaint counts as open.
-  `CREATE OR REPLACE TEMP TABLE churn_complaints AS
-   SELECT f.cust,
-     epoch(c.opened_at) / 86400 AS opened_day,
-     CASE WHEN c.resolved_at < CAST($cutoff AS TIMESTAMP) THEN epoch(c.resolved_at) / 86400 END AS resolved_day,
-     c.severity
-   FROM complaints c JOIN churn_first f ON f.customer_id = c.customer_id
-   WHERE c.opened_at < CAST($cutoff AS TIMESTAMP)`,
-  `CREATE OR REPLACE TEMP TABLE churn_returns AS
-   SELECT f.cust, epoch(r.returned_at) / 86400 AS day, abs(r.amount) AS amount
-   FROM returns r JOIN churn_first f ON f.customer_id = r.customer_id
-   WHERE r.returned_at < CAST($cutoff AS TIMESTAMP)`,
-  `CREATE OR REPLACE TEMP TABLE churn_snapshots (snap INTEGER, s_day DOUBLE, rate DOUBLE)`,
-];
+export function prepareStatements(d: Dialect, cutoff: string): Sql[] {
+  const before = sql`CAST(${cutoff} AS TIMESTAMP)`;
+  const day = (column: string) => sql`${d.epochSeconds(sql.raw(column))} / 86400`;
+  return [
+    // A resolution at or after the cutoff is unknown at every snapshot: the complaint counts as open.
+    sql`CREATE OR REPLACE TEMP TABLE churn_complaints AS
+     SELECT f.cust,
+       ${day('c.opened_at')} AS opened_day,
+       CASE WHEN c.resolved_at < ${before} THEN ${day('c.resolved_at')} END AS resolved_day,
+       c.severity
+     FROM complaints c JOIN churn_first f ON f.customer_id = c.customer_id
+     WHERE c.opened_at < ${before}`,
+    sql`CREATE OR REPLACE TEMP TABLE churn_returns AS
+     SELECT f.cust, ${day('r.returned_at')} AS day, abs(r.amount) AS amount
+     FROM returns r JOIN churn_first f ON f.customer_id = r.customer_id
+     WHERE r.returned_at < ${before}`,
+    sql`CREATE OR REPLACE TEMP TABLE churn_snapshots (snap INTEGER, s_day DOUBLE, rate DOUBLE)`,
+  ];
+}
 
 /** Customers whose first order lies before each snapshot's end. */
 export const populationCountSql = `
@@ -223,7 +229,8 @@ export const NUMERIC_OUTPUTS = [
 ] as const;
 
 /** First and last order day in the warehouse (fractional days), for planning snapshots. */
-export const orderRangeSql = `
-  SELECT epoch(min(order_date)) / 86400 AS first_day, epoch(max(order_date)) / 86400 AS last_day,
+export const orderRangeSql = (d: Dialect): Sql => sql`
+  SELECT ${d.epochSeconds(sql`min(order_date)`)} / 86400 AS first_day,
+    ${d.epochSeconds(sql`max(order_date)`)} / 86400 AS last_day,
     count(DISTINCT customer_id) AS customers
   FROM purchases`;
