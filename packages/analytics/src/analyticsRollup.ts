@@ -42,7 +42,7 @@ const CUSTOMER_COLUMNS = 'c.first_day, c.fd, c.fw, c.fm, c.fq, c.f_channel, c.f_
 /** The statements that build the rollup, in the engine's spelling. */
 function buildStatements(d: Dialect): Sql[] {
   const argMin = (value: string, key: string) => text(d.argMin(sql.raw(value), sql.raw(key)));
-  const epoch = (column: string) => text(d.epochSeconds(sql.raw(column)));
+  const secondsOf = (column: string) => text(d.epochSeconds(sql.raw(column)));
   return [
     sql`CREATE OR REPLACE TEMP TABLE analytics_build_orders AS
    SELECT order_id, customer_id, ordered_at AS ts, value FROM ${ordersRelation()}`,
@@ -94,7 +94,7 @@ function buildStatements(d: Dialect): Sql[] {
       `CREATE OR REPLACE TABLE analytics_complaints AS
    SELECT c.cust, x.opened_at, x.resolved_at, CAST(x.opened_at AS DATE) AS opened_day,
           CAST(x.resolved_at AS DATE) AS resolved_day,
-          (${epoch('x.resolved_at')} - ${epoch('x.opened_at')}) / 86400 AS resolution_days,
+          (${secondsOf('x.resolved_at')} - ${secondsOf('x.opened_at')}) / 86400 AS resolution_days,
           ${CUSTOMER_COLUMNS}
    FROM complaints x JOIN analytics_customers c USING (customer_id)`,
       'DROP TABLE analytics_build_orders',

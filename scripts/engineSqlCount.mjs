@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// Counts the source files that spell engine-specific SQL outside the dialect modules: what a second
+// engine would have to touch. `node scripts/engineSqlCount.mjs [ROOT] [--files]` (ROOT: a checkout,
+// default this one). Tests, fixtures and benchmarks are not counted; the warehouse's dialect/ and
+// an engine package's own dialect are where these spellings belong.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const args = process.argv.slice(2);
+const root = path.resolve(
+  args.find((a) => !a.startsWith('--')) ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..'),
+);
+const listFiles = args.includes('--files');
+
+/** DuckDB spellings that Trino (or another engine) writes differently or not at all. */
+const PATTERNS = {
+  ':: cast': /[\w)\]'"]::[A-Za-z]/,
+  '$name parameter': /(?<![\w$\\])\$[A-Za-z_]\w*(?!\s*[({])/,
+  'GROUP BY ALL': /GROUP BY ALL/i,
+  'arg_min/arg_max': /\barg_(?:min|max)\s*\(/i,
+  'epoch()': /\bepoch\s*\(/i,
+  'date_diff/date_trunc': /\bdate_(?:diff|trunc|sub|part)\s*\(/i,
+  'file readers': /\bread_(?:csv|csv_auto|parquet|json)\s*\(/i,
+  COPY: /\bCOPY\s*\(/,
+  'list type': /\b(?:VARCHAR|DOUBLE|INTEGER|BIGINT)\[\]/,
+  QUALIFY: /\bQUALIFY\b/,
+  'INSERT OR REPLACE': /INSERT OR REPLACE/i,
+  'strftime()': /\bstrftime\s*\(/i,
+};
+
+const SKIP_DIRS = new Set(['node_modules', 'dist', 'testing', 'dialect', 'out']);
+function* sources(dir) {
+  if (!fs.existsSync(dir)) return;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!SKIP_DIRS.has(entry.name)) yield* sources(full);
+    } else if (
+      /\.tsx?$/.test(entry.name) &&
+      !/\.test\.tsx?$/.test(entry.name) &&
+      !/Dialect\.ts$/.test(entry.name)
+    ) {
+      yield full;
+    }
+  }
+}
+
+const roots = ['packages', 'apps'].flatMap((top) =>
+  fs.existsSync(path.join(root, top))
+    ? fs.readdirSync(path.join(root, top)).map((name) => path.join(root, top, name, 'src'))
+    : [],
+);
+const byPattern = Object.fromEntries(Object.keys(PATTERNS).map((name) => [name, []]));
+const files = new Map();
+for (const dir of roots) {
+  for (const file of sources(dir)) {
+    // Comments (block comments and whole-line // comments) are prose, not SQL.
+    const text = fs
+      .readFileSync(file, 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/^\s*\/\/.*$/gm, '');
+    const hits = Object.entries(PATTERNS)
+      .filter(([, pattern]) => pattern.test(text))
+      .map(([name]) => name);
+    if (hits.length === 0) continue;
+    const relative = path.relative(root, file);
+    files.set(relative, hits);
+    for (const name of hits) byPattern[name].push(relative);
+  }
+}
+console.log(`files with engine-specific SQL outside the dialect modules: ${files.size}`);
+for (const [name, list] of Object.entries(byPattern)) console.log(`  ${name.padEnd(22)} ${list.length}`);
+if (listFiles) for (const [file, hits] of [...files].sort()) console.log(`${file}: ${hits.join(', ')}`);
