@@ -1,4 +1,5 @@
 import type { AlertCheck, AlertCheckEntry, AlertCondition } from '@retain/schemas';
+import type { Warehouse } from '@retain/warehouse';
 import type { Command } from 'commander';
 import { auditFromCli } from '../audit.ts';
 import { env } from '../env.ts';
@@ -198,4 +199,20 @@ function renderCheck(result: AlertCheck): string {
     ...result.fired.map(line('fired')),
     ...result.recovered.map(line('recovered')),
   ].join('\n');
+}
+
+/**
+ * The check that follows a load from the command line (`retain ingest`, `retain demo --ingest`):
+ * run when the load changed the data and there are rules; one line on stderr says what it did.
+ */
+export async function checkAlertsAfterCliLoad(warehouse: Warehouse): Promise<void> {
+  const { checkAlertsAfterLoad } = await import('@retain/alerts');
+  const result = await checkAlertsAfterLoad(warehouse, {
+    env: await alertEnv(),
+    currency: env.currency ?? null,
+  });
+  if (!result) return;
+  console.error(
+    `alerts: checked ${result.checked} rule${result.checked === 1 ? '' : 's'} after the load: ${result.fired.length} fired, ${result.recovered.length} recovered.`,
+  );
 }

@@ -9,6 +9,7 @@ import { UsageError } from '../output/errors.ts';
 import { ProgressBar } from '../output/progressBar.ts';
 import { formatNumber } from '../output/table.ts';
 import { withWarehouse } from '../warehouse.ts';
+import { checkAlertsAfterCliLoad } from './alerts.ts';
 
 interface DemoFlags {
   out: string;
@@ -90,11 +91,13 @@ export async function ingestDemo(
   onProgress?: (progress: IngestProgress) => void,
 ): Promise<IngestSummary> {
   const { loadDemoFiles } = await import('@retain/workflows');
-  return loadDemoFiles(warehouse, dir, generated, {
+  const summary = await loadDemoFiles(warehouse, dir, generated, {
     requester: cliRequester(),
     command,
     ...(onProgress ? { onProgress } : {}),
   });
+  await checkAlertsAfterCliLoad(warehouse);
+  return summary;
 }
 
 function positiveInt(value: string, flag: string, allowZero = false): number {

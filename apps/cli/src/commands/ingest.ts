@@ -16,6 +16,7 @@ import { UsageError } from '../output/errors.ts';
 import { ProgressBar } from '../output/progressBar.ts';
 import { renderTable } from '../output/table.ts';
 import { withWarehouse } from '../warehouse.ts';
+import { checkAlertsAfterCliLoad } from './alerts.ts';
 
 interface IngestFlags {
   db?: string;
@@ -84,14 +85,17 @@ command exits with code 2, lists the file, line and column of each problem, and 
       ]);
       const requests = requestsFromFlags(flags, readMappingFile);
       const bar = new ProgressBar(env.interactive && !flags.json);
-      const summary = await withWarehouse(flags.db, (warehouse) =>
-        loadFiles(warehouse, requests, {
+      const summary = await withWarehouse(flags.db, async (warehouse) => {
+        const loaded = await loadFiles(warehouse, requests, {
           requester: cliRequester(),
           onProgress: (p) => bar.update(`${p.section}: ${p.step}`, p.percent),
         }).catch((error: unknown) => {
           throw error instanceof BadInputError ? withHints(error, requests) : error;
-        }),
-      ).finally(() => bar.done());
+        });
+        bar.done();
+        await checkAlertsAfterCliLoad(warehouse);
+        return loaded;
+      }).finally(() => bar.done());
       if (flags.json) console.log(JSON.stringify(summary, null, 2));
       else console.log(renderSummary(summary));
       for (const warning of summary.warnings) console.error(`warning: ${warning}`);
