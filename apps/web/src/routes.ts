@@ -53,6 +53,16 @@ export const ROUTES: readonly RouteDef[] = [
     title: 'At-risk customers',
     load: () => import('./pages/AtRiskPage.tsx'),
   },
+  {
+    path: '/program',
+    label: 'Program',
+    title: 'Retention program',
+    load: () => import('./pages/ProgramPage.tsx'),
+    prefetch: (api, queryClient) => {
+      void queryClient.prefetchQuery(api.program.report.queryOptions({}));
+      void queryClient.prefetchQuery(api.program.uplift.queryOptions());
+    },
+  },
   { path: '/model', label: 'Model', title: 'Churn model', load: () => import('./pages/ModelPage.tsx') },
   { path: '/sql', label: 'SQL', title: 'SQL', load: () => import('./pages/SqlPage.tsx') },
   { path: '/data', label: 'Data', title: 'Data', load: () => import('./pages/DataPage.tsx') },

@@ -60,6 +60,11 @@ export const PROCEDURE_ROLES = {
   'atRisk.recordOutcome': CALLERS,
   'atRisk.outcomes': CALLERS,
 
+  // The program's measured effect: counts and rates over lists, no one's personal data.
+  'program.lists': ALL,
+  'program.report': ALL,
+  'program.uplift': ALL,
+
   'data.inspect': ADMIN,
   'data.ingest': ADMIN,
   'data.progress': ADMIN,

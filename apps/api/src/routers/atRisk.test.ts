@@ -122,15 +122,18 @@ describe('atRisk router and the call-list download', () => {
   });
 
   it('exports through a one-time URL that streams the CSV and audits the download', async () => {
-    const { url, expiresAt } = await caller.atRisk.export({ top: 3, bom: true });
+    // Nobody held back, so that the three are the list's first three (a control group is drawn by the
+    // list's own id: see program.test.ts).
+    const { url, expiresAt, list } = await caller.atRisk.export({ top: 3, bom: true, controlShare: 0 });
     expect(url).toMatch(/^\/export\/call-list\.csv\?token=[\w-]{43}$/);
     expect(Date.parse(expiresAt)).toBeGreaterThan(Date.now());
     const response = await fetch(`${origin}${url}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(response.headers.get('content-disposition')).toMatch(
-      /^attachment; filename="call-list-\d{4}-\d{2}-\d{2}\.csv"$/,
+      /^attachment; filename="call-list-L-\d{8}-[0-9a-z]{6}\.csv"$/,
     );
+    expect(response.headers.get('content-disposition')).toContain(list.listId);
     const bytes = Buffer.from(await response.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.toString('utf8').slice(1).split('\r\n');
@@ -143,7 +146,7 @@ describe('atRisk router and the call-list download', () => {
       const [entry] = await listAudit(warehouse, { action: 'export', limit: 1 });
       expect(entry).toMatchObject({
         username: 'test-retention',
-        detail: { via: 'api', filters: { top: 3 }, rows: 3, complete: true, excludedNoConsent: 2 },
+        detail: { via: 'api', filters: { top: 3 }, rows: 3, complete: true, listId: list.listId },
       });
     });
     expect((await fetch(`${origin}${url}`)).status).toBe(410); // used once already

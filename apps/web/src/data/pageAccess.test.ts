@@ -66,9 +66,9 @@ describe('page access', () => {
   it('gives each role the pages it can use', () => {
     const table = Object.fromEntries(ROLES.map((role) => [role, pagesFor(role)]));
     expect(table).toEqual({
-      executive: ['/', '/cohorts', '/repeat', '/complaints', '/model', '/alerts'],
-      analyst: ['/', '/cohorts', '/repeat', '/complaints', '/model', '/sql', '/alerts'],
-      retention: ['/', '/cohorts', '/repeat', '/complaints', '/at-risk', '/model', '/alerts'],
+      executive: ['/', '/cohorts', '/repeat', '/complaints', '/program', '/model', '/alerts'],
+      analyst: ['/', '/cohorts', '/repeat', '/complaints', '/program', '/model', '/sql', '/alerts'],
+      retention: ['/', '/cohorts', '/repeat', '/complaints', '/at-risk', '/program', '/model', '/alerts'],
       admin: [...PAGE_PATHS],
     });
   });

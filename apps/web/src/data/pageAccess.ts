@@ -14,6 +14,7 @@ export const PAGE_PATHS = [
   '/repeat',
   '/complaints',
   '/at-risk',
+  '/program',
   '/model',
   '/sql',
   '/data',
@@ -49,6 +50,7 @@ export const PAGE_PROCEDURES: Record<PagePath, PageProcedures> = {
     ],
     optional: ['atRisk.export', 'atRisk.recordOutcome', 'model.train'],
   },
+  '/program': { needs: ['program.report', 'program.uplift'] },
   '/model': {
     needs: ['model.list', 'model.evaluation', 'model.status', 'model.progress'],
     optional: ['model.train'],

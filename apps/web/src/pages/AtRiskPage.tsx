@@ -1,4 +1,11 @@
-import { type CallListFilters, type CallListRow, RFM_SEGMENTS } from '@retain/schemas';
+import {
+  type CallListFilters,
+  type CallListRow,
+  LOST_GAP_MULTIPLE,
+  LOST_MIN_DAYS,
+  LOST_SINGLE_ORDER_DAYS,
+  RFM_SEGMENTS,
+} from '@retain/schemas';
 import { useMutation, useQueries, useQuery } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import { CustomerPanel } from '../components/CustomerPanel.tsx';
@@ -12,7 +19,9 @@ import {
   CALL_LIST_PAGE_SIZE,
   COMPLAINT_OPTIONS,
   CONTACTED_OPTIONS,
+  CONTROL_OPTIONS,
   callListViewFromSearch,
+  LIST_OPTIONS,
   MAX_PROBABILITY_OPTIONS,
   PHONE_OPTIONS,
   PROBABILITY_OPTIONS,
@@ -21,20 +30,25 @@ import {
 import { lastContactText, leftOutText } from '../data/callListText.ts';
 import { formatDay, formatDayTime, formatInteger, formatMoney, formatPercent } from '../format.ts';
 import { useCanCall } from '../hooks/useViewer.ts';
+import { Link } from '../router/Link.tsx';
 import { useSearchParams } from '../router/location.ts';
 import { useTRPC } from '../trpc.ts';
 
 /** Two lines a row: the customer's name, then their standing ("Champion, slipping"). */
 const ROW_HEIGHT = 52;
-const COLUMNS = '3.5rem minmax(11rem, 1.5fr) 4.5rem 7rem 7rem 4.5rem 6.5rem 9.5rem minmax(11rem, 2fr)';
+const COLUMNS = '3.5rem minmax(11rem, 1.5fr) 4.5rem 7rem 6.5rem 7rem 4.5rem 6.5rem 9.5rem minmax(11rem, 2fr)';
+
+const LOST_RULE = `Lost: no order for more than ${LOST_MIN_DAYS} days and for more than ${LOST_GAP_MULTIPLE} times their usual gap between orders (a single order: more than ${LOST_SINGLE_ORDER_DAYS} days).`;
 
 /** Who to call tomorrow: scored customers who may be contacted, ranked by the value they put at risk. */
 export default function AtRiskPage() {
   const trpc = useTRPC();
   const [search, update] = useSearchParams();
-  const { filters, errors } = callListViewFromSearch(search);
-  // A filter that cannot be meant is refused beside its field; no list is fetched meanwhile.
-  const valid = Object.keys(errors).length === 0;
+  const { filters, errors, controlShare } = callListViewFromSearch(search);
+  // A filter that cannot be meant is refused beside its field; no list is fetched meanwhile. A share
+  // to hold back that cannot be meant only stops the export.
+  const valid = Object.keys(errors).filter((key) => key !== 'controlShare').length === 0;
+  const winBack = filters.kind === 'win-back';
   const first = useQuery({
     ...trpc.atRisk.list.queryOptions({ ...filters, offset: 0, limit: CALL_LIST_PAGE_SIZE }),
     enabled: valid,
@@ -48,7 +62,7 @@ export default function AtRiskPage() {
 
   const download = () =>
     exportList.mutate(
-      { ...filters, bom: true },
+      { ...filters, bom: true, controlShare },
       {
         onSuccess: ({ url }) => {
           const link = document.createElement('a');
@@ -72,7 +86,9 @@ export default function AtRiskPage() {
               type="button"
               className="primary"
               onClick={download}
-              disabled={!summary || summary.listed === 0 || exportList.isPending}
+              disabled={
+                !summary || summary.listed === 0 || exportList.isPending || errors.controlShare !== undefined
+              }
               data-testid="export-call-list"
             >
               {exportList.isPending ? 'Preparing…' : 'Export call list (CSV)'}
@@ -116,17 +132,65 @@ export default function AtRiskPage() {
                 ? `${formatInteger(summary.listedWithoutPhone)} of them have no phone number a dialler can call. `
                 : ''}
               {leftOutText(summary, filters.excludeContactedDays !== undefined)}
-              {summary.scoredAt ? ` Scores of ${formatDay(summary.scoredAt)}.` : ''}
+              {summary.scoredAt ? ` Scores of ${formatDay(summary.scoredAt)}.` : ''}{' '}
+              <span data-testid="at-risk-ranking">
+                Ranked by what a call can save: value at risk × P(a call changes the outcome),{' '}
+                {summary.callEffectSource === 'uplift-model'
+                  ? 'estimated per customer by the uplift model'
+                  : `${formatPercent(summary.callEffectPrior)} for everyone until enough lists with control groups have matured`}
+                .
+              </span>{' '}
+              {summary.onOtherList > 0 ? (
+                <span data-testid="at-risk-other-list">
+                  {winBack
+                    ? `${formatInteger(summary.onOtherList)} customers who can still be kept are on the at-risk list. `
+                    : `${formatInteger(summary.onOtherList)} lost customers are on the win-back list. `}
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => update({ list: winBack ? null : 'win-back', customer: null })}
+                    data-testid="switch-list"
+                  >
+                    {winBack ? 'Show the at-risk list' : 'Show the win-back list'}
+                  </button>
+                </span>
+              ) : null}
             </>
           ) : (
-            'Scored customers who may be contacted, ranked by value at risk (churn probability × expected yearly revenue).'
+            'Scored customers who may be contacted, ranked by what a call can save (value at risk × P(a call changes the outcome)).'
           )}
         </p>
+        <p className="muted" data-testid="lost-rule">
+          {LOST_RULE}{' '}
+          {winBack ? 'This is the win-back list.' : 'They are on the win-back list, not this one.'}
+        </p>
       </PageHeader>
+      {exportList.data ? (
+        <p className="card" role="status" data-testid="saved-list">
+          Saved as list <strong data-testid="saved-list-id">{exportList.data.list.listId}</strong> (
+          {formatDay(exportList.data.list.date)}): {formatInteger(exportList.data.list.treated)} to call
+          {exportList.data.list.control > 0 ? (
+            <>
+              , {formatInteger(exportList.data.list.control)} held back as a control group and left out of the
+              file. Its effect can be measured from {formatDay(exportList.data.list.measurableFrom)} on the{' '}
+              <Link href="/program">Program</Link> page.
+            </>
+          ) : (
+            <>. Nobody was held back: nothing about this list can be measured.</>
+          )}
+        </p>
+      ) : null}
       {exportList.isError ? (
         <ErrorState error={exportList.error} title="The call list could not be exported" />
       ) : null}
       <form className="card filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
+        <SelectField
+          label="List"
+          value={winBack ? 'win-back' : ''}
+          options={LIST_OPTIONS}
+          onChange={(v) => update({ list: v, customer: null })}
+          testId="filter-list"
+        />
         <SelectField
           label="Churn probability"
           value={search.get('minP') ?? ''}
@@ -222,6 +286,21 @@ export default function AtRiskPage() {
           error={errors.capacity}
           testId="filter-capacity"
         />
+        <SelectField
+          label="Hold back (control group)"
+          value={search.get('control') ?? ''}
+          options={
+            CONTROL_OPTIONS.some((o) => o.value === (search.get('control') ?? ''))
+              ? CONTROL_OPTIONS
+              : [
+                  ...CONTROL_OPTIONS,
+                  { value: search.get('control') ?? '', label: search.get('control') ?? '' },
+                ]
+          }
+          onChange={(v) => update({ control: v })}
+          error={errors.controlShare}
+          testId="filter-control"
+        />
       </form>
       {!valid ? (
         <div className="empty-state" data-testid="call-list-invalid">
@@ -293,6 +372,14 @@ const CALL_LIST_COLUMNS: readonly VirtualColumn<CallListRow>[] = [
     render: (r) => formatPercent(r.churnProbability),
   },
   { key: 'value', label: 'Value at risk', numeric: true, render: (r) => formatMoney(r.valueAtRisk) },
+  {
+    key: 'saved',
+    label: 'Can save',
+    title: 'Expected saved value: value at risk × P(a call changes the outcome)',
+    numeric: true,
+    render: (r) => formatMoney(r.expectedSavedValue),
+    cellTitle: (r) => `${formatMoney(r.valueAtRisk)} × ${formatPercent(r.callEffect)}`,
+  },
   { key: 'lastOrder', label: 'Last order', render: (r) => formatDay(r.lastOrderDate) },
   { key: 'orders', label: 'Orders', numeric: true, render: (r) => formatInteger(r.orders) },
   {
@@ -369,7 +456,7 @@ function CallList({
         />
       ) : null}
       <VirtualTable
-        label="Customers at risk, ranked by value at risk"
+        label="Customers to call, ranked by what a call can save"
         total={total}
         columns={CALL_LIST_COLUMNS}
         template={COLUMNS}
