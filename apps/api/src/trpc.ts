@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { BadInputError, QueryError } from '@retain/warehouse';
+import { BadInputError, ParameterError, QueryError } from '@retain/warehouse';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { ruleFor } from './access.ts';
@@ -10,7 +10,8 @@ import { internalErrorMessage, referenceFor } from './http/serverErrors.ts';
  * What a client learns of an error: its code and a message for people, the issues of a file that
  * failed to load, where a SQL statement went wrong, and for input that fails validation the message
  * of each field (`fieldErrors`, e.g. `{ capacity: ['must be at least 1: …'] }`), so that a form can
- * show it beside the field. Never a stack trace (whatever NODE_ENV says),
+ * show it beside the field; for a setting the data cannot answer (`parameter`), its code, field and
+ * value, for the page to word with its own labels. Never a stack trace (whatever NODE_ENV says),
  * and for the server's own failures not even the message, which may quote internal SQL: only a
  * reference to the line the server logged (see onError in server.ts).
  */
@@ -33,7 +34,8 @@ const t = initTRPC.context<ApiContext>().create({
           cause instanceof BadInputError
             ? cause.issues.map((issue) => ({ ...issue, file: path.basename(issue.file) }))
             : undefined,
-        load: cause instanceof BadInputError ? cause.load : undefined,
+        load: cause instanceof BadInputError && !(cause instanceof ParameterError) ? cause.load : undefined,
+        parameter: cause instanceof ParameterError ? cause.problem : undefined,
         query: cause instanceof QueryError ? { kind: cause.kind, position: cause.position } : undefined,
         fieldErrors: cause instanceof ZodError ? fieldErrorsOf(cause) : undefined,
       },

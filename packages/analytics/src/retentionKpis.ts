@@ -1,5 +1,5 @@
 import type { Kpi, KpiPopulation, Kpis, KpisQuery } from '@retain/schemas';
-import { BadInputError, type Db, type Sql, type Warehouse } from '@retain/warehouse';
+import { type Db, ParameterError, type Sql, type Warehouse } from '@retain/warehouse';
 import type { RollupState } from './analyticsRollup.ts';
 import { type AnalyticsScope, analyticsScope, withClause } from './analyticsScope.ts';
 import { dayIndex, isoDay } from './periods.ts';
@@ -157,10 +157,13 @@ export function kpisPlan(state: RollupState, query: KpisQuery): KpisPlan {
   }
   const asOf = query.asOf === undefined ? dataEnd : dayIndex(query.asOf);
   if (asOf > dataEnd) {
-    throw new BadInputError(
-      `asOf ${query.asOf} is after the end of the data (${isoDay(dataEnd)}${query.filters.to ? ', or `to`' : ''}); ` +
-        'KPIs of days not yet loaded would read as a collapse.',
-    );
+    throw new ParameterError({
+      code: 'afterDataEnd',
+      field: 'asOf',
+      value: query.asOf ?? isoDay(asOf),
+      params: { dataEnd: isoDay(dataEnd) },
+      explanation: `${query.filters.to ? 'the date filter ends the data there; ' : ''}KPIs of days not yet loaded would read as a collapse.`,
+    });
   }
   // The scope ends at asOf: complaints and returns after it do not exist yet either.
   const base = analyticsScope(state, { ...query.filters, to: isoDay(asOf) }, 'period');

@@ -1,3 +1,5 @@
+import { ParameterError } from '@retain/warehouse';
+
 /** Dates are calendar days (YYYY-MM-DD, UTC); a snapshot at day S sees everything before 00:00 UTC of S + 1. */
 
 const MS_PER_DAY = 86_400_000;
@@ -10,6 +12,17 @@ export function dayNumber(date: string): number {
   const ms = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
   if (isoDate(ms / MS_PER_DAY) !== date) throw new Error(`"${date}" is not a calendar date`);
   return ms / MS_PER_DAY;
+}
+
+/** A date that is no calendar day, refused as the as-of date. */
+export function invalidAsOf(value: string, error: unknown): ParameterError {
+  return new ParameterError({
+    code: 'invalid',
+    field: 'asOf',
+    value,
+    params: {},
+    explanation: error instanceof Error ? error.message : String(error),
+  });
 }
 
 export function isoDate(day: number): string {

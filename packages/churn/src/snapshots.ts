@@ -1,4 +1,4 @@
-import { BadInputError } from '@retain/warehouse';
+import { ParameterError } from '@retain/warehouse';
 import { isoDate } from './dates.ts';
 
 export interface SnapshotPlan {
@@ -32,6 +32,25 @@ export interface PlanOptions {
 export const MAX_ORIGINS = 3;
 
 /**
+ * Out-of-time training with horizon `h` at `asOfDay` needs a snapshot at T − 2H with orders before
+ * it: orders from before T − 2H + 1. The data's first order is later.
+ */
+function tooLittleHistory(
+  h: number,
+  first: number,
+  asOfDay: number,
+  explanation: string | null,
+): ParameterError {
+  return new ParameterError({
+    code: 'tooLittleHistory',
+    field: 'horizonDays',
+    value: h,
+    params: { dataStart: isoDate(first), asOf: isoDate(asOfDay), needsFrom: isoDate(asOfDay - 2 * h + 1) },
+    explanation,
+  });
+}
+
+/**
  * Out-of-time snapshots: validation at T − H, training at T − 2H, T − 3H, … for as long as a snapshot
  * still has a horizon of history behind it (the oldest may have less when nothing else fits). The
  * newest of them are also the rolling origins the candidates are judged at.
@@ -43,10 +62,7 @@ export function planSnapshots(options: PlanOptions): SnapshotPlan {
   const notes: string[] = [];
   const validationDay = asOfDay - h;
   if (validationDay < first) {
-    throw new BadInputError(
-      `Too little history to train: the orders start on ${isoDate(first)}, and a ${h}-day horizon needs ` +
-        `at least ${2 * h + 1} days of orders before the as-of date ${isoDate(asOfDay)}. Use a shorter --horizon.`,
-    );
+    throw tooLittleHistory(h, first, asOfDay, null);
   }
   const trainingDays: number[] = [];
   for (let k = 2; trainingDays.length < max; k++) {
@@ -57,10 +73,7 @@ export function planSnapshots(options: PlanOptions): SnapshotPlan {
   if (trainingDays.length === 0) {
     const day = asOfDay - 2 * h;
     if (day < first) {
-      throw new BadInputError(
-        `Too little history to train: the orders start on ${isoDate(first)}; out-of-time training with a ` +
-          `${h}-day horizon needs orders from before ${isoDate(day + 1)}. Use a shorter --horizon or an earlier history.`,
-      );
+      throw tooLittleHistory(h, first, asOfDay, 'an earlier history');
     }
     trainingDays.push(day);
     notes.push(

@@ -14,9 +14,10 @@ import type {
   Selection,
   TrainingEvent,
 } from '@retain/schemas';
-import { BadInputError, type Warehouse } from '@retain/warehouse';
+import { HORIZON_DAYS, horizonDaysSchema, TRAINING_SEED } from '@retain/schemas';
+import { BadInputError, ParameterError, type Warehouse } from '@retain/warehouse';
 import type { BackendName } from './backend.ts';
-import { dayNumber, isoDate } from './dates.ts';
+import { dayNumber, invalidAsOf, isoDate } from './dates.ts';
 import { FeatureExtractor, orderRange } from './features/extractFeatures.ts';
 import { CATEGORICAL_FEATURES, numericFeatureDefinitions } from './features/featureSpec.ts';
 import type { FeatureTable } from './features/featureTable.ts';
@@ -116,19 +117,29 @@ export async function trainChurnModel(
 ): Promise<TrainResult> {
   const started = performance.now();
   const report = options.onProgress ?? (() => {});
-  const horizonDays = options.horizonDays ?? 90;
-  const seed = options.seed ?? 42;
-  if (!Number.isInteger(horizonDays) || horizonDays < 1)
-    throw new BadInputError('--horizon must be a whole number of days above 0');
+  const horizonDays = options.horizonDays ?? HORIZON_DAYS.default;
+  const seed = options.seed ?? TRAINING_SEED.default;
+  if (!horizonDaysSchema.safeParse(horizonDays).success)
+    throw new ParameterError({
+      code: 'outOfRange',
+      field: 'horizonDays',
+      value: horizonDays,
+      params: { min: HORIZON_DAYS.min, max: HORIZON_DAYS.max },
+      explanation: null,
+    });
   const range = await orderRange(warehouse);
   if (!range) throw new BadInputError('The warehouse holds no purchases yet: load data first.');
   const lastDay = Math.floor(range.lastDay);
   const asOfDay = options.asOf ? parseAsOf(options.asOf) : lastDay;
   if (asOfDay > lastDay) {
-    throw new BadInputError(
-      `--as-of ${isoDate(asOfDay)} lies after the last order (${isoDate(lastDay)}): the labels of the last ` +
-        'horizon would be unobserved. Train at or before the data’s end; score at any date.',
-    );
+    throw new ParameterError({
+      code: 'afterDataEnd',
+      field: 'asOf',
+      value: isoDate(asOfDay),
+      params: { dataEnd: isoDate(lastDay) },
+      explanation:
+        'the labels of the last horizon would be unobserved. Train at or before the data’s end; score at any date.',
+    });
   }
   const plan = planSnapshots({ asOfDay, horizonDays, firstOrderDay: range.firstDay });
   const notes = [...plan.notes];
@@ -376,7 +387,7 @@ function parseAsOf(value: string): number {
   try {
     return dayNumber(value);
   } catch (error) {
-    throw new BadInputError(`--as-of: ${error instanceof Error ? error.message : String(error)}`);
+    throw invalidAsOf(value, error);
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { TrainInput, TrainingEvent } from '@retain/schemas';
-import { isBadInput, type Warehouse } from '@retain/warehouse';
+import { isBadInput, ParameterError, type Warehouse } from '@retain/warehouse';
 import { type TrainOptions, type TrainResult, trainChurnModel } from './train.ts';
 
 /** A second training was asked for while one runs (the API answers CONFLICT). */
@@ -99,6 +99,7 @@ export class ChurnTrainingManager {
           message: `training failed: ${message}`,
           percent: 100,
           error: message,
+          ...(error instanceof ParameterError ? { problem: error.problem } : {}),
         });
         return null;
       },

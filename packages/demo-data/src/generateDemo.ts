@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { canonicalColumns } from '@retain/schemas';
 import { historyWindow } from './calendar.ts';
 import { CsvWriter } from './csvWriter.ts';
 import { demoParameters } from './parameters.ts';
@@ -49,20 +50,10 @@ export interface DemoSummary {
 }
 
 export const demoHeaders = {
-  customers: ['customer_id', 'name', 'email', 'phone', 'region', 'channel', 'signup_date', 'contact_consent'],
-  purchases: [
-    'order_id',
-    'customer_id',
-    'order_date',
-    'amount',
-    'quantity',
-    'unit_price',
-    'product',
-    'category',
-    'channel',
-    'region',
-  ],
-  complaints: ['complaint_id', 'customer_id', 'opened_at', 'resolved_at', 'category', 'severity'],
+  // The canonical columns in the warehouse's order, so that the files load without a mapping.
+  customers: canonicalColumns('customers'),
+  purchases: canonicalColumns('purchases'),
+  complaints: canonicalColumns('complaints'),
   returns: ['return_id', 'order_id', 'customer_id', 'returned_at', 'amount'],
   truth: [
     'customer_id',

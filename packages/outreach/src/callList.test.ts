@@ -261,7 +261,7 @@ describe('callListPage without scores', () => {
     try {
       const page = callListPage(warehouse, {}, { offset: 0, limit: 10 });
       await expect(page).rejects.toBeInstanceOf(NoScoresError);
-      await expect(page).rejects.toThrow(/retain train/);
+      await expect(page).rejects.toThrow(/No churn scores yet/);
     } finally {
       warehouse.close();
       cleanup();

@@ -1,11 +1,13 @@
 import { BadInputError } from '@retain/warehouse';
 
-/** There are no churn scores to rank by yet (the CLI exits 2, the API answers BAD_REQUEST). */
+/**
+ * There are no churn scores to rank by yet: a state of the warehouse, which each front end words
+ * with what its users can do about it (the CLI exits 2 naming the commands that make scores).
+ */
 export class NoScoresError extends BadInputError {
+  readonly noScores = true;
   constructor() {
-    super(
-      'No churn scores yet: run `retain train` and then `retain score` (or start `retain serve`, which trains a first model).',
-    );
+    super('No churn scores yet: the list appears once a churn model has been trained on this data.');
   }
 }
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DRILLDOWN_SORTS } from './drilldown.ts';
+import { isoDaySchema as isoDay, withinDaysSchema } from './parameterSchemas.ts';
 
 /*
  * Inputs and outputs of the cohort, repeat-purchase, impact and KPI analytics, shared by the api,
@@ -21,7 +23,6 @@ export type CohortMetric = z.infer<typeof cohortMetricSchema>;
 export const retentionModeSchema = z.enum(['on', 'onOrAfter']);
 export type RetentionMode = z.infer<typeof retentionModeSchema>;
 
-const isoDay = z.iso.date({ message: 'dates are YYYY-MM-DD' });
 const values = z.array(z.string().min(1)).min(1).max(100);
 
 /**
@@ -221,16 +222,6 @@ export const trendSchema = z.object({
 });
 export type Trend = z.infer<typeof trendSchema>;
 
-export const DRILLDOWN_SORTS = [
-  'customerId',
-  'firstOrder',
-  'orders',
-  'revenue',
-  'lastOrder',
-  'complaints',
-  'returns',
-] as const;
-
 export const cohortCustomersInputSchema = z
   .object({
     period: periodSchema.default('month'),
@@ -275,7 +266,7 @@ export type CohortCustomers = z.infer<typeof cohortCustomersSchema>;
 export const repeatInputSchema = z
   .object({
     /** Count a second order only within this many days of the first. */
-    withinDays: z.number().int().min(1).max(3650).optional(),
+    withinDays: withinDaysSchema.optional(),
     period: periodSchema.default('month'),
     by: cohortAttributeSchema.optional(),
     filters,
@@ -328,7 +319,7 @@ export const impactInputSchema = z
   .object({
     period: periodSchema.default('month'),
     mode: retentionModeSchema.default('on'),
-    withinDays: z.number().int().min(1).max(3650).optional(),
+    withinDays: withinDaysSchema.optional(),
     maxOffset: z.number().int().min(0).optional(),
     minCohortSize: z.number().int().min(1).default(30),
     filters,

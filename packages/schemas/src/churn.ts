@@ -1,11 +1,17 @@
 import { z } from 'zod';
+import {
+  horizonDaysSchema,
+  isoDaySchema as isoDay,
+  parameterProblemSchema,
+  trainingSeedSchema,
+} from './parameterSchemas.ts';
+import { HORIZON_DAYS, TRAINING_SEED } from './parameters.ts';
 
 /*
  * Inputs and outputs of the churn model: training, model versions and their evaluation, scores.
  * Definitions of every figure are in README.md, "Churn model".
  */
 
-const isoDay = z.iso.date({ message: 'dates are YYYY-MM-DD' });
 const nullableNumber = z.number().nullable();
 
 export const calibrationBinSchema = z.object({
@@ -267,13 +273,8 @@ export type ModelDetail = z.infer<typeof modelDetailSchema>;
 
 export const trainInputSchema = z.object({
   asOf: isoDay.optional(),
-  horizonDays: z.number().int().min(7).max(730).default(90),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1)
-    .default(42),
+  horizonDays: horizonDaysSchema.default(HORIZON_DAYS.default),
+  seed: trainingSeedSchema.default(TRAINING_SEED.default),
 });
 export type TrainInput = z.infer<typeof trainInputSchema>;
 
@@ -302,6 +303,8 @@ export const trainingEventSchema = z.object({
   holdoutAuc: z.number().nullable().optional(),
   modelId: z.string().optional(),
   error: z.string().optional(),
+  /** A failure caused by a setting (too long a horizon for the history), for the page to word. */
+  problem: parameterProblemSchema.optional(),
 });
 export type TrainingEvent = z.infer<typeof trainingEventSchema>;
 

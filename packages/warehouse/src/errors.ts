@@ -1,4 +1,12 @@
-import type { IngestIssue, IngestSetting, LoadError, LoadErrorCode, Section } from '@retain/schemas';
+import {
+  describeParameterProblem,
+  type IngestIssue,
+  type IngestSetting,
+  type LoadError,
+  type LoadErrorCode,
+  type ParameterProblem,
+  type Section,
+} from '@retain/schemas';
 
 /** What a refused load is about, so that each front end can word it for its own users. */
 export interface BadInputDetail {
@@ -41,6 +49,24 @@ export class BadInputError extends Error {
     };
   }
 }
+
+/**
+ * A parameter of a request (an as-of date, a horizon) that the data cannot answer, with its code,
+ * field and value, so that each front end words it with its own name for the field (a flag in the
+ * CLI, a label on the dashboard). The message names the field plainly, for logs and tests.
+ */
+export class ParameterError extends BadInputError {
+  constructor(readonly problem: ParameterProblem) {
+    super(describeParameterProblem(problem, PLAIN_NAMES[problem.field]));
+  }
+}
+
+const PLAIN_NAMES: Record<ParameterProblem['field'], string> = {
+  asOf: 'the as-of date',
+  horizonDays: 'horizon',
+  seed: 'the seed',
+  modelId: 'model',
+};
 
 /** The database file is held by another process (DuckDB allows one writer process). */
 export class WarehouseLockedError extends Error {

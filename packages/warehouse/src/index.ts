@@ -17,6 +17,7 @@ export { duckdbDialect } from './dialect/duckdb/duckdbDialect.ts';
 export {
   BadInputError,
   isBadInput,
+  ParameterError,
   QueryError,
   type QueryErrorKind,
   WarehouseLockedError,

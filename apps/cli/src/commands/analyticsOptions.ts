@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { z } from 'zod';
 import { analyticsValueChecks, checkFilterValues } from '../filterValues.ts';
 import { UsageError } from '../output/errors.ts';
+import { flagOf } from '../output/flagNames.ts';
 import { withWarehouse } from '../warehouse.ts';
 
 /** Flags every analytics verb takes: the filters, --db and --json. */
@@ -61,17 +62,6 @@ export function filtersFromFlags(flags: AnalyticsFlags): Record<string, unknown>
   };
 }
 
-/** Input field → the flag that sets it, for error messages. */
-const FLAG_OF: Record<string, string> = {
-  asOf: '--as-of',
-  withinDays: '--within',
-  minCohortSize: '--min-size',
-  maxOffset: '--max-offset',
-  controlShare: '--control',
-  horizonDays: '--horizon',
-  listId: '--list',
-};
-
 /** Validates an input with the API's own schema; a mistake names the flag (exit code 2). */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const parsed = schema.safeParse(input);
@@ -79,8 +69,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   const issue = parsed.error.issues[0];
   // The flag's name, not an index within a repeated flag's values.
   const field = String(issue?.path.findLast((p) => typeof p === 'string') ?? '');
-  const flag = FLAG_OF[field] ?? `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-  throw new UsageError(`${flag}: ${issue?.message ?? 'invalid value'}`);
+  throw new UsageError(`${flagOf(field)}: ${issue?.message ?? 'invalid value'}`);
 }
 
 /**

@@ -13,6 +13,7 @@ import type { Command } from 'commander';
 import { cliRequester } from '../audit.ts';
 import { env } from '../env.ts';
 import { UsageError } from '../output/errors.ts';
+import { flagOf } from '../output/flagNames.ts';
 import { ProgressBar } from '../output/progressBar.ts';
 import { renderTable } from '../output/table.ts';
 import { withWarehouse } from '../warehouse.ts';
@@ -148,8 +149,6 @@ function requestsFromFlags(
     currency,
   }));
 }
-
-const flagOf = (field: string) => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 function oneOf<T extends string>(
   value: string | undefined,

@@ -1,5 +1,5 @@
 import type { TrainResult } from '@retain/churn';
-import type { Metrics } from '@retain/schemas';
+import { HORIZON_DAYS, type Metrics, TRAINING_SEED } from '@retain/schemas';
 import type { Command } from 'commander';
 import { cliRequester } from '../audit.ts';
 import { env } from '../env.ts';
@@ -23,8 +23,12 @@ export function registerTrain(program: Command): void {
       'Train a churn model version, evaluate it out of time against baselines, and score customers.',
     )
     .option('--as-of <date>', 'T: train with data up to this day (YYYY-MM-DD); default: the last order')
-    .option('--horizon <days>', 'churned = no order in the H days after a snapshot', '90')
-    .option('--seed <n>', 'random seed (sampling, initialisation, shuffling)', '42')
+    .option(
+      '--horizon <days>',
+      'churned = no order in the H days after a snapshot',
+      String(HORIZON_DAYS.default),
+    )
+    .option('--seed <n>', 'random seed (sampling, initialisation, shuffling)', String(TRAINING_SEED.default))
     .option('--db <path>', 'database file (default data/retain.duckdb, or RETAIN_DB)')
     .option('--json', 'print the result as JSON')
     .addHelpText(
@@ -44,8 +48,8 @@ every customer at T. JSON: {"modelId","backend","asOf","horizonDays","selected":
 "versusSelected"}],"trainSeconds",…}.`,
     )
     .action(async (flags: TrainFlags) => {
-      const horizonDays = wholeNumber(flags.horizon, '--horizon', 7, 730);
-      const seed = wholeNumber(flags.seed, '--seed', 0, 2 ** 31 - 1);
+      const horizonDays = wholeNumber(flags.horizon, '--horizon', HORIZON_DAYS.min, HORIZON_DAYS.max);
+      const seed = wholeNumber(flags.seed, '--seed', TRAINING_SEED.min, TRAINING_SEED.max);
       if (flags.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(flags.asOf)) {
         throw new UsageError('--as-of must be YYYY-MM-DD');
       }

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { BadInputError, QueryError, WarehouseLockedError } from '@retain/warehouse/errors';
+import { BadInputError, ParameterError, QueryError, WarehouseLockedError } from '@retain/warehouse/errors';
+import { parameterMessage } from './flagNames.ts';
 
 /** Exit codes: 0 ok, 2 bad input (the user can fix it), 1 internal error. */
 export const EXIT = { ok: 0, internal: 1, badInput: 2 } as const;
@@ -8,6 +9,19 @@ export class UsageError extends Error {}
 
 /** Prints an error the way a user can act on it and returns the exit code. */
 export function reportError(error: unknown, json: boolean): number {
+  if (error instanceof ParameterError) {
+    // Packages name the field as the API does; the terminal names the flag.
+    const message = parameterMessage(error.problem);
+    console.error(`error: ${message}`);
+    if (json) console.log(JSON.stringify({ error: { message, parameter: error.problem } }, null, 2));
+    return EXIT.badInput;
+  }
+  if (error instanceof BadInputError && 'noScores' in error && error.noScores === true) {
+    console.error(
+      'error: No churn scores yet: run `retain train` and then `retain score` (or start `retain serve`, which trains a first model).',
+    );
+    return EXIT.badInput;
+  }
   if (error instanceof BadInputError) {
     const lines = [`error: ${error.message}`];
     for (const issue of error.issues) {

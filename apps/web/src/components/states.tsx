@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { parameterErrorText, parameterProblemOf } from '../data/parameterErrors.ts';
 
 /** Grey blocks where content will be; hidden from screen readers, which hear the status line instead. */
 export function Skeleton({
@@ -64,6 +65,9 @@ export function ErrorState({
 }
 
 export function errorMessage(error: unknown): string {
+  // A setting the data cannot answer comes with its field: worded with the dashboard's labels.
+  const problem = parameterProblemOf(error);
+  if (problem) return parameterErrorText(problem);
   if (error instanceof Error) return error.message;
   if (typeof error === 'string') return error;
   return 'Unknown error';

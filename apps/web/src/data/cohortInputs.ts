@@ -1,4 +1,11 @@
-import type { CohortAttribute, CohortMetric, Period, RetentionMode } from '@retain/schemas';
+import {
+  type CohortAttribute,
+  type CohortMetric,
+  DRILLDOWN_SORTS,
+  type DrilldownSort,
+  type Period,
+  type RetentionMode,
+} from '@retain/schemas';
 import { formatDecimal, formatInteger, formatMoney, formatPercent, type NumberFormatter } from '../format.ts';
 import { filtersFromSearch } from './analyticsFilters.ts';
 import { readEnum, readInt, readOptionalEnum, readOptionalInt } from './searchState.ts';
@@ -78,16 +85,7 @@ export function selectedCellFromSearch(search: URLSearchParams): SelectedCell | 
   return cohort && offset !== undefined ? { cohort, offset } : null;
 }
 
-const DRILL_SORTS = [
-  'customerId',
-  'firstOrder',
-  'orders',
-  'revenue',
-  'lastOrder',
-  'complaints',
-  'returns',
-] as const;
-export type DrillSort = (typeof DRILL_SORTS)[number];
+export type DrillSort = DrilldownSort;
 
 /** `cohorts.customers` input for the selected cell: the same cohort definition and filters as the matrix. */
 export function drilldownInput(view: CohortView, cell: SelectedCell, search: URLSearchParams) {
@@ -98,7 +96,7 @@ export function drilldownInput(view: CohortView, cell: SelectedCell, search: URL
     offset: cell.offset,
     mode: view.mode,
     status: readEnum(search, 'status', ['active', 'inactive'] as const, 'active'),
-    sort: readEnum(search, 'sort', DRILL_SORTS, 'revenue'),
+    sort: readEnum(search, 'sort', DRILLDOWN_SORTS, 'revenue'),
     direction: readEnum(search, 'dir', ['asc', 'desc'] as const, 'desc'),
     page: readInt(search, 'page', 1, { min: 1 }),
     pageSize: 25,

@@ -1,4 +1,4 @@
-import { CANDIDATE_LABELS, type ModelDetail, type TrainingEvent } from '@retain/schemas';
+import { CANDIDATE_LABELS, HORIZON_DAYS, type ModelDetail, type TrainingEvent } from '@retain/schemas';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useState } from 'react';
@@ -27,6 +27,7 @@ import {
   seriesColor,
   versusActiveText,
 } from '../data/modelCharts.ts';
+import { parameterErrorText } from '../data/parameterErrors.ts';
 import type { Column } from '../data/table.ts';
 import { formatDay, formatDayTime, formatDecimal, formatInteger, formatPercent } from '../format.ts';
 import { useCanCall } from '../hooks/useViewer.ts';
@@ -134,8 +135,9 @@ export default function ModelPage() {
     <section aria-labelledby="page-title">
       <PageHeader title="Churn model">
         <p className="muted">
-          Probability that a customer places no order in the next {evaluation.data?.horizonDays ?? 90} days,
-          checked on snapshots the model never saw.
+          Probability that a customer places no order in the next{' '}
+          {evaluation.data?.horizonDays ?? HORIZON_DAYS.default} days, checked on snapshots the model never
+          saw.
         </p>
       </PageHeader>
       <TrainCard training={training} />
@@ -323,7 +325,9 @@ function TrainCard({ training }: { training: Training }) {
             {last.holdoutAuc !== undefined && last.holdoutAuc !== null
               ? ` · hold-out AUC ${f3(last.holdoutAuc)}`
               : ''}
-            {last.phase === 'failed' && last.error ? ` — ${last.error}` : ''}
+            {last.phase === 'failed' && last.error
+              ? ` — ${last.problem ? parameterErrorText(last.problem) : last.error}`
+              : ''}
             <span className="muted"> · {last.message}</span>
           </p>
           <progress

@@ -6,14 +6,22 @@ import { type ScorerSpec, scorerSpecSchema } from '../scorers/scorerSpec.ts';
 import type { Calibration } from './platt.ts';
 import { type TfjsModelJson, WEIGHTS_FILE } from './tfjsFormat.ts';
 
-/** churn.json: what turns feature rows into this version's inputs, and how it scores them. */
-export interface ModelManifest {
+/**
+ * What names a model version and how it was trained, the same in its files (churn.json) and in its
+ * registry row (ModelRecord).
+ */
+export interface ModelVersion {
   modelId: string;
   createdAt: string;
+  /** T: the version was trained on data up to this day. */
   asOf: string;
   horizonDays: number;
   dataVersion: number;
   backend: string;
+}
+
+/** churn.json: what turns feature rows into this version's inputs, and how it scores them. */
+export interface ModelManifest extends ModelVersion {
   normalisation: Normalisation;
   /**
    * The active scorer: which candidate, how its parts are combined, and the small parts themselves.

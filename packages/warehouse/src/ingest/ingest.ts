@@ -1,5 +1,11 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { currencyCodeSchema, type IngestSummary, type Section, type SectionSummary } from '@retain/schemas';
+import {
+  canonicalColumns,
+  currencyCodeSchema,
+  type IngestSummary,
+  type Section,
+  type SectionSummary,
+} from '@retain/schemas';
 import { CURRENCY_KEY } from '../currency.ts';
 import { BadInputError } from '../errors.ts';
 import { sql } from '../query/sql.ts';
@@ -26,18 +32,8 @@ export interface IngestOptions {
 /** Sections load in this order: customers first so complaints and returns can be checked against them. */
 const ORDER: readonly Section[] = ['customers', 'purchases', 'complaints', 'returns'];
 
-const PURCHASE_COLUMNS = [
-  'order_id',
-  'customer_id',
-  'order_date',
-  'amount',
-  'quantity',
-  'unit_price',
-  'product',
-  'category',
-  'channel',
-  'region',
-] as const;
+/** The purchases table's columns, in its order (the canonical ones; line_key and batch_id are the load's). */
+const PURCHASE_COLUMNS = canonicalColumns('purchases');
 
 class LoadAborted extends Error {}
 
