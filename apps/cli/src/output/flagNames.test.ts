@@ -19,7 +19,9 @@ describe('parameterMessage', () => {
         params: { dataEnd: '2024-12-31' },
         explanation: 'train at or before the data’s end.',
       }),
-    ).toBe('--as-of 2025-01-01 is after the end of the data (2024-12-31): train at or before the data’s end.');
+    ).toBe(
+      '--as-of 2025-01-01 is after the end of the data (2024-12-31): train at or before the data’s end.',
+    );
     expect(
       parameterMessage({
         code: 'tooLittleHistory',
