@@ -152,22 +152,41 @@ async function recordEvents(
 ): Promise<NewEvent[]> {
   return warehouse.transaction(async (db) => {
     const events: NewEvent[] = [];
+    // Read once what is recorded, so that a check that finds nothing new writes nothing: a
+    // statement per rule would cost more than reading the figures.
+    const firing = new Set(
+      (await db.query(sql`SELECT rule_id FROM alert_state WHERE firing`, STATE_ROW)).map((r) => r.rule_id),
+    );
+    const periods = [
+      ...new Set(evaluated.map((e) => e.evaluation.period).filter((p): p is string => p !== null)),
+    ];
+    const sent = new Set(
+      periods.length === 0
+        ? []
+        : (
+            await db.query(
+              sql`SELECT rule_id, period FROM alert_events
+                  WHERE kind = 'fired' AND period IN (${sql.join(periods.map((p) => sql`${p}`))})`,
+              SENT_ROW,
+            )
+          ).map((r) => `${r.rule_id}\u0000${r.period}`),
+    );
     for (const { rule, evaluation } of evaluated) {
       const { value, period } = evaluation;
       if (value === null || period === null) continue;
       let kind: 'fired' | 'recovered' | null = null;
       if (evaluation.breached) {
-        await db.run(
-          sql`INSERT INTO alert_state (rule_id, firing, since_period) VALUES (${rule.ruleId}, true, ${period})
-              ON CONFLICT (rule_id) DO UPDATE SET firing = true,
-                since_period = CASE WHEN alert_state.firing THEN alert_state.since_period ELSE excluded.since_period END`,
-        );
+        if (!firing.has(rule.ruleId))
+          await db.run(
+            sql`INSERT INTO alert_state (rule_id, firing, since_period) VALUES (${rule.ruleId}, true, ${period})
+                ON CONFLICT (rule_id) DO UPDATE SET firing = true, since_period = excluded.since_period`,
+          );
+        // Already recorded for this period: this breach has been sent.
+        if (sent.has(`${rule.ruleId}\u0000${period}`)) continue;
         kind = 'fired';
-      } else {
-        const cleared = await db.count(
-          sql`UPDATE alert_state SET firing = false WHERE rule_id = ${rule.ruleId} AND firing`,
-        );
-        if (cleared > 0) kind = 'recovered';
+      } else if (firing.has(rule.ruleId)) {
+        await db.run(sql`UPDATE alert_state SET firing = false WHERE rule_id = ${rule.ruleId}`);
+        kind = 'recovered';
       }
       if (kind === null) continue;
       const eventId = await db.scalar(
@@ -193,6 +212,8 @@ async function recordEvents(
 }
 
 const EVENT_ID = z.union([z.number(), z.bigint()]).transform(Number).nullable();
+const STATE_ROW = z.object({ rule_id: z.string() });
+const SENT_ROW = z.object({ rule_id: z.string(), period: z.string() });
 
 const CHECKED_KEY = 'checkedDataVersion';
 
