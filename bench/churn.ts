@@ -45,11 +45,11 @@ import {
   warehouseInfo,
 } from '@retain/warehouse';
 import { ONLINE_RETAIL_FILE, ONLINE_RETAIL_MAPPING } from '@retain/warehouse/testing';
+import { CDNOW, cdnowPurchases } from './lib/cdnow.ts';
 import { formatBytes, printTable, runMeasured } from './lib/measure.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const OUT = path.join(here, 'out');
-const CDNOW = path.resolve(here, '../../shared/data/cdnow/CDNOW_master.txt');
 const MODES = ['quality', 'cdnow', 'retail', 'speed', 'all', 'speed-run'] as const;
 type Mode = (typeof MODES)[number];
 
@@ -279,22 +279,6 @@ function futureFromWarehouse(warehouse: Warehouse, asOf: string, horizonDays: nu
   };
 }
 
-/** CDNOW_master.txt as a purchases CSV: one order per customer and day (same-day lines merged). */
-function cdnowPurchases(): string {
-  const file = path.join(OUT, 'cdnow', 'purchases.csv');
-  if (fs.existsSync(file)) return file;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const out = ['order_id,customer_id,order_date,amount,quantity'];
-  for (const line of fs.readFileSync(CDNOW, 'utf8').split(/\r?\n/).slice(1)) {
-    const [customer, date, cds, dollars] = line.trim().split(/\s+/);
-    if (!customer || !date || !/^\d{8}$/.test(date)) continue;
-    const day = `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}`;
-    out.push(`${customer}-${date},${customer},${day},${dollars},${cds}`);
-  }
-  fs.writeFileSync(file, `${out.join('\n')}\n`);
-  return file;
-}
-
 async function cdnow(): Promise<void> {
   console.log('\n## CDNOW: T = 1998-04-01, H = 90 (the data ends 1998-06-30)');
   if (!fs.existsSync(CDNOW)) {
@@ -304,7 +288,7 @@ async function cdnow(): Promise<void> {
   const warehouse = await Warehouse.open(path.join(OUT, 'churn-cdnow.duckdb'));
   try {
     if ((await warehouseInfo(warehouse)).purchases.rows === 0) {
-      await ingest(warehouse, [{ section: 'purchases', file: cdnowPurchases() }]);
+      await ingest(warehouse, [{ section: 'purchases', file: cdnowPurchases(OUT) }]);
     }
     const asOf = '1998-04-01';
     await judgeOnFuture(

@@ -20,6 +20,7 @@ import { generateDemo } from '@retain/demo-data';
 import { type CohortMatrix, cohortMatrixInputSchema } from '@retain/schemas';
 import { ingest, mappingToRequests, Warehouse, warehouseInfo } from '@retain/warehouse';
 import { ONLINE_RETAIL_FILE, ONLINE_RETAIL_MAPPING } from '@retain/warehouse/testing';
+import { CDNOW, cdnowPurchases } from './lib/cdnow.ts';
 import { printTable } from './lib/measure.ts';
 
 const { values: args, positionals } = parseArgs({
@@ -34,7 +35,6 @@ const { values: args, positionals } = parseArgs({
 const mode = positionals[0] ?? 'all';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const OUT = path.join(here, 'out');
-const CDNOW = path.resolve(here, '../../shared/data/cdnow/CDNOW_master.txt');
 const MIN_COHORT = 100;
 
 interface Scored {
@@ -141,22 +141,6 @@ async function backtest(name: string, warehouse: Warehouse, asOf: string): Promi
   return scored;
 }
 
-/** CDNOW_master.txt as a purchases CSV: one order per customer and day (same-day lines merged). */
-function cdnowPurchases(): string {
-  const file = path.join(OUT, 'cdnow', 'purchases.csv');
-  if (fs.existsSync(file)) return file;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const out = ['order_id,customer_id,order_date,amount,quantity'];
-  for (const line of fs.readFileSync(CDNOW, 'utf8').split(/\r?\n/).slice(1)) {
-    const [customer, date, cds, dollars] = line.trim().split(/\s+/);
-    if (!customer || !date || !/^\d{8}$/.test(date)) continue;
-    const day = `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}`;
-    out.push(`${customer}-${date},${customer},${day},${dollars},${cds}`);
-  }
-  fs.writeFileSync(file, `${out.join('\n')}\n`);
-  return file;
-}
-
 async function withLoaded(
   file: string,
   load: (w: Warehouse) => Promise<unknown>,
@@ -186,7 +170,7 @@ async function backtests(): Promise<void> {
   if (fs.existsSync(CDNOW)) {
     await withLoaded(
       'forecast-cdnow.duckdb',
-      (w) => ingest(w, [{ section: 'purchases', file: cdnowPurchases() }]),
+      (w) => ingest(w, [{ section: 'purchases', file: cdnowPurchases(OUT) }]),
       async (w) => {
         await backtest('CDNOW', w, '1997-12-31');
       },

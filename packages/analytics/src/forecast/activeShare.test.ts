@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../testing/seededRandom.ts';
 import { type ActivityCells, fitActivity } from './activeShare.ts';
 import { sbgSurvival } from './shiftedBetaGeometric.ts';
-
-/** A seeded generator (mulberry32), so that the simulated cohorts are the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Gamma(shape, 1) by Marsaglia–Tsang (with the boost for shape < 1); Beta from two gammas. */
 function gamma(random: () => number, shape: number): number {
@@ -64,7 +53,7 @@ function cohortsWith(
   observedAges: number[],
   seed = 7,
 ): { cells: ActivityCells[]; truth: number[][] } {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const cells: ActivityCells[] = [];
   const truth: number[][] = [];
   sizes.forEach((size, i) => {

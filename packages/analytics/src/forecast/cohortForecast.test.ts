@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cohortMatrix } from '../cohortMatrix.ts';
 import type { History, HistoryLine } from '../testing/history.ts';
 import { openFixture } from '../testing/openFixture.ts';
+import { seededRandom } from '../testing/seededRandom.ts';
 import { cohortTrend } from './cohortTrend.ts';
 
 /*
@@ -11,21 +12,10 @@ import { cohortTrend } from './cohortTrend.ts';
  * month, except 12 in 2023-07 (a small cohort); each customer still there buys in a month with
  * probability 0.3 and leaves before a month with probability 0.08. The data ends 2024-02-15.
  */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const END = '2024-02-15';
 
 function simulatedHistory(): History {
-  const random = seeded(11);
+  const random = seededRandom(11);
   const lines: HistoryLine[] = [];
   const day = (year: number, month: number, d: number) =>
     new Date(Date.UTC(year, month, d)).toISOString().slice(0, 10);
