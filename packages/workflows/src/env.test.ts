@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EnvError, parseEnv } from './env.ts';
+import { EnvError, parseEnv, retainVariables } from './env.ts';
 
 describe('parseEnv', () => {
   it('gives the defaults when nothing is set, and blank counts as unset', () => {
@@ -58,5 +58,13 @@ describe('parseEnv', () => {
     })();
     expect(error).toBeInstanceOf(EnvError);
     expect(error).toMatchObject({ variable, value, message: `environment variable ${variable}: ${reason}` });
+  });
+});
+
+describe('retainVariables', () => {
+  it('holds Retain’s variables and NO_COLOR, nothing else of the environment', () => {
+    const names = Object.keys(retainVariables());
+    expect(names.every((name) => name.startsWith('RETAIN_') || name === 'NO_COLOR')).toBe(true);
+    expect(Object.isFrozen(retainVariables())).toBe(true);
   });
 });

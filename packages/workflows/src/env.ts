@@ -128,10 +128,27 @@ export function parseEnv(source: Readonly<Record<string, string | undefined>>): 
   };
 }
 
+let variables: Readonly<Record<string, string | undefined>> | undefined;
+
+/**
+ * Retain's variables (RETAIN_* and NO_COLOR) as the process was started with them: the one read of
+ * process.env. Settings other packages validate themselves (the alert variables) are read from here.
+ */
+export function retainVariables(): Readonly<Record<string, string | undefined>> {
+  variables ??= Object.freeze(
+    Object.fromEntries(
+      Object.entries(process.env).filter(
+        ([name]) => name.startsWith('RETAIN_') || name === ENV_VARIABLES.noColor,
+      ),
+    ),
+  );
+  return variables;
+}
+
 let read: Env | undefined;
 
 /** The process's environment, read and validated on first use (an EnvError if a variable is unusable). */
 export function readEnv(): Env {
-  read ??= parseEnv(process.env);
+  read ??= parseEnv(retainVariables());
   return read;
 }

@@ -27,9 +27,12 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** The alert settings of the environment (RETAIN_WEBHOOK_HOSTS, RETAIN_WEBHOOK_SECRET, RETAIN_CHROMIUM). */
 export async function alertEnv() {
-  const { parseAlertEnvironment } = await import('@retain/alerts');
+  const [{ parseAlertEnvironment }, { retainVariables }] = await Promise.all([
+    import('@retain/alerts'),
+    import('@retain/workflows/env'),
+  ]);
   try {
-    return parseAlertEnvironment(process.env);
+    return parseAlertEnvironment(retainVariables());
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
