@@ -143,7 +143,7 @@ allowed by RETAIN_WEBHOOK_HOSTS or the Alerts page's settings.`,
         async (w) => [await listAlertRules(w), await dataCurrency(w, env.currency ?? null)] as const,
       );
       const text = figureText(currency.code);
-      if (flags.json) console.log(JSON.stringify(rules, null, 2));
+      if (flags.json) console.log(JSON.stringify({ rules }, null, 2));
       else if (rules.length === 0)
         console.log('No alert rules yet. Add one: retain alerts add --name … --metric … --above …');
       else
