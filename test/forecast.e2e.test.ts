@@ -8,7 +8,14 @@ import {
   screenshot,
   type Viewport,
 } from './support/browser.ts';
-import { apiQuery, chartDrawn, downloadText, enPercent, parseCsv } from './support/dashboard.ts';
+import {
+  apiQuery,
+  chartDrawn,
+  downloadText,
+  enPercent,
+  parseCsv,
+  seriousA11yViolations,
+} from './support/dashboard.ts';
 import { type RetainServer, startRetain } from './support/retainServer.ts';
 
 type Matrix = RouterOutputs['cohorts']['matrix'];
@@ -100,6 +107,9 @@ describe.skipIf(!chromiumAvailable)('cohort forecasts and the Day-N trend', () =
         'forecast: not observed yet',
       );
       await screenshot(page, `forecast-cells-${viewport}`, { fullPage: false });
+      // Lighter is not illegible: the bracketed figures keep their contrast for axe (one viewport
+      // is enough for the same markup, and axe over a full matrix takes seconds).
+      if (viewport === 'desktop') expect(await seriousA11yViolations(page)).toEqual([]);
 
       // The period under way: its value so far, and in the tooltip where it is expected to end.
       const underWay = matrix.cohorts.flatMap((c) =>
@@ -217,6 +227,7 @@ describe.skipIf(!chromiumAvailable)('cohort forecasts and the Day-N trend', () =
       expect(await sentence.textContent()).toContain(words);
       await page.getByTestId('kpi-monthOneRetention').scrollIntoViewIfNeeded();
       await screenshot(page, `overview-month-one-${viewport}`, { fullPage: false });
+      if (viewport === 'phone') expect(await seriousA11yViolations(page)).toEqual([]);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
         viewport === 'phone' ? 400 : 1280,
       );

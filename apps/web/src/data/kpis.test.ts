@@ -93,6 +93,20 @@ describe('overviewSummary', () => {
     );
     expect(overviewSummary(kpis({}))).toBe('There is not enough history yet to judge retention.');
   });
+
+  it('adds month-1 retention of the latest complete cohort against the six before it', () => {
+    const text = overviewSummary(kpis({ churnRate: kpi(0.3, 0.32), repeatRate90d: kpi(0.26, 0.24) }), {
+      cohort: '2026-08',
+      value: 0.305,
+      previousMean: 0.273,
+      previousCohorts: ['2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07'],
+      delta: 0.032,
+    });
+    expect(text).toMatch(
+      /; month-1 retention of the latest complete cohort \(2026-08\) was 30\.5%, 3\.2 points above the average of the 6 before it \(27\.3%\)\.$/,
+    );
+    expect(overviewSummary(kpis({ churnRate: kpi(0.3, 0.32) }), null)).not.toContain('month-1');
+  });
 });
 
 describe('trend days', () => {
