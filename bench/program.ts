@@ -117,7 +117,8 @@ if (!args['skip-truth']) {
             file: path.join(dir, `${section}.csv`),
           })),
         );
-        await loadCallLists(warehouse, demo.program, { username: null, via: 'bench' });
+        const { lists, members, outcomes } = demo.program;
+        await loadCallLists(warehouse, { lists, members, outcomes }, { username: null, via: 'bench' });
         const report = await measureProgram(warehouse);
         const status = await refreshUpliftModel(warehouse);
         const pooled = report.pooled;

@@ -365,6 +365,8 @@ function renderList(list: SavedList, again: boolean): string {
   const count = (n: number) => n.toLocaleString('en-US');
   const head = again
     ? `Saved list ${list.listId} (${list.date}) written again: the same customers to call.`
-    : `Saved as list ${list.listId} (${list.date}): ${count(list.treated)} to call, ${count(list.control)} held back as a control group (${share.format(list.controlShare)}), never written.`;
+    : list.control === 0
+      ? `Saved as list ${list.listId} (${list.date}): ${count(list.treated)} to call, nobody held back.`
+      : `Saved as list ${list.listId} (${list.date}): ${count(list.treated)} to call, ${count(list.control)} held back as a control group (${share.format(list.controlShare)}), never written.`;
   return `${head}\n${listNote(list)}`;
 }
