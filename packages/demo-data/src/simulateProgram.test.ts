@@ -36,6 +36,8 @@ describe('the demo retention program', () => {
   it('holds back members by the same seeded draw as saved lists, and calls only the treated', async () => {
     const members = await rows(summary.program?.members ?? '');
     expect(members.length).toBeGreaterThan(500);
+    // Probabilities and values are numbers even for a customer whose orders all fell on one day.
+    for (const m of members) expect([Number(m[4]), Number(m[5])].every(Number.isFinite)).toBe(true);
     for (const [listId = '', customerId = '', arm] of members) {
       expect(arm).toBe(
         controlDraw(listId, customerId) < programParameters.controlShare ? 'control' : 'treated',

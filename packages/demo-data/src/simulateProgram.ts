@@ -180,7 +180,7 @@ export class ProgramSimulator {
           ? daysSince > LOST_SINGLE_ORDER_DAYS
           : daysSince > LOST_MIN_DAYS && daysSince > LOST_GAP_MULTIPLE * gap;
       // The scorer of the day: the longer past the usual gap, the likelier gone.
-      const churnProbability = lost ? 0.97 : 1 - Math.exp(-daysSince / (1.5 * (gap ?? 120)));
+      const churnProbability = lost ? 0.97 : 1 - Math.exp(-daysSince / (1.5 * Math.max(gap ?? 120, 1)));
       const include = random.uniform() < this.p.inclusion;
       const reached = random.uniform() < this.p.reach;
       const keep = random.uniform();
