@@ -14,7 +14,7 @@ export interface AlertEnvironmentSettings extends AlertEnvironment {
 }
 
 /**
- * Reads the alert variables from `source` (an app's environment module passes process.env once):
+ * Reads the alert variables from `source` (the variables @retain/workflows/env read once):
  * RETAIN_WEBHOOK_HOSTS, comma-separated host, host:port or *.domain (unset or empty: none);
  * RETAIN_WEBHOOK_SECRET, at least 16 characters; RETAIN_CHROMIUM, a path. A bad value throws an
  * error naming the variable.
