@@ -1,7 +1,6 @@
-import { openDemoWarehouse } from '@retain/churn/testing';
+import { openDemoWarehouse, storeAsEarlierVersions } from '@retain/churn/testing';
 import type { TrainingEvent } from '@retain/schemas';
-import { listAudit, sql } from '@retain/warehouse';
-import { query } from '@retain/warehouse/testing';
+import { listAudit } from '@retain/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callerFor } from '../testing/callerFor.ts';
 
@@ -111,14 +110,7 @@ describe('model router', () => {
   });
 
   it('still reads versions stored before curves, importance and the comparison of candidates were', async () => {
-    await demo.warehouse.write((conn) =>
-      conn.run(
-        sql.raw(`UPDATE models SET metrics = json_merge_patch(metrics,
-           '{"curves": null, "featureImportance": null, "candidates": null, "selection": null, "origins": null}')`),
-      ),
-    );
-    const [stored] = await query(demo.warehouse, 'SELECT metrics::VARCHAR AS metrics FROM models');
-    expect(Object.keys(JSON.parse(String(stored?.metrics)))).not.toContain('curves');
+    for (const keys of await storeAsEarlierVersions(demo.warehouse)) expect(keys).not.toContain('curves');
     const { evaluation } = await caller.model.evaluation({});
     expect(evaluation.curves).toBeNull();
     expect(evaluation.featureImportance).toBeNull();

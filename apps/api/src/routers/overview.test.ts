@@ -1,5 +1,5 @@
-import { sql, type Warehouse } from '@retain/warehouse';
-import { writeScores } from '@retain/warehouse/testing';
+import { removeModels, writeFixtureScores } from '@retain/churn/testing';
+import type { Warehouse } from '@retain/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { createCaller } from '../root.ts';
 import { analyticsCaller } from '../testing/analyticsCaller.ts';
@@ -27,10 +27,12 @@ describe('overview router', () => {
 
   it('kpis: at-risk revenue only from scores known at the as-of day', async () => {
     // A model trained on data to 2021-03-15 scored that day: in force then, unknown a month before.
-    await writeScores(
+    await writeFixtureScores(
       warehouse,
-      `SELECT * FROM (VALUES ('A1', 0.5, 100.0), ('B1', 0.2, 50.0)) t(customer_id, churn_probability, value_at_risk),
-              (SELECT 'Loyal' AS segment, []::VARCHAR[] AS reasons)`,
+      [
+        { customerId: 'A1', churnProbability: 0.5, valueAtRisk: 100 },
+        { customerId: 'B1', churnProbability: 0.2, valueAtRisk: 50 },
+      ],
       { asOf: '2021-03-15' },
     );
     try {
@@ -47,9 +49,7 @@ describe('overview router', () => {
       expect(before.kpis.atRiskRevenue.value).toBeNull();
       expect(before).toMatchObject({ atRiskScores: null, modelHasScored: true });
     } finally {
-      await warehouse.write((conn) =>
-        conn.run(sql.raw('DELETE FROM scores; DELETE FROM score_runs; DELETE FROM models;')),
-      );
+      await removeModels(warehouse);
     }
   });
 });
