@@ -179,8 +179,12 @@ describe.skipIf(!chromiumAvailable)('cohort forecasts and the Day-N trend', () =
       expect(summary).toContain(`Latest complete cohort, ${latest.cohort}: ${enPercent(latest.value)}`);
       const chart = page.getByTestId('chart-day-n');
       expect(await chart.locator('.chart-forecast').count()).toBeGreaterThan(0);
+      // A hollow point per forecast; the one where the forecast joins the data is the data's own.
       expect(await chart.locator('circle.chart-forecast-point').count()).toBe(
-        trend.points.filter((p) => p.kind !== 'observed').length + 1,
+        trend.points.filter((p) => p.kind !== 'observed').length,
+      );
+      expect(await chart.locator('circle.chart-observed-point').count()).toBe(
+        trend.points.filter((p) => p.kind === 'observed').length,
       );
       expect(await chart.getByTestId('chart-legend').textContent()).toContain('Trend line');
       await screenshot(page, `day-n-trend-${viewport}`, { fullPage: false });

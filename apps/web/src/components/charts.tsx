@@ -290,6 +290,7 @@ export function LineSeriesChart(
   const legend = props.legend ?? curves.length > 1;
   const colors = colorsOf(series);
   const dots = props.dots ?? data.length <= 24;
+  const forecasted = new Set(series.flatMap((s) => (s.forecastOf ? [s.forecastOf] : [])));
   return (
     <>
       <SeriesLegend series={series} colors={colors} showNames={legend} />
@@ -342,8 +343,27 @@ export function LineSeriesChart(
                 tail
                   ? { ...HOLLOW, r: 3.5, stroke: color, className: 'chart-so-far-point' }
                   : forecast && dots
-                    ? { ...HOLLOW, r: 3, stroke: color, className: 'chart-forecast-point' }
-                    : dots
+                    ? (point: { cx?: number; cy?: number; index?: number; payload?: ChartRow }) =>
+                        // Where the forecast joins its curve the point is the curve's own: not drawn again.
+                        point.payload && s.forecastOf && numberAt(point.payload, s.forecastOf) !== null ? (
+                          <g key={`join-${point.index}`} />
+                        ) : (
+                          <circle
+                            key={`forecast-${point.index}`}
+                            cx={point.cx}
+                            cy={point.cy}
+                            r={3}
+                            stroke={color}
+                            {...HOLLOW}
+                            className="chart-forecast-point"
+                          />
+                        )
+                    : s.noDots
+                      ? false
+                      : dots && forecasted.has(s.key)
+                        ? // Beside hollow forecast points, observed ones are solid.
+                          { r: 3, fill: color, stroke: color, className: 'chart-observed-point' }
+                        : dots
               }
               activeDot={tail ? { ...HOLLOW, r: 4, stroke: color } : undefined}
               connectNulls={false}

@@ -16,6 +16,8 @@ export interface Series {
    * named "forecast" in the tooltip and the legend, never read as data.
    */
   forecastOf?: string;
+  /** Never draw this series' points (a fitted line, not data). */
+  noDots?: boolean;
   /** Keys of the row fields holding the series' interval (95 % unless `level` says), drawn as a band. */
   band?: { low: string; high: string; level?: number };
 }

@@ -121,7 +121,8 @@ export function trendChart(trend: Trend, label: string): ChartData {
       forecastOf: 'observed',
       band: { low: 'forecastLow', high: 'forecastHigh', level: FORECAST_LEVEL },
     });
-  if (trend.trend) series.push({ key: 'line', label: 'Trend line', dashed: true, color: 'var(--muted)' });
+  if (trend.trend)
+    series.push({ key: 'line', label: 'Trend line', dashed: true, color: 'var(--muted)', noDots: true });
   return { data, series };
 }
 
