@@ -128,6 +128,7 @@ function NewAlert() {
       onSuccess: async (r) => {
         setSaved(`Saved “${r.name}”.`);
         setForm(EMPTY_FORM);
+        setPreviewInput(null);
         setTouched(false);
         await queryClient.invalidateQueries(trpc.alerts.rules.queryFilter());
       },
