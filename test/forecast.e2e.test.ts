@@ -126,6 +126,15 @@ describe.skipIf(!chromiumAvailable)('cohort forecasts and the Day-N trend', () =
         );
       }
 
+      // Counts: the expected number of customers (the share × the cohort's size), still bracketed.
+      if (viewport === 'desktop') {
+        await page.goto(`${server.url}/cohorts?forecast=on&show=counts`);
+        await spot.waitFor();
+        expect(await spot.textContent()).toContain(`(${Math.round(cell.value * latest.size)})`);
+        await page.goto(`${server.url}/cohorts?forecast=on`);
+        await spot.waitFor();
+      }
+
       // Off again: no forecast anywhere, and the URL forgets it.
       await page.getByTestId('control-forecast').uncheck();
       await page.waitForFunction(() => document.querySelectorAll('[data-kind=forecast]').length === 0);

@@ -221,7 +221,13 @@ export function CohortHeatmap({ matrix, show, selected, onOpen }: HeatmapProps) 
                           data-forecast-row={r}
                           data-kind="forecast"
                         >
-                          ({formatCohortValue(matrix.metric, forecast.value)})
+                          (
+                          {format(
+                            show === 'counts'
+                              ? forecastCount(row, forecast.value, matrix.metric)
+                              : forecast.value,
+                          )}
+                          )
                           <span className="visually-hidden">
                             , forecast, {FORECAST_LEVEL}% interval{' '}
                             {formatCohortValue(matrix.metric, forecast.lower)} to{' '}
@@ -353,6 +359,14 @@ export function CohortHeatmap({ matrix, show, selected, onOpen }: HeatmapProps) 
       ) : null}
     </>
   );
+}
+
+/**
+ * A forecast as the counts view shows it: the expected customers or orders (share × cohort size),
+ * or revenue (share of the first period × the first period's revenue).
+ */
+function forecastCount(row: CohortMatrix['cohorts'][number], value: number, metric: CohortMetric): number {
+  return value * (metric === 'revenue' ? (row.counts[0] ?? 0) : row.size);
 }
 
 const METRIC_NAMES: Record<CohortMetric, string> = {
