@@ -158,9 +158,10 @@ async function copyBaseline(file: string, out: string): Promise<void> {
   const conn = await instance.connect();
   const scores = await Warehouse.open(file, { readOnly: true });
   const source = await scores.read(readScoresSource).finally(() => scores.close());
-  const query = callListSql(source, {}).rows({ offset: 0, limit: null }, 'rows', 0);
-  // The same statement, bound as the warehouse binds it.
-  const { text, values } = sql.named(query.sql, query.params).render(duckdbDialect.placeholder);
+  // The list's statement, bound as the warehouse binds it.
+  const { text, values } = callListSql(source, {})
+    .rows({ offset: 0, limit: null }, 'rows', 0)
+    .render(duckdbDialect.placeholder);
   for (let memoryMb = Number.parseInt(DUCKDB_SETTINGS.memory_limit, 10); ; memoryMb *= 2) {
     try {
       await conn.run(`COPY (${text}) TO ${sqlString(out)} (HEADER)`, values);

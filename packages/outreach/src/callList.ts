@@ -9,13 +9,7 @@ import {
 } from '@retain/schemas';
 import { type Db, sql, type Warehouse } from '@retain/warehouse';
 import { z } from 'zod';
-import {
-  type CallListSql,
-  callListSql,
-  readScoresSource,
-  type ScoresSource,
-  type SqlQuery,
-} from './callListSql.ts';
+import { type CallListSql, callListSql, readScoresSource, type ScoresSource } from './callListSql.ts';
 import { countryOfCallingCode, inferCallingCodeSql, phoneCountry } from './phoneNumbers.ts';
 import { readActiveUplift } from './program/upliftStore.ts';
 
@@ -25,9 +19,6 @@ export interface CallListOptions {
   /** Only the treated members of this saved list (its re-export). */
   listId?: string | null;
 }
-
-/** A builder's statement as the query layer runs it. */
-export const statement = (query: SqlQuery) => sql.named(query.sql, query.params);
 
 const anyRow = z.record(z.string(), z.unknown());
 
@@ -50,12 +41,12 @@ export async function planCallList(
     callEffectPrior,
     uplift: uplift?.model ?? null,
   });
-  const row = (await db.first(statement(plan.summary), anyRow)) ?? {};
+  const row = (await db.first(plan.summary, anyRow)) ?? {};
   const eligible = Number(row.eligible ?? 0);
   // The value the cut covers needs a ranking of its own, unless the cut leaves nobody out.
   const cutLeavesSomeOut = plan.cut !== null && plan.cut < eligible;
   const listed = cutLeavesSomeOut
-    ? ((await db.first(statement(plan.valueListed), anyRow)) ?? {})
+    ? ((await db.first(plan.valueListed, anyRow)) ?? {})
     : {
         value_listed: row.value_eligible,
         saved_listed: row.saved_eligible,
@@ -114,9 +105,7 @@ export async function callListPage(
   return warehouse.snapshot(async (db) => {
     const { sql: plan, summary } = await planCallList(db, filters, options);
     const query = plan.rows(window, 'rows', summary.eligible);
-    const rows = (await db.query(statement(query), anyRow)).map((values, i) =>
-      toRow(window.offset + i + 1, values),
-    );
+    const rows = (await db.query(query, anyRow)).map((values, i) => toRow(window.offset + i + 1, values));
     return { summary, offset: window.offset, limit: window.limit, rows };
   });
 }

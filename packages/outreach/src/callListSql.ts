@@ -4,7 +4,16 @@ import {
   SLIPPING_PROBABILITY,
   SLIPPING_STANDINGS,
 } from '@retain/schemas';
-import { csvLineSql, csvNumberSql, csvTextSql, type Db, sql, sqlString } from '@retain/warehouse';
+import {
+  csvLineSql,
+  csvNumberSql,
+  csvTextSql,
+  type Db,
+  type Sql,
+  type SqlParam,
+  sql,
+  sqlString,
+} from '@retain/warehouse';
 import { z } from 'zod';
 import { NoScoresError } from './errors.ts';
 import { regionCountrySql, withPhoneE164 } from './phoneNumbers.ts';
@@ -48,14 +57,6 @@ export async function readScoresSource(db: Db): Promise<ScoresSource> {
     modelId: columns.has('model_id'),
     asOf: columns.has('as_of'),
   };
-}
-
-export type SqlParam = string | number | null;
-
-/** A statement and its bound values; values never go into the SQL text. */
-export interface SqlQuery {
-  sql: string;
-  params: Record<string, SqlParam>;
 }
 
 /** Reasons as VARCHAR[] whatever the scores hold. */
@@ -203,16 +204,16 @@ export interface CallListWindow {
 
 export interface CallListSql {
   /** One row: eligible customers, each exclusion's count, value at risk of the eligible. */
-  summary: SqlQuery;
+  summary: Sql;
   /** The value at risk of the first `cut` eligible customers (when the cut leaves some out). */
-  valueListed: SqlQuery;
+  valueListed: Sql;
   /**
    * The ranked rows in CALL_LIST_COLUMNS order but for the rank, which is the row's position
    * (plus the offset). `rows` gives a column per cell; `csv` one column, `line`: the row's CSV
    * line as `csvLine` writes it, without the rank and the line break. `eligible` (from the
    * summary) lets a window that covers the whole list skip the ranking's cut.
    */
-  rows(window: CallListWindow, shape: 'csv' | 'rows', eligible: number): SqlQuery;
+  rows(window: CallListWindow, shape: 'csv' | 'rows', eligible: number): Sql;
   /** The cut: top or capacity, or null for the whole list. */
   cut: number | null;
   /** The CTEs ending in `candidates` (with `excluded`, `expected_saved`), and their values. */
@@ -273,8 +274,8 @@ export function callListSql(
   const ctes = candidates(source, filters, filter.conditions, callEffect, listId !== null);
   return {
     cut,
-    summary: {
-      sql: `WITH ${ctes}
+    summary: sql.named(
+      `WITH ${ctes}
         SELECT
           count(*) FILTER (WHERE excluded IS NULL)::INTEGER AS eligible,
           count(*) FILTER (WHERE excluded = 'no_consent')::INTEGER AS no_consent,
@@ -289,27 +290,27 @@ export function callListSql(
           (SELECT ${scoredAt} FROM latest_scores) AS scored_at
         FROM candidates`,
       params,
-    },
-    valueListed: {
-      sql: `WITH ${ctes}
+    ),
+    valueListed: sql.named(
+      `WITH ${ctes}
         SELECT coalesce(sum(value_at_risk), 0)::DOUBLE AS value_listed,
                coalesce(sum(expected_saved), 0)::DOUBLE AS saved_listed,
                count(*) FILTER (WHERE phone_e164 IS NULL)::INTEGER AS without_phone
         FROM (
           SELECT value_at_risk, expected_saved, phone_e164 FROM candidates WHERE excluded IS NULL ORDER BY ${RANKING} LIMIT $cut
         )`,
-      params: { ...params, cut },
-    },
+      { ...params, cut },
+    ),
     ctes,
     params,
     rows: (window, shape, eligible) => {
       const bounds = windowBounds(cut, window);
       const whole = bounds.offset === 0 && (bounds.limit === null || bounds.limit >= eligible);
       const few = !whole && bounds.limit !== null && bounds.limit <= FACTS_FOR_LISTED_ONLY;
-      return {
-        sql: rowsSql(ctes, shape, whole ? 'whole' : few ? 'few' : 'cut'),
-        params: whole ? params : { ...params, ...bounds },
-      };
+      return sql.named(
+        rowsSql(ctes, shape, whole ? 'whole' : few ? 'few' : 'cut'),
+        whole ? params : { ...params, ...bounds },
+      );
     },
   };
 }

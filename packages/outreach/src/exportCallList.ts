@@ -117,11 +117,14 @@ async function copyCallList(
       // (no quoting: the lines are CSV already). row_number() OVER () numbers the rows in the
       // order the ranking's ORDER BY gives them, which DuckDB keeps through to the file.
       const header = callListHeader(options.bom ?? false);
-      const copy = `COPY (SELECT row_number() OVER () || ',' || line AS ${sqlIdent(header)} FROM (${query.sql}))
-        TO ${sqlString(file)} (FORMAT csv, HEADER, QUOTE '', ESCAPE '', NEW_LINE '\r\n', COMPRESSION none, USE_TMP_FILE false)`;
-      const written = await withProgress(file, header, summary.listed, options.onProgress, async () => {
-        return db.count(sql.named(copy, query.params));
-      });
+      const copy = db.dialect.copyToCsv(
+        sql`SELECT row_number() OVER () || ',' || line AS ${sql.ident(header)} FROM (${query})`,
+        file,
+        { header: true, verbatim: true, newline: '\r\n', inPlace: true },
+      );
+      const written = await withProgress(file, header, summary.listed, options.onProgress, () =>
+        db.count(copy),
+      );
       signal?.throwIfAborted();
       if (written !== summary.listed) {
         throw new Error(`The export wrote ${written} of ${summary.listed} rows.`);

@@ -4,7 +4,6 @@ export {
   callListSql,
   readScoresSource,
   type ScoresSource,
-  type SqlQuery,
 } from './callListSql.ts';
 export { type OutcomeToRecord, outcomesOf, recordOutcome } from './contactOutcomes.ts';
 export { NoScoresError, UnknownCustomerError, UnknownListError } from './errors.ts';

@@ -50,7 +50,7 @@ export async function writeCallListCsv(
     return await db.snapshot(async () => {
       const { sql: plan, summary } = await planCallList(db, filters, options);
       const query = plan.rows({ offset: 0, limit: null }, 'csv', summary.eligible);
-      const chunks = db.streamText(sql.named(query.sql, query.params));
+      const chunks = db.streamText(query);
       let rows = 0;
       async function* lines(): AsyncGenerator<string> {
         yield `${callListHeader(options.bom ?? false)}\r\n`;
