@@ -77,7 +77,7 @@ export function cohortCellsPlan(state: RollupState, options: CohortCellsOptions)
             count(*) FILTER (WHERE o.next_day IS NULL OR o.next_day > $end::DATE)::INTEGER AS last
      FROM analytics_orders o ${scope.joins('o')}
      WHERE o.day <= $end::DATE AND ${scope.where('o')}
-     GROUP BY ALL`,
+     GROUP BY 1, 2, 3`,
     params,
   );
   const returns =
@@ -87,7 +87,7 @@ export function cohortCellsPlan(state: RollupState, options: CohortCellsOptions)
            SELECT ${scope.group('r')} AS grp, r.f${p} AS fp, ${offset('r')} AS k, sum(r.amount)::DOUBLE AS returned
            FROM analytics_returns r ${scope.joins('r')}
            WHERE r.day <= $end::DATE AND r.${p} >= r.f${p} AND ${scope.where('r')}
-           GROUP BY ALL`,
+           GROUP BY 1, 2, 3`,
           params,
         )
       : null;

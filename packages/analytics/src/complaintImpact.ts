@@ -29,10 +29,10 @@ export function returnRateQuery(scope: AnalyticsScope, period: ImpactQuery['peri
       `ord AS (SELECT o.f${p} AS fp, count(*) FILTER (WHERE o.seq = 1)::INTEGER AS customers,
                       sum(o.value)::DOUBLE AS revenue
                FROM analytics_orders o ${scope.joins('o')}
-               WHERE o.day <= $end::DATE AND ${scope.where('o')} GROUP BY ALL)`,
+               WHERE o.day <= $end::DATE AND ${scope.where('o')} GROUP BY 1)`,
       `ret AS (SELECT r.f${p} AS fp, sum(r.amount)::DOUBLE AS returned
                FROM analytics_returns r ${scope.joins('r')}
-               WHERE r.day <= $end::DATE AND ${scope.where('r')} GROUP BY ALL)`,
+               WHERE r.day <= $end::DATE AND ${scope.where('r')} GROUP BY 1)`,
     ])}
      SELECT ord.fp, ord.customers, ord.revenue, coalesce(ret.returned, 0)::DOUBLE AS returned
      FROM ord LEFT JOIN ret USING (fp)

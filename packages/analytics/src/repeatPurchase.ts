@@ -42,7 +42,7 @@ export function repeatRatesQuery(scope: AnalyticsScope, options: RepeatRatesOpti
             count(*) FILTER (WHERE o.seq = 2)::INTEGER AS repeaters ${within}
      FROM analytics_orders o ${scope.joins('o')}
      WHERE o.day <= $end::DATE AND o.seq <= 2 AND ${scope.where('o')}
-     GROUP BY ALL`,
+     GROUP BY 1, 2`,
     { ...scope.params, within: options.withinDays ?? null },
   );
 }
@@ -53,14 +53,14 @@ export function repeatDistributionsQuery(scope: AnalyticsScope): Sql {
   return sqlQuery(
     `${withClause(scope.ctes)}
      SELECT 'second' AS kind, (o.day - o.first_day)::INTEGER AS days, count(*)::INTEGER AS n
-       ${from} AND o.seq = 2 GROUP BY ALL
+       ${from} AND o.seq = 2 GROUP BY 1, 2
      UNION ALL
      SELECT 'gap', (o.day - o.prev_day)::INTEGER, count(*)::INTEGER
-       ${from} AND o.seq >= 2 GROUP BY ALL
+       ${from} AND o.seq >= 2 GROUP BY 1, 2
      UNION ALL
      -- a customer's last order by the end carries their number of orders
      SELECT 'orders', o.seq, count(*)::INTEGER
-       ${from} AND (o.next_day IS NULL OR o.next_day > $end::DATE) GROUP BY ALL`,
+       ${from} AND (o.next_day IS NULL OR o.next_day > $end::DATE) GROUP BY 1, 2`,
     scope.params,
   );
 }

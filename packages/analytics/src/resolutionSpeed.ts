@@ -53,7 +53,7 @@ export function resolutionSpeedQuery(scope: AnalyticsScope): Sql {
             CASE WHEN tenure < 90 THEN 0 WHEN tenure < 365 THEN 1 ELSE 2 END AS tenure_band,
             count(*)::INTEGER AS customers, count(*) FILTER (WHERE came_back)::INTEGER AS returned
      FROM per
-     GROUP BY ALL`,
+     GROUP BY 1, 2, 3`,
     { ...scope.params, fastDays: FAST_WITHIN_DAYS, windowDays: RESOLUTION_WINDOW_DAYS },
   );
 }
