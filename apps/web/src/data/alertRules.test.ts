@@ -6,6 +6,7 @@ import {
   fieldOfError,
   hostsFromText,
   ruleFromForm,
+  settingOfError,
 } from './alertRules.ts';
 
 describe('the alert form', () => {
@@ -61,6 +62,11 @@ describe('the alert form', () => {
       text: '10.0.0.1 is not an allowed webhook host',
     });
     expect(fieldOfError('Something else')).toEqual({ field: null, text: 'Something else' });
+    expect(settingOfError('checkSchedule: "61 * * * *" is not a cron expression')).toEqual({
+      field: 'checkSchedule',
+      text: '"61 * * * *" is not a cron expression',
+    });
+    expect(settingOfError('Your role (analyst) does not give access')).toMatchObject({ field: null });
   });
 });
 

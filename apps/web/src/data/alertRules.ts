@@ -139,3 +139,14 @@ export function hostsFromText(text: string): string[] {
     .map((h) => h.trim())
     .filter((h) => h !== '');
 }
+
+const SETTINGS = ['webhookHosts', 'checkSchedule', 'reportSchedule', 'reportFolder', 'reportWebhook'];
+
+/** A refusal of the delivery settings ("checkSchedule: … is not a cron expression") as its field. */
+export function settingOfError(message: string): { field: string | null; text: string } {
+  const match = /^(\w+): (.*)$/s.exec(message);
+  const field = match?.[1];
+  return field && SETTINGS.includes(field)
+    ? { field, text: match?.[2] ?? message }
+    : { field: null, text: message };
+}

@@ -15,6 +15,7 @@ import {
   hostsFromText,
   METRIC_OPTIONS,
   ruleFromForm,
+  settingOfError,
   thresholdHint,
 } from '../data/alertRules.ts';
 import { readableErrorMessage } from '../data/apiErrors.ts';
@@ -507,7 +508,7 @@ function SettingsForm({ settings }: { settings: SettingsData }) {
   const [folder, setFolder] = useState(settings.reportFolder ?? '');
   const [reportWebhook, setReportWebhook] = useState(settings.reportWebhook ?? '');
   const [saved, setSaved] = useState(false);
-  const refusal = save.error ? fieldOfSetting(readableErrorMessage(save.error)) : null;
+  const refusal = save.error ? settingOfError(readableErrorMessage(save.error)) : null;
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setSaved(false);
@@ -639,13 +640,4 @@ function SettingsForm({ settings }: { settings: SettingsData }) {
       </div>
     </form>
   );
-}
-
-const SETTING_FIELDS = ['webhookHosts', 'checkSchedule', 'reportSchedule', 'reportFolder', 'reportWebhook'];
-
-function fieldOfSetting(message: string): { field: string | null; text: string } {
-  const match = /^(\w+): (.*)$/s.exec(message);
-  return match && SETTING_FIELDS.includes(match[1] ?? '')
-    ? { field: match[1] ?? null, text: match[2] ?? message }
-    : { field: null, text: message };
 }
