@@ -97,7 +97,7 @@ function fitLevel(cells: Cell[], s: number[]): { m: number; information: number;
     const { d1, d2 } = derivatives(m);
     if (d2 >= 0) break;
     const next = Math.min(Math.max(m - d1 / d2, m / 4, LEVEL_FLOOR), ceiling, m * 4);
-    if (Math.abs(next - m) < 1e-12 * Math.max(m, 1e-9)) {
+    if (Math.abs(next - m) < 1e-10 * Math.max(m, 1e-9)) {
       m = next;
       break;
     }
@@ -116,7 +116,19 @@ export function fitActivity(cohorts: ActivityCells[]): ActivityFit | null {
   const cells = cohorts.map(cellsOf);
   // Groups with a level each: every cohort with a level of its own, and the other cohorts together.
   const own = cohorts.map((c, i) => c.ownLevel && (cells[i]?.length ?? 0) > 0);
-  const pooledCells = cells.flatMap((list, i) => (own[i] ? [] : list));
+  // One level for them all: their cells of the same age are one binomial cell (daily cohorts are
+  // mostly small, and this keeps the fit's cost to the ages, not the cohorts).
+  const byAge = new Map<number, Cell>();
+  cells.forEach((list, i) => {
+    if (own[i]) return;
+    for (const { k, a, n } of list) {
+      const cell = byAge.get(k) ?? { k, a: 0, n: 0 };
+      cell.a += a;
+      cell.n += n;
+      byAge.set(k, cell);
+    }
+  });
+  const pooledCells = [...byAge.values()].sort((x, y) => x.k - y.k);
   const groups = [...cells.filter((_, i) => own[i]), ...(pooledCells.length > 0 ? [pooledCells] : [])];
   if (groups.length === 0) return null;
   const oldestAge = Math.max(...groups.flatMap((list) => list.map((cell) => cell.k)));
@@ -129,12 +141,26 @@ export function fitActivity(cohorts: ActivityCells[]): ActivityFit | null {
   };
   // With one age observed the shape is not identified; the likelihood is flat in it, and the
   // optimiser's start (slow decay) stands. Levels still fit the one age exactly.
-  let best = nelderMead(negProfile, [Math.log(0.5), Math.log(5)], { maxIterations: 400 });
-  best = nelderMead(negProfile, best.x, { step: 0.1, maxIterations: 400 });
+  let best = nelderMead(negProfile, [Math.log(0.5), Math.log(5)], { maxIterations: 400, tolerance: 1e-9 });
+  best = nelderMead(negProfile, best.x, { step: 0.1, maxIterations: 200, tolerance: 1e-9 });
   const shapeX = best.x;
   const shapeAt = (x: number[], horizon: number) =>
     sbgSurvival({ alpha: Math.exp(x[0] ?? 0), beta: Math.exp(x[1] ?? 0) }, horizon);
   const s = shapeAt(shapeX, oldestAge);
+  // The shape and its four neighbours for the gradient (±h in ln γ, ln δ), grown as ages ask.
+  const SHAPE_STEP = 1e-3;
+  const neighbours = [
+    shapeX,
+    ...[0, 1].flatMap((j) =>
+      [1, -1].map((sign) => shapeX.map((v, l) => (l === j ? v + sign * SHAPE_STEP : v))),
+    ),
+  ];
+  let survivals = neighbours.map((x) => shapeAt(x, oldestAge));
+  const survivalsTo = (k: number) => {
+    if ((survivals[0]?.length ?? 0) <= k)
+      survivals = neighbours.map((x) => shapeAt(x, Math.max(2 * k, oldestAge)));
+    return survivals;
+  };
 
   // Over-dispersion: Pearson χ² of the fitted cells per degree of freedom.
   const groupLevels = groups.map((list) => fitLevel(list, s));
@@ -189,26 +215,31 @@ export function fitActivity(cohorts: ActivityCells[]): ActivityFit | null {
     }
     const n = Math.max(1, ...cohort.bases.filter((b) => b > 0));
     const cache = new Map<number, { value: number; se: number }>();
+    // The level the cohort's own cells imply under each neighbouring shape (once per cohort).
+    let neighbourLevels: number[] | null = null;
+    const levelsNear = () => {
+      neighbourLevels ??= survivalsTo(oldestAge)
+        .slice(1)
+        .map((sx) => (ownCells.length > 0 ? fitLevel(ownCells, sx).m : m));
+      return neighbourLevels;
+    };
     return {
       pooled,
       at(k) {
         const hit = cache.get(k);
         if (hit) return hit;
-        const sk = shapeAt(shapeX, k)[k] ?? 0;
+        const all = survivalsTo(k);
+        const sk = all[0]?.[k] ?? 0;
         const value = Math.min(1, m * sk);
         // The shape's share: moving it moves the level the cohort's own cells imply, too.
         let shapeVariance = 0;
         if (shapeCovariance) {
-          const h = 1e-3;
-          const gradient = [0, 1].map((j) => {
-            const at = (sign: number) => {
-              const x = shapeX.map((v, l) => (l === j ? v + sign * h : v));
-              const sx = shapeAt(x, Math.max(k, oldestAge));
-              const mx = ownCells.length > 0 ? fitLevel(ownCells, sx).m : m;
-              return mx * (sx[k] ?? 0);
-            };
-            return (at(1) - at(-1)) / (2 * h);
-          });
+          const levels = levelsNear();
+          const moved = (i: number) => (levels[i] ?? m) * (all[i + 1]?.[k] ?? 0);
+          const gradient = [
+            (moved(0) - moved(1)) / (2 * SHAPE_STEP),
+            (moved(2) - moved(3)) / (2 * SHAPE_STEP),
+          ];
           shapeVariance = quadraticForm(gradient, shapeCovariance);
         }
         // A future cell: who of the cohort buys (binomial), plus the month's own shock, which hits
