@@ -145,7 +145,7 @@ function candidates(
   // A saved list's members stay on it whatever their standing now; otherwise the lost go to the
   // win-back list and the others to the at-risk list.
   const otherList = members ? '' : `WHEN ${filters.kind === 'win-back' ? 'NOT ' : ''}lost THEN 'other_list'`;
-  return `${customerStateCtes('SELECT customer_id, CAST($asOf AS DATE) AS as_of FROM latest_scores')},
+  return `${customerStateCtes('SELECT customer_id, CAST($asOf AS DATE) AS as_of FROM latest_scores', 'CAST($asOf AS DATE)')},
   contacts AS (
     SELECT customer_id,
            max(contacted_at) AS last_contact,

@@ -14,18 +14,29 @@ export const RECENT_COMPLAINT_DAYS = 90;
 /**
  * CTEs `state_orders`, `state_complaints` and `customer_state` over `targets`, a relation of
  * (customer_id, as_of DATE): only orders and complaints up to the end of as_of count. An order is
- * one order id, dated by its first line.
+ * one order id, dated by its first line. `oneDay`: the as-of of every target, as SQL, when they
+ * share one.
  */
-export function customerStateCtes(targets: string): string {
-  return `
-  state_targets AS (${targets}),
-  state_orders AS (
-    SELECT t.customer_id, t.as_of,
+export function customerStateCtes(targets: string, oneDay: string | null = null): string {
+  // One day for everyone (today's list): the orders are aggregated once per customer, without
+  // joining them to a million targets first.
+  const orders =
+    oneDay === null
+      ? `SELECT t.customer_id, t.as_of,
            min(o.order_at) AS first_order_at, max(o.order_at) AS last_order_at, count(*) AS orders
     FROM state_targets t
     JOIN (SELECT customer_id, order_id, min(order_date) AS order_at FROM purchases GROUP BY customer_id, order_id) o
       ON o.customer_id = t.customer_id AND o.order_at < t.as_of + INTERVAL 1 DAY
-    GROUP BY t.customer_id, t.as_of
+    GROUP BY t.customer_id, t.as_of`
+      : `SELECT customer_id, ${oneDay} AS as_of,
+           min(order_at) AS first_order_at, max(order_at) AS last_order_at, count(*) AS orders
+    FROM (SELECT customer_id, order_id, min(order_date) AS order_at FROM purchases
+          WHERE order_date < ${oneDay} + INTERVAL 1 DAY GROUP BY customer_id, order_id)
+    GROUP BY customer_id`;
+  return `
+  state_targets AS (${targets}),
+  state_orders AS (
+    ${orders}
   ),
   state_complaints AS (
     SELECT t.customer_id, t.as_of,

@@ -60,24 +60,26 @@ export async function saveCallList(
     await db.run(
       sql.named(
         `INSERT INTO call_list_members
-         SELECT $newListId, customer_id, arm, rank, churn_probability, value_at_risk, expected_saved
-         FROM (
+         SELECT * FROM (
            WITH ${plan.ctes},
            ranked AS (
-             SELECT customer_id, churn_probability, value_at_risk, expected_saved,
+             SELECT $newListId AS list_id, customer_id, churn_probability, value_at_risk, expected_saved,
                     row_number() OVER (ORDER BY ${RANKING}) AS rank,
                     CASE WHEN ${controlDrawSql('$newListId', 'customer_id')} < $controlShare
                       THEN 'control' ELSE 'treated' END AS arm
              FROM candidates WHERE excluded IS NULL
            ),
-           counted AS (
+           ${
+             cut === null
+               ? 'counted AS (SELECT * FROM ranked)'
+               : `counted AS (
              SELECT *, sum((arm = 'treated')::INTEGER) OVER (ORDER BY rank ROWS UNBOUNDED PRECEDING) AS treated_upto
              FROM ranked
-           )
+           )`
+           }
            -- Up to the cut-th customer to call; held-back customers ranked after them are not on the list.
-           SELECT * FROM counted
-           WHERE CAST($cut AS INTEGER) IS NULL
-              OR (treated_upto <= $cut AND NOT (arm = 'control' AND treated_upto = $cut))
+           SELECT list_id, customer_id, arm, rank, churn_probability, value_at_risk, expected_saved FROM counted
+           ${cut === null ? '' : "WHERE treated_upto <= $cut AND NOT (arm = 'control' AND treated_upto = $cut)"}
          )`,
         { ...plan.params, newListId: id, controlShare: settings.controlShare, cut },
       ),
