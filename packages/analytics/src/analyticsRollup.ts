@@ -162,7 +162,7 @@ export async function ensureAnalyticsRollup(warehouse: Warehouse): Promise<Rollu
   if (warehouse.readOnly) {
     throw new Error(
       'The analytics tables of this database are missing or out of date and it is open read-only. ' +
-        'Run any analytics command once on a writable database (e.g. `retain kpis`).',
+        'Open it writable once to bring them up to date.',
     );
   }
   const pending = pendingBuilds.get(warehouse);

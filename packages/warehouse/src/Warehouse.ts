@@ -52,7 +52,7 @@ export class Warehouse {
     const resolved = inMemory ? file : path.resolve(file);
     if (!inMemory) {
       if (options.readOnly && !fs.existsSync(resolved)) {
-        throw new Error(`No database at ${resolved}. Load data first: retain ingest … or retain demo.`);
+        throw new Error(`No database at ${resolved}: load data into it first.`);
       }
       fs.mkdirSync(path.dirname(resolved), { recursive: true });
     }
@@ -228,10 +228,7 @@ function translateOpenError(error: unknown, file: string): Error {
   const message = error instanceof Error ? error.message : String(error);
   if (/Could not set lock|Conflicting lock/i.test(message)) {
     const pid = /PID (\d+)/.exec(message)?.[1];
-    return new WarehouseLockedError(
-      `The database ${file} is in use by another Retain process${pid ? ` (pid ${pid})` : ''}, ` +
-        'probably `retain serve` or `npm start`. Stop it, or use the dashboard’s Data page, or pass --db for another file.',
-    );
+    return new WarehouseLockedError(file, pid ?? null);
   }
   return error instanceof Error ? error : new Error(message);
 }

@@ -68,9 +68,18 @@ const PLAIN_NAMES: Record<ParameterProblem['field'], string> = {
   modelId: 'model',
 };
 
-/** The database file is held by another process (DuckDB allows one writer process). */
+/**
+ * The database file is held by another process (DuckDB allows one writer process). The front end
+ * says what that process probably is and what to do (the CLI: stop `retain serve`, or pass --db).
+ */
 export class WarehouseLockedError extends Error {
   override readonly name = 'WarehouseLockedError';
+  constructor(
+    readonly file: string,
+    readonly pid: string | null,
+  ) {
+    super(`The database ${file} is in use by another Retain process${pid ? ` (pid ${pid})` : ''}.`);
+  }
 }
 
 export function isBadInput(error: unknown): error is BadInputError {

@@ -273,6 +273,8 @@ describe('retain ingest: bad input is exit 2 with a line, never an internal erro
     expect(stderr).toContain(
       'escape.json: purchases.file "../private.csv" is outside the mapping file\'s folder',
     );
+    // The package says files elsewhere can be allowed; the terminal names the flag that does it.
+    expect(stderr).toContain('or allow files elsewhere explicitly with --allow-outside-files.');
     expect(stderr).not.toMatch(/top-secret|second-line/);
   });
 

@@ -84,7 +84,13 @@ command exits with code 2, lists the file, line and column of each problem, and 
         import('@retain/warehouse'),
         import('@retain/workflows'),
       ]);
-      const requests = requestsFromFlags(flags, readMappingFile);
+      const requests = (() => {
+        try {
+          return requestsFromFlags(flags, readMappingFile);
+        } catch (error) {
+          throw error instanceof BadInputError ? withHints(error, []) : error;
+        }
+      })();
       const bar = new ProgressBar(env.interactive && !flags.json);
       const summary = await withWarehouse(flags.db, async (warehouse) => {
         const loaded = await loadFiles(warehouse, requests, {
@@ -165,6 +171,13 @@ function oneOf<T extends string>(
  * instead, the CLI says where to change it: the mapping file's key, or the flag.
  */
 function withHints(error: BadInputError, requests: readonly SectionRequest[]): BadInputError {
+  if (error.code === 'outsideFolder')
+    return new BadInputError(
+      `${error.message.replace(/\.$/, '')} with --allow-outside-files.`,
+      error.issues,
+      error.totalIssues,
+      error.detail,
+    );
   const issues = error.issues.map((issue) => {
     const request = requests.find((r) => (r.name ?? r.file) === issue.file);
     const hint = request ? hintFor(issue, request) : null;

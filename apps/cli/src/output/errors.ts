@@ -56,9 +56,16 @@ export function reportError(error: unknown, json: boolean): number {
       );
     return EXIT.badInput;
   }
-  if (error instanceof UsageError || error instanceof WarehouseLockedError) {
+  if (error instanceof WarehouseLockedError) {
+    console.error(
+      `error: The database ${error.file} is in use by another Retain process${error.pid ? ` (pid ${error.pid})` : ''}, ` +
+        'probably `retain serve` or `npm start`. Stop it, or use the dashboard’s Data page, or pass --db for another file.',
+    );
+    return EXIT.internal;
+  }
+  if (error instanceof UsageError) {
     console.error(`error: ${error.message}`);
-    return error instanceof UsageError ? EXIT.badInput : EXIT.internal;
+    return EXIT.badInput;
   }
   console.error(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   return EXIT.internal;

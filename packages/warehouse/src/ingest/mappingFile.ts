@@ -101,7 +101,7 @@ function assertInside(folder: string, request: SectionRequest, mappingPath: stri
   const refuse = () =>
     new BadInputError(
       `${path.basename(mappingPath)}: ${request.section}.file "${written}" is outside the mapping file's folder; ` +
-        'keep the exports in that folder or below it (or allow files elsewhere explicitly: retain ingest --allow-outside-files).',
+        'keep the exports in that folder or below it, or allow files elsewhere explicitly.',
       [],
       0,
       { code: 'outsideFolder', field: 'file', section: request.section },
