@@ -96,7 +96,11 @@ describe('cohorts router', () => {
       ['2021-03', 'forecast'],
     ]);
     expect(trend.points[0]).toMatchObject({ value: 0.4, size: 5 });
-    expect(trend.latest).toMatchObject({ cohort: '2021-01', previousCohorts: ['2020-12'], previousMean: 0.4 });
+    expect(trend.latest).toMatchObject({
+      cohort: '2021-01',
+      previousCohorts: ['2020-12'],
+      previousMean: 0.4,
+    });
     expect(trend.latest?.delta).toBeCloseTo(2 / 3 - 0.4, 12);
   });
 
@@ -105,7 +109,9 @@ describe('cohorts router', () => {
       code: 'BAD_REQUEST',
       message: expect.stringContaining("before the data's end (2021-03-15)"),
     });
-    await expect(caller.cohorts.matrix({ through: '2021-06-30' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(caller.cohorts.matrix({ through: '2021-06-30' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
     await expect(caller.cohorts.trend({ age: -1 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
 });
