@@ -554,49 +554,35 @@ function SettingsForm({ settings }: { settings: SettingsData }) {
           allow it.
         </span>
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-check`}>Check schedule (cron, UTC)</label>
-        <input
-          id={`${id}-check`}
-          type="text"
-          value={check}
-          onChange={(e) => setCheck(e.target.value)}
-          data-testid="settings-check"
-        />
-        {error('checkSchedule')}
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-report`}>Report schedule (cron, UTC)</label>
-        <input
-          id={`${id}-report`}
-          type="text"
-          value={report}
-          onChange={(e) => setReport(e.target.value)}
-          data-testid="settings-report"
-        />
-        {error('reportSchedule')}
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-folder`}>Report folder on the server</label>
-        <input
-          id={`${id}-folder`}
-          type="text"
-          value={folder}
-          onChange={(e) => setFolder(e.target.value)}
-          placeholder="/srv/reports"
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-rhook`}>Report webhook</label>
-        <input
-          id={`${id}-rhook`}
-          type="text"
-          value={reportWebhook}
-          onChange={(e) => setReportWebhook(e.target.value)}
-          data-testid="settings-report-webhook"
-        />
-        {error('reportWebhook')}
-      </div>
+      <SettingField
+        label="Check schedule (cron, UTC)"
+        value={check}
+        onChange={setCheck}
+        field="checkSchedule"
+        refusal={refusal}
+      />
+      <SettingField
+        label="Report schedule (cron, UTC)"
+        value={report}
+        onChange={setReport}
+        field="reportSchedule"
+        refusal={refusal}
+      />
+      <SettingField
+        label="Report folder on the server"
+        value={folder}
+        onChange={setFolder}
+        field="reportFolder"
+        refusal={refusal}
+        placeholder="/srv/reports"
+      />
+      <SettingField
+        label="Report webhook"
+        value={reportWebhook}
+        onChange={setReportWebhook}
+        field="reportWebhook"
+        refusal={refusal}
+      />
       <div className="wide row">
         <button type="submit" className="primary" disabled={save.isPending} data-testid="settings-save">
           Save settings
@@ -639,5 +625,44 @@ function SettingsForm({ settings }: { settings: SettingsData }) {
         )}
       </div>
     </form>
+  );
+}
+
+/** One text setting, with the server's refusal of it underneath. */
+function SettingField({
+  label,
+  value,
+  onChange,
+  field,
+  refusal,
+  placeholder,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  field: string;
+  refusal: { field: string | null; text: string } | null;
+  placeholder?: string;
+}) {
+  const id = useId();
+  const error = refusal?.field === field ? refusal.text : null;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="text"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        placeholder={placeholder}
+        aria-invalid={error ? true : undefined}
+        data-testid={`settings-${field}`}
+      />
+      {error ? (
+        <span className="field-error" data-testid={`settings-${field}-error`}>
+          {error}
+        </span>
+      ) : null}
+    </div>
   );
 }
