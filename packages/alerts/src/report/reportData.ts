@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { cohortMatrix, retentionKpis } from '@retain/analytics';
+import { cohortMatrix, cohortTrend, retentionKpis } from '@retain/analytics';
 import { scoresInForce } from '@retain/churn';
 import {
   type CohortMatrix,
@@ -8,6 +8,7 @@ import {
   type Kpis,
   kpisInputSchema,
   retentionSummary,
+  trendInputSchema,
 } from '@retain/schemas';
 import { dataCurrency, type Warehouse } from '@retain/warehouse';
 import { figureText } from '../figureText.ts';
@@ -59,11 +60,17 @@ export async function reportData(
   const kpis = await retentionKpis(warehouse, kpisInputSchema.parse({}), scoresInForce);
   const currency = await dataCurrency(warehouse, options.currency ?? null);
   const text = figureText(currency.code);
-  const summary = retentionSummary(kpis, {
-    percent: (v) => text.value('share', v),
-    money: (v) => text.value('money', v),
-    points: (v) => new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 }).format(v),
-  });
+  // The overview's sentence, month-1 retention of the latest complete cohort included.
+  const monthOne = await cohortTrend(warehouse, trendInputSchema.parse({ age: 1, period: 'month' }));
+  const summary = retentionSummary(
+    kpis,
+    {
+      percent: (v) => text.value('share', v),
+      money: (v) => text.value('money', v),
+      points: (v) => new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 }).format(v),
+    },
+    monthOne.latest,
+  );
   const matrix = await cohortMatrix(
     warehouse,
     cohortMatrixInputSchema.parse({ period: 'month', metric: 'customers', maxOffset: 12 }),
