@@ -15,7 +15,7 @@ import { cachedRead, procedure } from '../trpc.ts';
 
 /**
  * No scores yet is a state of the warehouse, not a mistake in the request: PRECONDITION_FAILED, in
- * the dashboard's words (the package's message names the command line's verbs), so that the At risk
+ * the dashboard's words (the CLI words it with its own commands), so that the At risk
  * page can show the first model's training instead of an error.
  */
 function noScoresYet(error: unknown): never {
