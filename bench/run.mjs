@@ -7,7 +7,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const suites = ['ingest', 'demo', 'analytics', 'churn', 'web', 'calllist', 'load', 'forecast', 'program', 'alerts'];
+const suites = [
+  'ingest',
+  'demo',
+  'analytics',
+  'churn',
+  'web',
+  'calllist',
+  'load',
+  'forecast',
+  'program',
+  'alerts',
+];
 const args = process.argv.slice(2);
 const named = args.filter((a) => suites.includes(a));
 const options = args.filter((a) => !suites.includes(a));

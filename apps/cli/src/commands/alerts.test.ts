@@ -96,7 +96,10 @@ describe('retain alerts', () => {
       );
 
       const listed = runRetain(['alerts', 'list', '--db', db, '--json']);
-      expect(JSON.parse(listed.stdout).rules.map((r: { name: string }) => r.name)).toEqual(['Churn up', 'Actives']);
+      expect(JSON.parse(listed.stdout).rules.map((r: { name: string }) => r.name)).toEqual([
+        'Churn up',
+        'Actives',
+      ]);
 
       const check = await retain(['alerts', 'check', '--db', db, '--json'], env);
       expect(check.code, check.stderr).toBe(0);
