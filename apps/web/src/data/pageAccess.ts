@@ -33,9 +33,9 @@ export interface PageProcedures {
 
 /** The procedures each page calls, its components included. */
 export const PAGE_PROCEDURES: Record<PagePath, PageProcedures> = {
-  '/': { needs: ['overview.kpis', 'cohorts.matrix', 'filters.values'] },
+  '/': { needs: ['overview.kpis', 'cohorts.matrix', 'cohorts.trend', 'filters.values'] },
   '/cohorts': {
-    needs: ['cohorts.matrix', 'cohorts.curves', 'cohorts.customers', 'filters.values'],
+    needs: ['cohorts.matrix', 'cohorts.curves', 'cohorts.customers', 'cohorts.trend', 'filters.values'],
   },
   '/repeat': { needs: ['repeat.summary', 'filters.values'] },
   '/complaints': { needs: ['impact.summary', 'filters.values'] },
