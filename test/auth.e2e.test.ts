@@ -84,11 +84,13 @@ describe.skipIf(!chromiumAvailable)('dashboard: sign-in and roles', () => {
       'Repeat purchase',
       'Complaints & returns',
       'At risk',
+      'Program',
       'Model',
       'SQL',
       'Data',
       'Users',
       'Audit log',
+      'Alerts',
     ]);
     await page.context().close();
   });
@@ -112,7 +114,9 @@ describe.skipIf(!chromiumAvailable)('dashboard: sign-in and roles', () => {
       'Cohorts',
       'Repeat purchase',
       'Complaints & returns',
+      'Program',
       'Model',
+      'Alerts',
     ]);
     for (const at of ['/sql', '/data', '/at-risk', '/users', '/audit']) {
       await page.goto(`${server.url}${at}`);
@@ -159,7 +163,9 @@ describe.skipIf(!chromiumAvailable)('dashboard: sign-in and roles', () => {
       'Repeat purchase',
       'Complaints & returns',
       'At risk',
+      'Program',
       'Model',
+      'Alerts',
     ]);
     const before = await apiQuery<CallList>(
       server,
@@ -238,7 +244,7 @@ describe.skipIf(!chromiumAvailable)('dashboard: sign-in and roles', () => {
     await expect.poll(() => firstRow.getAttribute('data-key')).toBe(open.rows[0]?.customerId);
     // Every listed customer has an open complaint.
     const complaints = await page
-      .locator('[data-testid=call-list] [data-key] [role=cell]:nth-child(7)')
+      .locator('[data-testid=call-list] [data-key] [role=cell]:nth-child(8)')
       .allTextContents();
     expect(complaints.length).toBeGreaterThan(0);
     for (const cell of complaints) expect(cell).toMatch(/open$/);

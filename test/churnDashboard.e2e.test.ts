@@ -98,7 +98,7 @@ describe.skipIf(!chromiumAvailable)('dashboard: at risk and model', () => {
     expect(cells[2]).toBe(enPercent(first.churnProbability));
     // Money in the data's currency: the demo data is in US dollars.
     expect(cells[3]).toBe(`$${en(first.valueAtRisk)}`);
-    expect(cells[5]).toBe(en(first.orders));
+    expect(cells[6]).toBe(en(first.orders));
     expect(await page.getByTestId('at-risk-summary').textContent()).toContain(
       `${en(list.summary.listed)} eligible customers to call`,
     );
@@ -170,8 +170,12 @@ describe.skipIf(!chromiumAvailable)('dashboard: at risk and model', () => {
       offset: 0,
       limit: 5,
     });
+    // Nobody held back, so the file holds the whole filtered list (control groups: program.e2e).
+    await page.getByTestId('filter-control').selectOption('0');
+    await expect.poll(() => params().get('control')).toBe('0');
     const { name, text } = await downloadText(page, () => page.getByTestId('export-call-list').click());
-    expect(name).toMatch(/^call-list-\d{4}-\d{2}-\d{2}\.csv$/);
+    // Named after the saved list: call-list-L-<list date>-<id>.csv.
+    expect(name).toMatch(/^call-list-L-\d{8}-[0-9a-z]+\.csv$/);
     const rows = parseCsv(text);
     expect(rows[0]?.slice(0, 2)).toEqual(['rank', 'customer_id']);
     expect(rows.length - 1).toBe(filtered.summary.listed);
