@@ -5,6 +5,8 @@ import {
   type Sql,
   type SqlType,
   sql,
+  sqlIdent,
+  sqlString,
 } from '@retain/warehouse';
 
 /** Something the dialect's interface offers that Trino cannot do (the local store does it instead). */
@@ -29,14 +31,6 @@ const TYPES: Record<SqlType, string> = {
   json: 'JSON',
 };
 
-function quoteString(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
 const asDate = (expr: Sql) => sql`CAST(${expr} AS DATE)`;
 const dayDiff = (from: Sql, to: Sql) => sql`date_diff('day', ${asDate(from)}, ${asDate(to)})`;
 
@@ -48,8 +42,8 @@ const dayDiff = (from: Sql, to: Sql) => sql`date_diff('day', ${asDate(from)}, ${
 export const trinoDialect: Dialect = {
   name: 'trino',
   placeholder: () => '?',
-  quoteIdent,
-  quoteString,
+  quoteIdent: sqlIdent,
+  quoteString: sqlString,
 
   typeName: (type) => TYPES[type],
   listType: (type) => `ARRAY(${TYPES[type]})`,
@@ -59,14 +53,14 @@ export const trinoDialect: Dialect = {
     sql`CASE WHEN ${text} = '' THEN CAST(ARRAY[] AS ARRAY(${sql.raw(TYPES[type])})) ELSE CAST(split(${text}, ${separator}) AS ARRAY(${sql.raw(TYPES[type])})) END`,
 
   // Both engines start weeks on Monday (ISO).
-  dateTrunc: (part: DatePart, expr) => sql`CAST(date_trunc(${sql.raw(quoteString(part))}, ${expr}) AS DATE)`,
+  dateTrunc: (part: DatePart, expr) => sql`CAST(date_trunc(${sql.raw(sqlString(part))}, ${expr}) AS DATE)`,
   // DuckDB counts calendar boundaries crossed (Jan 31 → Feb 1 is one month), Trino whole units
   // elapsed (zero months): truncating both ends first gives DuckDB's count. DuckDB's weeks are
   // whole days / 7, truncated toward zero, which Trino's integer division also does.
   dateDiff: (part: DatePart, from, to) => {
     if (part === 'day') return dayDiff(from, to);
     if (part === 'week') return sql`(${dayDiff(from, to)} / 7)`;
-    const unit = sql.raw(quoteString(part));
+    const unit = sql.raw(sqlString(part));
     return sql`date_diff(${unit}, date_trunc(${unit}, ${asDate(from)}), date_trunc(${unit}, ${asDate(to)}))`;
   },
   addDays: (date, days) => sql`date_add('day', ${days}, ${asDate(date)})`,
