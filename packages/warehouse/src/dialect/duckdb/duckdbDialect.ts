@@ -1,4 +1,5 @@
 import { type Sql, sql } from '../../query/sql.ts';
+import { sqlIdent, sqlString } from '../../sql.ts';
 import type { CsvReadOptions, CsvWriteOptions, DatePart, Dialect, SqlType } from '../Dialect.ts';
 
 const TYPES: Record<SqlType, string> = {
@@ -12,13 +13,8 @@ const TYPES: Record<SqlType, string> = {
   json: 'JSON',
 };
 
-function quoteString(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
+const quoteString = sqlString;
+const quoteIdent = sqlIdent;
 
 /** DuckDB's spelling of the dialect: the only file in the code base that writes DuckDB-only SQL. */
 export const duckdbDialect: Dialect = {
