@@ -68,6 +68,7 @@ export const trinoDialect: Dialect = {
   epochSeconds: (expr) => sql`to_unixtime(with_timezone(CAST(${expr} AS TIMESTAMP(6)), 'UTC'))`,
   epochDays: (date) => sql`CAST(date_diff('day', DATE '1970-01-01', ${asDate(date)}) AS INTEGER)`,
   isoDay: (expr) => sql`CAST(${asDate(expr)} AS VARCHAR)`,
+  isoInstant: (expr) => sql`format_datetime(CAST(${expr} AS TIMESTAMP(6)), 'yyyy-MM-dd''T''HH:mm:ss''Z''')`,
 
   // min_by skips rows whose key is NULL; a NULL key for NULL values skips those rows too.
   argMin: (value, key) => sql`min_by(${value}, CASE WHEN ${value} IS NOT NULL THEN ${key} END)`,

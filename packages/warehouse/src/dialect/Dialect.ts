@@ -58,6 +58,8 @@ export interface Dialect {
   epochDays(date: Sql): Sql;
   /** A timestamp as ISO day text, 'YYYY-MM-DD'. */
   isoDay(expr: Sql): Sql;
+  /** A UTC timestamp as ISO instant text to the second, 'YYYY-MM-DDTHH:MM:SSZ'. */
+  isoInstant(expr: Sql): Sql;
 
   /** `value` of the row with the least (greatest) `key`; rows with a NULL value are skipped. */
   argMin(value: Sql, key: Sql): Sql;

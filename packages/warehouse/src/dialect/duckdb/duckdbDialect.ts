@@ -36,6 +36,7 @@ export const duckdbDialect: Dialect = {
   epochSeconds: (expr) => sql`epoch(${expr})`,
   epochDays: (date) => sql`CAST(${date} - DATE '1970-01-01' AS INTEGER)`,
   isoDay: (expr) => sql`strftime(${expr}, '%Y-%m-%d')`,
+  isoInstant: (expr) => sql`strftime(${expr}, '%Y-%m-%dT%H:%M:%SZ')`,
 
   argMin: (value, key) => sql`arg_min(${value}, ${key})`,
   argMax: (value, key) => sql`arg_max(${value}, ${key})`,
