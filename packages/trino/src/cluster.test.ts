@@ -59,6 +59,7 @@ function perRow(d: Dialect): Sql {
   columns.push(sql`${d.epochSeconds(c('ts'))} AS epoch_seconds`);
   columns.push(sql`${d.epochDays(c('d'))} AS epoch_days`);
   columns.push(sql`${d.isoDay(c('ts'))} AS iso_day`);
+  columns.push(sql`${d.isoInstant(c('ts'))} AS iso_instant`);
   columns.push(sql`${d.cast(c('n'), 'double')} / 8 AS cast_double`);
   columns.push(sql`${d.cast(c('id'), 'varchar')} AS cast_text`);
   columns.push(sql`${d.splitToList(c('t'), sql`','`, 'varchar')} AS split_list`);
