@@ -23,6 +23,12 @@ export { evaluateNow, previewAlertRule } from './previewAlertRule.ts';
 export { cohortMonth1, figureOf, readScopeFigures } from './readFigures.ts';
 export { renderReportHtml } from './report/renderReportHtml.ts';
 export { type ReportData, reportData, type TrendPoint, trendDays } from './report/reportData.ts';
+export {
+  makeReportDocument,
+  type ReportDocument,
+  type ReportFormat,
+  reportFormats,
+} from './report/reportDocument.ts';
 export { cohortHeatmapSvg, trendSvg } from './report/svgCharts.ts';
 export {
   CHROMIUM_CANDIDATES,

@@ -91,6 +91,9 @@ export const PROCEDURE_ROLES = {
   'alerts.history': ALL,
   'alerts.unread': ALL,
   'alerts.markRead': ALL,
+  // The executive report: the overview's aggregates and the cohort heatmap, no one's personal data.
+  'alerts.reportFormats': ALL,
+  'alerts.report': ALL,
   'alerts.check': ADMIN,
   'alerts.failedDeliveries': ADMIN,
   'alerts.resend': ADMIN,

@@ -94,4 +94,37 @@ describe('alerts router', () => {
       message: expect.stringContaining('metric must be one of churnRate'),
     });
   });
+
+  it('hands an executive the report now, with overview.kpis’ figures, and audits it; a PDF without Chromium is refused', async () => {
+    const exec = callerFor(warehouse, 'executive', services);
+    const kpis = await exec.overview.kpis({});
+    const report = await exec.alerts.report({ format: 'html' });
+    expect(report).toMatchObject({
+      filename: `retain-report-${kpis.asOf}.html`,
+      contentType: 'text/html; charset=utf-8',
+      asOf: kpis.asOf,
+      dataVersion: await warehouse.dataVersion(),
+    });
+    const html = Buffer.from(report.base64, 'base64').toString('utf8');
+    expect(html).toContain(`<span data-field="asOf">${kpis.asOf}</span>`);
+    for (const [name, kpi] of Object.entries(kpis.kpis))
+      expect(html, name).toContain(`data-kpi="${name}" data-value="${kpi.value ?? ''}"`);
+    const admin = callerFor(warehouse, 'admin', services);
+    const [entry] = await admin.audit.list({ action: 'export', limit: 1 });
+    expect(entry).toMatchObject({
+      username: 'test-executive',
+      detail: { export: 'report', format: 'html', asOf: kpis.asOf },
+    });
+
+    const noChromium = createServices(warehouse, {
+      authRequired: true,
+      alertEnv: { webhookHosts: [], webhookSecret: 'router-test-secret-0123', chromium: '/nowhere/chromium' },
+    });
+    const execHere = callerFor(warehouse, 'executive', noChromium);
+    expect(await execHere.alerts.reportFormats()).toEqual({ html: true, pdf: false });
+    await expect(execHere.alerts.report({ format: 'pdf' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('format: a PDF needs Chromium on the server'),
+    });
+  });
 });

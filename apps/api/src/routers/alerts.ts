@@ -5,9 +5,11 @@ import {
   checkAlerts,
   failedDeliveries,
   listAlertRules,
+  makeReportDocument,
   markAlertsRead,
   previewAlertRule,
   removeAlertRule,
+  reportFormats,
   resendDelivery,
   rotateWebhookSecret,
   unreadAlertCount,
@@ -68,6 +70,35 @@ export const alertsRouter = {
     await markAlertsRead(ctx.warehouse, who(ctx));
     return { ok: true };
   }),
+
+  /** The report formats the server can make: PDF only where Chromium is installed. */
+  reportFormats: procedure.query(({ ctx }) => reportFormats(ctx.alertEnv.chromium)),
+
+  /**
+   * The executive report made now, as `retain report` writes it, for the dashboard to download
+   * (tRPC answers in JSON, so the file travels as base64). Audited as an export of the report.
+   */
+  report: procedure
+    .input(z.object({ format: z.enum(['html', 'pdf']).default('html') }).prefault({}))
+    .mutation(async ({ ctx, input }) => {
+      const report = await makeReportDocument(ctx.warehouse, input.format, {
+        currency: ctx.currency ?? null,
+        chromium: ctx.alertEnv.chromium,
+      });
+      await audit(ctx, 'export', {
+        export: 'report',
+        format: report.format,
+        asOf: report.asOf,
+        dataVersion: report.dataVersion,
+      });
+      return {
+        filename: report.filename,
+        contentType: report.contentType,
+        base64: report.content.toString('base64'),
+        asOf: report.asOf,
+        dataVersion: report.dataVersion,
+      };
+    }),
 
   check: procedure.mutation(({ ctx }) =>
     checkAlerts(ctx.warehouse, {
