@@ -96,6 +96,9 @@ export const trinoDialect: Dialect = {
     if (options.temporary) throw new EngineCapabilityError('create temporary tables');
     return sql`CREATE OR REPLACE TABLE ${sql.ident(name)} AS ${query}`;
   },
+  tableExists: (name) =>
+    sql`SELECT count(*) > 0 FROM information_schema.tables
+        WHERE table_schema = current_schema AND table_name = ${name}`,
 
   begin: 'START TRANSACTION',
   beginReadOnly: 'START TRANSACTION READ ONLY',

@@ -82,6 +82,8 @@ export interface Dialect {
   upsert(table: string, columns: readonly string[], values: readonly Sql[]): Sql;
   /** CREATE OR REPLACE [TEMP] TABLE name AS query. */
   createTableAs(name: string, query: Sql, options?: { temporary?: boolean }): Sql;
+  /** A query of one boolean: whether a table or view of this name exists in the current schema. */
+  tableExists(name: string): Sql;
 
   readonly begin: string;
   /** A transaction that may only read (a snapshot). */

@@ -66,6 +66,9 @@ export const duckdbDialect: Dialect = {
     sql`INSERT OR REPLACE INTO ${sql.ident(table)} (${sql.raw(columns.map(quoteIdent).join(', '))}) VALUES (${sql.join(values)})`,
   createTableAs: (name, query, options = {}) =>
     sql`CREATE OR REPLACE ${sql.raw(options.temporary ? 'TEMP ' : '')}TABLE ${sql.ident(name)} AS ${query}`,
+  tableExists: (name) =>
+    sql`SELECT count(*) > 0 FROM information_schema.tables
+        WHERE table_catalog = current_database() AND table_schema = current_schema() AND table_name = ${name}`,
 
   begin: 'BEGIN TRANSACTION',
   beginReadOnly: 'BEGIN TRANSACTION READ ONLY',
