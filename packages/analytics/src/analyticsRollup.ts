@@ -1,6 +1,6 @@
 import { type Db, type Dialect, ordersRelation, type Sql, sql, type Warehouse } from '@retain/warehouse';
 import { dayIndex } from './periods.ts';
-import { readRows, sqlQuery } from './sqlQuery.ts';
+import { readRows, spelled, sqlQuery } from './sqlQuery.ts';
 
 /*
  * Every analytics query reads one order-level rollup instead of the raw order lines: one row per
@@ -23,17 +23,11 @@ const ROLLUP_FORMAT = 1;
 
 /** Period indices of a DATE expression, numbered as in periods.ts. */
 function periodColumns(d: Dialect, day: string, prefix: string): string {
-  const days = text(d.epochDays(sql.raw(day)));
+  const days = spelled(d.epochDays(sql.raw(day)));
   return `${days} AS ${prefix}d,
       CAST(floor((${days} + 3) / 7) AS INTEGER) AS ${prefix}w,
       CAST(year(${day}) * 12 + month(${day}) - 1 AS INTEGER) AS ${prefix}m,
       CAST(year(${day}) * 4 + quarter(${day}) - 1 AS INTEGER) AS ${prefix}q`;
-}
-
-/** A fragment without values as text, for the statements below (they bind nothing). */
-function text(fragment: Sql): string {
-  if (fragment.values.length > 0) throw new Error('a rollup statement binds no values');
-  return fragment.parts.join('');
 }
 
 /** Customer facts copied onto every fact table, so that the same filters apply to each. */
@@ -41,8 +35,8 @@ const CUSTOMER_COLUMNS = 'c.first_day, c.fd, c.fw, c.fm, c.fq, c.f_channel, c.f_
 
 /** The statements that build the rollup, in the engine's spelling. */
 function buildStatements(d: Dialect): Sql[] {
-  const argMin = (value: string, key: string) => text(d.argMin(sql.raw(value), sql.raw(key)));
-  const secondsOf = (column: string) => text(d.epochSeconds(sql.raw(column)));
+  const argMin = (value: string, key: string) => spelled(d.argMin(sql.raw(value), sql.raw(key)));
+  const secondsOf = (column: string) => spelled(d.epochSeconds(sql.raw(column)));
   return [
     sql`CREATE OR REPLACE TEMP TABLE analytics_build_orders AS
    SELECT order_id, customer_id, ordered_at AS ts, value FROM ${ordersRelation()}`,
@@ -112,6 +106,8 @@ export interface RollupState {
   lastDay: number | null;
   /** Seconds the last build took. */
   buildSeconds: number;
+  /** How the engine the rollup lives in spells what engines spell differently. */
+  dialect: Dialect;
 }
 
 const STATE_EXISTS = `SELECT count(*) AS n FROM information_schema.tables
@@ -130,8 +126,8 @@ export async function readCurrentRollupState(conn: Db): Promise<RollupState | nu
     conn,
     sqlQuery(
       `SELECT s.data_version, s.format, s.build_seconds,
-              ${text(conn.dialect.isoDay(sql.raw('s.first_day')))} AS first_day,
-              ${text(conn.dialect.isoDay(sql.raw('s.last_day')))} AS last_day,
+              ${spelled(conn.dialect.isoDay(sql.raw('s.first_day')))} AS first_day,
+              ${spelled(conn.dialect.isoDay(sql.raw('s.last_day')))} AS last_day,
               CAST((SELECT value FROM meta WHERE key = 'data_version') AS INTEGER) AS current_version
        FROM analytics_state s`,
       {},
@@ -147,6 +143,7 @@ export async function readCurrentRollupState(conn: Db): Promise<RollupState | nu
     firstDay: first === null ? null : dayIndex(first),
     lastDay: last === null ? null : dayIndex(last),
     buildSeconds: row.number('build_seconds'),
+    dialect: conn.dialect,
   };
 }
 

@@ -4,9 +4,10 @@ import {
   type CohortAttribute,
   type Period,
 } from '@retain/schemas';
-import { type SqlParam, sqlString } from '@retain/warehouse';
+import { type Dialect, type SqlParam, sql, sqlString } from '@retain/warehouse';
 import type { RollupState } from './analyticsRollup.ts';
 import { dayIndex, isoDay } from './periods.ts';
+import { spelled } from './sqlQuery.ts';
 
 /*
  * The one place that turns filters and groupings into SQL over the rollup tables. Every fact table
@@ -51,6 +52,8 @@ export interface AnalyticsScope {
   /** The group label of a row's customer. */
   group(alias: string): string;
   params: Record<string, SqlParam>;
+  /** The rollup's engine's spelling, for what engines write differently (date arithmetic, arg-min). */
+  dialect: Dialect;
 }
 
 export function analyticsScope(
@@ -77,8 +80,8 @@ export function analyticsScope(
     attributeFilters.push([name, placeholders]);
   }
   const conditions = (a: string): string[] => {
-    const list = [`${a}.first_day <= $end::DATE`];
-    if (filters.from !== undefined) list.push(`${a}.first_day >= $from::DATE`);
+    const list = [`${a}.first_day <= CAST($end AS DATE)`];
+    if (filters.from !== undefined) list.push(`${a}.first_day >= CAST($from AS DATE)`);
     for (const [name, placeholders] of attributeFilters) {
       list.push(`${a}.f_${name} IN (${placeholders.join(', ')})`);
     }
@@ -92,22 +95,24 @@ export function analyticsScope(
     grouping === 'complained' ||
     grouping === 'complaintExperience';
   const ctes: string[] = [];
+  const d = state.dialect;
   if (needsComplaints) {
+    const earlyEnd = spelled(d.addDays(sql.raw('first_day'), sql.raw(String(EARLY_COMPLAINT_DAYS))));
     // A customer's complaint experience is their worst one: unresolved by the end, then resolved
     // after more than 7 days, then after more than 2.
     ctes.push(`cx AS (
       SELECT cust,
-             bool_or(opened_day BETWEEN first_day AND first_day + ${EARLY_COMPLAINT_DAYS}) AS early,
-             max(CASE WHEN resolved_at IS NULL OR resolved_day > $end::DATE THEN 4
+             bool_or(opened_day BETWEEN first_day AND ${earlyEnd}) AS early,
+             max(CASE WHEN resolved_at IS NULL OR resolved_day > CAST($end AS DATE) THEN 4
                       WHEN resolution_days > 7 THEN 3
                       WHEN resolution_days > 2 THEN 2
                       ELSE 1 END) AS worst
       FROM analytics_complaints
-      WHERE opened_day <= $end::DATE
+      WHERE opened_day <= CAST($end AS DATE)
       GROUP BY cust)`);
   }
   if (grouping === 'hadReturn') {
-    ctes.push('rx AS (SELECT DISTINCT cust FROM analytics_returns WHERE day <= $end::DATE)');
+    ctes.push('rx AS (SELECT DISTINCT cust FROM analytics_returns WHERE day <= CAST($end AS DATE))');
   }
 
   return {
@@ -121,6 +126,7 @@ export function analyticsScope(
     where: (a) => conditions(a).join(' AND '),
     group: (a) => groupExpression(grouping, a),
     params,
+    dialect: d,
   };
 }
 

@@ -1,10 +1,10 @@
 import type { CohortCustomers, CohortCustomersQuery } from '@retain/schemas';
-import { BadInputError, type Db, type Sql, type Warehouse } from '@retain/warehouse';
+import { BadInputError, type Db, type Sql, sql, type Warehouse } from '@retain/warehouse';
 import type { RollupState } from './analyticsRollup.ts';
 import { analyticsScope, type Grouping, PERIOD_COLUMN, withClause } from './analyticsScope.ts';
 import { parsePeriodLabel, periodBounds } from './periods.ts';
 import { readAnalytics } from './readAnalytics.ts';
-import { readRows, sqlQuery } from './sqlQuery.ts';
+import { readRows, spelled, sqlQuery } from './sqlQuery.ts';
 
 /*
  * The customers behind a cohort cell, the same customers the cell counts: for an offset, its base
@@ -38,7 +38,7 @@ export function cohortCustomersQuery(state: RollupState, query: CohortCustomersQ
       );
     }
     params.fp = fp;
-    cohortCondition = `o.f${p} = $fp::INTEGER`;
+    cohortCondition = `o.f${p} = CAST($fp AS INTEGER)`;
   } else {
     params.cohort = query.cohort;
     cohortCondition = `${scope.group('o')} = $cohort`;
@@ -47,41 +47,51 @@ export function cohortCustomersQuery(state: RollupState, query: CohortCustomersQ
   if (query.offset !== undefined) {
     const { end, lastComplete } = periodBounds(query.period, scope.endDay);
     Object.assign(params, { k: query.offset, endPeriod: end, lastComplete });
-    const active = query.mode === 'on' ? 'm.active_on' : 'm.last_k >= $k::INTEGER';
-    cellCondition = `m.fp + $k::INTEGER <= (CASE WHEN (SELECT min(fp) FROM members) + $k::INTEGER <= $lastComplete::INTEGER
-                                                 THEN $lastComplete::INTEGER ELSE $endPeriod::INTEGER END)
+    const active = query.mode === 'on' ? 'm.active_on' : 'm.last_k >= CAST($k AS INTEGER)';
+    cellCondition = `m.fp + CAST($k AS INTEGER) <= (CASE WHEN (SELECT min(fp) FROM members) + CAST($k AS INTEGER) <= CAST($lastComplete AS INTEGER)
+                                                 THEN CAST($lastComplete AS INTEGER) ELSE CAST($endPeriod AS INTEGER) END)
                      AND ${query.status === 'active' ? '' : 'NOT '}coalesce(${active}, FALSE)`;
   } else {
     params.k = null;
   }
   const direction = query.direction === 'asc' ? 'ASC' : 'DESC';
-  Object.assign(params, { limit: query.pageSize, skip: (query.page - 1) * query.pageSize });
+  // LIMIT and OFFSET take numbers written out (not every engine binds them); both are checked integers.
+  const limit = wholeNumber(query.pageSize, 'pageSize');
+  const skip = wholeNumber((query.page - 1) * query.pageSize, 'page');
+  const iso = (column: string) => spelled(scope.dialect.isoInstant(sql.raw(column)));
   return sqlQuery(
     `${withClause([
       ...scope.ctes,
       `members AS (
          SELECT o.cust, min(o.f${p}) AS fp, min(o.ts) AS first_ts, max(o.ts) AS last_ts,
-                count(*)::INTEGER AS orders, sum(o.value)::DOUBLE AS revenue,
-                bool_or(o.${p} - o.f${p} = $k::INTEGER) AS active_on, max(o.${p} - o.f${p}) AS last_k
+                CAST(count(*) AS INTEGER) AS orders, CAST(sum(o.value) AS DOUBLE) AS revenue,
+                bool_or(o.${p} - o.f${p} = CAST($k AS INTEGER)) AS active_on, max(o.${p} - o.f${p}) AS last_k
          FROM analytics_orders o ${scope.joins('o')}
-         WHERE o.day <= $end::DATE AND ${scope.where('o')} AND ${cohortCondition}
+         WHERE o.day <= CAST($end AS DATE) AND ${scope.where('o')} AND ${cohortCondition}
          GROUP BY o.cust)`,
       `cell AS (SELECT m.* FROM members m WHERE ${cellCondition})`,
-      `complaint_counts AS (SELECT cust, count(*)::INTEGER AS n FROM analytics_complaints
-                            WHERE opened_day <= $end::DATE AND cust IN (SELECT cust FROM cell) GROUP BY cust)`,
-      `return_counts AS (SELECT cust, count(*)::INTEGER AS n FROM analytics_returns
-                         WHERE day <= $end::DATE AND cust IN (SELECT cust FROM cell) GROUP BY cust)`,
+      `complaint_counts AS (SELECT cust, CAST(count(*) AS INTEGER) AS n FROM analytics_complaints
+                            WHERE opened_day <= CAST($end AS DATE) AND cust IN (SELECT cust FROM cell) GROUP BY cust)`,
+      `return_counts AS (SELECT cust, CAST(count(*) AS INTEGER) AS n FROM analytics_returns
+                         WHERE day <= CAST($end AS DATE) AND cust IN (SELECT cust FROM cell) GROUP BY cust)`,
     ])}
-     SELECT c.customer_id, strftime(m.first_ts, '%Y-%m-%dT%H:%M:%SZ') AS first_order,
-            strftime(m.last_ts, '%Y-%m-%dT%H:%M:%SZ') AS last_order, m.orders, m.revenue,
-            coalesce(x.n, 0)::INTEGER AS complaints, coalesce(r.n, 0)::INTEGER AS "returns",
-            count(*) OVER ()::INTEGER AS total
+     SELECT c.customer_id, ${iso('m.first_ts')} AS first_order,
+            ${iso('m.last_ts')} AS last_order, m.orders, m.revenue,
+            CAST(coalesce(x.n, 0) AS INTEGER) AS complaints, CAST(coalesce(r.n, 0) AS INTEGER) AS "returns",
+            CAST(count(*) OVER () AS INTEGER) AS total
      FROM cell m JOIN analytics_customers c USING (cust)
      LEFT JOIN complaint_counts x USING (cust) LEFT JOIN return_counts r USING (cust)
      ORDER BY ${SORT_COLUMNS[query.sort]} ${direction}, c.customer_id
-     LIMIT $limit::INTEGER OFFSET $skip::INTEGER`,
+     LIMIT ${limit} OFFSET ${skip}`,
     params,
   );
+}
+
+function wholeNumber(value: number, field: string): number {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new BadInputError(`${field} must be a whole number of at least 0, not ${value}`);
+  }
+  return value;
 }
 
 const EXAMPLES = { day: '2024-01-05', week: '2024-W01', month: '2024-01', quarter: '2024-Q1' } as const;
@@ -98,10 +108,10 @@ async function customersFromSnapshot(
   state: RollupState,
   query: CohortCustomersQuery,
 ): Promise<CohortCustomers> {
-  const sql = cohortCustomersQuery(state, query);
-  const rows = sql ? await readRows(conn, sql) : [];
+  const statement = cohortCustomersQuery(state, query);
+  const rows = statement ? await readRows(conn, statement) : [];
   let total = rows[0]?.number('total') ?? 0;
-  if (rows.length === 0 && sql && query.page > 1) {
+  if (rows.length === 0 && statement && query.page > 1) {
     // Past the last page the window count is gone with the rows; ask for the first page's.
     const firstPage = cohortCustomersQuery(state, { ...query, page: 1, pageSize: 1 });
     const [first] = firstPage ? await readRows(conn, firstPage) : [];

@@ -66,17 +66,17 @@ export function cohortCellsPlan(state: RollupState, options: CohortCellsOptions)
   const offset = (a: string) =>
     options.maxOffset === undefined
       ? `(${a}.${p} - ${a}.f${p})`
-      : `least(${a}.${p} - ${a}.f${p}, $cap::INTEGER)`;
+      : `least(${a}.${p} - ${a}.f${p}, CAST($cap AS INTEGER))`;
   const orders = sqlQuery(
     `${withClause(scope.ctes)}
      SELECT ${scope.group('o')} AS grp, o.f${p} AS fp, ${offset('o')} AS k,
-            count(*) FILTER (WHERE o.new_${p})::INTEGER AS active,
-            count(*)::INTEGER AS orders,
-            sum(o.value)::DOUBLE AS revenue,
-            count(*) FILTER (WHERE o.seq = 1)::INTEGER AS size,
-            count(*) FILTER (WHERE o.next_day IS NULL OR o.next_day > $end::DATE)::INTEGER AS last
+            CAST(count(*) FILTER (WHERE o.new_${p}) AS INTEGER) AS active,
+            CAST(count(*) AS INTEGER) AS orders,
+            CAST(sum(o.value) AS DOUBLE) AS revenue,
+            CAST(count(*) FILTER (WHERE o.seq = 1) AS INTEGER) AS size,
+            CAST(count(*) FILTER (WHERE o.next_day IS NULL OR o.next_day > CAST($end AS DATE)) AS INTEGER) AS last
      FROM analytics_orders o ${scope.joins('o')}
-     WHERE o.day <= $end::DATE AND ${scope.where('o')}
+     WHERE o.day <= CAST($end AS DATE) AND ${scope.where('o')}
      GROUP BY 1, 2, 3`,
     params,
   );
@@ -84,9 +84,9 @@ export function cohortCellsPlan(state: RollupState, options: CohortCellsOptions)
     options.metric === 'revenue' && options.net
       ? sqlQuery(
           `${withClause(scope.ctes)}
-           SELECT ${scope.group('r')} AS grp, r.f${p} AS fp, ${offset('r')} AS k, sum(r.amount)::DOUBLE AS returned
+           SELECT ${scope.group('r')} AS grp, r.f${p} AS fp, ${offset('r')} AS k, CAST(sum(r.amount) AS DOUBLE) AS returned
            FROM analytics_returns r ${scope.joins('r')}
-           WHERE r.day <= $end::DATE AND r.${p} >= r.f${p} AND ${scope.where('r')}
+           WHERE r.day <= CAST($end AS DATE) AND r.${p} >= r.f${p} AND ${scope.where('r')}
            GROUP BY 1, 2, 3`,
           params,
         )

@@ -26,15 +26,15 @@ export function returnRateQuery(scope: AnalyticsScope, period: ImpactQuery['peri
   return sqlQuery(
     `${withClause([
       ...scope.ctes,
-      `ord AS (SELECT o.f${p} AS fp, count(*) FILTER (WHERE o.seq = 1)::INTEGER AS customers,
-                      sum(o.value)::DOUBLE AS revenue
+      `ord AS (SELECT o.f${p} AS fp, CAST(count(*) FILTER (WHERE o.seq = 1) AS INTEGER) AS customers,
+                      CAST(sum(o.value) AS DOUBLE) AS revenue
                FROM analytics_orders o ${scope.joins('o')}
-               WHERE o.day <= $end::DATE AND ${scope.where('o')} GROUP BY 1)`,
-      `ret AS (SELECT r.f${p} AS fp, sum(r.amount)::DOUBLE AS returned
+               WHERE o.day <= CAST($end AS DATE) AND ${scope.where('o')} GROUP BY 1)`,
+      `ret AS (SELECT r.f${p} AS fp, CAST(sum(r.amount) AS DOUBLE) AS returned
                FROM analytics_returns r ${scope.joins('r')}
-               WHERE r.day <= $end::DATE AND ${scope.where('r')} GROUP BY 1)`,
+               WHERE r.day <= CAST($end AS DATE) AND ${scope.where('r')} GROUP BY 1)`,
     ])}
-     SELECT ord.fp, ord.customers, ord.revenue, coalesce(ret.returned, 0)::DOUBLE AS returned
+     SELECT ord.fp, ord.customers, ord.revenue, CAST(coalesce(ret.returned, 0) AS DOUBLE) AS returned
      FROM ord LEFT JOIN ret USING (fp)
      ORDER BY ord.fp`,
     scope.params,

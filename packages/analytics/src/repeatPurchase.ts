@@ -1,5 +1,5 @@
 import type { DayHistogram, Repeat, RepeatQuery, RepeatRate } from '@retain/schemas';
-import type { Db, Sql, Warehouse } from '@retain/warehouse';
+import { type Db, type Sql, sql, type Warehouse } from '@retain/warehouse';
 import type { RollupState } from './analyticsRollup.ts';
 import {
   type AnalyticsScope,
@@ -10,7 +10,7 @@ import {
 } from './analyticsScope.ts';
 import { isoDay, periodLabel } from './periods.ts';
 import { readAnalytics } from './readAnalytics.ts';
-import { readRows, sqlQuery } from './sqlQuery.ts';
+import { readRows, spelled, sqlQuery } from './sqlQuery.ts';
 
 /*
  * Repeat purchase. A repeat customer has a second order (by the data's end); with `withinDays: N`
@@ -29,38 +29,45 @@ export interface RepeatRatesOptions {
 /** Repeat counts per (group, first-order period). */
 export function repeatRatesQuery(scope: AnalyticsScope, options: RepeatRatesOptions): Sql {
   const p = PERIOD_COLUMN[options.period];
+  // Day indices (d, fd) make "within N days" plain integer arithmetic; a first order after
+  // `judgedBy` is too recent to judge (fewer than N days before the end).
   const within =
     options.withinDays === undefined
       ? ''
-      : `, count(*) FILTER (WHERE o.seq = 1 AND o.first_day + $within::INTEGER > $end::DATE)::INTEGER AS too_recent,
-         count(*) FILTER (WHERE o.seq = 2 AND o.day - o.first_day <= $within::INTEGER
-                          AND o.first_day + $within::INTEGER <= $end::DATE)::INTEGER AS repeaters_within`;
+      : `, CAST(count(*) FILTER (WHERE o.seq = 1 AND o.first_day > CAST($judgedBy AS DATE)) AS INTEGER) AS too_recent,
+         CAST(count(*) FILTER (WHERE o.seq = 2 AND o.d - o.fd <= CAST($within AS INTEGER)
+                          AND o.first_day <= CAST($judgedBy AS DATE)) AS INTEGER) AS repeaters_within`;
+  const judgedBy =
+    options.withinDays === undefined || scope.endDay === null
+      ? null
+      : isoDay(scope.endDay - options.withinDays);
   return sqlQuery(
     `${withClause(scope.ctes)}
      SELECT ${scope.group('o')} AS grp, o.f${p} AS fp,
-            count(*) FILTER (WHERE o.seq = 1)::INTEGER AS customers,
-            count(*) FILTER (WHERE o.seq = 2)::INTEGER AS repeaters ${within}
+            CAST(count(*) FILTER (WHERE o.seq = 1) AS INTEGER) AS customers,
+            CAST(count(*) FILTER (WHERE o.seq = 2) AS INTEGER) AS repeaters ${within}
      FROM analytics_orders o ${scope.joins('o')}
-     WHERE o.day <= $end::DATE AND o.seq <= 2 AND ${scope.where('o')}
+     WHERE o.day <= CAST($end AS DATE) AND o.seq <= 2 AND ${scope.where('o')}
      GROUP BY 1, 2`,
-    { ...scope.params, within: options.withinDays ?? null },
+    { ...scope.params, within: options.withinDays ?? null, judgedBy },
   );
 }
 
 /** Exact day counts behind the three distributions, in one statement. */
 export function repeatDistributionsQuery(scope: AnalyticsScope): Sql {
-  const from = `FROM analytics_orders o ${scope.joins('o')} WHERE o.day <= $end::DATE AND ${scope.where('o')}`;
+  const from = `FROM analytics_orders o ${scope.joins('o')} WHERE o.day <= CAST($end AS DATE) AND ${scope.where('o')}`;
+  const gap = spelled(scope.dialect.dateDiff('day', sql.raw('o.prev_day'), sql.raw('o.day')));
   return sqlQuery(
     `${withClause(scope.ctes)}
-     SELECT 'second' AS kind, (o.day - o.first_day)::INTEGER AS days, count(*)::INTEGER AS n
+     SELECT 'second' AS kind, o.d - o.fd AS days, CAST(count(*) AS INTEGER) AS n
        ${from} AND o.seq = 2 GROUP BY 1, 2
      UNION ALL
-     SELECT 'gap', (o.day - o.prev_day)::INTEGER, count(*)::INTEGER
+     SELECT 'gap', CAST(${gap} AS INTEGER), CAST(count(*) AS INTEGER)
        ${from} AND o.seq >= 2 GROUP BY 1, 2
      UNION ALL
      -- a customer's last order by the end carries their number of orders
-     SELECT 'orders', o.seq, count(*)::INTEGER
-       ${from} AND (o.next_day IS NULL OR o.next_day > $end::DATE) GROUP BY 1, 2`,
+     SELECT 'orders', o.seq, CAST(count(*) AS INTEGER)
+       ${from} AND (o.next_day IS NULL OR o.next_day > CAST($end AS DATE)) GROUP BY 1, 2`,
     scope.params,
   );
 }

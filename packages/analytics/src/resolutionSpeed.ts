@@ -1,9 +1,8 @@
 import { PRIOR_ORDER_BANDS, type ResolutionSpeed, TENURE_BANDS } from '@retain/schemas';
-import type { Sql } from '@retain/warehouse';
+import { type Sql, sql } from '@retain/warehouse';
 import { type AnalyticsScope, withClause } from './analyticsScope.ts';
 import { isoDay } from './periods.ts';
-import type { ResultRow } from './sqlQuery.ts';
-import { sqlQuery } from './sqlQuery.ts';
+import { type ResultRow, spelled, sqlQuery } from './sqlQuery.ts';
 
 /*
  * Does resolving a complaint fast keep the customer? Comparing complainers with everyone else does
@@ -26,35 +25,41 @@ const Z95 = 1.959963984540054;
 
 /** Customers per (speed, prior-order band, tenure band), and how many came back. */
 export function resolutionSpeedQuery(scope: AnalyticsScope): Sql {
+  const d = scope.dialect;
+  const column = (name: string) => sql.raw(name);
+  const firstBy = (value: string) => spelled(d.argMin(column(value), column('x.opened_at')));
+  const windowEnd = spelled(d.addDays(column('f.opened_day'), column(String(RESOLUTION_WINDOW_DAYS))));
+  const tenure = spelled(d.dateDiff('day', column('f.first_day'), column('f.opened_day')));
+  // A first complaint counts once its whole window is observed: opened by the end minus the window.
+  const openedBy = scope.endDay === null ? null : isoDay(scope.endDay - RESOLUTION_WINDOW_DAYS);
   return sqlQuery(
     `${withClause([
       ...scope.ctes,
       `first_complaint AS (
-         SELECT x.cust, min(x.opened_at) AS opened_at, arg_min(x.opened_day, x.opened_at) AS opened_day,
+         SELECT x.cust, min(x.opened_at) AS opened_at, ${firstBy('x.opened_day')} AS opened_day,
                 any_value(x.first_day) AS first_day,
-                arg_min(x.resolved_at IS NOT NULL AND x.resolved_day <= $end::DATE
-                        AND x.resolution_days <= $fastDays, x.opened_at) AS fast
+                ${firstBy('x.resolved_at IS NOT NULL AND x.resolved_day <= CAST($end AS DATE) AND x.resolution_days <= $fastDays')} AS fast
          FROM analytics_complaints x ${scope.joins('x')}
-         WHERE x.opened_day <= $end::DATE AND ${scope.where('x')}
+         WHERE x.opened_day <= CAST($end AS DATE) AND ${scope.where('x')}
          GROUP BY x.cust
-         HAVING min(x.opened_day) <= $end::DATE - $windowDays::INTEGER)`,
+         HAVING min(x.opened_day) <= CAST($openedBy AS DATE))`,
       // Grouped by the customer alone (the rest is one value per customer): a narrower hash key.
       `per AS (
-         SELECT any_value(f.fast) AS fast, any_value(f.opened_day - f.first_day) AS tenure,
+         SELECT any_value(f.fast) AS fast, any_value(${tenure}) AS tenure,
                 count(*) FILTER (WHERE o.ts <= f.opened_at) AS prior,
-                bool_or(o.day > f.opened_day AND o.day <= f.opened_day + $windowDays::INTEGER) AS came_back
+                bool_or(o.day > f.opened_day AND o.day <= ${windowEnd}) AS came_back
          FROM first_complaint f JOIN analytics_orders o ON o.cust = f.cust
-         WHERE o.day <= $end::DATE
+         WHERE o.day <= CAST($end AS DATE)
          GROUP BY f.cust)`,
     ])}
      SELECT fast,
             CASE WHEN prior <= 1 THEN 0 WHEN prior = 2 THEN 1 WHEN prior <= 4 THEN 2
                  WHEN prior <= 9 THEN 3 ELSE 4 END AS prior_band,
             CASE WHEN tenure < 90 THEN 0 WHEN tenure < 365 THEN 1 ELSE 2 END AS tenure_band,
-            count(*)::INTEGER AS customers, count(*) FILTER (WHERE came_back)::INTEGER AS returned
+            CAST(count(*) AS INTEGER) AS customers, CAST(count(*) FILTER (WHERE came_back) AS INTEGER) AS returned
      FROM per
      GROUP BY 1, 2, 3`,
-    { ...scope.params, fastDays: FAST_WITHIN_DAYS, windowDays: RESOLUTION_WINDOW_DAYS },
+    { ...scope.params, fastDays: FAST_WITHIN_DAYS, openedBy },
   );
 }
 

@@ -9,6 +9,15 @@ export function sqlQuery(text: string, params: Readonly<Record<string, SqlParam>
   return sql.named(text, params);
 }
 
+/**
+ * A dialect's fragment over columns (it binds no values) as text, to be spliced into a builder's
+ * statement: `spelled(d.dateDiff('day', sql.raw('o.first_day'), sql.raw('o.day')))`.
+ */
+export function spelled(fragment: Sql): string {
+  if (fragment.values.length > 0) throw new Error('a spelled fragment binds no values');
+  return fragment.parts.join('');
+}
+
 /** One result row with typed getters: every column read is checked, none is cast blindly. */
 export class ResultRow {
   constructor(private readonly values: Readonly<Record<string, unknown>>) {}
