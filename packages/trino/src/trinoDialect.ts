@@ -77,6 +77,19 @@ export const trinoDialect: Dialect = {
   groupByFirst: (count) =>
     count <= 0 ? sql.empty : sql.raw(`GROUP BY ${Array.from({ length: count }, (_, i) => i + 1).join(', ')}`),
 
+  // xxhash64 of the values as text (unit separators between them), its sign bit cleared: as
+  // deterministic as DuckDB's hash(), not the same numbers (draws differ between the engines).
+  stableHash: (values) =>
+    sql`bitwise_and(from_big_endian_64(xxhash64(to_utf8(concat_ws(chr(31), ${sql.join(
+      values.map((v) => sql`CAST(${v} AS VARCHAR)`),
+    )})))), 9223372036854775807)`,
+  intDivide: (dividend, divisor) => sql`(CAST(${dividend} AS BIGINT) / CAST(${divisor} AS BIGINT))`,
+  md5Hex: (text) => sql`lower(to_hex(md5(to_utf8(${text}))))`,
+  hexToInteger: (hex) => sql`from_base(${hex}, 16)`,
+
+  joinList: (list, separator) => sql`array_join(${list}, ${separator})`,
+  parseTextList: (text) => sql`TRY(CAST(json_parse(${text}) AS ARRAY(VARCHAR)))`,
+
   readCsv: (_path: string, _options?: CsvReadOptions) => {
     throw new EngineCapabilityError('read files from this machine');
   },

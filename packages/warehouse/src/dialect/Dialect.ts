@@ -69,6 +69,28 @@ export interface Dialect {
   /** GROUP BY the first `count` columns of the select list. */
   groupByFirst(count: number): Sql;
 
+  /**
+   * A deterministic hash of the values as a non-negative integer: the same values give the same
+   * number in every session and on every run of the engine, so that a draw made from it (a sample,
+   * a fold, a holdout slice) can be repeated. Engines hash differently: the numbers, and so the
+   * draws, are the same on one engine, not from one engine to another.
+   */
+  stableHash(values: readonly Sql[]): Sql;
+  /** The integer quotient of two non-negative integers, rounded down. */
+  intDivide(dividend: Sql, divisor: Sql): Sql;
+  /**
+   * The MD5 of the text's UTF-8 bytes as 32 lowercase hex digits: the same on every engine and in
+   * JavaScript (for draws that code outside the engine repeats).
+   */
+  md5Hex(text: Sql): Sql;
+  /** Hex digits (at most 15, no prefix) as the non-negative integer they spell. */
+  hexToInteger(hex: Sql): Sql;
+
+  /** The items of a list of text joined by `separator` into one text. */
+  joinList(list: Sql, separator: Sql): Sql;
+  /** JSON text of a list of strings as a list of varchar; NULL when it is not valid JSON or no list. */
+  parseTextList(text: Sql): Sql;
+
   /** A table expression reading a CSV file. */
   readCsv(path: string, options?: CsvReadOptions): Sql;
   /** A table expression reading Parquet files (a path or a glob). */

@@ -43,6 +43,16 @@ export const duckdbDialect: Dialect = {
   filtered: (aggregate, condition) => sql`${aggregate} FILTER (WHERE ${condition})`,
   groupByFirst: (count) => (count <= 0 ? sql.empty : sql.raw('GROUP BY ALL')),
 
+  // DuckDB's own hash (a UBIGINT): stable across runs of one DuckDB version.
+  stableHash: (values) => sql`hash(${sql.join(values)})`,
+  intDivide: (dividend, divisor) => sql`(${dividend} // ${divisor})`,
+  md5Hex: (text) => sql`md5(${text})`,
+  hexToInteger: (hex) => sql`CAST('0x' || ${hex} AS UBIGINT)`,
+
+  joinList: (list, separator) => sql`array_to_string(${list}, ${separator})`,
+  parseTextList: (text) =>
+    sql`CASE WHEN json_valid(${text}) AND json_type(${text}) = 'ARRAY' THEN from_json(${text}, '["VARCHAR"]') END`,
+
   readCsv: (path, options: CsvReadOptions = {}) => {
     const settings = [quoteString(path)];
     if (options.delimiter !== undefined) settings.push(`delim = ${quoteString(options.delimiter)}`);
