@@ -15,6 +15,9 @@ describe('audit log', () => {
   it('names an export by what was exported, and a load of demo data as such', () => {
     expect(auditActionLabel('export', { export: 'call-list', via: 'api' })).toBe('Exported a call list');
     expect(auditActionLabel('export', { export: 'scores', via: 'cli' })).toBe('Exported scores');
+    expect(auditActionLabel('export', { export: 'report', format: 'pdf' })).toBe(
+      'Downloaded the executive report',
+    );
     expect(auditActionLabel('export', { export: 'something-else' })).toBe('Exported data');
     expect(auditActionLabel('export', {})).toBe('Exported data');
     expect(auditActionLabel('ingest', { demo: { customers: 500, seed: 42 } })).toBe('Loaded demo data');
@@ -26,6 +29,8 @@ describe('audit log', () => {
     expect(auditActionLabel('something-new')).toBe('something-new');
     expect(auditActionLabel('train', { via: 'api', jobId: 'train-1' })).toBe('Started training a model');
     expect(auditActionLabel('call-outcome', { outcome: 'reached' })).toBe('Recorded a call outcome');
+    expect(auditActionLabel('alert-fired', { ruleId: 'r1' })).toBe('An alert fired');
+    expect(auditActionLabel('alert-recovered', { ruleId: 'r1' })).toBe('An alert recovered');
     expect(
       auditDetailText({
         via: 'api',

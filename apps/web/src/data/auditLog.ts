@@ -12,12 +12,19 @@ export const AUDIT_ACTIONS = {
   ingest: 'Loaded data',
   train: 'Started training a model',
   'call-outcome': 'Recorded a call outcome',
+  'alert-fired': 'An alert fired',
+  'alert-recovered': 'An alert recovered',
+  'alert-rule-add': 'Added an alert rule',
+  'alert-rule-remove': 'Removed an alert rule',
+  'alert-settings': 'Changed the alert settings',
+  'alert-secret-rotate': 'Replaced the webhook secret',
 } as const satisfies Record<string, string>;
 
 /** What was exported (the detail's `export`), as an entry of the log names it. */
 const EXPORT_LABELS = new Map([
   ['call-list', 'Exported a call list'],
   ['scores', 'Exported scores'],
+  ['report', 'Downloaded the executive report'],
 ]);
 
 export const AUDIT_PAGE_SIZE = 50;

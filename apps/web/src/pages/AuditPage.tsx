@@ -1,6 +1,7 @@
+import type { RouterOutputs } from '@retain/api';
 import { useQuery } from '@tanstack/react-query';
 import { PageHeader, SelectField } from '../components/controls.tsx';
-import { ScrollRegion } from '../components/ScrollRegion.tsx';
+import { type RecordColumn, RecordTable } from '../components/RecordTable.tsx';
 import { EmptyState, QueryView } from '../components/states.tsx';
 import { AUDIT_ACTIONS, auditActionLabel, auditDetailText, auditInputFromSearch } from '../data/auditLog.ts';
 import { formatDayTime } from '../format.ts';
@@ -10,6 +11,22 @@ import { useTRPC } from '../trpc.ts';
 const ACTION_OPTIONS = [
   { value: '', label: 'All actions' },
   ...Object.entries(AUDIT_ACTIONS).map(([value, label]) => ({ value, label })),
+];
+
+type AuditEntry = RouterOutputs['audit']['list'][number];
+
+const AUDIT_COLUMNS: RecordColumn<AuditEntry>[] = [
+  { key: 'id', label: '#', className: 'num', cell: (e) => e.auditId },
+  { key: 'at', label: 'When (UTC)', cell: (e) => formatDayTime(e.at) },
+  { key: 'user', label: 'User', cell: (e) => e.username ?? <span className="muted">—</span> },
+  { key: 'action', label: 'Action', cell: (e) => auditActionLabel(e.action, e.detail) },
+  {
+    key: 'detail',
+    label: 'Detail',
+    className: 'detail',
+    title: (e) => JSON.stringify(e.detail),
+    cell: (e) => auditDetailText(e.detail),
+  },
 ];
 
 /** Who did what and when: sign-ins, user changes, exports, SQL, loads, trainings and call outcomes. */
@@ -74,38 +91,15 @@ export default function AuditPage() {
           }
         >
           {(list) => (
-            <ScrollRegion label="Audit log entries">
-              <table className="grid" data-testid="audit-table">
-                <caption className="visually-hidden">Audit log entries</caption>
-                <thead>
-                  <tr>
-                    <th scope="col" className="num">
-                      #
-                    </th>
-                    <th scope="col">When (UTC)</th>
-                    <th scope="col">User</th>
-                    <th scope="col">Action</th>
-                    <th scope="col">Detail</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((e) => {
-                    const detail = auditDetailText(e.detail);
-                    return (
-                      <tr key={e.auditId} data-action={e.action}>
-                        <td className="num">{e.auditId}</td>
-                        <td>{formatDayTime(e.at)}</td>
-                        <td>{e.username ?? <span className="muted">—</span>}</td>
-                        <td>{auditActionLabel(e.action, e.detail)}</td>
-                        <td className="detail" title={JSON.stringify(e.detail)}>
-                          {detail}
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </ScrollRegion>
+            <RecordTable
+              label="Audit log entries"
+              caption="Audit log entries"
+              columns={AUDIT_COLUMNS}
+              rows={list}
+              rowKey={(e) => e.auditId}
+              rowAttributes={(e) => ({ 'data-action': e.action })}
+              testId="audit-table"
+            />
           )}
         </QueryView>
         <div className="pager">

@@ -2,7 +2,7 @@ import { ROLES, type Role } from '@retain/schemas';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { PageHeader, SelectField } from '../components/controls.tsx';
-import { ScrollRegion } from '../components/ScrollRegion.tsx';
+import { type RecordColumn, RecordTable } from '../components/RecordTable.tsx';
 import { QueryView } from '../components/states.tsx';
 import { readableErrorMessage } from '../data/apiErrors.ts';
 import { ROLE_LABELS } from '../data/auth.ts';
@@ -44,71 +44,71 @@ function UserTable({ users }: { users: readonly User[] }) {
   const viewer = useViewer();
   const [resetting, setResetting] = useState<string | null>(null);
   const [removing, setRemoving] = useState<string | null>(null);
+  const columns: RecordColumn<User>[] = [
+    {
+      key: 'user',
+      label: 'User',
+      rowHeader: true,
+      cell: (u) => (
+        <>
+          {u.username}
+          {u.username === viewer.username ? <span className="muted"> (you)</span> : null}
+        </>
+      ),
+    },
+    { key: 'role', label: 'Role', cell: (u) => ROLE_LABELS[u.role] },
+    { key: 'added', label: 'Added', cell: (u) => formatDayTime(u.createdAt) },
+    { key: 'password', label: 'Password set', cell: (u) => formatDayTime(u.passwordSetAt) },
+    {
+      key: 'actions',
+      label: 'Actions',
+      labelHidden: true,
+      className: 'actions',
+      cell: (u) => {
+        const self = u.username === viewer.username;
+        return resetting === u.username ? (
+          <ResetPassword username={u.username} onDone={() => setResetting(null)} />
+        ) : removing === u.username ? (
+          <RemoveUser username={u.username} onDone={() => setRemoving(null)} />
+        ) : (
+          <div className="row">
+            <button
+              type="button"
+              className="small"
+              onClick={() => {
+                setRemoving(null);
+                setResetting(u.username);
+              }}
+            >
+              Reset password<span className="visually-hidden"> of {u.username}</span>
+            </button>
+            <button
+              type="button"
+              className="small"
+              disabled={self}
+              title={self ? 'You cannot remove yourself' : undefined}
+              onClick={() => {
+                setResetting(null);
+                setRemoving(u.username);
+              }}
+            >
+              Remove<span className="visually-hidden"> {u.username}</span>
+            </button>
+          </div>
+        );
+      },
+    },
+  ];
   return (
-    <ScrollRegion label="People who can sign in">
-      <table className="grid" data-testid="users-table">
-        <caption className="visually-hidden">Users</caption>
-        <thead>
-          <tr>
-            <th scope="col">User</th>
-            <th scope="col">Role</th>
-            <th scope="col">Added</th>
-            <th scope="col">Password set</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {users.map((u) => {
-            const self = u.username === viewer.username;
-            return (
-              <tr key={u.username} data-user={u.username}>
-                <th scope="row">
-                  {u.username}
-                  {self ? <span className="muted"> (you)</span> : null}
-                </th>
-                <td>{ROLE_LABELS[u.role]}</td>
-                <td>{formatDayTime(u.createdAt)}</td>
-                <td>{formatDayTime(u.passwordSetAt)}</td>
-                <td className="actions">
-                  {resetting === u.username ? (
-                    <ResetPassword username={u.username} onDone={() => setResetting(null)} />
-                  ) : removing === u.username ? (
-                    <RemoveUser username={u.username} onDone={() => setRemoving(null)} />
-                  ) : (
-                    <div className="row">
-                      <button
-                        type="button"
-                        className="small"
-                        onClick={() => {
-                          setRemoving(null);
-                          setResetting(u.username);
-                        }}
-                      >
-                        Reset password<span className="visually-hidden"> of {u.username}</span>
-                      </button>
-                      <button
-                        type="button"
-                        className="small"
-                        disabled={self}
-                        title={self ? 'You cannot remove yourself' : undefined}
-                        onClick={() => {
-                          setResetting(null);
-                          setRemoving(u.username);
-                        }}
-                      >
-                        Remove<span className="visually-hidden"> {u.username}</span>
-                      </button>
-                    </div>
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </ScrollRegion>
+    <RecordTable
+      label="People who can sign in"
+      caption="Users"
+      columns={columns}
+      rows={users}
+      rowKey={(u) => u.username}
+      rowAttributes={(u) => ({ 'data-user': u.username })}
+      testId="users-table"
+    />
   );
 }
 
