@@ -68,6 +68,8 @@ export const PAGE_PROCEDURES: Record<PagePath, PageProcedures> = {
       'alerts.history',
       'alerts.unread',
       'alerts.markRead',
+      'alerts.reportFormats',
+      'alerts.report',
       'filters.values',
     ],
     optional: [

@@ -1,8 +1,10 @@
+import type { RouterOutputs } from '@retain/api';
 import type { AlertRule } from '@retain/schemas';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { PageHeader, SelectField } from '../components/controls.tsx';
-import { ScrollRegion } from '../components/ScrollRegion.tsx';
+import { type RecordColumn, RecordTable } from '../components/RecordTable.tsx';
+import { ReportDownload } from '../components/ReportDownload.tsx';
 import { QueryView } from '../components/states.tsx';
 import {
   type AlertForm,
@@ -40,11 +42,30 @@ export default function AlertsPage() {
           per rule and period, to the webhooks below and to this page; a recovery when it clears.
         </p>
       </PageHeader>
+      <ExecutiveReport admin={admin} />
       <NewAlert />
       <Rules />
       <History />
       {admin ? <FailedDeliveries /> : null}
       {admin ? <Settings /> : null}
+    </section>
+  );
+}
+
+/** The report the weekly schedule sends, made now: the whole data as of its last day, no filters. */
+function ExecutiveReport({ admin }: { admin: boolean }) {
+  return (
+    <section className="card" aria-labelledby="report-title" data-testid="executive-report">
+      <h2 id="report-title">Executive report</h2>
+      <p className="muted">
+        The overview’s figures with their change over 90 days and its summary sentence, the trend and the
+        cohort heatmap, for all customers as of the data’s last day: one page to forward (HTML that opens in a
+        mail client, or PDF).{' '}
+        {admin
+          ? 'It is also sent on the report schedule to the folder or webhook set under Delivery settings.'
+          : 'It is also sent on a schedule to where an admin set it.'}
+      </p>
+      <ReportDownload />
     </section>
   );
 }
@@ -278,28 +299,16 @@ function Rules() {
               No alert rules yet.
             </p>
           ) : (
-            <ScrollRegion label="Alert rules">
-              <table className="grid alerts-table" data-testid="rules-table">
-                <caption className="visually-hidden">Alert rules</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Condition</th>
-                    <th scope="col">Customers</th>
-                    <th scope="col">Webhooks</th>
-                    <th scope="col">State</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((r) => (
-                    <RuleRow key={r.ruleId} rule={r} />
-                  ))}
-                </tbody>
-              </table>
-            </ScrollRegion>
+            <RecordTable
+              label="Alert rules"
+              caption="Alert rules"
+              columns={RULE_COLUMNS}
+              rows={list}
+              rowKey={(r) => r.ruleId}
+              rowAttributes={(r) => ({ 'data-rule': r.ruleId })}
+              className="alerts-table"
+              testId="rules-table"
+            />
           )
         }
       </QueryView>
@@ -307,37 +316,73 @@ function Rules() {
   );
 }
 
-function RuleRow({ rule }: { rule: AlertRule }) {
+const RULE_COLUMNS: RecordColumn<AlertRule>[] = [
+  { key: 'name', label: 'Name', rowHeader: true, cell: (r) => r.name },
+  { key: 'condition', label: 'Condition', cell: describeRule },
+  { key: 'customers', label: 'Customers', cell: describeScope },
+  {
+    key: 'webhooks',
+    label: 'Webhooks',
+    className: 'break',
+    cell: (r) =>
+      r.webhooks.length === 0 ? 'this page only' : r.webhooks.map((w) => new URL(w).host).join(', '),
+  },
+  {
+    key: 'state',
+    label: 'State',
+    cell: (r) => (r.firing ? <strong className="alert-event fired">Firing</strong> : 'OK'),
+  },
+  {
+    key: 'actions',
+    label: 'Actions',
+    labelHidden: true,
+    className: 'actions',
+    cell: (r) => <RemoveRule rule={r} />,
+  },
+];
+
+function RemoveRule({ rule }: { rule: AlertRule }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const remove = useMutation(trpc.alerts.remove.mutationOptions());
   return (
-    <tr data-rule={rule.ruleId}>
-      <th scope="row">{rule.name}</th>
-      <td>{describeRule(rule)}</td>
-      <td>{describeScope(rule)}</td>
-      <td className="break">
-        {rule.webhooks.length === 0 ? 'this page only' : rule.webhooks.map((w) => new URL(w).host).join(', ')}
-      </td>
-      <td>{rule.firing ? <strong className="alert-event fired">Firing</strong> : 'OK'}</td>
-      <td className="actions">
-        <button
-          type="button"
-          className="small"
-          disabled={remove.isPending}
-          onClick={() =>
-            remove.mutate(
-              { ruleId: rule.ruleId },
-              { onSuccess: () => void queryClient.invalidateQueries(trpc.alerts.rules.queryFilter()) },
-            )
-          }
-        >
-          Remove<span className="visually-hidden"> {rule.name}</span>
-        </button>
-      </td>
-    </tr>
+    <button
+      type="button"
+      className="small"
+      disabled={remove.isPending}
+      onClick={() =>
+        remove.mutate(
+          { ruleId: rule.ruleId },
+          { onSuccess: () => void queryClient.invalidateQueries(trpc.alerts.rules.queryFilter()) },
+        )
+      }
+    >
+      Remove<span className="visually-hidden"> {rule.name}</span>
+    </button>
   );
 }
+
+type AlertEvent = RouterOutputs['alerts']['history'][number];
+
+const HISTORY_COLUMNS: RecordColumn<AlertEvent>[] = [
+  { key: 'when', label: 'When (UTC)', cell: (e) => formatDayTime(e.occurredAt) },
+  {
+    key: 'alert',
+    label: 'Alert',
+    rowHeader: true,
+    cell: (e) => (
+      <>
+        {e.name} <span className={`alert-event ${e.kind}`}>{e.kind === 'fired' ? 'fired' : 'recovered'}</span>
+      </>
+    ),
+  },
+  { key: 'what', label: 'What', cell: (e) => e.message },
+  {
+    key: 'webhooks',
+    label: 'Webhooks',
+    cell: (e) => (e.deliveries === 0 ? '—' : `${e.delivered} of ${e.deliveries} delivered`),
+  },
+];
 
 function History() {
   const trpc = useTRPC();
@@ -363,34 +408,15 @@ function History() {
               Nothing has fired yet.
             </p>
           ) : (
-            <ScrollRegion label="Alert history">
-              <table className="grid" data-testid="history-table">
-                <caption className="visually-hidden">What fired and recovered</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">When (UTC)</th>
-                    <th scope="col">Alert</th>
-                    <th scope="col">What</th>
-                    <th scope="col">Webhooks</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {events.map((e) => (
-                    <tr key={e.eventId} data-kind={e.kind}>
-                      <td>{formatDayTime(e.occurredAt)}</td>
-                      <th scope="row">
-                        {e.name}{' '}
-                        <span className={`alert-event ${e.kind}`}>
-                          {e.kind === 'fired' ? 'fired' : 'recovered'}
-                        </span>
-                      </th>
-                      <td>{e.message}</td>
-                      <td>{e.deliveries === 0 ? '—' : `${e.delivered} of ${e.deliveries} delivered`}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </ScrollRegion>
+            <RecordTable
+              label="Alert history"
+              caption="What fired and recovered"
+              columns={HISTORY_COLUMNS}
+              rows={events}
+              rowKey={(e) => e.eventId}
+              rowAttributes={(e) => ({ 'data-kind': e.kind })}
+              testId="history-table"
+            />
           )
         }
       </QueryView>
@@ -398,11 +424,46 @@ function History() {
   );
 }
 
+type FailedDelivery = RouterOutputs['alerts']['failedDeliveries'][number];
+
 function FailedDeliveries() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const failed = useQuery(trpc.alerts.failedDeliveries.queryOptions());
   const resend = useMutation(trpc.alerts.resend.mutationOptions());
+  const columns: RecordColumn<FailedDelivery>[] = [
+    { key: 'last', label: 'Last try (UTC)', cell: (d) => formatDayTime(d.lastAttemptAt) },
+    { key: 'message', label: 'Message', cell: (d) => d.subject },
+    { key: 'url', label: 'URL', className: 'break', cell: (d) => d.url },
+    { key: 'tries', label: 'Tries', className: 'num', cell: (d) => d.attempts },
+    { key: 'why', label: 'Why', cell: (d) => d.lastError ?? '' },
+    {
+      key: 'actions',
+      label: 'Actions',
+      labelHidden: true,
+      className: 'actions',
+      cell: (d) => (
+        <button
+          type="button"
+          className="small"
+          disabled={resend.isPending}
+          onClick={() =>
+            resend.mutate(
+              { deliveryId: d.deliveryId },
+              {
+                onSettled: () => {
+                  void queryClient.invalidateQueries(trpc.alerts.failedDeliveries.queryFilter());
+                  void queryClient.invalidateQueries(trpc.alerts.history.queryFilter());
+                },
+              },
+            )
+          }
+        >
+          Resend
+        </button>
+      ),
+    },
+  ];
   return (
     <section className="card" aria-labelledby="failed-title">
       <h2 id="failed-title">Failed deliveries</h2>
@@ -416,56 +477,15 @@ function FailedDeliveries() {
               None.
             </p>
           ) : (
-            <ScrollRegion label="Failed deliveries">
-              <table className="grid alerts-table" data-testid="failed-table">
-                <caption className="visually-hidden">Failed deliveries</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Last try (UTC)</th>
-                    <th scope="col">Message</th>
-                    <th scope="col">URL</th>
-                    <th scope="col">Tries</th>
-                    <th scope="col">Why</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((d) => (
-                    <tr key={d.deliveryId}>
-                      <td>{formatDayTime(d.lastAttemptAt)}</td>
-                      <td>{d.subject}</td>
-                      <td className="break">{d.url}</td>
-                      <td className="num">{d.attempts}</td>
-                      <td>{d.lastError ?? ''}</td>
-                      <td className="actions">
-                        <button
-                          type="button"
-                          className="small"
-                          disabled={resend.isPending}
-                          onClick={() =>
-                            resend.mutate(
-                              { deliveryId: d.deliveryId },
-                              {
-                                onSettled: () => {
-                                  void queryClient.invalidateQueries(
-                                    trpc.alerts.failedDeliveries.queryFilter(),
-                                  );
-                                  void queryClient.invalidateQueries(trpc.alerts.history.queryFilter());
-                                },
-                              },
-                            )
-                          }
-                        >
-                          Resend
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </ScrollRegion>
+            <RecordTable
+              label="Failed deliveries"
+              caption="Failed deliveries"
+              columns={columns}
+              rows={list}
+              rowKey={(d) => d.deliveryId}
+              className="alerts-table"
+              testId="failed-table"
+            />
           )
         }
       </QueryView>
