@@ -74,6 +74,14 @@ export const trinoDialect: Dialect = {
   argMin: (value, key) => sql`min_by(${value}, CASE WHEN ${value} IS NOT NULL THEN ${key} END)`,
   argMax: (value, key) => sql`max_by(${value}, CASE WHEN ${value} IS NOT NULL THEN ${key} END)`,
   filtered: (aggregate, condition) => sql`${aggregate} FILTER (WHERE ${condition})`,
+  // approx_percentile is not exact: the values are sorted into an array and the middle read off,
+  // interpolated as DuckDB's quantile_cont does (lo + 0.5 × (hi − lo)); `transform` over a
+  // one-element array names the sorted array once.
+  median: (value, condition) =>
+    sql`element_at(transform(ARRAY[array_sort(array_agg(CAST(${value} AS DOUBLE)) FILTER (WHERE ${value} IS NOT NULL${
+      condition ? sql` AND (${condition})` : sql.empty
+    }))], a -> CASE WHEN coalesce(cardinality(a), 0) = 0 THEN NULL
+       ELSE a[(cardinality(a) + 1) / 2] + 0.5 * (a[cardinality(a) / 2 + 1] - a[(cardinality(a) + 1) / 2]) END), 1)`,
   groupByFirst: (count) =>
     count <= 0 ? sql.empty : sql.raw(`GROUP BY ${Array.from({ length: count }, (_, i) => i + 1).join(', ')}`),
 

@@ -66,6 +66,12 @@ export interface Dialect {
   argMax(value: Sql, key: Sql): Sql;
   /** An aggregate over the rows that satisfy `condition` only. */
   filtered(aggregate: Sql, condition: Sql): Sql;
+  /**
+   * The exact median of `value` (a number) over the rows that satisfy `condition` (all rows without
+   * one), interpolated between the middle two of an even count; NULL values are skipped, and no
+   * values give NULL. An aggregate.
+   */
+  median(value: Sql, condition?: Sql): Sql;
   /** GROUP BY the first `count` columns of the select list. */
   groupByFirst(count: number): Sql;
 

@@ -41,6 +41,10 @@ export const duckdbDialect: Dialect = {
   argMin: (value, key) => sql`arg_min(${value}, ${key})`,
   argMax: (value, key) => sql`arg_max(${value}, ${key})`,
   filtered: (aggregate, condition) => sql`${aggregate} FILTER (WHERE ${condition})`,
+  median: (value, condition) =>
+    condition
+      ? sql`quantile_cont(${value}, 0.5) FILTER (WHERE ${condition})`
+      : sql`quantile_cont(${value}, 0.5)`,
   groupByFirst: (count) => (count <= 0 ? sql.empty : sql.raw('GROUP BY ALL')),
 
   // DuckDB's own hash (a UBIGINT): stable across runs of one DuckDB version.
