@@ -31,6 +31,7 @@ export type { SectionRequest } from './ingest/plan.ts';
 export { DATE_FORMAT_CANDIDATES, type MappingProposal, proposeMapping } from './ingest/proposeMapping.ts';
 export { unknownValues, type ValueColumn } from './knownValues.ts';
 export { type OrdersRelationOptions, ordersRelation } from './orders.ts';
+export { ensureOwnedTables, migrateOwnedTables, type OwnedTables, ownedTablesExist } from './ownedTables.ts';
 export {
   dbBoolean,
   dbDay,

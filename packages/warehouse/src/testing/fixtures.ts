@@ -71,10 +71,45 @@ export async function query(warehouse: Warehouse, text: string): Promise<Record<
 }
 
 /**
+ * The churn package's tables as a reader in another package sees them, for tests that cannot import
+ * @retain/churn (analytics, outreach): the same columns as its migrations make (CHURN_TABLES, whose
+ * test compares the two), created where missing.
+ */
+const CHURN_SHAPED_TABLES = `
+  CREATE TABLE IF NOT EXISTS models (
+    model_id VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, as_of DATE NOT NULL,
+    horizon_days INTEGER NOT NULL, data_version INTEGER NOT NULL, backend VARCHAR NOT NULL,
+    features JSON NOT NULL, normalisation JSON NOT NULL, metrics JSON NOT NULL, path VARCHAR NOT NULL,
+    train_seconds DOUBLE NOT NULL, status VARCHAR NOT NULL);
+  CREATE TABLE IF NOT EXISTS score_runs (
+    model_id VARCHAR NOT NULL, as_of DATE NOT NULL, scored_at TIMESTAMP NOT NULL,
+    customers INTEGER NOT NULL, backend VARCHAR NOT NULL);
+  CREATE TABLE IF NOT EXISTS scores (
+    model_id VARCHAR NOT NULL, as_of DATE NOT NULL, customer_id VARCHAR NOT NULL,
+    churn_probability DOUBLE NOT NULL, expected_revenue_12m DOUBLE NOT NULL, value_at_risk DOUBLE NOT NULL,
+    segment VARCHAR NOT NULL, rfm VARCHAR NOT NULL, reasons VARCHAR[] NOT NULL,
+    reason_codes VARCHAR[] NOT NULL, reason_impacts DOUBLE[] NOT NULL);
+  CREATE VIEW IF NOT EXISTS latest_scores AS
+  WITH newest AS (
+    SELECT r.model_id, r.as_of
+    FROM score_runs r JOIN models m ON m.model_id = r.model_id
+    WHERE m.status = 'ready'
+    ORDER BY m.created_at DESC, r.as_of DESC, r.scored_at DESC
+    LIMIT 1)
+  SELECT s.customer_id, s.churn_probability, s.value_at_risk, s.segment, s.reasons, s.model_id, s.as_of,
+         s.expected_revenue_12m, s.rfm, s.reason_codes
+  FROM scores s JOIN newest n ON s.model_id = n.model_id AND s.as_of = n.as_of;`;
+
+/** Creates the churn package's tables, shaped as it makes them, where they are missing. */
+export async function createChurnShapedTables(warehouse: Warehouse): Promise<void> {
+  await warehouse.write((db) => db.run(sql.raw(CHURN_SHAPED_TABLES)));
+}
+
+/**
  * Makes the customers that `select` yields (customer_id, churn_probability, value_at_risk,
  * segment, reasons VARCHAR[]) the latest scores: the scores of one ready model, `model-1`, trained
  * on data to `asOf` (default 2024-06-29) and scoring that day, written to the churn package's tables
- * behind the `latest_scores` view.
+ * behind the `latest_scores` view (created as churn makes them where they are missing).
  */
 export async function writeScores(
   warehouse: Warehouse,
@@ -82,6 +117,7 @@ export async function writeScores(
   { asOf = '2024-06-29' }: { asOf?: string } = {},
 ): Promise<void> {
   await warehouse.write(async (db) => {
+    await db.run(sql.raw(CHURN_SHAPED_TABLES));
     await db.run(sql`DELETE FROM scores; DELETE FROM score_runs; DELETE FROM models;`);
     await db.run(
       sql.named(
@@ -110,6 +146,105 @@ export async function writeScores(
       ),
     );
   });
+}
+
+/**
+ * The tables that the warehouse's migrations 3 and 4 created for churn and outreach until those
+ * packages owned them, as they were released: databases made then hold them.
+ */
+export const EARLIER_PACKAGE_TABLES = `
+  CREATE TABLE contact_outcomes (
+    customer_id  VARCHAR NOT NULL,
+    contacted_at TIMESTAMP NOT NULL,
+    outcome      VARCHAR NOT NULL,
+    note         VARCHAR,
+    recorded_by  VARCHAR
+  );
+  CREATE TABLE models (
+    model_id      VARCHAR NOT NULL,
+    created_at    TIMESTAMP NOT NULL,
+    as_of         DATE NOT NULL,
+    horizon_days  INTEGER NOT NULL,
+    data_version  INTEGER NOT NULL,
+    backend       VARCHAR NOT NULL,
+    features      JSON NOT NULL,
+    normalisation JSON NOT NULL,
+    metrics       JSON NOT NULL,
+    path          VARCHAR NOT NULL,
+    train_seconds DOUBLE NOT NULL,
+    status        VARCHAR NOT NULL
+  );
+  CREATE TABLE score_runs (
+    model_id  VARCHAR NOT NULL,
+    as_of     DATE NOT NULL,
+    scored_at TIMESTAMP NOT NULL,
+    customers INTEGER NOT NULL,
+    backend   VARCHAR NOT NULL
+  );
+  CREATE TABLE scores (
+    model_id             VARCHAR NOT NULL,
+    as_of                DATE NOT NULL,
+    customer_id          VARCHAR NOT NULL,
+    churn_probability    DOUBLE NOT NULL,
+    expected_revenue_12m DOUBLE NOT NULL,
+    value_at_risk        DOUBLE NOT NULL,
+    segment              VARCHAR NOT NULL,
+    rfm                  VARCHAR NOT NULL,
+    reasons              VARCHAR[] NOT NULL,
+    reason_codes         VARCHAR[] NOT NULL,
+    reason_impacts       DOUBLE[] NOT NULL
+  );
+  CREATE VIEW latest_scores AS
+  WITH newest AS (
+    SELECT r.model_id, r.as_of
+    FROM score_runs r JOIN models m ON m.model_id = r.model_id
+    WHERE m.status = 'ready'
+    ORDER BY m.created_at DESC, r.as_of DESC, r.scored_at DESC
+    LIMIT 1)
+  SELECT s.customer_id, s.churn_probability, s.value_at_risk, s.segment, s.reasons, s.model_id, s.as_of,
+         s.expected_revenue_12m, s.rfm, s.reason_codes
+  FROM scores s JOIN newest n ON s.model_id = n.model_id AND s.as_of = n.as_of;
+`;
+
+/** One scored customer and one recorded outcome, in the tables a database made earlier holds. */
+export const EARLIER_PACKAGE_ROWS = `
+  INSERT INTO models VALUES ('m-old', TIMESTAMP '2024-07-01 10:00:00', DATE '2024-06-30', 90, 1, 'cpu',
+    '[]', '{}', '{}', 'models/m-old', 12.5, 'ready');
+  INSERT INTO score_runs VALUES ('m-old', DATE '2024-06-30', TIMESTAMP '2024-07-01 10:05:00', 1, 'cpu');
+  INSERT INTO scores VALUES ('m-old', DATE '2024-06-30', 'C01', 0.75, 400, 300, 'At risk', '231',
+    ['Slowing down'], ['slowing'], [0.2]);
+  INSERT INTO contact_outcomes VALUES ('C01', TIMESTAMP '2024-07-02 09:30:00', 'reached', 'Called back', 'ana');
+`;
+
+/**
+ * A database file as Retain left it before churn and outreach owned their tables: the warehouse's
+ * schema at version 4 with those tables (and `EARLIER_PACKAGE_ROWS`) in it, no package version keys.
+ */
+export async function createEarlierDatabase(file: string): Promise<void> {
+  const warehouse = await Warehouse.open(file, { threads: 2 });
+  try {
+    await warehouse.transaction(async (db) => {
+      await db.run(sql.raw(EARLIER_PACKAGE_TABLES));
+      await db.run(sql.raw(EARLIER_PACKAGE_ROWS));
+    });
+  } finally {
+    warehouse.close();
+  }
+}
+
+/** Each table and view of the warehouse's main schema with its columns and their types, by name. */
+export async function tableShapes(warehouse: Warehouse): Promise<Record<string, string[]>> {
+  const rows = await warehouse.query(
+    sql`SELECT table_name, column_name, data_type FROM information_schema.columns
+        WHERE table_catalog = current_database() AND table_schema = 'main'
+        ORDER BY table_name, ordinal_position`,
+    z.object({ table_name: z.string(), column_name: z.string(), data_type: z.string() }),
+  );
+  const shapes: Record<string, string[]> = {};
+  for (const row of rows) {
+    shapes[row.table_name] = [...(shapes[row.table_name] ?? []), `${row.column_name} ${row.data_type}`];
+  }
+  return shapes;
 }
 
 /**
