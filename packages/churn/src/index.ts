@@ -8,6 +8,7 @@ export {
   bgnbdNoPurchaseProbability,
   fitBgNbd,
 } from './baselines/bgnbd.ts';
+export { CHURN_TABLES, ensureChurnTables } from './churnTables.ts';
 export { ensureOrderCache } from './features/extractFeatures.ts';
 export { evaluate, type Metrics, rocAuc } from './metrics.ts';
 export { modelsDirFor } from './model/modelFiles.ts';

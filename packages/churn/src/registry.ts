@@ -9,6 +9,7 @@ import {
 } from '@retain/schemas';
 import { type Db, dbDay, dbInstant, dbNumber, type Sql, sql, type Warehouse } from '@retain/warehouse';
 import { z } from 'zod';
+import { churnTablesExist } from './churnTables.ts';
 import type { Normalisation } from './features/encode.ts';
 import type { ModelManifest, ModelVersion } from './model/modelFiles.ts';
 
@@ -61,10 +62,11 @@ function toRecord(r: z.output<typeof rowSchema>): ModelRecord {
   };
 }
 
-function models(db: Db, where: Sql): Promise<ModelRecord[]> {
-  return db
-    .query(sql`SELECT ${MODEL_COLUMNS} FROM models ${where}`, rowSchema)
-    .then((found) => found.map(toRecord));
+/** Registry rows, none where the churn tables were never created (a read-only open of a new database). */
+async function models(db: Db, where: Sql): Promise<ModelRecord[]> {
+  if (!(await churnTablesExist(db))) return [];
+  const found = await db.query(sql`SELECT ${MODEL_COLUMNS} FROM models ${where}`, rowSchema);
+  return found.map(toRecord);
 }
 
 /** The newest ready model, or the one named. */
@@ -78,13 +80,18 @@ export async function getModel(warehouse: Warehouse, modelId?: string): Promise<
 }
 
 export async function hasReadyModel(warehouse: Warehouse): Promise<boolean> {
-  return (await warehouse.scalar(sql`SELECT count(*) FROM models WHERE status = 'ready'`, dbNumber)) > 0;
+  return warehouse.read(
+    async (db) =>
+      (await churnTablesExist(db)) &&
+      (await db.scalar(sql`SELECT count(*) FROM models WHERE status = 'ready'`, dbNumber)) > 0,
+  );
 }
 
 /** Every ready model, newest first, with its headline figures and the as-of dates it has scored. */
 export async function listModels(warehouse: Warehouse): Promise<ModelSummary[]> {
   return warehouse.read(async (db) => {
     const ready = await models(db, sql`WHERE status = 'ready' ORDER BY created_at DESC, model_id DESC`);
+    if (ready.length === 0) return [];
     const runs = await db.query(
       sql`SELECT model_id, as_of FROM score_runs ORDER BY as_of DESC, scored_at DESC`,
       z.object({ model_id: z.string(), as_of: dbDay }),
@@ -130,7 +137,7 @@ function summary(record: ModelRecord) {
   };
 }
 
-/** Inserts the registry row; runs inside the caller's transaction (see saveScores). */
+/** Inserts the registry row; runs inside the caller's transaction, after migrateChurnTables (see saveScores). */
 export async function insertModel(db: Db, record: ModelRecord): Promise<void> {
   await db.run(
     sql`INSERT INTO models (model_id, created_at, as_of, horizon_days, data_version, backend, features,
@@ -144,7 +151,11 @@ export async function insertModel(db: Db, record: ModelRecord): Promise<void> {
 
 /** The folders every registry row points at, as absolute paths (rows of any status). */
 export async function registeredModelFolders(warehouse: Warehouse): Promise<Set<string>> {
-  const found = await warehouse.query(sql`SELECT path FROM models`, z.object({ path: z.string() }));
+  const found = await warehouse.read(async (db) =>
+    (await churnTablesExist(db))
+      ? db.query(sql`SELECT path FROM models`, z.object({ path: z.string() }))
+      : [],
+  );
   const base = path.dirname(warehouse.path);
   return new Set(found.map((row) => path.resolve(base, row.path)));
 }

@@ -4,6 +4,7 @@ import { csvLine } from '@retain/schemas';
 import { dbRecord, sql, sqlString, type Warehouse } from '@retain/warehouse';
 import { openTestWarehouse, tempDir } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateChurnTables } from './churnTables.ts';
 import { exportScores } from './score.ts';
 
 interface Row {
@@ -91,6 +92,7 @@ const HEADER = [
 
 async function insertScores(warehouse: Warehouse, rows: readonly Row[]): Promise<void> {
   await warehouse.write(async (conn) => {
+    await migrateChurnTables(conn);
     for (const row of rows) {
       const reasons = Object.fromEntries(row.reasons.map((reason, i) => [`r${i}`, reason]));
       const list = Object.keys(reasons).map((name) => `$${name}`);

@@ -1,4 +1,4 @@
-import type { Warehouse } from '@retain/warehouse';
+import type { Dialect, Sql, Warehouse } from '@retain/warehouse';
 import {
   BadInputError,
   csvLineSql,
@@ -9,6 +9,7 @@ import {
   sqlIdent,
 } from '@retain/warehouse';
 import type { BackendName } from './backend.ts';
+import { ensureChurnTables } from './churnTables.ts';
 import { dayNumber, invalidAsOf, isoDate } from './dates.ts';
 import { FeatureExtractor, orderRange } from './features/extractFeatures.ts';
 import { readModelFolder, scorerOf } from './model/modelFiles.ts';
@@ -50,13 +51,7 @@ export async function scoreCustomers(warehouse: Warehouse, options: ScoreOptions
   const record = await getModel(warehouse, options.modelId);
   if (!record) {
     if (!options.modelId) throw new BadInputError('No trained model yet: train one first.');
-    throw new ParameterError({
-      code: 'notFound',
-      field: 'modelId',
-      value: options.modelId,
-      params: {},
-      explanation: null,
-    });
+    throw unknownModel(options.modelId);
   }
   const range = await orderRange(warehouse);
   if (!range) throw new BadInputError('The warehouse holds no purchases: load data first.');
@@ -123,18 +118,34 @@ export async function scoreCustomers(warehouse: Warehouse, options: ScoreOptions
   }
 }
 
+function unknownModel(modelId: string): ParameterError {
+  return new ParameterError({
+    code: 'notFound',
+    field: 'modelId',
+    value: modelId,
+    params: {},
+    explanation: null,
+  });
+}
+
+const column = (name: string) => () => sql.ident(name);
+
 /** The columns of a score export, in order, and how each is written to CSV. */
-const EXPORT_COLUMNS = [
-  { name: 'customer_id', sql: 'customer_id', csv: 'text' },
-  { name: 'churn_probability', sql: 'churn_probability', csv: 'number' },
-  { name: 'value_at_risk', sql: 'value_at_risk', csv: 'number' },
-  { name: 'segment', sql: 'segment', csv: 'text' },
-  { name: 'reasons', sql: "array_to_string(reasons, ' | ')", csv: 'text' },
-  { name: 'expected_revenue_12m', sql: 'expected_revenue_12m', csv: 'number' },
-  { name: 'rfm', sql: 'rfm', csv: 'text' },
-  { name: 'model_id', sql: 'model_id', csv: 'text' },
-  { name: 'as_of', sql: "strftime(as_of, '%Y-%m-%d')", csv: 'text' },
-] as const;
+const EXPORT_COLUMNS: ReadonlyArray<{
+  name: string;
+  sql: (dialect: Dialect) => Sql;
+  csv: 'text' | 'number';
+}> = [
+  { name: 'customer_id', sql: column('customer_id'), csv: 'text' },
+  { name: 'churn_probability', sql: column('churn_probability'), csv: 'number' },
+  { name: 'value_at_risk', sql: column('value_at_risk'), csv: 'number' },
+  { name: 'segment', sql: column('segment'), csv: 'text' },
+  { name: 'reasons', sql: (dialect) => dialect.joinList(sql`reasons`, sql`' | '`), csv: 'text' },
+  { name: 'expected_revenue_12m', sql: column('expected_revenue_12m'), csv: 'number' },
+  { name: 'rfm', sql: column('rfm'), csv: 'text' },
+  { name: 'model_id', sql: column('model_id'), csv: 'text' },
+  { name: 'as_of', sql: (dialect) => dialect.isoDay(sql`as_of`), csv: 'text' },
+];
 
 const CSV_CELL = { text: csvTextSql, number: csvNumberSql };
 
@@ -150,12 +161,14 @@ export async function exportScores(
   target: { modelId: string; asOf: string; file: string },
 ): Promise<{ rows: number; format: 'csv' | 'parquet' }> {
   const format = /\.parquet$/i.test(target.file) ? 'parquet' : 'csv';
-  const ranked = sql`SELECT ${sql.raw(EXPORT_COLUMNS.map((c) => `${c.sql} AS ${c.name}`).join(', '))},
-      value_at_risk AS rank_value, churn_probability AS rank_probability
-    FROM scores WHERE model_id = ${target.modelId} AND as_of = CAST(${target.asOf} AS DATE)`;
+  // A read-only open of a database that no model has scored in has nothing of that model to export.
+  if (!(await ensureChurnTables(warehouse))) throw unknownModel(target.modelId);
   const order = sql`ORDER BY rank_value DESC, rank_probability DESC, customer_id`;
-  const rows = await warehouse.read((db) =>
-    db.count(
+  const rows = await warehouse.read((db) => {
+    const ranked = sql`SELECT ${sql.join(EXPORT_COLUMNS.map((c) => sql`${c.sql(db.dialect)} AS ${sql.ident(c.name)}`))},
+        value_at_risk AS rank_value, churn_probability AS rank_probability
+      FROM scores WHERE model_id = ${target.modelId} AND as_of = CAST(${target.asOf} AS DATE)`;
+    return db.count(
       format === 'parquet'
         ? db.dialect.copyToParquet(
             sql`SELECT ${sql.raw(EXPORT_COLUMNS.map((c) => c.name).join(', '))} FROM (${ranked}) ${order}`,
@@ -169,7 +182,7 @@ export async function exportScores(
             target.file,
             { header: true, verbatim: true, newline: '\r\n' },
           ),
-    ),
-  );
+    );
+  });
   return { rows, format };
 }

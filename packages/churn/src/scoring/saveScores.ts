@@ -1,5 +1,6 @@
 import { DEFAULT_CURRENCY } from '@retain/schemas';
 import { type Db, sql, storedCurrency, type Warehouse } from '@retain/warehouse';
+import { migrateChurnTables } from '../churnTables.ts';
 import { MAX_REASONS } from '../explain/occlusion.ts';
 import { currencySymbol, reasonPhrases } from '../explain/reasons.ts';
 import type { FeatureTable } from '../features/featureTable.ts';
@@ -94,7 +95,11 @@ export async function writeScores(
       }
       if (appended !== table.rows) throw new Error(`scored ${appended} of ${table.rows} customers`);
       await input.beforeCommit?.();
-      await db.transaction((tx) => replaceScores(tx, input, table.rows, backend));
+      await db.transaction(async (tx) => {
+        // The churn tables come with the first scores written to a database.
+        await migrateChurnTables(tx);
+        await replaceScores(tx, input, table.rows, backend);
+      });
       return { rows: table.rows, backend };
     } finally {
       await db.run(sql`DROP TABLE IF EXISTS ${sql.ident(STAGING)}`);

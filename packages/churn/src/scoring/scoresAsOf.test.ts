@@ -1,6 +1,7 @@
 import { sql, type Warehouse } from '@retain/warehouse';
 import { openTestWarehouse, tempDir } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateChurnTables } from '../churnTables.ts';
 import { scoresInForce } from './scoresAsOf.ts';
 
 let warehouse: Warehouse;
@@ -27,6 +28,7 @@ interface Model {
 /** Registers models and their score runs (the registry's rows only: scoresInForce reads no scores). */
 async function register(models: Model[]): Promise<void> {
   await warehouse.write(async (conn) => {
+    await migrateChurnTables(conn);
     await conn.run(sql.raw('DELETE FROM scores; DELETE FROM score_runs; DELETE FROM models;'));
     for (const m of models) {
       await conn.run(

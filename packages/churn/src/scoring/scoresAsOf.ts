@@ -1,5 +1,6 @@
 import { type Db, dbDay, dbNumber, sql } from '@retain/warehouse';
 import { z } from 'zod';
+import { churnTablesExist } from '../churnTables.ts';
 
 /** A score run that was in force on a day: which model scored customers, and as of when. */
 export interface ScoresRun {
@@ -27,6 +28,7 @@ export interface ScoresInForce {
  * horizon has passed. A model trained on later data, or scores of a later day, never count for D.
  */
 export async function scoresInForce(db: Db, asOf: string): Promise<ScoresInForce> {
+  if (!(await churnTablesExist(db))) return { run: null, anyScores: false };
   const day = sql`CAST(${asOf} AS DATE)`;
   const row = await db.first(
     sql`SELECT r.model_id, r.as_of, m.as_of AS trained_as_of, m.horizon_days,

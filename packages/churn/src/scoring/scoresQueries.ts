@@ -18,13 +18,15 @@ import {
   type Warehouse,
 } from '@retain/warehouse';
 import { z } from 'zod';
+import { churnTablesExist } from '../churnTables.ts';
 
-/** The (model, as-of) pair to read: the one named, else what latest_scores serves. */
+/** The (model, as-of) pair to read: the one named, else what latest_scores serves; null before any. */
 async function resolveRun(
   db: Db,
   modelId: string | undefined,
   asOf: string | undefined,
 ): Promise<{ modelId: string; asOf: string } | null> {
+  if (!(await churnTablesExist(db))) return null;
   const onDay = (column: Sql) => (asOf ? sql`AND ${column} = CAST(${asOf} AS DATE)` : sql.empty);
   const run = z.object({ model_id: z.string(), as_of: dbDay });
   const row = modelId

@@ -1,6 +1,7 @@
 import { dbText, sql, sqlString, type Warehouse } from '@retain/warehouse';
 import { writeScores } from '@retain/warehouse/testing';
 import { z } from 'zod';
+import { migrateChurnTables } from '../churnTables.ts';
 
 /** One customer's score in a fixture. */
 export interface FixtureScore {
@@ -39,6 +40,7 @@ export async function writeFixtureScores(
 /** Removes every model version and its scores: the warehouse as before the first training. */
 export async function removeModels(warehouse: Warehouse): Promise<void> {
   await warehouse.transaction(async (db) => {
+    await migrateChurnTables(db);
     await db.run(sql`DELETE FROM scores`);
     await db.run(sql`DELETE FROM score_runs`);
     await db.run(sql`DELETE FROM models`);
