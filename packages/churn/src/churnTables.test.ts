@@ -61,7 +61,13 @@ describe('the churn tables', () => {
     expect(await churnShapes(earlier)).toEqual(before);
     expect(before.scores).toContain('reasons VARCHAR[]');
     expect(await query(earlier, SCORED)).toEqual([
-      { customer_id: 'C01', churn_probability: 0.75, reasons: ['Slowing down'], status: 'ready', customers: 1 },
+      {
+        customer_id: 'C01',
+        churn_probability: 0.75,
+        reasons: ['Slowing down'],
+        status: 'ready',
+        customers: 1,
+      },
     ]);
     expect(await hasReadyModel(earlier)).toBe(true);
     expect(await latestScoresCount(earlier)).toBe(1);
@@ -100,11 +106,16 @@ describe('the churn tables', () => {
     expect(await modelDetail(warehouse)).toBeNull();
     expect(await registeredModelFolders(warehouse)).toEqual(new Set());
     expect(await latestScoresCount(warehouse)).toBe(0);
-    expect(await warehouse.read((db) => scoresInForce(db, '2024-06-30'))).toEqual({ run: null, anyScores: false });
+    expect(await warehouse.read((db) => scoresInForce(db, '2024-06-30'))).toEqual({
+      run: null,
+      anyScores: false,
+    });
     expect(await listScores(warehouse)).toMatchObject({ modelId: null, total: 0, rows: [] });
     expect((await customerScore(warehouse, { customerId: 'C01' })).score).toBeNull();
     const out = path.join(dir, 'scores.csv');
-    await expect(exportScores(warehouse, { modelId: 'm-1', asOf: '2024-06-30', file: out })).rejects.toMatchObject({
+    await expect(
+      exportScores(warehouse, { modelId: 'm-1', asOf: '2024-06-30', file: out }),
+    ).rejects.toMatchObject({
       problem: { code: 'notFound', field: 'modelId', value: 'm-1' },
     });
     expect(fs.existsSync(out)).toBe(false);
