@@ -2,6 +2,7 @@ import { type ContactOutcome, contactOutcomeSchema, type Outcome } from '@retain
 import { sql, type Warehouse } from '@retain/warehouse';
 import { z } from 'zod';
 import { UnknownCustomerError } from './errors.ts';
+import { migrateOutcomeTables, outcomeTablesExist } from './program/programTables.ts';
 
 export interface OutcomeToRecord {
   customerId: string;
@@ -13,9 +14,16 @@ export interface OutcomeToRecord {
   at?: Date;
 }
 
-const anyRow = z.record(z.string(), z.unknown());
+/** A stored outcome; the contact's time as an ISO instant to the millisecond. */
+const outcomeRow = z.object({
+  customer_id: z.string(),
+  contacted_at: z.date().transform((date) => date.toISOString()),
+  outcome: z.string(),
+  note: z.string().nullable(),
+  recorded_by: z.string().nullable(),
+});
 
-const COLUMNS = `customer_id, strftime(contacted_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS contacted_at, outcome, note, recorded_by`;
+const COLUMNS = sql`customer_id, contacted_at, outcome, note, recorded_by`;
 
 /**
  * Records what came of contacting a customer. Outcomes are only ever added: the latest one is the
@@ -31,30 +39,35 @@ export async function recordOutcome(warehouse: Warehouse, entry: OutcomeToRecord
       z.boolean(),
     );
     if (!known) throw new UnknownCustomerError(id);
-    return db.query(
-      sql`INSERT INTO contact_outcomes (customer_id, contacted_at, outcome, note, recorded_by)
-          VALUES (${id}, CAST(${(entry.at ?? new Date()).toISOString()} AS TIMESTAMP), ${entry.outcome},
-                  ${entry.note?.trim() || null}, ${entry.by})
-          RETURNING ${sql.raw(COLUMNS)}`,
-      anyRow,
-    );
+    return db.transaction(async (tx) => {
+      await migrateOutcomeTables(tx);
+      return tx.query(
+        sql`INSERT INTO contact_outcomes (customer_id, contacted_at, outcome, note, recorded_by)
+            VALUES (${id}, CAST(${(entry.at ?? new Date()).toISOString()} AS TIMESTAMP), ${entry.outcome},
+                    ${entry.note?.trim() || null}, ${entry.by})
+            RETURNING ${COLUMNS}`,
+        outcomeRow,
+      );
+    });
   });
   return toOutcome(rows[0]);
 }
 
-/** A customer's contacts, newest first. */
+/** A customer's contacts, newest first; none where no outcome was ever recorded in the database. */
 export async function outcomesOf(warehouse: Warehouse, customerId: string): Promise<ContactOutcome[]> {
-  const rows = await warehouse.read((db) =>
-    db.query(
-      sql`SELECT ${sql.raw(COLUMNS)} FROM contact_outcomes WHERE customer_id = ${customerId}
-          ORDER BY contact_outcomes.contacted_at DESC, outcome = 'do_not_call' DESC`,
-      anyRow,
-    ),
+  const rows = await warehouse.read(async (db) =>
+    (await outcomeTablesExist(db))
+      ? db.query(
+          sql`SELECT ${COLUMNS} FROM contact_outcomes WHERE customer_id = ${customerId}
+              ORDER BY contacted_at DESC, outcome = 'do_not_call' DESC`,
+          outcomeRow,
+        )
+      : [],
   );
   return rows.map(toOutcome);
 }
 
-function toOutcome(row: Record<string, unknown> | undefined): ContactOutcome {
+function toOutcome(row: z.output<typeof outcomeRow> | undefined): ContactOutcome {
   return contactOutcomeSchema.parse({
     customerId: row?.customer_id,
     contactedAt: row?.contacted_at,

@@ -20,6 +20,7 @@ export { type ArmTotals, listEffect, pooledEffect } from './program/effectStats.
 export { readUpliftStatus, refreshUpliftModel } from './program/fitUplift.ts';
 export { type CallListFiles, loadCallLists } from './program/loadCallLists.ts';
 export { measureProgram } from './program/measureProgram.ts';
+export { ensureOutreachTables } from './program/programTables.ts';
 export { type SaveListOptions, saveCallList } from './program/saveCallList.ts';
 export { listCallLists, savedList } from './program/savedLists.ts';
 export {
