@@ -22,8 +22,8 @@ export type RowAttributes = Record<`data-${string}`, string>;
 interface RecordTableProps<R> {
   /** The scrolling region's name, read by screen readers. */
   label: string;
-  /** The table's caption (read by screen readers; the card's heading is the visible title). */
-  caption: string;
+  /** The table's caption, read by screen readers (the card's heading is the visible title); `label` if absent. */
+  caption?: string;
   columns: readonly RecordColumn<R>[];
   rows: readonly R[];
   rowKey: (row: R) => string | number;
@@ -50,7 +50,7 @@ export function RecordTable<R>({
   return (
     <ScrollRegion label={label}>
       <table className={className ? `grid ${className}` : 'grid'} data-testid={testId}>
-        <caption className="visually-hidden">{caption}</caption>
+        <caption className="visually-hidden">{caption ?? label}</caption>
         <thead>
           <tr>
             {columns.map((c) => (

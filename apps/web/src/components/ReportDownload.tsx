@@ -4,6 +4,12 @@ import { downloadBlob } from '../data/chartImage.ts';
 import { reportBytes, reportSavedText } from '../data/reportDownload.ts';
 import { useTRPC } from '../trpc.ts';
 
+/** HTML always; PDF only where the server has Chromium (alerts.reportFormats). */
+const FORMATS = [
+  { format: 'html', label: 'Download report (HTML)' },
+  { format: 'pdf', label: 'Download report (PDF)' },
+] as const;
+
 /**
  * Download report: the executive report made now, the page the weekly schedule sends (HTML, or PDF
  * where the server has Chromium), saved by the browser and ready to forward.
@@ -23,25 +29,17 @@ export function ReportDownload() {
   const making = report.isPending ? report.variables?.format : null;
   return (
     <div className="row report-download">
-      <button
-        type="button"
-        disabled={report.isPending}
-        onClick={() => download('html')}
-        data-testid="report-download-html"
-      >
-        {making === 'html' ? 'Making the report…' : 'Download report (HTML)'}
-      </button>
-      {formats.data?.pdf ? (
+      {FORMATS.filter((f) => f.format === 'html' || formats.data?.pdf).map((f) => (
         <button
+          key={f.format}
           type="button"
           disabled={report.isPending}
-          onClick={() => download('pdf')}
-          data-testid="report-download-pdf"
+          onClick={() => download(f.format)}
+          data-testid={`report-download-${f.format}`}
         >
-          {making === 'pdf' ? 'Making the PDF…' : 'Download PDF'}
-          <span className="visually-hidden"> of the report</span>
+          {making === f.format ? 'Making the report…' : f.label}
         </button>
-      ) : null}
+      ))}
       <span role="status" className="muted small" data-testid="report-download-status">
         {report.isError
           ? readableErrorMessage(report.error)

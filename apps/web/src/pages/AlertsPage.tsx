@@ -301,7 +301,6 @@ function Rules() {
           ) : (
             <RecordTable
               label="Alert rules"
-              caption="Alert rules"
               columns={RULE_COLUMNS}
               rows={list}
               rowKey={(r) => r.ruleId}
@@ -479,7 +478,6 @@ function FailedDeliveries() {
           ) : (
             <RecordTable
               label="Failed deliveries"
-              caption="Failed deliveries"
               columns={columns}
               rows={list}
               rowKey={(d) => d.deliveryId}

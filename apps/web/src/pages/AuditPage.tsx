@@ -93,7 +93,6 @@ export default function AuditPage() {
           {(list) => (
             <RecordTable
               label="Audit log entries"
-              caption="Audit log entries"
               columns={AUDIT_COLUMNS}
               rows={list}
               rowKey={(e) => e.auditId}
