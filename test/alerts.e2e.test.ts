@@ -5,17 +5,11 @@ import path from 'node:path';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from '@retain/alerts';
 import { startReceiver } from '@retain/alerts/testing';
 import type { RouterOutputs } from '@retain/api';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  chromiumAvailable,
-  launchBrowser,
-  pagesByViewport,
-  screenshot,
-  type Viewport,
-} from './support/browser.ts';
-import { apiMutation, apiQuery, waitFor } from './support/dashboard.ts';
-import { REPO_ROOT, type RetainServer, startRetain } from './support/retainServer.ts';
+import { chromiumAvailable, screenshot } from './support/browser.ts';
+import { apiMutation, apiQuery, downloadText, waitFor } from './support/dashboard.ts';
+import { demoDashboard } from './support/demoDashboard.ts';
+import { REPO_ROOT } from './support/retainServer.ts';
 
 type Kpis = RouterOutputs['overview']['kpis'];
 type Check = RouterOutputs['alerts']['check'];
@@ -31,44 +25,40 @@ const RETAIN = path.join(REPO_ROOT, 'apps', 'cli', 'bin', 'retain.js');
  * fails): a new alert previews its figure and whether it would fire, refuses a bad threshold and a
  * host nobody allowed beside their fields, is saved, fires once on Check now with a signed
  * delivery, shows in the history and as an unread count in the navigation; the failing receiver's
- * delivery is retried and then listed for the admin; a malformed cron schedule is refused. Last,
+ * delivery is retried and then listed for the admin; a malformed cron schedule is refused; Download
+ * report saves the executive report (HTML, and PDF) with the API's as-of day and figures. Last,
  * the server stops and `retain report` writes the executive report, which renders in Chromium with
  * the API's numbers.
  */
 describe.skipIf(!chromiumAvailable)('alerts and the executive report', () => {
-  let server: RetainServer;
-  let browser: Browser;
-  let pages: Record<Viewport, Page>;
   let good: Awaited<ReturnType<typeof startReceiver>>;
   let bad: Awaited<ReturnType<typeof startReceiver>>;
   let kpis: Kpis;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'retain-alerts-e2e-'));
 
+  // The receivers first: the server is told their hosts. After hooks run in reverse, so the
+  // server stops before they close.
   beforeAll(async () => {
     good = await startReceiver();
     bad = await startReceiver({ status: () => 500 });
-    [server, browser] = await Promise.all([
-      startRetain({
-        customers: 3000,
-        db: path.join(dir, 'retain.duckdb'),
-        env: { RETAIN_WEBHOOK_HOSTS: `${good.host},${bad.host}`, RETAIN_WEBHOOK_SECRET: SECRET },
-      }),
-      launchBrowser(),
-    ]);
-    pages = await pagesByViewport(browser);
-    kpis = await apiQuery<Kpis>(server, 'overview.kpis', {});
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
     await good?.close();
     await bad?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
+  const demo = demoDashboard(() => ({
+    customers: 3000,
+    db: path.join(dir, 'retain.duckdb'),
+    env: { RETAIN_WEBHOOK_HOSTS: `${good.host},${bad.host}`, RETAIN_WEBHOOK_SECRET: SECRET },
+  }));
+  beforeAll(async () => {
+    kpis = await apiQuery<Kpis>(demo.server, 'overview.kpis', {});
+  });
 
   it('desktop: a new alert previews, refuses bad fields beside them, saves, fires once with a signed webhook, and shows in the history', async () => {
-    const page = pages.desktop;
-    await page.goto(`${server.url}/alerts`);
+    const page = demo.pages.desktop;
+    await page.goto(`${demo.server.url}/alerts`);
     await page.getByTestId('no-rules').waitFor();
     await page.getByTestId('alert-name').fill('Churn over 10%');
     await page.getByTestId('alert-threshold').fill('lots');
@@ -133,8 +123,8 @@ describe.skipIf(!chromiumAvailable)('alerts and the executive report', () => {
   });
 
   it('phone: a change rule on a failing receiver fires, its delivery is retried and listed, and Alerts shows it unread', async () => {
-    const page = pages.phone;
-    await page.goto(`${server.url}/alerts`);
+    const page = demo.pages.phone;
+    await page.goto(`${demo.server.url}/alerts`);
     await page.getByTestId('new-alert').waitFor();
     await page.getByTestId('alert-name').fill('Revenue swing');
     await page.getByTestId('alert-metric').selectOption('revenue');
@@ -149,8 +139,8 @@ describe.skipIf(!chromiumAvailable)('alerts and the executive report', () => {
     await screenshot(page, 'alerts-phone');
 
     // A check from elsewhere (the API, as the scheduler would): the phone is on another page.
-    await page.goto(`${server.url}/`);
-    const result = await apiMutation<Check>(server, 'alerts.check', undefined);
+    await page.goto(`${demo.server.url}/`);
+    const result = await apiMutation<Check>(demo.server, 'alerts.check', undefined);
     // Any change of revenue is more than 0 %: the demo's revenue is never flat to the cent.
     expect(kpis.kpis.revenue.delta).not.toBe(0);
     expect(result.fired.map((f) => f.name)).toEqual(['Revenue swing']);
@@ -174,8 +164,8 @@ describe.skipIf(!chromiumAvailable)('alerts and the executive report', () => {
   });
 
   it('desktop: the admin settings refuse a malformed cron schedule beside its field and save hosts', async () => {
-    const page = pages.desktop;
-    await page.goto(`${server.url}/alerts`);
+    const page = demo.pages.desktop;
+    await page.goto(`${demo.server.url}/alerts`);
     await page.getByTestId('alert-settings').waitFor();
     await page.getByTestId('settings-checkSchedule').fill('61 * * * *');
     await page.getByTestId('settings-save').click();
@@ -187,28 +177,72 @@ describe.skipIf(!chromiumAvailable)('alerts and the executive report', () => {
     await page.getByTestId('settings-save').click();
     await expect.poll(() => page.getByTestId('settings-status').textContent(), POLL).toBe('Saved.');
     const saved = await apiQuery<{ checkSchedule: string; webhookHosts: string[] }>(
-      server,
+      demo.server,
       'alerts.settings',
     );
     expect(saved).toMatchObject({ checkSchedule: '*/15 * * * *', webhookHosts: ['hooks.slack.com'] });
     await screenshot(page, 'alerts-settings-desktop');
   });
 
+  for (const viewport of ['desktop', 'phone'] as const) {
+    it(`${viewport}: Download report saves the executive report with the API’s as-of day and figures`, async () => {
+      const page = demo.pages[viewport];
+      await page.goto(`${demo.server.url}/alerts`);
+      await page.getByTestId('executive-report').waitFor();
+      const api = await apiQuery<Kpis>(demo.server, 'overview.kpis', {});
+      const info = await apiQuery<{ dataVersion: number }>(demo.server, 'info.get');
+      const html = await downloadText(page, () => page.getByTestId('report-download-html').click());
+      expect(html.name).toBe(`retain-report-${api.asOf}.html`);
+      await expect
+        .poll(() => page.getByTestId('report-download-status').textContent(), POLL)
+        .toBe(`Saved ${html.name}: the report as of ${api.asOf}, data version ${info.dataVersion}.`);
+      await page.getByTestId('executive-report').scrollIntoViewIfNeeded();
+      await screenshot(page, `alerts-report-download-${viewport}`, { fullPage: false });
+
+      // The saved file, opened as a person would: the as-of day and the churn rate are the API's.
+      const file = await page.context().newPage();
+      await file.setContent(html.text);
+      expect(await file.locator('[data-field=asOf]').textContent()).toBe(api.asOf);
+      const churn = api.kpis.churnRate.value ?? 0;
+      expect(await file.locator('tr[data-kpi=churnRate]').getAttribute('data-value')).toBe(String(churn));
+      expect(await file.locator('tr[data-kpi=churnRate] [data-cell=value]').textContent()).toBe(
+        `${(churn * 100).toFixed(1)}%`,
+      );
+      expect(await file.locator('tr[data-kpi=repeatRate90d]').getAttribute('data-value')).toBe(
+        String(api.kpis.repeatRate90d.value ?? ''),
+      );
+      await file.close();
+
+      // The server has Chromium (the one these tests run), so it offers the PDF too.
+      if (viewport === 'desktop') {
+        const pdf = await downloadText(page, () => page.getByTestId('report-download-pdf').click());
+        expect(pdf.name).toBe(`retain-report-${api.asOf}.pdf`);
+        expect(pdf.text.slice(0, 5)).toBe('%PDF-');
+        const [entry] = await apiQuery<Array<{ action: string; detail: Record<string, unknown> }>>(
+          demo.server,
+          'audit.list',
+          { action: 'export', limit: 1 },
+        );
+        expect(entry?.detail).toMatchObject({ export: 'report', format: 'pdf', asOf: api.asOf });
+      }
+    });
+  }
+
   it('the report: written by retain report, it renders in Chromium with the API’s numbers and says what it reflects', async () => {
     // The figures as the API gives them when the server stops (its first model may have scored
     // customers since the start: at-risk revenue with it).
-    const final = await apiQuery<Kpis>(server, 'overview.kpis', {});
-    await server.stop();
+    const final = await apiQuery<Kpis>(demo.server, 'overview.kpis', {});
+    await demo.server.stop();
     const html = path.join(dir, 'weekly.html');
     const pdf = path.join(dir, 'weekly.pdf');
     for (const out of [html, pdf]) {
-      const run = spawnSync(process.execPath, [RETAIN, 'report', '--db', server.db, '--out', out], {
+      const run = spawnSync(process.execPath, [RETAIN, 'report', '--db', demo.server.db, '--out', out], {
         encoding: 'utf8',
       });
       expect(run.status, run.stderr).toBe(0);
     }
     expect(fs.readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
-    const page = pages.desktop;
+    const page = demo.pages.desktop;
     await page.goto(`file://${html}`);
     expect(await page.locator('[data-field=asOf]').textContent()).toBe(final.asOf);
     expect(await page.locator('[data-field=source]').textContent()).toContain(
@@ -226,7 +260,7 @@ describe.skipIf(!chromiumAvailable)('alerts and the executive report', () => {
     expect(await page.locator('svg').count()).toBe(2);
     expect(await page.locator('svg path').count()).toBeGreaterThan(0);
     await screenshot(page, 'report-desktop');
-    await pages.phone.goto(`file://${html}`);
-    await screenshot(pages.phone, 'report-phone');
+    await demo.pages.phone.goto(`file://${html}`);
+    await screenshot(demo.pages.phone, 'report-phone');
   });
 });

@@ -1,13 +1,6 @@
 import type { RouterOutputs } from '@retain/api';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  chromiumAvailable,
-  launchBrowser,
-  pagesByViewport,
-  screenshot,
-  type Viewport,
-} from './support/browser.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, screenshot } from './support/browser.ts';
 import {
   apiQuery,
   chartDrawn,
@@ -16,7 +9,7 @@ import {
   parseCsv,
   seriousA11yViolations,
 } from './support/dashboard.ts';
-import { type RetainServer, startRetain } from './support/retainServer.ts';
+import { demoDashboard } from './support/demoDashboard.ts';
 
 type Matrix = RouterOutputs['cohorts']['matrix'];
 type Curves = RouterOutputs['cohorts']['curves'];
@@ -40,23 +33,15 @@ const MONTH_VIEW = {
  * One demo server (3,000 customers) serves every case.
  */
 describe.skipIf(!chromiumAvailable)('cohort forecasts and the Day-N trend', () => {
-  let server: RetainServer;
-  let browser: Browser;
-  let pages: Record<Viewport, Page>;
+  const demo = demoDashboard({ customers: 3000 });
   let matrix: Matrix;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startRetain({ customers: 3000 }), launchBrowser()]);
-    pages = await pagesByViewport(browser);
-    matrix = await apiQuery<Matrix>(server, 'cohorts.matrix', { ...MONTH_VIEW, forecast: true });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    matrix = await apiQuery<Matrix>(demo.server, 'cohorts.matrix', { ...MONTH_VIEW, forecast: true });
   });
 
   it('the API: every cohort keeps its values and gains cells up to twelve months past the data', async () => {
-    const plain = await apiQuery<Matrix>(server, 'cohorts.matrix', MONTH_VIEW);
+    const plain = await apiQuery<Matrix>(demo.server, 'cohorts.matrix', MONTH_VIEW);
     expect(matrix.cohorts.map(({ cells, forecastBasis, ...row }) => row)).toEqual(plain.cohorts);
     expect(matrix.forecast?.model).toBe('activity');
     const forecasts = matrix.cohorts.flatMap((c) =>
@@ -71,8 +56,8 @@ describe.skipIf(!chromiumAvailable)('cohort forecasts and the Day-N trend', () =
 
   for (const viewport of ['desktop', 'phone'] as const) {
     it(`${viewport}: the toggle shows forecast cells that cannot pass for data, with "forecast" and the interval`, async () => {
-      const page = pages[viewport];
-      await page.goto(`${server.url}/cohorts`);
+      const page = demo.pages[viewport];
+      await page.goto(`${demo.server.url}/cohorts`);
       await page.getByTestId('heatmap').waitFor();
       expect(await page.locator('[data-testid=heatmap] [data-kind=forecast]').count()).toBe(0);
       await page.getByTestId('control-forecast').check();
@@ -128,10 +113,10 @@ describe.skipIf(!chromiumAvailable)('cohort forecasts and the Day-N trend', () =
 
       // Counts: the expected number of customers (the share × the cohort's size), still bracketed.
       if (viewport === 'desktop') {
-        await page.goto(`${server.url}/cohorts?forecast=on&show=counts`);
+        await page.goto(`${demo.server.url}/cohorts?forecast=on&show=counts`);
         await spot.waitFor();
         expect(await spot.textContent()).toContain(`(${Math.round(cell.value * latest.size)})`);
-        await page.goto(`${server.url}/cohorts?forecast=on`);
+        await page.goto(`${demo.server.url}/cohorts?forecast=on`);
         await spot.waitFor();
       }
 
@@ -142,8 +127,8 @@ describe.skipIf(!chromiumAvailable)('cohort forecasts and the Day-N trend', () =
     });
 
     it(`${viewport}: curves end in dotted forecasts with their 80 % band; the CSV marks forecasts in their own columns`, async () => {
-      const page = pages[viewport];
-      await page.goto(`${server.url}/cohorts?forecast=on`);
+      const page = demo.pages[viewport];
+      await page.goto(`${demo.server.url}/cohorts?forecast=on`);
       await chartDrawn(page, 'chart-curves', '.chart-forecast');
       const chart = page.getByTestId('chart-curves');
       expect(
@@ -156,7 +141,7 @@ describe.skipIf(!chromiumAvailable)('cohort forecasts and the Day-N trend', () =
       expect(await chart.locator('.chart-band').count()).toBe(2);
       await screenshot(page, `forecast-curves-${viewport}`, { fullPage: false });
 
-      const curves = await apiQuery<Curves>(server, 'cohorts.curves', { ...MONTH_VIEW, forecast: true });
+      const curves = await apiQuery<Curves>(demo.server, 'cohorts.curves', { ...MONTH_VIEW, forecast: true });
       expect(curves.curves[0]?.cells?.some((c) => c.kind === 'forecast')).toBe(true);
 
       const { text } = await downloadText(page, () => page.getByTestId('export-matrix').click());
@@ -173,10 +158,10 @@ describe.skipIf(!chromiumAvailable)('cohort forecasts and the Day-N trend', () =
     });
 
     it(`${viewport}: the Day-N trend with intervals, a trend line and forecasts, at a chosen age`, async () => {
-      const page = pages[viewport];
-      await page.goto(`${server.url}/cohorts`);
+      const page = demo.pages[viewport];
+      await page.goto(`${demo.server.url}/cohorts`);
       await chartDrawn(page, 'chart-day-n', '.recharts-line');
-      const trend = await apiQuery<Trend>(server, 'cohorts.trend', {
+      const trend = await apiQuery<Trend>(demo.server, 'cohorts.trend', {
         age: 1,
         period: 'month',
         mode: 'on',
@@ -200,7 +185,7 @@ describe.skipIf(!chromiumAvailable)('cohort forecasts and the Day-N trend', () =
 
       await page.getByTestId('control-age').selectOption('3');
       await page.waitForFunction(() => new URL(location.href).searchParams.get('age') === '3');
-      const month3 = await apiQuery<Trend>(server, 'cohorts.trend', {
+      const month3 = await apiQuery<Trend>(demo.server, 'cohorts.trend', {
         age: 3,
         period: 'month',
         mode: 'on',
@@ -216,9 +201,13 @@ describe.skipIf(!chromiumAvailable)('cohort forecasts and the Day-N trend', () =
     });
 
     it(`${viewport}: the Overview's month-1 headline in its tile and its summary sentence`, async () => {
-      const page = pages[viewport];
-      await page.goto(`${server.url}/`);
-      const trend = await apiQuery<Trend>(server, 'cohorts.trend', { age: 1, period: 'month', filters: {} });
+      const page = demo.pages[viewport];
+      await page.goto(`${demo.server.url}/`);
+      const trend = await apiQuery<Trend>(demo.server, 'cohorts.trend', {
+        age: 1,
+        period: 'month',
+        filters: {},
+      });
       const latest = trend.latest;
       if (!latest || latest.previousMean === null || latest.delta === null) throw new Error('no comparison');
       const value = page.getByTestId('kpi-monthOneRetention-value');

@@ -1,13 +1,6 @@
 import type { RouterOutputs } from '@retain/api';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  chromiumAvailable,
-  launchBrowser,
-  pagesByViewport,
-  screenshot,
-  type Viewport,
-} from './support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable, screenshot } from './support/browser.ts';
 import {
   apiQuery,
   chartDrawn,
@@ -18,7 +11,7 @@ import {
   tableCells,
   waitFor,
 } from './support/dashboard.ts';
-import { type RetainServer, startRetain } from './support/retainServer.ts';
+import { demoDashboard } from './support/demoDashboard.ts';
 
 type Report = RouterOutputs['program']['report'];
 type Uplift = RouterOutputs['program']['uplift'];
@@ -38,32 +31,21 @@ const pp = (delta: number) =>
  * refused beside its field, a list with nobody held back, and the win-back list of the lost.
  */
 describe.skipIf(!chromiumAvailable)('the retention program', () => {
-  let server: RetainServer;
-  let browser: Browser;
-  let pages: Record<Viewport, Page>;
-
-  beforeAll(async () => {
-    // Enough customers for the demo's lists to hold the uplift model's 300 control customers.
-    [server, browser] = await Promise.all([startRetain({ customers: 6000 }), launchBrowser()]);
-    pages = await pagesByViewport(browser);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  // Enough customers for the demo's lists to hold the uplift model's 300 control customers.
+  const demo = demoDashboard({ customers: 6000 });
 
   const firstModel = () =>
     waitFor(
-      async () => ((await apiQuery<Models>(server, 'model.list')).length > 0 ? true : undefined),
+      async () => ((await apiQuery<Models>(demo.server, 'model.list')).length > 0 ? true : undefined),
       240_000,
       'the first model',
     );
 
   for (const viewport of ['desktop', 'phone'] as const) {
     it(`${viewport}: shows the demo's lists measured against their control groups, pooled, on first start`, async () => {
-      const page = pages[viewport];
-      const report = await apiQuery<Report>(server, 'program.report', {});
-      const uplift = await apiQuery<Uplift>(server, 'program.uplift');
+      const page = demo.pages[viewport];
+      const report = await apiQuery<Report>(demo.server, 'program.report', {});
+      const uplift = await apiQuery<Uplift>(demo.server, 'program.uplift');
       // Eight lists have matured, one is still running.
       expect(report.lists.filter((l) => l.status === 'measured')).toHaveLength(8);
       const pending = report.lists.find((l) => l.status === 'pending');
@@ -72,7 +54,7 @@ describe.skipIf(!chromiumAvailable)('the retention program', () => {
       if (!pooled) throw new Error('nothing pooled');
       expect(pooled.lists).toBe(8);
 
-      await page.goto(`${server.url}/program`);
+      await page.goto(`${demo.server.url}/program`);
       await page.getByTestId('program-pooled').waitFor();
       expect(await page.getByTestId('pooled-treated').textContent()).toBe(enPercent(pooled.treatedRate));
       expect(await page.getByTestId('pooled-control').textContent()).toBe(enPercent(pooled.controlRate));
@@ -113,17 +95,17 @@ describe.skipIf(!chromiumAvailable)('the retention program', () => {
     });
 
     it(`${viewport}: an exported list holds back its control group, never written to the file`, async () => {
-      const page = pages[viewport];
+      const page = demo.pages[viewport];
       await firstModel();
-      await page.goto(`${server.url}/at-risk?control=0.2`);
+      await page.goto(`${demo.server.url}/at-risk?control=0.2`);
       await page.getByTestId('at-risk-ranking').waitFor();
       expect(await page.getByTestId('filter-control').inputValue()).toBe('0.2');
-      const before = await apiQuery<Lists>(server, 'program.lists');
+      const before = await apiQuery<Lists>(demo.server, 'program.lists');
       const { text } = await downloadText(page, () => page.getByTestId('export-call-list').click());
       const rows = parseCsv(text).slice(1);
       await page.getByTestId('saved-list').waitFor();
       const listId = await page.getByTestId('saved-list-id').textContent();
-      const after = await apiQuery<Lists>(server, 'program.lists');
+      const after = await apiQuery<Lists>(demo.server, 'program.lists');
       expect(after.lists).toHaveLength(before.lists.length + 1);
       const saved = after.lists.find((l) => l.listId === listId);
       // The week's 200 calls are written; the control group drawn beside them is not.
@@ -150,19 +132,19 @@ describe.skipIf(!chromiumAvailable)('the retention program', () => {
       );
 
       // More than half held back is refused beside its field, and nothing is exported.
-      await page.goto(`${server.url}/at-risk?control=0.6`);
+      await page.goto(`${demo.server.url}/at-risk?control=0.6`);
       await page.getByText('"0.6" is no share to hold back: choose from none to 50 %.').waitFor();
       expect(await page.getByTestId('export-call-list').isDisabled()).toBe(true);
     });
 
     it(`${viewport}: the lost are on a win-back list, apart from the customers who can still be kept`, async () => {
-      const page = pages[viewport];
+      const page = demo.pages[viewport];
       await firstModel();
-      const winBack = await apiQuery<CallList>(server, 'atRisk.list', { kind: 'win-back', limit: 5 });
-      const atRisk = await apiQuery<CallList>(server, 'atRisk.list', { limit: 5 });
+      const winBack = await apiQuery<CallList>(demo.server, 'atRisk.list', { kind: 'win-back', limit: 5 });
+      const atRisk = await apiQuery<CallList>(demo.server, 'atRisk.list', { limit: 5 });
       expect(winBack.summary.eligible).toBeGreaterThan(0);
       expect(atRisk.summary.onOtherList).toBeGreaterThan(0);
-      await page.goto(`${server.url}/at-risk?capacity=all&phone=any`);
+      await page.goto(`${demo.server.url}/at-risk?capacity=all&phone=any`);
       await page.getByTestId('at-risk-other-list').waitFor();
       expect(await page.getByTestId('lost-rule').textContent()).toContain(
         'Lost: no order for more than 180 days and for more than 3 times their usual gap',
