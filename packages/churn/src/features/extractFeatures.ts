@@ -82,14 +82,15 @@ export class FeatureExtractor {
       }
     }
     await this.setSnapshots(snapshots);
-    const params: Record<string, number> = {
+    const query = featureSql(this.db.dialect, {
+      labels: options.labels,
       seed: options.seed,
       holdoutPermille: Math.round((options.holdoutShare ?? 0.15) * 1000),
-    };
-    if (options.labels) params.horizon = options.horizonDays;
+      horizonDays: options.horizonDays,
+    });
     const levels = await this.levels();
     const numericNames = [...NUMERIC_OUTPUTS, ...(options.labels ? ['future_orders'] : [])];
-    const read = await this.db.columns(sql.named(featureSql(options.labels), params), {
+    const read = await this.db.columns(query, {
       numbers: numericNames,
       texts: ['customer_id'],
     });

@@ -95,19 +95,47 @@ export const populationCountSql = `
   FROM churn_snapshots s LEFT JOIN churn_first f ON f.first_day < s.s_day
   GROUP BY s.snap ORDER BY s.snap`;
 
+/** What the feature query binds: the draw's seed, the holdout share, the label horizon. */
+export interface FeatureQueryOptions {
+  labels: boolean;
+  seed: number;
+  /** Customers in the early-stopping slice, per thousand. */
+  holdoutPermille: number;
+  /** Days after the snapshot in which `future_orders` are counted (with labels). */
+  horizonDays: number;
+}
+
 /**
- * One row per sampled customer and snapshot. `$holdoutPermille` of customers (by a hash of id and seed)
+ * One row per sampled customer and snapshot. `holdoutPermille` of customers (by a hash of id and seed)
  * form the early-stopping slice; other bits of the same hash put each customer in one of five folds
  * (the candidates' cross-fitting); a row is sampled when its hash draw falls below the snapshot's rate.
- * With `labels`, `future_orders` counts orders in [s_day, s_day + $horizon).
+ * With `labels`, `future_orders` counts orders in [s_day, s_day + horizon). The hash is the engine's
+ * (`stableHash`): draws repeat on one engine, not across engines.
  */
-export function featureSql(labels: boolean): string {
-  return `
+export function featureSql(d: Dialect, options: FeatureQueryOptions): Sql {
+  const { labels, seed } = options;
+  const customerHash = d.stableHash([sql`f.customer_id`, sql`${seed}`]);
+  const sampleHash = d.stableHash([sql`f.customer_id`, sql`s.s_day`, sql`${seed}`]);
+  const count = (condition: Sql) => d.filtered(sql`count(*)`, condition);
+  const lab = labels
+    ? sql`,
+  lab AS (
+    SELECT p.snap, p.cust, count(*) AS future_orders
+    FROM sampled p
+    JOIN churn_orders o ON o.cust = p.cust AND o.day >= p.s_day AND o.day < p.s_day + ${options.horizonDays}
+    GROUP BY p.snap, p.cust
+  )`
+    : sql.empty;
+  // Every number leaves as a non-NULL DOUBLE (NULL as NaN) so that it can be read a vector at a time.
+  const outputs = [...NUMERIC_OUTPUTS, ...(labels ? ['future_orders'] : [])].map(
+    (c) => sql`coalesce(${d.cast(sql.raw(c), 'double')}, ${d.cast(sql`'NaN'`, 'double')}) AS ${sql.raw(c)}`,
+  );
+  return sql`
   WITH pop AS (
     SELECT s.snap, s.s_day, s.rate, f.cust, f.customer_id, f.first_day, f.channel_code, f.region_code,
-      (hash(f.customer_id, $seed) % 1000) < $holdoutPermille AS holdout,
-      (hash(f.customer_id, $seed) // 1000) % 5 AS fold,
-      (hash(f.customer_id, s.s_day, $seed) % 1000000) / 1000000.0 AS sample_u
+      (${customerHash} % 1000) < ${options.holdoutPermille} AS holdout,
+      ${d.intDivide(customerHash, sql`1000`)} % 5 AS fold,
+      (${sampleHash} % 1000000) / 1000000.0 AS sample_u
     FROM churn_snapshots s JOIN churn_first f ON f.first_day < s.s_day
   ),
   sampled AS (
@@ -119,7 +147,7 @@ export function featureSql(labels: boolean): string {
     FROM churn_snapshots s
     JOIN churn_orders o ON o.day < s.s_day AND o.last_line_day >= s.s_day
     JOIN purchases l ON l.order_id = o.order_id
-    WHERE o.last_line_day > o.day AND epoch(l.order_date) / 86400 < s.s_day
+    WHERE o.last_line_day > o.day AND ${d.epochSeconds(sql`l.order_date`)} / 86400 < s.s_day
     GROUP BY s.snap, o.cust, o.order_id
   ),
   ord AS (
@@ -133,29 +161,29 @@ export function featureSql(labels: boolean): string {
       count(*) AS frequency,
       max(day) AS last_day,
       sum(value) AS monetary_total,
-      count(*) FILTER (WHERE day >= s_day - 30) AS orders_30,
-      count(*) FILTER (WHERE day >= s_day - 90) AS orders_90,
-      count(*) FILTER (WHERE day >= s_day - 180) AS orders_180,
-      count(*) FILTER (WHERE day >= s_day - 365) AS orders_365,
-      count(*) FILTER (WHERE day >= s_day - 180 AND day < s_day - 90) AS orders_prev_90,
+      ${count(sql`day >= s_day - 30`)} AS orders_30,
+      ${count(sql`day >= s_day - 90`)} AS orders_90,
+      ${count(sql`day >= s_day - 180`)} AS orders_180,
+      ${count(sql`day >= s_day - 365`)} AS orders_365,
+      ${count(sql`day >= s_day - 180 AND day < s_day - 90`)} AS orders_prev_90,
       avg(gap) AS gap_mean_days,
       stddev_samp(gap) AS gap_std_days,
-      coalesce(sum(value) FILTER (WHERE day >= s_day - 365), 0) AS revenue_365
+      coalesce(${d.filtered(sql`sum(value)`, sql`day >= s_day - 365`)}, 0) AS revenue_365
     FROM ord GROUP BY snap, cust
   ),
   cf AS (
     SELECT p.snap, p.cust,
       count(*) AS complaints_total,
-      count(*) FILTER (WHERE c.opened_day >= p.s_day - 90) AS complaints_90,
-      count(*) FILTER (WHERE c.opened_day >= p.s_day - 365) AS complaints_365,
+      ${count(sql`c.opened_day >= p.s_day - 90`)} AS complaints_90,
+      ${count(sql`c.opened_day >= p.s_day - 365`)} AS complaints_365,
       min(p.s_day - c.opened_day) AS days_since_complaint,
-      count(*) FILTER (WHERE c.resolved_day IS NULL OR c.resolved_day >= p.s_day) AS complaints_unresolved,
-      max(p.s_day - c.opened_day) FILTER (WHERE c.resolved_day IS NULL OR c.resolved_day >= p.s_day)
+      ${count(sql`c.resolved_day IS NULL OR c.resolved_day >= p.s_day`)} AS complaints_unresolved,
+      ${d.filtered(sql`max(p.s_day - c.opened_day)`, sql`c.resolved_day IS NULL OR c.resolved_day >= p.s_day`)}
         AS open_complaint_days,
-      avg(greatest(c.resolved_day - c.opened_day, 0)) FILTER (WHERE c.resolved_day < p.s_day)
+      ${d.filtered(sql`avg(greatest(c.resolved_day - c.opened_day, 0))`, sql`c.resolved_day < p.s_day`)}
         AS mean_resolution_days,
-      count(*) FILTER (WHERE c.resolved_day < p.s_day AND c.resolved_day - c.opened_day > 7
-        AND c.opened_day >= p.s_day - 365) AS slow_resolutions_365,
+      ${count(sql`c.resolved_day < p.s_day AND c.resolved_day - c.opened_day > 7
+        AND c.opened_day >= p.s_day - 365`)} AS slow_resolutions_365,
       max(c.severity) AS max_severity
     FROM sampled p JOIN churn_complaints c ON c.cust = p.cust AND c.opened_day < p.s_day
     GROUP BY p.snap, p.cust
@@ -163,22 +191,12 @@ export function featureSql(labels: boolean): string {
   rf AS (
     SELECT p.snap, p.cust,
       count(*) AS returns_total,
-      count(*) FILTER (WHERE r.day >= p.s_day - 180) AS returns_180,
+      ${count(sql`r.day >= p.s_day - 180`)} AS returns_180,
       sum(r.amount) AS returned_value,
       min(p.s_day - r.day) AS days_since_return
     FROM sampled p JOIN churn_returns r ON r.cust = p.cust AND r.day < p.s_day
     GROUP BY p.snap, p.cust
-  )${
-    labels
-      ? `,
-  lab AS (
-    SELECT p.snap, p.cust, count(*) AS future_orders
-    FROM sampled p
-    JOIN churn_orders o ON o.cust = p.cust AND o.day >= p.s_day AND o.day < p.s_day + $horizon
-    GROUP BY p.snap, p.cust
-  )`
-      : ''
-  }
+  )${lab}
   , features AS (
   SELECT p.snap, p.cust, p.customer_id, p.holdout, p.fold, p.sample_u,
     p.s_day, p.first_day,
@@ -201,19 +219,16 @@ export function featureSql(labels: boolean): string {
     coalesce(rf.returned_value, 0) AS returned_value,
     rf.days_since_return,
     p.channel_code,
-    p.region_code${labels ? ',\n    coalesce(lab.future_orders, 0) AS future_orders' : ''}
+    p.region_code${labels ? sql`,\n    coalesce(lab.future_orders, 0) AS future_orders` : sql.empty}
   FROM sampled p
   JOIN of ON of.snap = p.snap AND of.cust = p.cust
   LEFT JOIN cf ON cf.snap = p.snap AND cf.cust = p.cust
   LEFT JOIN rf ON rf.snap = p.snap AND rf.cust = p.cust${
-    labels ? '\n  LEFT JOIN lab ON lab.snap = p.snap AND lab.cust = p.cust' : ''
+    labels ? sql`\n  LEFT JOIN lab ON lab.snap = p.snap AND lab.cust = p.cust` : sql.empty
   })
-  -- Every number leaves as a non-NULL DOUBLE (NULL as NaN) so that it can be read a vector at a time.
   SELECT customer_id,
-    ${[...NUMERIC_OUTPUTS, ...(labels ? ['future_orders'] : [])]
-      .map((c) => `coalesce(CAST(${c} AS DOUBLE), 'NaN'::DOUBLE) AS ${c}`)
-      .join(',\n    ')}
-  FROM features${labels ? '\n  ORDER BY snap, cust' : ''}`;
+    ${sql.join(outputs, ',\n    ')}
+  FROM features${labels ? sql`\n  ORDER BY snap, cust` : sql.empty}`;
 }
 
 /** The numeric columns of the feature query, besides the optional label. */
