@@ -15,6 +15,7 @@ export { modelsDirFor } from './model/modelFiles.ts';
 export { getModel, hasReadyModel, listModels, type ModelRecord, modelDetail } from './registry.ts';
 export { exportScores, type ScoreOptions, type ScoreResult, scoreCustomers } from './score.ts';
 export { latestScoresCount } from './scoring/latestScoresCount.ts';
+export { isAnyOf, listOf, type ScoreFilter, scoreConditions } from './scoring/scoreFilter.ts';
 export { type ScoresInForce, type ScoresRun, scoresInForce } from './scoring/scoresAsOf.ts';
 export { customerScore, listScores } from './scoring/scoresQueries.ts';
 export { SEGMENTS, type Segment } from './scoring/segments.ts';

@@ -19,6 +19,7 @@ import {
 } from '@retain/warehouse';
 import { z } from 'zod';
 import { churnTablesExist } from '../churnTables.ts';
+import { scoreConditions } from './scoreFilter.ts';
 
 /** The (model, as-of) pair to read: the one named, else what latest_scores serves; null before any. */
 async function resolveRun(
@@ -84,11 +85,10 @@ export async function listScores(warehouse: Warehouse, rawInput: ScoresListInput
     if (!run)
       return { modelId: null, asOf: null, total: 0, page: input.page, pageSize: input.pageSize, rows: [] };
     const where: Sql[] = [sql`model_id = ${run.modelId}`, sql`as_of = CAST(${run.asOf} AS DATE)`];
+    // The filters the call lists offer too, written once (scoreFilter.ts).
+    where.push(...scoreConditions(input));
     const values = (list: readonly string[]) => sql.join(list.map((v) => sql`${v}`));
-    if (input.segment?.length) where.push(sql`segment IN (${values(input.segment)})`);
     if (input.reason?.length) where.push(sql`list_has_any(reason_codes, [${values(input.reason)}])`);
-    if (input.minProbability !== undefined) where.push(sql`churn_probability >= ${input.minProbability}`);
-    if (input.maxProbability !== undefined) where.push(sql`churn_probability <= ${input.maxProbability}`);
     if (input.search) where.push(sql`starts_with(customer_id, ${input.search})`);
     const sort = SCORE_SORTS.includes(input.sort) ? input.sort : 'value_at_risk';
     const direction = input.direction === 'asc' ? 'ASC' : 'DESC';
