@@ -159,7 +159,7 @@ async function copyBaseline(file: string, out: string): Promise<void> {
   const scores = await Warehouse.open(file, { readOnly: true });
   const source = await scores.read(readScoresSource).finally(() => scores.close());
   // The list's statement, bound as the warehouse binds it.
-  const { text, values } = callListSql(source, {})
+  const { text, values } = callListSql(duckdbDialect, source, {})
     .rows({ offset: 0, limit: null }, 'rows', 0)
     .render(duckdbDialect.placeholder);
   for (let memoryMb = Number.parseInt(DUCKDB_SETTINGS.memory_limit, 10); ; memoryMb *= 2) {

@@ -34,7 +34,7 @@ export async function planCallList(
   const asOf = await rankingDate(db, source);
   const uplift = await readActiveUplift(db);
   const callEffectPrior = filters.callEffect ?? DEFAULT_CALL_EFFECT;
-  const plan = callListSql(source, filters, {
+  const plan = callListSql(db.dialect, source, filters, {
     ...options,
     phoneCountry: homeCountry,
     asOf,
@@ -82,8 +82,8 @@ export async function planCallList(
 export async function rankingDate(db: Db, source: ScoresSource): Promise<string> {
   const value = await db.scalar(
     source.asOf
-      ? sql`SELECT max(as_of)::DATE::VARCHAR FROM latest_scores`
-      : sql`SELECT max(order_date)::DATE::VARCHAR FROM purchases`,
+      ? sql`SELECT CAST(CAST(max(as_of) AS DATE) AS VARCHAR) FROM latest_scores`
+      : sql`SELECT CAST(CAST(max(order_date) AS DATE) AS VARCHAR) FROM purchases`,
     z.string().nullable(),
   );
   return value ?? new Date().toISOString().slice(0, 10);

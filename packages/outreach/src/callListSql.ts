@@ -1,3 +1,4 @@
+import { isAnyOf, listOf, scoreConditions } from '@retain/churn';
 import {
   type CallListFilters,
   DEFAULT_CALL_EFFECT,
@@ -9,8 +10,9 @@ import {
   csvNumberSql,
   csvTextSql,
   type Db,
+  type Dialect,
+  ordersRelation,
   type Sql,
-  type SqlParam,
   sql,
   sqlString,
 } from '@retain/warehouse';
@@ -59,18 +61,21 @@ export async function readScoresSource(db: Db): Promise<ScoresSource> {
   };
 }
 
-/** Reasons as VARCHAR[] whatever the scores hold. */
-function reasonsList(source: ScoresSource): string {
+/** Reasons as a list of text whatever the scores hold. */
+function reasonsList(d: Dialect, source: ScoresSource): Sql {
+  const none = d.emptyList('varchar');
   switch (source.reasons) {
     case 'list':
-      return 'coalesce(s.reasons, [])';
-    case 'text':
-      return `CASE WHEN json_valid(s.reasons::VARCHAR) AND json_type(s.reasons::VARCHAR) = 'ARRAY'
-                THEN coalesce(from_json(s.reasons::VARCHAR, '["VARCHAR"]'), [])
-              WHEN s.reasons IS NULL OR trim(s.reasons::VARCHAR) = '' THEN []::VARCHAR[]
-              ELSE [s.reasons::VARCHAR] END`;
+      return sql`coalesce(s.reasons, ${none})`;
+    case 'text': {
+      const text = d.cast(sql`s.reasons`, 'varchar');
+      const parsed = d.parseTextList(text);
+      return sql`CASE WHEN ${parsed} IS NOT NULL THEN ${parsed}
+              WHEN s.reasons IS NULL OR trim(${text}) = '' THEN ${none}
+              ELSE ARRAY[${text}] END`;
+    }
     case 'none':
-      return '[]::VARCHAR[]';
+      return none;
   }
 }
 
@@ -81,48 +86,30 @@ export const RANKING =
 /** Up to this many listed customers, their order and complaint facts are computed for them alone. */
 const FACTS_FOR_LISTED_ONLY = 10_000;
 
-/** Which candidates the filters keep: SQL conditions on `s` (scores) and `c` (customers), values bound. */
-interface CandidateFilter {
-  conditions: string[];
-  params: Record<string, SqlParam>;
-}
-
-/** One value or several, as a list without repeats. */
-const listOf = (value: string | readonly string[] | undefined): string[] =>
-  value === undefined ? [] : [...new Set(typeof value === 'string' ? [value] : value)];
-
-function candidateFilter(filters: CallListFilters): CandidateFilter {
-  const conditions: string[] = [];
-  const params: Record<string, SqlParam> = {};
-  if (filters.minProbability !== undefined) {
-    conditions.push('s.churn_probability >= $minProbability');
-    params.minProbability = filters.minProbability;
-  }
-  if (filters.maxProbability !== undefined) {
-    conditions.push('s.churn_probability <= $maxProbability');
-    params.maxProbability = filters.maxProbability;
-  }
-  if (filters.minValue !== undefined) {
-    conditions.push('s.value_at_risk >= $minValue');
-    params.minValue = filters.minValue;
-  }
-  // Several values become one placeholder each: the text varies with their count, never their content.
-  const anyOf = (column: string, name: string, values: string[]) => {
-    if (values.length === 0) return;
-    conditions.push(`${column} IN (${values.map((_, i) => `$${name}${i}`).join(', ')})`);
-    values.forEach((v, i) => {
-      params[`${name}${i}`] = v;
-    });
-  };
-  anyOf('s.segment', 'segment', listOf(filters.segment));
-  anyOf('c.region', 'region', listOf(filters.region));
+/**
+ * Which candidates the filters keep: conditions on `s` (scores: the filters the scores list offers
+ * too) and `c` (customers), values bound.
+ */
+function candidateConditions(filters: CallListFilters): Sql[] {
+  const conditions = scoreConditions(filters, 's');
+  const regions = listOf(filters.region);
+  if (regions.length > 0) conditions.push(isAnyOf(sql`c.region`, regions));
   if (filters.hasOpenComplaint !== undefined) {
     conditions.push(
-      `${filters.hasOpenComplaint ? '' : 'NOT '}EXISTS (SELECT 1 FROM complaints q
+      sql`${sql.raw(filters.hasOpenComplaint ? '' : 'NOT ')}EXISTS (SELECT 1 FROM complaints q
         WHERE q.customer_id = s.customer_id AND q.resolved_at IS NULL)`,
     );
   }
-  return { conditions, params };
+  return conditions;
+}
+
+interface CandidateSettings {
+  asOf: string | null;
+  contactedSince: string | null;
+  phoneCountry: string | null;
+  callEffect: Sql;
+  /** A saved list's members (its re-export) rather than today's candidates. */
+  members: boolean;
 }
 
 /**
@@ -134,24 +121,49 @@ function candidateFilter(filters: CallListFilters): CandidateFilter {
  * pushdown).
  */
 function candidates(
+  d: Dialect,
   source: ScoresSource,
   filters: CallListFilters,
-  conditions: readonly string[],
-  callEffect: string,
-  members: boolean,
-): string {
-  const phoneCondition = filters.hasPhone === false ? 'WHERE phone_e164 IS NULL' : '';
-  const noPhone = filters.hasPhone === true ? "WHEN phone_e164 IS NULL THEN 'no_phone'" : '';
+  conditions: readonly Sql[],
+  settings: CandidateSettings,
+): Sql {
+  const phoneCondition = filters.hasPhone === false ? sql`WHERE phone_e164 IS NULL` : sql.empty;
+  const noPhone = filters.hasPhone === true ? sql`WHEN phone_e164 IS NULL THEN 'no_phone'` : sql.empty;
   // A saved list's members stay on it whatever their standing now; otherwise the lost go to the
   // win-back list and the others to the at-risk list.
-  const otherList = members ? '' : `WHEN ${filters.kind === 'win-back' ? 'NOT ' : ''}lost THEN 'other_list'`;
-  return `${customerStateCtes('SELECT customer_id, CAST($asOf AS DATE) AS as_of FROM latest_scores', 'CAST($asOf AS DATE)')},
+  const otherList = settings.members
+    ? sql.empty
+    : sql`WHEN ${sql.raw(filters.kind === 'win-back' ? 'NOT ' : '')}lost THEN 'other_list'`;
+  const asOf = sql`CAST(${settings.asOf} AS DATE)`;
+  const where = conditions.length > 0 ? sql.join(conditions, '\n        AND ') : sql`true`;
+  const latest = sql`max(contacted_at)`;
+  return sql`${customerStateCtes(d, sql`SELECT customer_id, ${asOf} AS as_of FROM latest_scores`, asOf)},
   contacts AS (
+    -- The latest outcome; of outcomes recorded at the same instant, "do not call".
     SELECT customer_id,
-           max(contacted_at) AS last_contact,
-           arg_max(outcome, {'at': contacted_at, 'dnc': outcome = 'do_not_call'}) AS last_outcome
+           ${latest} AS last_contact,
+           CASE WHEN ${d.filtered(latest, sql`outcome = 'do_not_call'`)} = ${latest} THEN 'do_not_call'
+             ELSE ${d.argMax(sql`outcome`, sql`contacted_at`)} END AS last_outcome
     FROM contact_outcomes
     GROUP BY customer_id
+  ),
+  scored AS (
+    SELECT s.customer_id,
+           ${d.cast(sql`s.churn_probability`, 'double')} AS churn_probability,
+           ${d.cast(sql`s.value_at_risk`, 'double')} AS value_at_risk,
+           ${d.cast(sql`s.segment`, 'varchar')} AS segment,
+           c.name, c.phone, c.email, c.contact_consent,
+           -- The country a national number is read in: the region's, else the list's home country.
+           coalesce(${sql.raw(regionCountrySql('c.region'))}, ${settings.phoneCountry}) AS phone_country,
+           ${reasonsList(d, source)} AS reasons,
+           k.last_contact, k.last_outcome,
+           cs.orders, cs.days_since, cs.usual_gap, cs.slow_complaint, cs.open_complaint,
+           ${sql.raw(lostSql('cs'))} AS lost
+    FROM latest_scores s
+    LEFT JOIN customers c ON c.customer_id = s.customer_id
+    LEFT JOIN contacts k ON k.customer_id = s.customer_id
+    LEFT JOIN customer_state cs ON cs.customer_id = s.customer_id
+    WHERE ${where}
   ),
   candidates AS (
     SELECT *,
@@ -160,26 +172,10 @@ function candidates(
              ${otherList}
              WHEN contact_consent IS NOT TRUE THEN 'no_consent'
              WHEN last_outcome = 'do_not_call' THEN 'do_not_call'
-             WHEN last_contact >= CAST($contactedSince AS TIMESTAMP) THEN 'recently_contacted'
+             WHEN last_contact >= CAST(${settings.contactedSince} AS TIMESTAMP) THEN 'recently_contacted'
              ${noPhone}
            END AS excluded
-    FROM (SELECT *, ${callEffect} AS call_effect FROM (${withPhoneE164(`
-      SELECT s.customer_id,
-             s.churn_probability::DOUBLE AS churn_probability,
-             s.value_at_risk::DOUBLE AS value_at_risk,
-             s.segment::VARCHAR AS segment,
-             c.name, c.phone, c.email, c.contact_consent,
-             -- The country a national number is read in: the region's, else the list's home country.
-             coalesce(${regionCountrySql('c.region')}, $phoneCountry) AS phone_country,
-             ${reasonsList(source)} AS reasons,
-             k.last_contact, k.last_outcome,
-             cs.orders, cs.days_since, cs.usual_gap, cs.slow_complaint, cs.open_complaint,
-             ${lostSql('cs')} AS lost
-      FROM latest_scores s
-      LEFT JOIN customers c ON c.customer_id = s.customer_id
-      LEFT JOIN contacts k ON k.customer_id = s.customer_id
-      LEFT JOIN customer_state cs ON cs.customer_id = s.customer_id
-      WHERE ${conditions.length > 0 ? conditions.join('\n        AND ') : 'true'}`)}))
+    FROM (SELECT *, ${settings.callEffect} AS call_effect FROM (${sql.raw(withPhoneE164('SELECT * FROM scored'))}))
     ${phoneCondition}
   )`;
 }
@@ -216,9 +212,8 @@ export interface CallListSql {
   rows(window: CallListWindow, shape: 'csv' | 'rows', eligible: number): Sql;
   /** The cut: top or capacity, or null for the whole list. */
   cut: number | null;
-  /** The CTEs ending in `candidates` (with `excluded`, `expected_saved`), and their values. */
-  ctes: string;
-  params: Record<string, SqlParam>;
+  /** The CTEs ending in `candidates` (with `excluded`, `expected_saved`), their values bound. */
+  ctes: Sql;
 }
 
 /**
@@ -242,6 +237,7 @@ export interface CallListSqlOptions {
 }
 
 export function callListSql(
+  d: Dialect,
   source: ScoresSource,
   filters: CallListFilters,
   options: CallListSqlOptions = {},
@@ -253,66 +249,67 @@ export function callListSql(
     filters.excludeContactedDays === undefined
       ? null
       : new Date(now.getTime() - filters.excludeContactedDays * 86_400_000).toISOString();
-  const filter = candidateFilter(filters);
+  const conditions = candidateConditions(filters);
   if (listId !== null) {
-    filter.conditions.push(`s.customer_id IN (SELECT customer_id FROM call_list_members
-        WHERE list_id = $listId AND arm = 'treated')`);
-    filter.params.listId = listId;
+    conditions.push(sql`s.customer_id IN (SELECT customer_id FROM call_list_members
+        WHERE list_id = ${listId} AND arm = 'treated')`);
   }
-  const params: Record<string, SqlParam> = {
+  const callEffect = options.uplift
+    ? sql.raw(upliftSql(options.uplift))
+    : d.cast(sql.raw(String(Number(options.callEffectPrior ?? DEFAULT_CALL_EFFECT))), 'double');
+  const scoredAt = source.asOf ? d.cast(sql`max(as_of)`, 'varchar') : sql`NULL`;
+  const latestModel = source.asOf ? d.argMax(sql`model_id`, sql`as_of`) : sql`any_value(model_id)`;
+  const modelId = source.modelId ? d.cast(latestModel, 'varchar') : sql`NULL`;
+  const ctes = candidates(d, source, filters, conditions, {
+    asOf: options.asOf ?? null,
     contactedSince,
     phoneCountry: options.phoneCountry ?? null,
-    asOf: options.asOf ?? null,
-    ...filter.params,
-  };
-  const callEffect = options.uplift
-    ? upliftSql(options.uplift)
-    : `${Number(options.callEffectPrior ?? DEFAULT_CALL_EFFECT)}::DOUBLE`;
-  const scoredAt = source.asOf ? 'max(as_of)::VARCHAR' : 'NULL';
-  const latestModel = source.asOf ? 'arg_max(model_id, as_of)' : 'any_value(model_id)';
-  const modelId = source.modelId ? `${latestModel}::VARCHAR` : 'NULL';
-  const ctes = candidates(source, filters, filter.conditions, callEffect, listId !== null);
+    callEffect,
+    members: listId !== null,
+  });
+  const count = (condition: string) => d.cast(d.filtered(sql`count(*)`, sql.raw(condition)), 'integer');
+  const total = (column: string, condition: string | null) =>
+    d.cast(
+      sql`coalesce(${condition === null ? sql.raw(`sum(${column})`) : d.filtered(sql.raw(`sum(${column})`), sql.raw(condition))}, 0)`,
+      'double',
+    );
   return {
     cut,
-    summary: sql.named(
-      `WITH ${ctes}
+    summary: sql`WITH ${ctes}
         SELECT
-          count(*) FILTER (WHERE excluded IS NULL)::INTEGER AS eligible,
-          count(*) FILTER (WHERE excluded = 'no_consent')::INTEGER AS no_consent,
-          count(*) FILTER (WHERE excluded = 'do_not_call')::INTEGER AS do_not_call,
-          count(*) FILTER (WHERE excluded = 'recently_contacted')::INTEGER AS recently_contacted,
-          count(*) FILTER (WHERE excluded = 'no_phone')::INTEGER AS no_phone,
-          count(*) FILTER (WHERE excluded IS NULL AND phone_e164 IS NULL)::INTEGER AS without_phone,
-          count(*) FILTER (WHERE excluded = 'other_list')::INTEGER AS other_list,
-          coalesce(sum(value_at_risk) FILTER (WHERE excluded IS NULL), 0)::DOUBLE AS value_eligible,
-          coalesce(sum(expected_saved) FILTER (WHERE excluded IS NULL), 0)::DOUBLE AS saved_eligible,
+          ${count('excluded IS NULL')} AS eligible,
+          ${count("excluded = 'no_consent'")} AS no_consent,
+          ${count("excluded = 'do_not_call'")} AS do_not_call,
+          ${count("excluded = 'recently_contacted'")} AS recently_contacted,
+          ${count("excluded = 'no_phone'")} AS no_phone,
+          ${count('excluded IS NULL AND phone_e164 IS NULL')} AS without_phone,
+          ${count("excluded = 'other_list'")} AS other_list,
+          ${total('value_at_risk', 'excluded IS NULL')} AS value_eligible,
+          ${total('expected_saved', 'excluded IS NULL')} AS saved_eligible,
           (SELECT ${modelId} FROM latest_scores) AS model_id,
           (SELECT ${scoredAt} FROM latest_scores) AS scored_at
         FROM candidates`,
-      params,
-    ),
-    valueListed: sql.named(
-      `WITH ${ctes}
-        SELECT coalesce(sum(value_at_risk), 0)::DOUBLE AS value_listed,
-               coalesce(sum(expected_saved), 0)::DOUBLE AS saved_listed,
-               count(*) FILTER (WHERE phone_e164 IS NULL)::INTEGER AS without_phone
+    valueListed: sql`WITH ${ctes}
+        SELECT ${total('value_at_risk', null)} AS value_listed,
+               ${total('expected_saved', null)} AS saved_listed,
+               ${count('phone_e164 IS NULL')} AS without_phone
         FROM (
-          SELECT value_at_risk, expected_saved, phone_e164 FROM candidates WHERE excluded IS NULL ORDER BY ${RANKING} LIMIT $cut
+          SELECT value_at_risk, expected_saved, phone_e164 FROM candidates WHERE excluded IS NULL
+          ORDER BY ${sql.raw(RANKING)} ${limitClause(cut)}
         )`,
-      { ...params, cut },
-    ),
     ctes,
-    params,
     rows: (window, shape, eligible) => {
       const bounds = windowBounds(cut, window);
       const whole = bounds.offset === 0 && (bounds.limit === null || bounds.limit >= eligible);
       const few = !whole && bounds.limit !== null && bounds.limit <= FACTS_FOR_LISTED_ONLY;
-      return sql.named(
-        rowsSql(ctes, shape, whole ? 'whole' : few ? 'few' : 'cut'),
-        whole ? params : { ...params, ...bounds },
-      );
+      return rowsSql(d, ctes, shape, whole ? 'whole' : few ? 'few' : 'cut', bounds);
     },
   };
+}
+
+/** OFFSET and LIMIT with bound values; no limit (null) leaves LIMIT out. */
+function limitClause(limit: number | null, offset = 0): Sql {
+  return sql`${offset > 0 ? sql`OFFSET ${offset}` : sql.empty} ${limit === null ? sql.empty : sql`LIMIT ${limit}`}`;
 }
 
 /** The page of the cut list: rows offset … offset+limit, never past the cut. */
@@ -323,78 +320,90 @@ function windowBounds(cut: number | null, window: CallListWindow): { offset: num
 }
 
 /** The list's cells after the rank, in CALL_LIST_COLUMNS order: their SQL, and how CSV writes them. */
-const CELLS: ReadonlyArray<{
+function cells(d: Dialect): ReadonlyArray<{
   name: string;
-  sql: string;
+  sql: Sql;
   csv: 'text' | 'number' | 'integer' | 'e164' | null;
-  csvSql?: string;
-}> = [
-  { name: 'customer_id', sql: 'l.customer_id', csv: 'text' },
-  { name: 'name', sql: 'l.name', csv: 'text' },
-  { name: 'phone', sql: 'l.phone', csv: 'text' },
-  { name: 'email', sql: 'l.email', csv: 'text' },
-  { name: 'churn_probability', sql: 'round(l.churn_probability, 4)::DOUBLE', csv: 'number' },
-  { name: 'value_at_risk', sql: 'round(l.value_at_risk, 2)::DOUBLE', csv: 'number' },
-  { name: 'last_order_date', sql: 'o.last_order_date::VARCHAR', csv: 'text' },
-  { name: 'orders', sql: 'coalesce(o.orders, 0)::INTEGER', csv: 'integer' },
-  { name: 'open_complaints', sql: 'coalesce(oc.open_complaints, 0)::INTEGER', csv: 'integer' },
-  { name: 'reasons', sql: 'l.reasons', csv: 'text', csvSql: "array_to_string(l.reasons, ' | ')" },
-  { name: 'last_contact', sql: "strftime(l.last_contact, '%Y-%m-%dT%H:%M:%SZ')", csv: 'text' },
-  { name: 'last_outcome', sql: 'l.last_outcome', csv: 'text' },
-  { name: 'phone_e164', sql: 'l.phone_e164', csv: 'e164' },
-  { name: 'segment', sql: 'l.segment', csv: 'text' },
-  { name: 'standing', sql: standingSql('l.segment', 'l.churn_probability'), csv: 'text' },
-  // Shown on the dashboard; the CSV keeps its documented columns.
-  { name: 'call_effect', sql: 'round(l.call_effect, 4)::DOUBLE', csv: null },
-  { name: 'expected_saved', sql: 'round(l.expected_saved, 2)::DOUBLE', csv: null },
-];
-const CSV_CELLS = CELLS.flatMap((c) => (c.csv === null ? [] : [{ ...c, csv: c.csv }]));
+  csvSql?: Sql;
+}> {
+  const double = (expr: string) => d.cast(sql.raw(expr), 'double');
+  const integer = (expr: string) => d.cast(sql.raw(expr), 'integer');
+  return [
+    { name: 'customer_id', sql: sql`l.customer_id`, csv: 'text' },
+    { name: 'name', sql: sql`l.name`, csv: 'text' },
+    { name: 'phone', sql: sql`l.phone`, csv: 'text' },
+    { name: 'email', sql: sql`l.email`, csv: 'text' },
+    { name: 'churn_probability', sql: double('round(l.churn_probability, 4)'), csv: 'number' },
+    { name: 'value_at_risk', sql: double('round(l.value_at_risk, 2)'), csv: 'number' },
+    { name: 'last_order_date', sql: d.cast(sql`o.last_order_date`, 'varchar'), csv: 'text' },
+    { name: 'orders', sql: integer('coalesce(o.orders, 0)'), csv: 'integer' },
+    { name: 'open_complaints', sql: integer('coalesce(oc.open_complaints, 0)'), csv: 'integer' },
+    { name: 'reasons', sql: sql`l.reasons`, csv: 'text', csvSql: d.joinList(sql`l.reasons`, sql`' | '`) },
+    { name: 'last_contact', sql: d.isoInstant(sql`l.last_contact`), csv: 'text' },
+    { name: 'last_outcome', sql: sql`l.last_outcome`, csv: 'text' },
+    { name: 'phone_e164', sql: sql`l.phone_e164`, csv: 'e164' },
+    { name: 'segment', sql: sql`l.segment`, csv: 'text' },
+    { name: 'standing', sql: sql.raw(standingSql('l.segment', 'l.churn_probability')), csv: 'text' },
+    // Shown on the dashboard; the CSV keeps its documented columns.
+    { name: 'call_effect', sql: double('round(l.call_effect, 4)'), csv: null },
+    { name: 'expected_saved', sql: double('round(l.expected_saved, 2)'), csv: null },
+  ];
+}
 
-const CSV_CELL = {
-  text: csvTextSql,
-  number: csvNumberSql,
-  integer: (name: string) => `${name}::VARCHAR`,
-  // "+" and 7–15 digits, nothing else (e164Sql): no formula can hide in it, and a dialler reads
-  // it as it is, so it is written without the leading ' that other cells starting with + get.
-  e164: (name: string) => `coalesce(${name}, '')`,
-} as const;
+function csvCell(kind: 'text' | 'number' | 'integer' | 'e164', name: string): string {
+  switch (kind) {
+    case 'text':
+      return csvTextSql(name);
+    case 'number':
+      return csvNumberSql(name);
+    case 'integer':
+      return `CAST(${name} AS VARCHAR)`;
+    // "+" and 7–15 digits, nothing else (e164Sql): no formula can hide in it, and a dialler reads
+    // it as it is, so it is written without the leading ' that other cells starting with + get.
+    case 'e164':
+      return `coalesce(${name}, '')`;
+  }
+}
 
-function rowsSql(ctes: string, shape: 'csv' | 'rows', cut: 'whole' | 'cut' | 'few'): string {
+function rowsSql(
+  d: Dialect,
+  ctes: Sql,
+  shape: 'csv' | 'rows',
+  cut: 'whole' | 'cut' | 'few',
+  bounds: { offset: number; limit: number | null },
+): Sql {
+  const ranking = sql.raw(RANKING);
   // A short list is cut first, so that only its own customers' facts are computed; a long one is
   // cut by the final ORDER BY, so that its rows are sorted once.
   const listed =
     cut === 'few'
-      ? `SELECT * FROM candidates WHERE excluded IS NULL ORDER BY ${RANKING} LIMIT $limit OFFSET $offset`
-      : 'SELECT * FROM candidates WHERE excluded IS NULL';
-  const ofListed = cut === 'few' ? 'AND customer_id IN (SELECT customer_id FROM listed)' : '';
-  const joined = `FROM listed l
+      ? sql`SELECT * FROM candidates WHERE excluded IS NULL ORDER BY ${ranking} ${limitClause(bounds.limit, bounds.offset)}`
+      : sql`SELECT * FROM candidates WHERE excluded IS NULL`;
+  const ofListed = cut === 'few' ? sql`AND customer_id IN (SELECT customer_id FROM listed)` : sql.empty;
+  // The orders of the listed customers only: whole orders, each of the customer it belongs to.
+  const orders =
+    cut === 'few'
+      ? ordersRelation({
+          orderIds: sql`order_id IN (SELECT order_id FROM purchases WHERE customer_id IN (SELECT customer_id FROM listed))`,
+        })
+      : ordersRelation();
+  const joined = sql`FROM listed l
       LEFT JOIN order_facts o ON o.customer_id = l.customer_id
       LEFT JOIN open_complaints oc ON oc.customer_id = l.customer_id`;
-  const window = cut === 'cut' ? 'LIMIT $limit OFFSET $offset' : '';
+  const window = cut === 'cut' ? limitClause(bounds.limit, bounds.offset) : sql.empty;
+  const all = cells(d);
   const select =
     shape === 'rows'
-      ? `SELECT ${CELLS.map((c) => `${c.sql} AS ${c.name}`).join(', ')}
+      ? sql`SELECT ${sql.join(all.map((c) => sql`${c.sql} AS ${sql.raw(c.name)}`))}
       ${joined}
-      ORDER BY ${RANKING.replaceAll(/(expected_saved|value_at_risk|churn_probability|customer_id)/g, 'l.$1')} ${window}`
-      : // Finished CSV lines (see csvSql.ts in @retain/warehouse). The cells are named in a
-        // subquery, so that each is computed once however often its formatting refers to it.
-        `SELECT ${csvLineSql(CSV_CELLS.map((c) => CSV_CELL[c.csv](c.name)))} AS line
-      FROM (
-        SELECT ${CSV_CELLS.map((c) => `${c.csvSql ?? c.sql} AS ${c.name}`).join(', ')},
-               l.expected_saved AS rank_saved, l.value_at_risk AS rank_value, l.churn_probability AS rank_probability
-        ${joined}
-      )
-      ORDER BY ${RANKING.replace('expected_saved', 'rank_saved').replace('value_at_risk', 'rank_value').replace('churn_probability', 'rank_probability')} ${window}`;
-  return `WITH ${ctes},
-    listed AS ${cut === 'few' ? 'MATERIALIZED ' : ''}(${listed}),
+      ORDER BY ${sql.raw(RANKING.replaceAll(/(expected_saved|value_at_risk|churn_probability|customer_id)/g, 'l.$1'))} ${window}`
+      : csvSelect(all, joined, window);
+  return sql`WITH ${ctes},
+    listed AS ${sql.raw(cut === 'few' ? 'MATERIALIZED ' : '')}(${listed}),
     order_facts AS (
-      -- Two plain aggregations rather than count(DISTINCT): these can spill to disk.
-      SELECT customer_id, max(last_order_at)::DATE AS last_order_date, count(*) AS orders
-      FROM (
-        SELECT customer_id, order_id, max(order_date) AS last_order_at
-        FROM purchases WHERE true ${ofListed}
-        GROUP BY customer_id, order_id
-      )
+      SELECT customer_id, ${d.cast(sql`max(last_line_at)`, 'date')} AS last_order_date, count(*) AS orders
+      FROM ${orders} o
+      WHERE true ${ofListed}
       GROUP BY customer_id
     ),
     open_complaints AS (
@@ -403,4 +412,23 @@ function rowsSql(ctes: string, shape: 'csv' | 'rows', cut: 'whole' | 'cut' | 'fe
       GROUP BY customer_id
     )
     ${select}`;
+}
+
+/**
+ * Finished CSV lines (see csvSql.ts in @retain/warehouse). The cells are named in a subquery, so
+ * that each is computed once however often its formatting refers to it.
+ */
+function csvSelect(all: ReturnType<typeof cells>, joined: Sql, window: Sql): Sql {
+  const csvCells = all.flatMap((c) => (c.csv === null ? [] : [{ ...c, csv: c.csv }]));
+  const line = csvLineSql(csvCells.map((c) => csvCell(c.csv, c.name)));
+  const ranking = RANKING.replace('expected_saved', 'rank_saved')
+    .replace('value_at_risk', 'rank_value')
+    .replace('churn_probability', 'rank_probability');
+  return sql`SELECT ${sql.raw(line)} AS line
+      FROM (
+        SELECT ${sql.join(csvCells.map((c) => sql`${c.csvSql ?? c.sql} AS ${sql.raw(c.name)}`))},
+               l.expected_saved AS rank_saved, l.value_at_risk AS rank_value, l.churn_probability AS rank_probability
+        ${joined}
+      )
+      ORDER BY ${sql.raw(ranking)} ${window}`;
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { type Dialect, type Sql, sql } from '@retain/warehouse';
 
 /*
  * Control assignment: a customer is held back when the draw of (list id, customer id) falls below
@@ -13,7 +14,8 @@ export function controlDraw(listId: string, customerId: string): number {
   return Number.parseInt(hex, 16) / 2 ** 32;
 }
 
-/** The draw as a DuckDB expression of two VARCHAR expressions. */
-export function controlDrawSql(listId: string, customerId: string): string {
-  return `(('0x' || left(md5(${listId} || ':' || ${customerId}), 8))::UBIGINT / 4294967296.0)`;
+/** The draw as an SQL expression of two text expressions: the same number on every engine. */
+export function controlDrawSql(d: Dialect, listId: Sql, customerId: Sql): Sql {
+  const digits = sql`substr(${d.md5Hex(sql`${listId} || ':' || ${customerId}`)}, 1, 8)`;
+  return sql`(${d.hexToInteger(digits)} / 4294967296.0)`;
 }

@@ -1,4 +1,5 @@
 import { LOST_GAP_MULTIPLE, LOST_MIN_DAYS, LOST_SINGLE_ORDER_DAYS } from '@retain/schemas';
+import { type Dialect, ordersRelation, type Sql, sql } from '@retain/warehouse';
 
 /*
  * What a customer's history says on a given day, for the lost rule and the uplift model: the same
@@ -13,46 +14,49 @@ export const RECENT_COMPLAINT_DAYS = 90;
 
 /**
  * CTEs `state_orders`, `state_complaints` and `customer_state` over `targets`, a relation of
- * (customer_id, as_of DATE): only orders and complaints up to the end of as_of count. An order is
- * one order id, dated by its first line. `oneDay`: the as-of of every target, as SQL, when they
- * share one.
+ * (customer_id, as_of DATE): only orders and complaints up to the end of as_of count. Orders are the
+ * warehouse's (`ordersRelation`): an order is one order id, dated by its first line, of the customer
+ * it belongs to. `oneDay`: the as-of of every target, as SQL, when they share one.
  */
-export function customerStateCtes(targets: string, oneDay: string | null = null): string {
+export function customerStateCtes(d: Dialect, targets: Sql, oneDay: Sql | null = null): Sql {
+  const dayAfter = (date: Sql) => d.addDays(date, sql`1`);
   // One day for everyone (today's list): the orders are aggregated once per customer, without
   // joining them to a million targets first.
   const orders =
     oneDay === null
-      ? `SELECT t.customer_id, t.as_of,
-           min(o.order_at) AS first_order_at, max(o.order_at) AS last_order_at, count(*) AS orders
+      ? sql`SELECT t.customer_id, t.as_of,
+           min(o.ordered_at) AS first_order_at, max(o.ordered_at) AS last_order_at, count(*) AS orders
     FROM state_targets t
-    JOIN (SELECT customer_id, order_id, min(order_date) AS order_at FROM purchases GROUP BY customer_id, order_id) o
-      ON o.customer_id = t.customer_id AND o.order_at < t.as_of + INTERVAL 1 DAY
+    JOIN ${ordersRelation()} o
+      ON o.customer_id = t.customer_id AND o.ordered_at < ${dayAfter(sql`t.as_of`)}
     GROUP BY t.customer_id, t.as_of`
-      : `SELECT customer_id, ${oneDay} AS as_of,
-           min(order_at) AS first_order_at, max(order_at) AS last_order_at, count(*) AS orders
-    FROM (SELECT customer_id, order_id, min(order_date) AS order_at FROM purchases
-          WHERE order_date < ${oneDay} + INTERVAL 1 DAY GROUP BY customer_id, order_id)
+      : sql`SELECT customer_id, ${oneDay} AS as_of,
+           min(ordered_at) AS first_order_at, max(ordered_at) AS last_order_at, count(*) AS orders
+    FROM ${ordersRelation()} o
+    WHERE ordered_at < ${dayAfter(oneDay)}
     GROUP BY customer_id`;
-  return `
+  const openAtEnd = sql`q.resolved_at IS NULL OR q.resolved_at >= ${dayAfter(sql`t.as_of`)}`;
+  const asDate = (expr: Sql) => d.cast(expr, 'date');
+  return sql`
   state_targets AS (${targets}),
   state_orders AS (
     ${orders}
   ),
   state_complaints AS (
     SELECT t.customer_id, t.as_of,
-           bool_or(q.opened_at >= t.as_of - INTERVAL ${RECENT_COMPLAINT_DAYS} DAY
-                   AND (q.resolved_at IS NULL OR q.resolved_at >= t.as_of + INTERVAL 1 DAY
-                        OR q.resolved_at - q.opened_at > INTERVAL ${SLOW_RESOLUTION_DAYS} DAY)) AS slow_complaint,
-           bool_or(q.resolved_at IS NULL OR q.resolved_at >= t.as_of + INTERVAL 1 DAY) AS open_complaint
+           bool_or(q.opened_at >= ${d.addDays(sql`t.as_of`, sql.raw(String(-RECENT_COMPLAINT_DAYS)))}
+                   AND (${openAtEnd}
+                        OR q.resolved_at - q.opened_at > ${sql.raw(`INTERVAL '${SLOW_RESOLUTION_DAYS}' DAY`)})) AS slow_complaint,
+           bool_or(${openAtEnd}) AS open_complaint
     FROM state_targets t
-    JOIN complaints q ON q.customer_id = t.customer_id AND q.opened_at < t.as_of + INTERVAL 1 DAY
+    JOIN complaints q ON q.customer_id = t.customer_id AND q.opened_at < ${dayAfter(sql`t.as_of`)}
     GROUP BY t.customer_id, t.as_of
   ),
   customer_state AS (
     SELECT t.customer_id, t.as_of, o.orders, o.last_order_at,
-           date_diff('day', o.last_order_at::DATE, t.as_of) AS days_since,
+           ${d.dateDiff('day', asDate(sql`o.last_order_at`), sql`t.as_of`)} AS days_since,
            CASE WHEN o.orders > 1
-             THEN date_diff('day', o.first_order_at::DATE, o.last_order_at::DATE) / (o.orders - 1.0) END AS usual_gap,
+             THEN ${d.dateDiff('day', asDate(sql`o.first_order_at`), asDate(sql`o.last_order_at`))} / (o.orders - 1.0) END AS usual_gap,
            coalesce(q.slow_complaint, false) AS slow_complaint,
            coalesce(q.open_complaint, false) AS open_complaint
     FROM state_targets t
@@ -85,7 +89,7 @@ export const UPLIFT_FEATURES: ReadonlyArray<{ name: string; sql: string }> = [
     name: 'lapse_ratio',
     sql: 'least(greatest(coalesce(days_since, 0), 0) / greatest(coalesce(usual_gap, 120), 7), 10)',
   },
-  { name: 'lost', sql: 'lost::INTEGER' },
-  { name: 'slow_complaint', sql: 'slow_complaint::INTEGER' },
-  { name: 'open_complaint', sql: 'open_complaint::INTEGER' },
+  { name: 'lost', sql: 'CAST(lost AS INTEGER)' },
+  { name: 'slow_complaint', sql: 'CAST(slow_complaint AS INTEGER)' },
+  { name: 'open_complaint', sql: 'CAST(open_complaint AS INTEGER)' },
 ];

@@ -5,7 +5,7 @@ import {
   type UpliftEvaluation,
   type UpliftStatus,
 } from '@retain/schemas';
-import { type Db, sql, type Warehouse } from '@retain/warehouse';
+import { type Db, ordersRelation, type Sql, sql, type Warehouse } from '@retain/warehouse';
 import { z } from 'zod';
 import { customerStateCtes, lostSql, UPLIFT_FEATURES } from './customerStateSql.ts';
 import { dataEnd } from './measureProgram.ts';
@@ -23,11 +23,13 @@ async function maturedLists(db: Db): Promise<z.output<typeof maturedRow>[]> {
   if (!(await programTablesExist(db))) return [];
   const end = await dataEnd(db);
   if (end === null) return [];
+  const d = db.dialect;
+  const control = d.filtered(sql`count(*)`, sql`m.arm = 'control'`);
   return db.query(
-    sql`SELECT l.list_id, l.list_date::VARCHAR AS list_date, count(*) FILTER (WHERE m.arm = 'control')::INTEGER AS control
+    sql`SELECT l.list_id, CAST(l.list_date AS VARCHAR) AS list_date, CAST(${control} AS INTEGER) AS control
         FROM call_lists l JOIN call_list_members m ON m.list_id = l.list_id
-        WHERE l.kind = 'at-risk' AND l.list_date + to_days(l.horizon_days) <= CAST(${end} AS DATE)
-        GROUP BY l.list_id, l.list_date HAVING count(*) FILTER (WHERE m.arm = 'control') > 0
+        WHERE l.kind = 'at-risk' AND ${d.addDays(sql`l.list_date`, sql`l.horizon_days`)} <= CAST(${end} AS DATE)
+        GROUP BY l.list_id, l.list_date HAVING ${control} > 0
         ORDER BY l.list_date, l.list_id`,
     maturedRow,
   );
@@ -44,13 +46,19 @@ const trainingRow = z.object({
 
 /** Every member of the lists with the features at its list's date and whether they were retained. */
 async function trainingRows(db: Db, listIds: readonly string[]) {
+  const d = db.dialect;
+  const afterList = (days: Sql) => d.addDays(sql`mb.list_date`, days);
+  const ids = listIds.length > 0 ? sql.join(listIds.map((id) => sql`${id}`)) : sql`NULL`;
+  const features = UPLIFT_FEATURES.map((f) => d.cast(sql.raw(`(${f.sql})`), 'double'));
   return db.query(
-    sql.named(
-      `WITH lists AS (
-         SELECT list_id, list_date, horizon_days FROM call_lists WHERE list_id IN (SELECT unnest($ids::VARCHAR[]))
+    sql`WITH lists AS (
+         SELECT list_id, list_date, horizon_days FROM call_lists WHERE list_id IN (${ids})
        ),
-       ${customerStateCtes(`SELECT DISTINCT m.customer_id, l.list_date AS as_of
-         FROM call_list_members m JOIN lists l ON l.list_id = m.list_id`)},
+       ${customerStateCtes(
+         d,
+         sql`SELECT DISTINCT m.customer_id, l.list_date AS as_of
+         FROM call_list_members m JOIN lists l ON l.list_id = m.list_id`,
+       )},
        members AS (
          SELECT m.list_id, m.customer_id, m.arm, m.churn_probability, m.value_at_risk, l.list_date, l.horizon_days
          FROM call_list_members m JOIN lists l ON l.list_id = m.list_id
@@ -58,25 +66,23 @@ async function trainingRows(db: Db, listIds: readonly string[]) {
        retained AS (
          SELECT mb.list_id, mb.customer_id, count(o.order_id) > 0 AS retained
          FROM members mb
-         LEFT JOIN (SELECT customer_id, order_id, min(order_date) AS order_at FROM purchases GROUP BY customer_id, order_id) o
-           ON o.customer_id = mb.customer_id AND o.order_at >= mb.list_date + INTERVAL 1 DAY
-          AND o.order_at < mb.list_date + to_days(mb.horizon_days + 1)
+         LEFT JOIN ${ordersRelation()} o
+           ON o.customer_id = mb.customer_id AND o.ordered_at >= ${afterList(sql`1`)}
+          AND o.ordered_at < ${afterList(sql`mb.horizon_days + 1`)}
          GROUP BY mb.list_id, mb.customer_id
        ),
        described AS (
          SELECT mb.list_id, mb.customer_id, mb.arm, r.retained,
                 coalesce(mb.churn_probability, 0.5) AS churn_probability, coalesce(mb.value_at_risk, 0) AS value_at_risk,
-                cs.orders, cs.days_since, cs.usual_gap, cs.slow_complaint, cs.open_complaint, ${lostSql('cs')} AS lost
+                cs.orders, cs.days_since, cs.usual_gap, cs.slow_complaint, cs.open_complaint, ${sql.raw(lostSql('cs'))} AS lost
          FROM members mb
          JOIN customer_state cs ON cs.customer_id = mb.customer_id AND cs.as_of = mb.list_date
          JOIN retained r ON r.list_id = mb.list_id AND r.customer_id = mb.customer_id
        )
-       SELECT list_id, arm = 'treated' AS treated, retained, churn_probability::DOUBLE AS churn_probability,
-              value_at_risk::DOUBLE AS value_at_risk,
-              [${UPLIFT_FEATURES.map((f) => `(${f.sql})::DOUBLE`).join(', ')}] AS features
+       SELECT list_id, arm = 'treated' AS treated, retained, CAST(churn_probability AS DOUBLE) AS churn_probability,
+              CAST(value_at_risk AS DOUBLE) AS value_at_risk,
+              ARRAY[${sql.join(features)}] AS features
        FROM described ORDER BY list_id, customer_id`,
-      { ids: JSON.stringify(listIds) },
-    ),
     trainingRow,
   );
 }

@@ -1,5 +1,5 @@
 import type { Effect, ProgramList, ProgramReport, SavedList } from '@retain/schemas';
-import { type Db, sql, type Warehouse } from '@retain/warehouse';
+import { type Db, type Dialect, ordersRelation, type Sql, sql, type Warehouse } from '@retain/warehouse';
 import { z } from 'zod';
 import { type ArmTotals, addArm, emptyArm, listEffect, pooledEffect } from './effectStats.ts';
 import { readSavedList, readSavedLists } from './savedLists.ts';
@@ -26,7 +26,8 @@ const totalsRow = z.object({
  * day, inclusive) and their revenue in that window. Lists are measured only when the data reaches
  * date + H, so none of the window is missing.
  */
-function memberTotalsSql(listIds: readonly string[]) {
+function memberTotalsSql(d: Dialect, listIds: readonly string[]) {
+  const afterList = (days: Sql) => d.addDays(sql`mb.list_date`, days);
   return sql`
     WITH lists AS (
       SELECT list_id, list_date, horizon_days FROM call_lists
@@ -37,29 +38,32 @@ function memberTotalsSql(listIds: readonly string[]) {
       FROM call_list_members m JOIN lists l ON l.list_id = m.list_id
     ),
     orders AS (
-      SELECT customer_id, order_id, min(order_date) AS order_at, sum(amount) AS amount
-      FROM purchases WHERE customer_id IN (SELECT customer_id FROM members)
-      GROUP BY customer_id, order_id
+      SELECT customer_id, order_id, ordered_at AS order_at, value AS amount
+      FROM ${ordersRelation({
+        orderIds: sql`order_id IN (SELECT order_id FROM purchases WHERE customer_id IN (SELECT customer_id FROM members))`,
+      })} o
+      WHERE customer_id IN (SELECT customer_id FROM members)
     ),
     outcomes AS (
       SELECT mb.list_id, mb.customer_id, mb.arm,
-             count(o.order_id) > 0 AS retained, coalesce(sum(o.amount), 0)::DOUBLE AS revenue
+             count(o.order_id) > 0 AS retained, CAST(coalesce(sum(o.amount), 0) AS DOUBLE) AS revenue
       FROM members mb
       LEFT JOIN orders o ON o.customer_id = mb.customer_id
-        AND o.order_at >= mb.list_date + INTERVAL 1 DAY
-        AND o.order_at < mb.list_date + to_days(mb.horizon_days + 1)
+        AND o.order_at >= ${afterList(sql`1`)}
+        AND o.order_at < ${afterList(sql`mb.horizon_days + 1`)}
       GROUP BY mb.list_id, mb.customer_id, mb.arm
     ),
     reached AS (
       SELECT DISTINCT mb.list_id, mb.customer_id
       FROM members mb JOIN contact_outcomes c ON c.customer_id = mb.customer_id
-        AND c.contacted_at >= mb.list_date AND c.contacted_at < mb.list_date + to_days(mb.horizon_days + 1)
+        AND c.contacted_at >= mb.list_date AND c.contacted_at < ${afterList(sql`mb.horizon_days + 1`)}
         AND c.outcome IN (${sql.join(REACHED.map((o) => sql`${o}`))})
       WHERE mb.arm = 'treated'
     )
     SELECT o.list_id, o.arm, r.customer_id IS NOT NULL AS reached,
-           count(*)::INTEGER AS customers, count(*) FILTER (WHERE o.retained)::INTEGER AS retained,
-           sum(o.revenue)::DOUBLE AS revenue, sum(o.revenue * o.revenue)::DOUBLE AS revenue_squares
+           CAST(count(*) AS INTEGER) AS customers,
+           CAST(${d.filtered(sql`count(*)`, sql`o.retained`)} AS INTEGER) AS retained,
+           CAST(sum(o.revenue) AS DOUBLE) AS revenue, CAST(sum(o.revenue * o.revenue) AS DOUBLE) AS revenue_squares
     FROM outcomes o LEFT JOIN reached r ON r.list_id = o.list_id AND r.customer_id = o.customer_id
     GROUP BY o.list_id, o.arm, r.customer_id IS NOT NULL`;
 }
@@ -73,7 +77,7 @@ interface ListTotals {
 async function readTotals(db: Db, listIds: readonly string[]): Promise<Map<string, ListTotals>> {
   const totals = new Map<string, ListTotals>();
   if (listIds.length === 0) return totals;
-  for (const row of await db.query(memberTotalsSql(listIds), totalsRow)) {
+  for (const row of await db.query(memberTotalsSql(db.dialect, listIds), totalsRow)) {
     const entry = totals.get(row.list_id) ?? {
       treated: emptyArm(),
       reached: emptyArm(),
@@ -97,7 +101,10 @@ async function readTotals(db: Db, listIds: readonly string[]): Promise<Map<strin
 
 /** The last day with orders, YYYY-MM-DD, or null without orders. */
 export async function dataEnd(db: Db): Promise<string | null> {
-  return db.scalar(sql`SELECT max(order_date)::DATE::VARCHAR FROM purchases`, z.string().nullable());
+  return db.scalar(
+    sql`SELECT CAST(CAST(max(order_date) AS DATE) AS VARCHAR) FROM purchases`,
+    z.string().nullable(),
+  );
 }
 
 const points = (value: number) => `${value >= 0 ? '+' : '−'}${Math.abs(value * 100).toFixed(1)}`;

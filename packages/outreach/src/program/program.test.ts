@@ -24,8 +24,8 @@ describe('control assignment', () => {
     try {
       const drawn = await warehouse.read((db) =>
         db.query(
-          sql.raw(`SELECT 'C' || i AS customer_id, ${controlDrawSql("'L-20240101-abcdef'", "'C' || i")} AS draw
-                   FROM range(2000) t(i) ORDER BY i`),
+          sql`SELECT 'C' || i AS customer_id, ${controlDrawSql(db.dialect, sql`${'L-20240101-abcdef'}`, sql`'C' || i`)} AS draw
+              FROM range(2000) t(i) ORDER BY i`,
           z.object({ customer_id: z.string(), draw: z.number() }),
         ),
       );

@@ -57,32 +57,30 @@ export async function saveCallList(
             ? 'uplift-model'
             : String(filters.callEffect ?? DEFAULT_CALL_EFFECT)
         }, CAST(${now.toISOString()} AS TIMESTAMP), ${options.requester?.username ?? null})`);
+    const arm = sql`CASE WHEN ${controlDrawSql(db.dialect, sql`${id}`, sql`customer_id`)} < ${settings.controlShare}
+                      THEN 'control' ELSE 'treated' END`;
+    const counted =
+      cut === null
+        ? sql`counted AS (SELECT * FROM ranked)`
+        : sql`counted AS (
+             SELECT *, sum(CAST(arm = 'treated' AS INTEGER)) OVER (ORDER BY rank ROWS UNBOUNDED PRECEDING) AS treated_upto
+             FROM ranked
+           )`;
     await db.run(
-      sql.named(
-        `INSERT INTO call_list_members
+      sql`INSERT INTO call_list_members
          SELECT * FROM (
            WITH ${plan.ctes},
            ranked AS (
-             SELECT $newListId AS list_id, customer_id, churn_probability, value_at_risk, expected_saved,
-                    row_number() OVER (ORDER BY ${RANKING}) AS rank,
-                    CASE WHEN ${controlDrawSql('$newListId', 'customer_id')} < $controlShare
-                      THEN 'control' ELSE 'treated' END AS arm
+             SELECT ${id} AS list_id, customer_id, churn_probability, value_at_risk, expected_saved,
+                    row_number() OVER (ORDER BY ${sql.raw(RANKING)}) AS rank,
+                    ${arm} AS arm
              FROM candidates WHERE excluded IS NULL
            ),
-           ${
-             cut === null
-               ? 'counted AS (SELECT * FROM ranked)'
-               : `counted AS (
-             SELECT *, sum((arm = 'treated')::INTEGER) OVER (ORDER BY rank ROWS UNBOUNDED PRECEDING) AS treated_upto
-             FROM ranked
-           )`
-           }
+           ${counted}
            -- Up to the cut-th customer to call; held-back customers ranked after them are not on the list.
            SELECT list_id, customer_id, arm, rank, churn_probability, value_at_risk, expected_saved FROM counted
-           ${cut === null ? '' : "WHERE treated_upto <= $cut AND NOT (arm = 'control' AND treated_upto = $cut)"}
+           ${cut === null ? sql.empty : sql`WHERE treated_upto <= ${cut} AND NOT (arm = 'control' AND treated_upto = ${cut})`}
          )`,
-        { ...plan.params, newListId: id, controlShare: settings.controlShare, cut },
-      ),
     );
     return { listId: id, summary };
   });

@@ -1,5 +1,5 @@
 import { type SavedList, savedListSchema } from '@retain/schemas';
-import { type Db, sql, type Warehouse } from '@retain/warehouse';
+import { type Db, type Dialect, dbInstant, sql, type Warehouse } from '@retain/warehouse';
 import { z } from 'zod';
 import { UnknownListError } from '../errors.ts';
 import { programTablesExist } from './programTables.ts';
@@ -17,21 +17,22 @@ const listRow = z.object({
   capacity: z.number().nullable(),
   filters: z.string(),
   call_effect: z.string(),
-  created_at: z.string(),
+  created_at: dbInstant,
   created_by: z.string().nullable(),
 });
 
 /** Saved lists, newest first, or the one asked for. */
-function listsSql(listId: string | null) {
+function listsSql(d: Dialect, listId: string | null) {
+  const members = (arm: string) => d.filtered(sql`count(*)`, sql`arm = ${arm}`);
   return sql`
-    SELECT l.list_id, l.list_date::VARCHAR AS list_date, l.kind, l.horizon_days, l.control_share,
-           coalesce(m.treated, 0)::INTEGER AS treated, coalesce(m.control, 0)::INTEGER AS control,
-           (l.list_date + to_days(l.horizon_days))::DATE::VARCHAR AS measurable_from,
-           l.model_id, l.capacity, l.filters::VARCHAR AS filters, l.call_effect,
-           strftime(l.created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at, l.created_by
+    SELECT l.list_id, CAST(l.list_date AS VARCHAR) AS list_date, l.kind, l.horizon_days, l.control_share,
+           CAST(coalesce(m.treated, 0) AS INTEGER) AS treated, CAST(coalesce(m.control, 0) AS INTEGER) AS control,
+           CAST(${d.addDays(sql`l.list_date`, sql`l.horizon_days`)} AS VARCHAR) AS measurable_from,
+           l.model_id, l.capacity, CAST(l.filters AS VARCHAR) AS filters, l.call_effect,
+           l.created_at, l.created_by
     FROM call_lists l
     LEFT JOIN (
-      SELECT list_id, count(*) FILTER (WHERE arm = 'treated') AS treated, count(*) FILTER (WHERE arm = 'control') AS control
+      SELECT list_id, ${members('treated')} AS treated, ${members('control')} AS control
       FROM call_list_members GROUP BY list_id
     ) m ON m.list_id = l.list_id
     WHERE CAST(${listId} AS VARCHAR) IS NULL OR l.list_id = ${listId}
@@ -61,12 +62,12 @@ function toSavedList(row: z.output<typeof listRow>): SavedList {
 /** Every saved list, newest first (none before the first is saved). */
 export async function readSavedLists(db: Db): Promise<SavedList[]> {
   if (!(await programTablesExist(db))) return [];
-  return (await db.query(listsSql(null), listRow)).map(toSavedList);
+  return (await db.query(listsSql(db.dialect, null), listRow)).map(toSavedList);
 }
 
 /** One saved list; UnknownListError when there is no such list. */
 export async function readSavedList(db: Db, listId: string): Promise<SavedList> {
-  const row = (await programTablesExist(db)) ? await db.first(listsSql(listId), listRow) : null;
+  const row = (await programTablesExist(db)) ? await db.first(listsSql(db.dialect, listId), listRow) : null;
   if (!row) throw new UnknownListError(listId);
   return toSavedList(row);
 }

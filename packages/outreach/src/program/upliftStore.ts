@@ -1,5 +1,5 @@
 import { type UpliftEvaluation, upliftEvaluationSchema, upliftModelSchema } from '@retain/schemas';
-import { type Db, sql } from '@retain/warehouse';
+import { type Db, dbInstant, sql } from '@retain/warehouse';
 import { z } from 'zod';
 import { programTablesExist } from './programTables.ts';
 import type { UpliftModel } from './upliftModel.ts';
@@ -15,7 +15,7 @@ export interface StoredUplift {
 
 const storedRow = z.object({
   uplift_id: z.string(),
-  fitted_at: z.string(),
+  fitted_at: dbInstant,
   lists: z.string(),
   model: z.string(),
   evaluation: z.string(),
@@ -25,8 +25,8 @@ const storedRow = z.object({
 export async function readActiveUplift(db: Db): Promise<StoredUplift | null> {
   if (!(await programTablesExist(db))) return null;
   const row = await db.first(
-    sql`SELECT uplift_id, strftime(fitted_at, '%Y-%m-%dT%H:%M:%SZ') AS fitted_at, lists::VARCHAR AS lists,
-               model::VARCHAR AS model, evaluation::VARCHAR AS evaluation
+    sql`SELECT uplift_id, fitted_at, CAST(lists AS VARCHAR) AS lists,
+               CAST(model AS VARCHAR) AS model, CAST(evaluation AS VARCHAR) AS evaluation
         FROM uplift_models ORDER BY fitted_at DESC, uplift_id DESC LIMIT 1`,
     storedRow,
   );
