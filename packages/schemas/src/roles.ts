@@ -71,6 +71,7 @@ export const PROCEDURE_ROLES = {
 
   'query.run': ANALYSTS,
   'query.schema': ANALYSTS,
+  'query.example': ANALYSTS,
   'query.saved': ANALYSTS,
   'query.save': ANALYSTS,
   'query.remove': ANALYSTS,

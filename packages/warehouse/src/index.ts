@@ -44,6 +44,7 @@ export {
 } from './query/columnTypes.ts';
 export type { Appender, ColumnRequest, Columns, Db, DbSession } from './query/Db.ts';
 export { Sql, type SqlParam, type SqlPiece, sql } from './query/sql.ts';
+export { CONSOLE_EXAMPLE } from './sandbox/consoleExample.ts';
 export {
   CONSOLE_SCHEMA,
   type ConsoleAccess,

@@ -42,6 +42,14 @@ describe('query router', () => {
     expect(schema.map((t) => t.name)).not.toContain('meta');
   });
 
+  it("offers an example the console runs as it is on the warehouse's engine", async () => {
+    const { sql } = await caller.query.example();
+    const result = await caller.query.run({ sql });
+    expect(result.columns.map((c) => c.name)).toEqual(['month', 'customers', 'revenue']);
+    expect(result.rows).toHaveLength(1);
+    expect(result.rows[0]?.slice(1)).toEqual([1, 10]);
+  });
+
   it('refuses a write as BAD_REQUEST with the reason and no position', async () => {
     const error = await caller.query.run({ sql: 'DROP TABLE purchases' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCError);

@@ -1,5 +1,6 @@
 import { canSeePersonalData } from '@retain/schemas';
 import {
+  CONSOLE_EXAMPLE,
   type ConsoleAccess,
   consoleTables,
   deleteSavedQuery,
@@ -36,6 +37,9 @@ export const queryRouter = {
 
   /** The tables the console can query, with their columns, for the schema browser and completion. */
   schema: procedure.query(({ ctx }) => consoleTables(ctx.warehouse, consoleAccess(ctx))),
+
+  /** The statement the console opens with, in the warehouse engine's own SQL. */
+  example: procedure.query(() => ({ sql: CONSOLE_EXAMPLE })),
 
   /** Queries saved from the console, stored in the warehouse. */
   saved: procedure.query(({ ctx }) => listSavedQueries(ctx.warehouse)),

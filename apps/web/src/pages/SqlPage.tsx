@@ -22,13 +22,6 @@ import { formatInteger } from '../format.ts';
 import { useSearchParams } from '../router/location.ts';
 import { useTRPC } from '../trpc.ts';
 
-const EXAMPLE = `SELECT date_trunc('month', order_date) AS month,
-       count(DISTINCT customer_id) AS customers,
-       sum(amount) AS revenue
-FROM purchases
-GROUP BY ALL
-ORDER BY month`;
-
 const LIMITS = [
   { value: '100', label: '100 rows' },
   { value: '1000', label: '1,000 rows' },
@@ -43,7 +36,20 @@ export default function SqlPage() {
   const client = useQueryClient();
   const [search, update] = useSearchParams();
   const editor = useRef<SqlEditorHandle>(null);
-  const [sql, setSql] = useState(() => search.get('q') ?? EXAMPLE);
+  const [sql, setSql] = useState(() => search.get('q') ?? '');
+  // The server's example fills the editor once, unless a statement came with the link or was typed.
+  const edited = useRef(search.get('q') !== null);
+  const example = useQuery(trpc.query.example.queryOptions(undefined, { staleTime: Infinity }));
+  useEffect(() => {
+    if (example.data && !edited.current) {
+      edited.current = true;
+      setSql(example.data.sql);
+    }
+  }, [example.data]);
+  const edit = (text: string) => {
+    edited.current = true;
+    setSql(text);
+  };
   const limit = readEnum(search, 'limit', ['100', '1000', '10000'] as const, '1000');
   const schema = useQuery(trpc.query.schema.queryOptions());
   const saved = useQuery(trpc.query.saved.queryOptions());
@@ -148,7 +154,7 @@ export default function SqlPage() {
                       type="button"
                       className="link"
                       onClick={() => {
-                        setSql(q.sql);
+                        edit(q.sql);
                         setName(q.name);
                         update({ saved: q.queryId, q: q.sql }, { replace: true });
                       }}
@@ -174,7 +180,7 @@ export default function SqlPage() {
         </aside>
 
         <div className="stack">
-          <SqlEditor ref={editor} value={sql} onChange={setSql} onRun={() => execute()} schema={completion} />
+          <SqlEditor ref={editor} value={sql} onChange={edit} onRun={() => execute()} schema={completion} />
           <div className="row">
             <button
               type="button"
