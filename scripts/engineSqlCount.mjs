@@ -38,6 +38,12 @@ const PATTERNS = {
   QUALIFY: /\bQUALIFY\b/,
   'INSERT OR REPLACE': /INSERT OR REPLACE/i,
   'strftime()': /\bstrftime\s*\(/i,
+  'temp / replace tables': /\bCREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP|TEMPORARY)\b|\bCREATE\s+OR\s+REPLACE\s+TABLE\b/i,
+  'MATERIALIZED CTE': /\bMATERIALIZED\b/,
+  'catalog functions': /\bcurrent_database\s*\(|\bduckdb_\w+\s*\(/i,
+  'list/map functions': /\blist_(?:contains|value|transform|filter)\s*\(|\bMAP\s*\{|\bmap_extract\s*\(/i,
+  'DuckDB-only types': /(?:::|\bAS\s+)(?:HUGEINT|UBIGINT|STRUCT)\b/i,
+  'regexp_full_match': /\bregexp_full_match\s*\(/i,
 };
 
 /** The local DuckDB warehouse's own machinery (see above), relative to the checkout. */
