@@ -28,7 +28,7 @@ import {
   kpisInputSchema,
   repeatInputSchema,
 } from '@retain/schemas';
-import { dbRecord, ingest, type Sql, Warehouse, warehouseInfo } from '@retain/warehouse';
+import { type Dialect, dbRecord, ingest, type Sql, Warehouse, warehouseInfo } from '@retain/warehouse';
 
 const { values: args } = parseArgs({
   options: {
@@ -111,7 +111,7 @@ const viaCaller: Record<Case, (caller: ReturnType<typeof createCaller>) => Promi
   kpis: (c) => c.overview.kpis(inputs.kpis),
 };
 /** The statements each procedure runs, from the same plan functions the engine uses. */
-const statements: Record<Case, (state: RollupState) => Array<Sql | null>> = {
+const statements: Record<Case, (state: RollupState, dialect: Dialect) => Array<Sql | null>> = {
   matrix: (s) => {
     const plan = cohortCellsPlan(s, cellsOptions(inputs.matrix, 'period'));
     return [plan.orders, plan.returns];
@@ -132,8 +132,8 @@ const statements: Record<Case, (state: RollupState) => Array<Sql | null>> = {
       plan.resolutionSpeed,
     ];
   },
-  kpis: (s) => {
-    const plan = kpisPlan(s, inputs.kpis);
+  kpis: (s, dialect) => {
+    const plan = kpisPlan(s, inputs.kpis, { dialect });
     // The at-risk statement runs only where churn scores were in force at the as-of day.
     return [plan.orders, plan.complaints];
   },
@@ -143,7 +143,7 @@ async function direct(name: Case): Promise<number> {
   return warehouse.snapshot(async (db) => {
     const state = await readRollupState(db);
     if (!state) throw new Error('the rollup is stale');
-    const list = statements[name](state).filter((q): q is Sql => q !== null);
+    const list = statements[name](state, db.dialect).filter((q): q is Sql => q !== null);
     const started = performance.now();
     for (const q of list) await db.query(q, dbRecord);
     return performance.now() - started;

@@ -1,4 +1,5 @@
 import { type Db, type Dialect, ordersRelation, type Sql, sql, type Warehouse } from '@retain/warehouse';
+import { buildKpiFacts } from './kpiCustomerFacts.ts';
 import { dayIndex } from './periods.ts';
 import { readRows, spelled, sqlQuery } from './sqlQuery.ts';
 
@@ -19,7 +20,7 @@ import { readRows, spelled, sqlQuery } from './sqlQuery.ts';
  */
 
 /** Bump when the rollup's shape or definitions change: databases built by older code are rebuilt. */
-const ROLLUP_FORMAT = 1;
+const ROLLUP_FORMAT = 2;
 
 /** Period indices of a DATE expression, numbered as in periods.ts. */
 function periodColumns(d: Dialect, day: string, prefix: string): string {
@@ -179,6 +180,7 @@ export async function buildAnalyticsRollup(warehouse: Warehouse, force = false):
     const started = performance.now();
     await conn.transaction(async (tx) => {
       for (const statement of buildStatements(tx.dialect)) await tx.run(statement);
+      await buildKpiFacts(tx);
       const seconds = (performance.now() - started) / 1000;
       await tx.run(
         sql`CREATE OR REPLACE TABLE analytics_state AS

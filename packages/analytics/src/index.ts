@@ -14,6 +14,7 @@ export {
   DEFAULT_FORECAST_PERIODS,
 } from './cohortMatrix.ts';
 export { complaintImpact, type ImpactPlan, impactPlan } from './complaintImpact.ts';
+export type { CustomerSlice } from './customerSlices.ts';
 export { fitActivity } from './forecast/activeShare.ts';
 export { cohortTrend, TREND_COMPARISON_COHORTS } from './forecast/cohortTrend.ts';
 export { forecastHorizon, forecastRows } from './forecast/forecastCohorts.ts';
@@ -22,10 +23,13 @@ export { parsePeriodLabel, periodLabel } from './periods.ts';
 export { type RepeatPlan, repeatPlan, repeatPurchase } from './repeatPurchase.ts';
 export {
   type KpisPlan,
+  type KpisPlanOptions,
   kpisPlan,
   retentionKpis,
   type ScoresAt,
   type ScoresRunRef,
+  scopeKpis,
 } from './retentionKpis.ts';
+export { scopeMonth1 } from './scopeMonth1.ts';
 export { readRows } from './sqlQuery.ts';
 export { wilsonInterval } from './wilsonInterval.ts';

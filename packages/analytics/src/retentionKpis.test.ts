@@ -1,8 +1,11 @@
 import { type KpisInput, kpisInputSchema } from '@retain/schemas';
-import { BadInputError, sql, type Warehouse } from '@retain/warehouse';
+import { BadInputError, dbRecord, sql, type Warehouse } from '@retain/warehouse';
 import { writeScores } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { retentionKpis, type ScoresAt } from './retentionKpis.ts';
+import { readRollupState } from './analyticsRollup.ts';
+import type { CustomerSlice } from './customerSlices.ts';
+import { kpisPlan, retentionKpis, type ScoresAt, scopeKpis } from './retentionKpis.ts';
+import { readRows } from './sqlQuery.ts';
 import { HAND_FIXTURE } from './testing/handFixture.ts';
 import type { History } from './testing/history.ts';
 import { openFixture } from './testing/openFixture.ts';
@@ -153,5 +156,94 @@ describe('12-month net revenue retention', () => {
     } finally {
       fixture.close();
     }
+  });
+});
+
+describe('KPIs of several slices at once', () => {
+  const slices: CustomerSlice[] = [
+    {},
+    { channel: ['store'] },
+    { channel: ['web', 'app'] },
+    { region: ['North'] },
+    { channel: ['web'], region: ['East'] },
+    // Nobody: every count 0, every share null.
+    { channel: ['fax'] },
+  ];
+  const filtersOf = (slice: CustomerSlice) => ({
+    ...(slice.channel ? { channel: [...slice.channel] } : {}),
+    ...(slice.region ? { region: [...slice.region] } : {}),
+  });
+
+  it('gives each slice exactly what retentionKpis gives for its filters, at the data end and before', async () => {
+    for (const asOf of [undefined, '2021-01-31']) {
+      const all = await scopeKpis(warehouse, kpisInputSchema.parse({ asOf }), slices);
+      expect(all).toHaveLength(slices.length);
+      for (const [i, slice] of slices.entries()) {
+        expect(all[i]).toEqual(await kpis({ asOf, filters: filtersOf(slice) }));
+      }
+    }
+    const [, store, , , , nobody] = await scopeKpis(warehouse, kpisInputSchema.parse({}), slices);
+    // Store customers: L2, N4, A2, B2, F2; all but L2 ordered in w0.
+    expect(store?.kpis.activeCustomers.value).toBe(4);
+    expect(nobody?.kpis.activeCustomers).toEqual({ value: 0, previous: 0, delta: 0 });
+    expect(nobody?.kpis.churnRate.value).toBeNull();
+  });
+
+  it('applies the other filters to every slice', async () => {
+    const query = kpisInputSchema.parse({ filters: { from: '2020-10-01', category: ['Books'] } });
+    const all = await scopeKpis(warehouse, query, slices);
+    for (const [i, slice] of slices.entries()) {
+      expect(all[i]).toEqual(
+        await kpis({ filters: { from: '2020-10-01', category: ['Books'], ...filtersOf(slice) } }),
+      );
+    }
+  });
+
+  it('sums at-risk revenue per slice from one read of the scores in force, 0 where none of its customers was scored', async () => {
+    await writeScores(
+      warehouse,
+      `SELECT * FROM (VALUES ('A1', 0.5, 100.0), ('B1', 0.2, 50.0), ('A2', 0.9, 25.0))
+         t(customer_id, churn_probability, value_at_risk), (SELECT 'Loyal' AS segment, []::VARCHAR[] AS reasons)`,
+    );
+    const run = { modelId: 'model-1', asOf: '2024-06-29', trainedAsOf: '2024-06-29', horizonDays: 90 };
+    let asked = 0;
+    const scoresAt: ScoresAt = async () => {
+      asked += 1;
+      return { run, anyScores: true };
+    };
+    try {
+      const all = await scopeKpis(warehouse, kpisInputSchema.parse({}), slices, scoresAt);
+      expect(asked).toBe(1);
+      // A1 and B1 are web North, A2 store East.
+      expect(all.map((k) => k.kpis.atRiskRevenue.value)).toEqual([175, 25, 150, 150, 0, 0]);
+      for (const [i, slice] of slices.entries()) {
+        expect(all[i]).toEqual(
+          await retentionKpis(warehouse, kpisInputSchema.parse({ filters: filtersOf(slice) }), scoresAt),
+        );
+      }
+    } finally {
+      await warehouse.write((conn) =>
+        conn.run(sql`DELETE FROM scores; DELETE FROM score_runs; DELETE FROM models;`),
+      );
+    }
+  });
+
+  it('reads the facts kept with the rollup as they would be computed from the orders', async () => {
+    await warehouse.snapshot(async (db) => {
+      const state = await readRollupState(db);
+      if (!state) throw new Error('no rollup');
+      const query = kpisInputSchema.parse({});
+      const kept = kpisPlan(state, query, { dialect: db.dialect, slices });
+      const computed = kpisPlan(state, query, { dialect: db.dialect, slices, keptFacts: false });
+      if (!kept.orders || !computed.orders) throw new Error('no statements');
+      const sorted = async (statement: typeof kept.orders) =>
+        (await db.query(statement, dbRecord))
+          .map((row) =>
+            JSON.stringify(row, (_key, value) => (typeof value === 'bigint' ? Number(value) : value)),
+          )
+          .sort();
+      expect(await sorted(kept.orders)).toEqual(await sorted(computed.orders));
+      expect(await readRows(db, kept.orders)).not.toHaveLength(0);
+    });
   });
 });

@@ -1,10 +1,12 @@
 import type { Kpi, KpiPopulation, Kpis, KpisQuery } from '@retain/schemas';
-import { type Db, ParameterError, type Sql, type Warehouse } from '@retain/warehouse';
+import { type Db, type Dialect, ParameterError, type Sql, sql, type Warehouse } from '@retain/warehouse';
 import type { RollupState } from './analyticsRollup.ts';
-import { type AnalyticsScope, analyticsScope, withClause } from './analyticsScope.ts';
+import { type AnalyticsScope, analyticsScope } from './analyticsScope.ts';
+import { type CustomerSlice, rowsBySlice, scopeSql, sliceCondition, withCtes } from './customerSlices.ts';
+import { inWindow, KPI_FACTS_TABLE, type KpiWindow, kpiCustomerFacts } from './kpiCustomerFacts.ts';
 import { dayIndex, isoDay } from './periods.ts';
 import { readAnalytics } from './readAnalytics.ts';
-import { type ResultRow, readRows, sqlQuery } from './sqlQuery.ts';
+import { type ResultRow, readRows } from './sqlQuery.ts';
 
 /*
  * Executive KPIs as of a day D. Every window is a run of whole days ending on a day, (D − 90, D]
@@ -27,79 +29,74 @@ const LOOKBACK = {
   returnRate: 90,
 } as const;
 
+/** Flags and sums per (channel, region) part, read back per slice. */
+const PART_COLUMNS = ['a0', 'a1', 'a2', 'b1', 'bp1', 'rep'] as const;
+const PART_SUMS = [
+  'orders0',
+  'orders1',
+  'revenue0',
+  'revenue1',
+  'returned0',
+  'returned1',
+  'y0net',
+  'y1net',
+  'p0net',
+  'p1net',
+] as const;
+
 /**
- * Per-customer window facts, then sums. Windows: w0 = (D−90, D], w1 = (D−180, D−90],
- * w2 = (D−270, D−180]; years y0 = (D−365, D], y1 = (D−730, D−365] and the same as of D−90
- * (p0 = (D−455, D−90], p1 = (D−820, D−455]) for the previous NRR.
+ * The KPIs' sums, one row per (channel, region) of first order and combination of the customer
+ * flags they count by: ordered in w0, w1, w2, y1, p1; the window of the first order (nw); back
+ * within 90 days of it (rep). From the kept facts at the data's end, or computed for asOf.
  */
-export function kpiQueries(scope: AnalyticsScope): { orders: Sql; complaints: Sql } {
-  const within = (column: string, from: number, to: number) =>
-    `${column} > $asOf::DATE - ${from} AND ${column} <= $asOf::DATE - ${to}`;
-  const orders = sqlQuery(
-    `${withClause([
-      ...scope.ctes,
-      `per AS (
-         SELECT o.cust, min(o.first_day) AS first_day,
-                min(o.day) FILTER (WHERE o.seq = 2) AS second_day,
-                count(*) FILTER (WHERE ${within('o.day', 90, 0)}) AS n0,
-                count(*) FILTER (WHERE ${within('o.day', 180, 90)}) AS n1,
-                count(*) FILTER (WHERE ${within('o.day', 270, 180)}) AS n2,
-                sum(o.value) FILTER (WHERE ${within('o.day', 90, 0)}) AS v0,
-                sum(o.value) FILTER (WHERE ${within('o.day', 180, 90)}) AS v1,
-                count(*) FILTER (WHERE ${within('o.day', 730, 365)}) AS ny1,
-                count(*) FILTER (WHERE ${within('o.day', 820, 455)}) AS np1,
-                coalesce(sum(o.value) FILTER (WHERE ${within('o.day', 365, 0)}), 0) AS vy0,
-                coalesce(sum(o.value) FILTER (WHERE ${within('o.day', 730, 365)}), 0) AS vy1,
-                coalesce(sum(o.value) FILTER (WHERE ${within('o.day', 455, 90)}), 0) AS vp0,
-                coalesce(sum(o.value) FILTER (WHERE ${within('o.day', 820, 455)}), 0) AS vp1
-         FROM analytics_orders o ${scope.joins('o')}
-         WHERE o.day <= $asOf::DATE AND ${scope.where('o')}
-         GROUP BY o.cust)`,
-      `ret AS (
-         SELECT r.cust,
-                sum(r.amount) FILTER (WHERE ${within('r.day', 90, 0)}) AS r0,
-                sum(r.amount) FILTER (WHERE ${within('r.day', 180, 90)}) AS r1,
-                coalesce(sum(r.amount) FILTER (WHERE ${within('r.day', 365, 0)}), 0) AS ry0,
-                coalesce(sum(r.amount) FILTER (WHERE ${within('r.day', 730, 365)}), 0) AS ry1,
-                coalesce(sum(r.amount) FILTER (WHERE ${within('r.day', 455, 90)}), 0) AS rp0,
-                coalesce(sum(r.amount) FILTER (WHERE ${within('r.day', 820, 455)}), 0) AS rp1
-         FROM analytics_returns r ${scope.joins('r')}
-         WHERE r.day <= $asOf::DATE AND ${scope.where('r')}
-         GROUP BY r.cust)`,
-    ])}
-     SELECT count(*) FILTER (WHERE n0 > 0)::INTEGER AS active0,
-            count(*) FILTER (WHERE n1 > 0)::INTEGER AS active1,
-            count(*) FILTER (WHERE n2 > 0)::INTEGER AS active2,
-            count(*) FILTER (WHERE n1 > 0 AND n0 = 0)::INTEGER AS churned0,
-            count(*) FILTER (WHERE n2 > 0 AND n1 = 0)::INTEGER AS churned1,
-            count(*) FILTER (WHERE ${within('first_day', 90, 0)})::INTEGER AS new0,
-            count(*) FILTER (WHERE ${within('first_day', 180, 90)})::INTEGER AS new1,
-            count(*) FILTER (WHERE ${within('first_day', 270, 180)})::INTEGER AS new2,
-            count(*) FILTER (WHERE ${within('first_day', 180, 90)} AND second_day - first_day <= 90)::INTEGER AS repeat0,
-            count(*) FILTER (WHERE ${within('first_day', 270, 180)} AND second_day - first_day <= 90)::INTEGER AS repeat1,
-            coalesce(sum(n0), 0)::DOUBLE AS orders0, coalesce(sum(n1), 0)::DOUBLE AS orders1,
-            coalesce(sum(v0), 0)::DOUBLE AS revenue0, coalesce(sum(v1), 0)::DOUBLE AS revenue1,
-            (SELECT coalesce(sum(r0), 0) FROM ret)::DOUBLE AS returned0,
-            (SELECT coalesce(sum(r1), 0) FROM ret)::DOUBLE AS returned1,
-            coalesce(sum(vy0 - coalesce(ry0, 0)) FILTER (WHERE ny1 > 0), 0)::DOUBLE AS nrr_num0,
-            coalesce(sum(vy1 - coalesce(ry1, 0)) FILTER (WHERE ny1 > 0), 0)::DOUBLE AS nrr_den0,
-            coalesce(sum(vp0 - coalesce(rp0, 0)) FILTER (WHERE np1 > 0), 0)::DOUBLE AS nrr_num1,
-            coalesce(sum(vp1 - coalesce(rp1, 0)) FILTER (WHERE np1 > 0), 0)::DOUBLE AS nrr_den1,
-            count(*) FILTER (WHERE ny1 > 0)::INTEGER AS nrr_customers0
-     FROM per LEFT JOIN ret USING (cust)`,
-    scope.params,
-  );
-  const complaints = sqlQuery(
-    `${withClause(scope.ctes)}
-     SELECT count(*) FILTER (WHERE ${within('x.opened_day', 90, 0)})::INTEGER AS complaints0,
-            count(*) FILTER (WHERE ${within('x.opened_day', 180, 90)})::INTEGER AS complaints1,
-            quantile_cont(x.resolution_days, 0.5) FILTER (WHERE ${within('x.resolved_day', 90, 0)}) AS resolution0,
-            quantile_cont(x.resolution_days, 0.5) FILTER (WHERE ${within('x.resolved_day', 180, 90)}) AS resolution1
-     FROM analytics_complaints x ${scope.joins('x')}
-     WHERE x.opened_day <= $asOf::DATE AND ${scope.where('x')}`,
-    scope.params,
-  );
-  return { orders, complaints };
+function partsQuery(d: Dialect, scope: AnalyticsScope, asOf: number, kept: boolean): Sql {
+  const s = scopeSql(scope);
+  const facts = kept ? sql.raw(KPI_FACTS_TABLE) : sql.raw('kpi_facts');
+  const ctes = kept ? s.ctes : [...s.ctes, sql`kpi_facts AS (${kpiCustomerFacts(d, asOf)})`];
+  const firstIn = (window: KpiWindow) => inWindow(sql`c.first_day`, asOf, window);
+  const total = (expr: string) => d.cast(sql`sum(${sql.raw(expr)})`, 'double');
+  return sql`${withCtes(ctes)}
+    SELECT c.f_channel AS channel, c.f_region AS region,
+           c.n0 > 0 AS a0, c.n1 > 0 AS a1, c.n2 > 0 AS a2, c.ny1 > 0 AS b1, c.np1 > 0 AS bp1,
+           coalesce(c.second_day <= ${d.addDays(sql`c.first_day`, sql`${KPI_WINDOW_DAYS}`)}, FALSE) AS rep,
+           CASE WHEN ${firstIn('w0')} THEN 0 WHEN ${firstIn('w1')} THEN 1 WHEN ${firstIn('w2')} THEN 2 END AS nw,
+           count(*) AS customers,
+           ${total('c.n0')} AS orders0, ${total('c.n1')} AS orders1,
+           ${total('c.v0')} AS revenue0, ${total('c.v1')} AS revenue1,
+           ${total('c.r0')} AS returned0, ${total('c.r1')} AS returned1,
+           ${total('c.y0net')} AS y0net, ${total('c.y1net')} AS y1net,
+           ${total('c.p0net')} AS p0net, ${total('c.p1net')} AS p1net
+    FROM ${facts} c ${s.joins('c')}
+    WHERE ${s.where('c')}
+    ${d.groupByFirst(9)}`;
+}
+
+/** Complaints opened and median days to resolve in w0 and w1, for each slice. */
+function complaintsQuery(
+  d: Dialect,
+  scope: AnalyticsScope,
+  asOf: number,
+  slices: readonly CustomerSlice[],
+): Sql {
+  const s = scopeSql(scope);
+  // Only complaints opened or resolved in w0 or w1 count.
+  const since = sql`CAST(${isoDay(asOf - 2 * KPI_WINDOW_DAYS)} AS DATE)`;
+  const columns = slices.flatMap((slice, i) => {
+    const inSlice = sliceCondition(slice, 'x');
+    const opened = (window: KpiWindow) => sql`${inWindow(sql`x.opened_day`, asOf, window)} AND ${inSlice}`;
+    const resolved = (window: KpiWindow) => sql`${inWindow(sql`x.resolved_day`, asOf, window)} AND ${inSlice}`;
+    return [
+      sql`${d.cast(d.filtered(sql`count(*)`, opened('w0')), 'integer')} AS ${sql.raw(`complaints0_${i}`)}`,
+      sql`${d.cast(d.filtered(sql`count(*)`, opened('w1')), 'integer')} AS ${sql.raw(`complaints1_${i}`)}`,
+      sql`${d.median(sql`x.resolution_days`, resolved('w0'))} AS ${sql.raw(`resolution0_${i}`)}`,
+      sql`${d.median(sql`x.resolution_days`, resolved('w1'))} AS ${sql.raw(`resolution1_${i}`)}`,
+    ];
+  });
+  return sql`${withCtes(s.ctes)}
+    SELECT ${sql.join(columns)}
+    FROM analytics_complaints x ${s.joins('x')}
+    WHERE x.opened_day <= CAST(${isoDay(asOf)} AS DATE) AND ${s.where('x')}
+      AND (x.opened_day > ${since} OR x.resolved_day > ${since})`;
 }
 
 /** A churn score run: the model that scored customers and the day it scored them at. */
@@ -117,18 +114,14 @@ export interface ScoresRunRef {
  */
 export type ScoresAt = (conn: Db, day: string) => Promise<{ run: ScoresRunRef | null; anyScores: boolean }>;
 
-/**
- * Sum of value_at_risk over one score run, for the customers in scope (0 when none of them was
- * scored by it).
- */
-export function atRiskQuery(scope: AnalyticsScope, run: ScoresRunRef): Sql {
-  return sqlQuery(
-    `${withClause(scope.ctes)}
-     SELECT coalesce(sum(s.value_at_risk), 0)::DOUBLE AS at_risk
-     FROM scores s JOIN analytics_customers c ON c.customer_id = s.customer_id ${scope.joins('c')}
-     WHERE s.model_id = $scoresModel AND s.as_of = $scoresAsOf::DATE AND ${scope.where('c')}`,
-    { ...scope.params, scoresModel: run.modelId, scoresAsOf: run.asOf },
-  );
+/** Sum of value_at_risk over one score run per (channel, region) part, for the customers in scope. */
+function atRiskQuery(scope: AnalyticsScope, run: ScoresRunRef): Sql {
+  const s = scopeSql(scope);
+  return sql`${withCtes(s.ctes)}
+    SELECT c.f_channel AS channel, c.f_region AS region, sum(s.value_at_risk) AS at_risk
+    FROM scores s JOIN analytics_customers c ON c.customer_id = s.customer_id ${s.joins('c')}
+    WHERE s.model_id = ${run.modelId} AND s.as_of = CAST(${run.asOf} AS DATE) AND ${s.where('c')}
+    GROUP BY c.f_channel, c.f_region`;
 }
 
 export interface KpisPlan {
@@ -136,24 +129,40 @@ export interface KpisPlan {
   /** Day indices; null without orders. */
   asOf: number | null;
   dataEnd: number | null;
+  slices: CustomerSlice[];
+  /** The sums per part (see partsQuery); null without orders. */
   orders: Sql | null;
   complaints: Sql | null;
-  /** The at-risk sum over the score run in force at asOf, once that run is known. */
+  /** The at-risk sums per part over the score run in force at asOf, once that run is known. */
   atRisk: ((run: ScoresRunRef) => Sql) | null;
 }
 
-/** The statements behind `retentionKpis`; exported so that the benchmark can time them bare. */
-export function kpisPlan(state: RollupState, query: KpisQuery): KpisPlan {
+export interface KpisPlanOptions {
+  /** The engine's spelling (the connection's). */
+  dialect: Dialect;
+  /** Several slices of the query's customers; without, the query's channel and region filters. */
+  slices?: readonly CustomerSlice[] | undefined;
+  /**
+   * Read the facts kept with the rollup when asOf is the data's end (the default); false computes
+   * them from the orders as for any other day (the benchmark compares the two).
+   */
+  keptFacts?: boolean;
+}
+
+/**
+ * The statements behind the KPIs of several slices of one query's customers; exported so that the
+ * benchmark can time them bare. Without `slices`, the query's own channel and region filters are
+ * the one slice (the statements are those of any slices: one slice read alone adds the same rows
+ * as among others); with them, those filters still apply to every slice.
+ */
+export function kpisPlan(state: RollupState, query: KpisQuery, options: KpisPlanOptions): KpisPlan {
+  const { dialect, slices } = options;
+  const { channel, region, ...rest } = query.filters;
+  const filters = slices ? query.filters : rest;
+  const sliceList = slices ? [...slices] : [{ channel, region }];
   const dataEnd = analyticsScope(state, query.filters, 'period').endDay;
   if (dataEnd === null || state.firstDay === null) {
-    return {
-      state,
-      asOf: null,
-      dataEnd,
-      orders: null,
-      complaints: null,
-      atRisk: null,
-    };
+    return { state, asOf: null, dataEnd, slices: sliceList, orders: null, complaints: null, atRisk: null };
   }
   const asOf = query.asOf === undefined ? dataEnd : dayIndex(query.asOf);
   if (asOf > dataEnd) {
@@ -166,10 +175,17 @@ export function kpisPlan(state: RollupState, query: KpisQuery): KpisPlan {
     });
   }
   // The scope ends at asOf: complaints and returns after it do not exist yet either.
-  const base = analyticsScope(state, { ...query.filters, to: isoDay(asOf) }, 'period');
-  const scope = { ...base, params: { ...base.params, asOf: isoDay(asOf) } };
-  const { orders, complaints } = kpiQueries(scope);
-  return { state, asOf, dataEnd, orders, complaints, atRisk: (run) => atRiskQuery(scope, run) };
+  const scope = analyticsScope(state, { ...filters, to: isoDay(asOf) }, 'period');
+  const kept = (options.keptFacts ?? true) && asOf === state.lastDay;
+  return {
+    state,
+    asOf,
+    dataEnd,
+    slices: sliceList,
+    orders: partsQuery(dialect, scope, asOf, kept),
+    complaints: complaintsQuery(dialect, scope, asOf, sliceList),
+    atRisk: (run) => atRiskQuery(scope, run),
+  };
 }
 
 /**
@@ -181,16 +197,72 @@ export async function retentionKpis(
   query: KpisQuery,
   scoresAt?: ScoresAt,
 ): Promise<Kpis> {
-  return readAnalytics(warehouse, (conn, state) => kpisFromSnapshot(conn, kpisPlan(state, query), scoresAt));
+  const [kpis] = await readAnalytics(warehouse, (conn, state) =>
+    kpisFromSnapshot(conn, kpisPlan(state, query, { dialect: conn.dialect }), scoresAt),
+  );
+  if (!kpis) throw new Error('no KPIs were read');
+  return kpis;
 }
 
-async function kpisFromSnapshot(conn: Db, plan: KpisPlan, scoresAt?: ScoresAt): Promise<Kpis> {
+/**
+ * The KPIs of several slices of the customers (channel and region of first order) as of one day,
+ * each exactly as `retentionKpis` gives it for that slice's filters, from one pass: one statement
+ * for the order and return figures, one for complaints, one for at-risk revenue.
+ */
+export async function scopeKpis(
+  warehouse: Warehouse,
+  query: KpisQuery,
+  slices: readonly CustomerSlice[],
+  scoresAt?: ScoresAt,
+): Promise<Kpis[]> {
+  return readAnalytics(warehouse, (conn, state) =>
+    kpisFromSnapshot(conn, kpisPlan(state, query, { dialect: conn.dialect, slices }), scoresAt),
+  );
+}
+
+/** Sums of the part rows of one slice, named as the KPI formulas read them. */
+function sliceTotals(rows: readonly ResultRow[]): Record<string, number> {
+  const t: Record<string, number> = {};
+  const add = (name: string, value: number) => {
+    t[name] = (t[name] ?? 0) + value;
+  };
+  for (const row of rows) {
+    const c = row.number('customers');
+    const [a0, a1, a2, b1, bp1, rep] = PART_COLUMNS.map((name) => row.boolean(name));
+    const nw = row.nullableNumber('nw');
+    add('active0', a0 ? c : 0);
+    add('active1', a1 ? c : 0);
+    add('active2', a2 ? c : 0);
+    add('churned0', a1 && !a0 ? c : 0);
+    add('churned1', a2 && !a1 ? c : 0);
+    for (const j of [0, 1, 2]) add(`new${j}`, nw === j ? c : 0);
+    add('repeat0', nw === 1 && rep ? c : 0);
+    add('repeat1', nw === 2 && rep ? c : 0);
+    for (const name of PART_SUMS) add(name, row.nullableNumber(name) ?? 0);
+    add('nrr_num0', b1 ? (row.nullableNumber('y0net') ?? 0) : 0);
+    add('nrr_den0', b1 ? (row.nullableNumber('y1net') ?? 0) : 0);
+    add('nrr_customers0', b1 ? c : 0);
+    add('nrr_num1', bp1 ? (row.nullableNumber('p0net') ?? 0) : 0);
+    add('nrr_den1', bp1 ? (row.nullableNumber('p1net') ?? 0) : 0);
+  }
+  return t;
+}
+
+const partKey = (row: ResultRow) =>
+  JSON.stringify([
+    row.nullableString('channel'),
+    row.nullableString('region'),
+    ...PART_COLUMNS.map((name) => row.boolean(name)),
+    row.nullableNumber('nw'),
+  ]);
+
+async function kpisFromSnapshot(conn: Db, plan: KpisPlan, scoresAt?: ScoresAt): Promise<Kpis[]> {
   const { state, asOf } = plan;
   const dataStart = state.firstDay === null ? null : isoDay(state.firstDay);
   const dataEnd = plan.dataEnd === null ? null : isoDay(plan.dataEnd);
   const firstDay = state.firstDay;
   if (asOf === null || firstDay === null || !plan.orders || !plan.complaints) {
-    return {
+    return plan.slices.map(() => ({
       asOf: null,
       previousAsOf: null,
       windowDays: KPI_WINDOW_DAYS,
@@ -200,72 +272,78 @@ async function kpisFromSnapshot(conn: Db, plan: KpisPlan, scoresAt?: ScoresAt): 
       populations: { churnRate: null, repeatRate90d: null, netRevenueRetention12m: null },
       atRiskScores: null,
       modelHasScored: false,
-    };
+    }));
   }
-  const [orders] = await readRows(conn, plan.orders);
+  const parts = rowsBySlice(await readRows(conn, plan.orders), plan.slices, partKey);
   const [complaints] = await readRows(conn, plan.complaints);
-  if (!orders || !complaints) throw new Error('the KPI queries returned no row');
+  if (!complaints) throw new Error('the complaints query returned no row');
 
-  let atRisk: number | null = null;
   const scores = scoresAt ? await scoresAt(conn, isoDay(asOf)) : { run: null, anyScores: false };
-  if (scores.run && plan.atRisk) {
-    const [row] = await readRows(conn, plan.atRisk(scores.run));
-    atRisk = row?.nullableNumber('at_risk') ?? null;
-  }
+  const atRiskParts =
+    scores.run && plan.atRisk
+      ? rowsBySlice(await readRows(conn, plan.atRisk(scores.run)), plan.slices, (row) =>
+          JSON.stringify([row.nullableString('channel'), row.nullableString('region')]),
+        )
+      : null;
 
-  /** KPI value as of D (previous = false) or D − 90, null where its windows are not fully observed. */
-  const figure = (lookback: number, previous: boolean, value: () => number | null) =>
-    asOf - (previous ? KPI_WINDOW_DAYS : 0) - lookback + 1 < firstDay ? null : value();
-  const kpi = (name: keyof typeof LOOKBACK, value: (row: ResultRow, j: 0 | 1) => number | null): Kpi => {
-    const now = figure(LOOKBACK[name], false, () => value(orders, 0));
-    const before = figure(LOOKBACK[name], true, () => value(orders, 1));
-    return { value: now, previous: before, delta: now === null || before === null ? null : now - before };
-  };
-  const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
-  const n = (row: ResultRow, column: string) => row.number(column);
-  /** The customers behind a share: those with the defining event in (asOf − from, asOf − to]. */
-  const population = (
-    name: keyof typeof LOOKBACK,
-    from: number,
-    to: number,
-    customers: string,
-  ): KpiPopulation | null =>
-    figure(LOOKBACK[name], false, () => 0) === null
-      ? null
-      : { from: isoDay(asOf - from + 1), to: isoDay(asOf - to), customers: n(orders, customers) };
+  return plan.slices.map((_slice, i) => {
+    const t = sliceTotals(parts[i] ?? []);
+    const atRisk = atRiskParts
+      ? (atRiskParts[i] ?? []).reduce((sum, row) => sum + (row.nullableNumber('at_risk') ?? 0), 0)
+      : null;
+    const n = (name: string) => t[name] ?? 0;
+    const complaintsIn = (j: 0 | 1) => complaints.number(`complaints${j}_${i}`);
+    const resolution = (j: 0 | 1) => complaints.nullableNumber(`resolution${j}_${i}`);
 
-  return {
-    asOf: isoDay(asOf),
-    previousAsOf: isoDay(asOf - KPI_WINDOW_DAYS),
-    windowDays: KPI_WINDOW_DAYS,
-    dataStart,
-    dataEnd,
-    kpis: {
-      activeCustomers: kpi('activeCustomers', (r, j) => n(r, `active${j}`)),
-      newCustomers: kpi('newCustomers', (r, j) => n(r, `new${j}`)),
-      repeatRate90d: kpi('repeatRate90d', (r, j) => ratio(n(r, `repeat${j}`), n(r, `new${j + 1}`))),
-      churnRate: kpi('churnRate', (r, j) => ratio(n(r, `churned${j}`), n(r, `active${j + 1}`))),
-      revenue: kpi('revenue', (r, j) => n(r, `revenue${j}`)),
-      netRevenueRetention12m: kpi('netRevenueRetention12m', (r, j) =>
-        ratio(n(r, `nrr_num${j}`), n(r, `nrr_den${j}`)),
-      ),
-      complaintRate: kpi('complaintRate', (r, j) =>
-        ratio(n(complaints, `complaints${j}`), n(r, `orders${j}`)),
-      ),
-      medianResolutionDays: kpi('medianResolutionDays', (_r, j) =>
-        complaints.nullableNumber(`resolution${j}`),
-      ),
-      returnRate: kpi('returnRate', (r, j) => ratio(n(r, `returned${j}`), n(r, `revenue${j}`))),
-      atRiskRevenue: { value: atRisk, previous: null, delta: null },
-    },
-    populations: {
-      churnRate: population('churnRate', 180, 90, 'active1'),
-      repeatRate90d: population('repeatRate90d', 180, 90, 'new1'),
-      netRevenueRetention12m: population('netRevenueRetention12m', 730, 365, 'nrr_customers0'),
-    },
-    atRiskScores: scores.run,
-    modelHasScored: scores.anyScores,
-  };
+    /** KPI value as of D (previous = false) or D − 90, null where its windows are not fully observed. */
+    const figure = (lookback: number, previous: boolean, value: () => number | null) =>
+      asOf - (previous ? KPI_WINDOW_DAYS : 0) - lookback + 1 < firstDay ? null : value();
+    const kpi = (name: keyof typeof LOOKBACK, value: (j: 0 | 1) => number | null): Kpi => {
+      const now = figure(LOOKBACK[name], false, () => value(0));
+      const before = figure(LOOKBACK[name], true, () => value(1));
+      return { value: now, previous: before, delta: now === null || before === null ? null : now - before };
+    };
+    const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
+    /** The customers behind a share: those with the defining event in (asOf − from, asOf − to]. */
+    const population = (
+      name: keyof typeof LOOKBACK,
+      from: number,
+      to: number,
+      customers: string,
+    ): KpiPopulation | null =>
+      figure(LOOKBACK[name], false, () => 0) === null
+        ? null
+        : { from: isoDay(asOf - from + 1), to: isoDay(asOf - to), customers: n(customers) };
+
+    return {
+      asOf: isoDay(asOf),
+      previousAsOf: isoDay(asOf - KPI_WINDOW_DAYS),
+      windowDays: KPI_WINDOW_DAYS,
+      dataStart,
+      dataEnd,
+      kpis: {
+        activeCustomers: kpi('activeCustomers', (j) => n(`active${j}`)),
+        newCustomers: kpi('newCustomers', (j) => n(`new${j}`)),
+        repeatRate90d: kpi('repeatRate90d', (j) => ratio(n(`repeat${j}`), n(`new${j + 1}`))),
+        churnRate: kpi('churnRate', (j) => ratio(n(`churned${j}`), n(`active${j + 1}`))),
+        revenue: kpi('revenue', (j) => n(`revenue${j}`)),
+        netRevenueRetention12m: kpi('netRevenueRetention12m', (j) =>
+          ratio(n(`nrr_num${j}`), n(`nrr_den${j}`)),
+        ),
+        complaintRate: kpi('complaintRate', (j) => ratio(complaintsIn(j), n(`orders${j}`))),
+        medianResolutionDays: kpi('medianResolutionDays', (j) => resolution(j)),
+        returnRate: kpi('returnRate', (j) => ratio(n(`returned${j}`), n(`revenue${j}`))),
+        atRiskRevenue: { value: atRisk, previous: null, delta: null },
+      },
+      populations: {
+        churnRate: population('churnRate', 180, 90, 'active1'),
+        repeatRate90d: population('repeatRate90d', 180, 90, 'new1'),
+        netRevenueRetention12m: population('netRevenueRetention12m', 730, 365, 'nrr_customers0'),
+      },
+      atRiskScores: scores.run,
+      modelHasScored: scores.anyScores,
+    };
+  });
 }
 
 function emptyKpis(): Kpis['kpis'] {
