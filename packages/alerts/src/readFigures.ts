@@ -1,10 +1,11 @@
-import { cohortTrend, retentionKpis } from '@retain/analytics';
+import { type CustomerSlice, cohortTrend, scopeKpis, scopeMonth1 } from '@retain/analytics';
 import { scoresInForce } from '@retain/churn';
 import {
   type AlertMetric,
   type AnalyticsFilters,
   type Kpis,
   kpisInputSchema,
+  type Trend,
   trendInputSchema,
 } from '@retain/schemas';
 import type { Warehouse } from '@retain/warehouse';
@@ -31,7 +32,10 @@ export function scopeFilters(scope: FigureScope): AnalyticsFilters {
  */
 export async function cohortMonth1(warehouse: Warehouse, filters: AnalyticsFilters): Promise<Figure> {
   const trend = await cohortTrend(warehouse, trendInputSchema.parse({ age: 1, period: 'month', filters }));
-  const latest = trend.latest;
+  return month1Figure(trend.latest);
+}
+
+function month1Figure(latest: Trend['latest']): Figure {
   const before = latest?.previousCohorts ?? [];
   return {
     current: latest?.value ?? null,
@@ -68,29 +72,35 @@ export function figureOf(metric: AlertMetric, figures: ScopeFigures): Figure {
 
 const scopeKey = (s: FigureScope) => JSON.stringify([s.channel, s.region]);
 
+const sliceOf = (scope: FigureScope): CustomerSlice => ({
+  ...(scope.channel ? { channel: [scope.channel] } : {}),
+  ...(scope.region ? { region: [scope.region] } : {}),
+});
+
 /**
- * Reads the figures every rule needs, once per channel-and-region scope however many rules share
- * it: fifty rules on the whole business cost one KPI read (and one cohort read if any watches
- * month-1 retention).
+ * Reads the figures every rule needs for all their channel-and-region scopes at once: one
+ * statement for the KPIs' order and return sums of every scope, one for complaints, one for
+ * at-risk revenue, and one for month-1 retention if any rule watches it; each scope's figures are
+ * exactly what `retentionKpis` and `cohortTrend` give for its filters (the overview's, the CLI's).
  */
 export async function readScopeFigures(
   warehouse: Warehouse,
   rules: ReadonlyArray<FigureScope & { metric: AlertMetric }>,
 ): Promise<(scope: FigureScope) => ScopeFigures> {
-  const scopes = new Map<string, { scope: FigureScope; cohort: boolean }>();
-  for (const rule of rules) {
-    const key = scopeKey(rule);
-    const seen = scopes.get(key);
-    const cohort = rule.metric === 'cohortMonth1';
-    if (seen) seen.cohort ||= cohort;
-    else scopes.set(key, { scope: { channel: rule.channel, region: rule.region }, cohort });
-  }
+  const scopes = new Map<string, FigureScope>();
+  for (const rule of rules) scopes.set(scopeKey(rule), { channel: rule.channel, region: rule.region });
+  const keys = [...scopes.keys()];
+  const slices = [...scopes.values()].map(sliceOf);
+  const kpis = await scopeKpis(warehouse, kpisInputSchema.parse({}), slices, scoresInForce);
+  const month1 = rules.some((rule) => rule.metric === 'cohortMonth1')
+    ? await scopeMonth1(warehouse, {}, slices)
+    : null;
   const read = new Map<string, ScopeFigures>();
-  for (const [key, { scope, cohort }] of scopes) {
-    const filters = scopeFilters(scope);
-    const kpis = await retentionKpis(warehouse, kpisInputSchema.parse({ filters }), scoresInForce);
-    read.set(key, { kpis, cohortMonth1: cohort ? await cohortMonth1(warehouse, filters) : null });
-  }
+  keys.forEach((key, i) => {
+    const scopeKpis = kpis[i];
+    if (!scopeKpis) throw new Error('a scope was not read');
+    read.set(key, { kpis: scopeKpis, cohortMonth1: month1 ? month1Figure(month1[i] ?? null) : null });
+  });
   return (scope) => {
     const figures = read.get(scopeKey(scope));
     if (!figures) throw new Error('a scope was not read');
