@@ -95,6 +95,24 @@ export const trinoDialect: Dialect = {
   md5Hex: (text) => sql`lower(to_hex(md5(to_utf8(${text}))))`,
   hexToInteger: (hex) => sql`from_base(${hex}, 16)`,
 
+  // regexp_like finds a match anywhere, like DuckDB's regexp_matches; a whole match is anchored
+  // with \A and \z (`$` would also match before a final line break).
+  regexpMatch: (text, pattern, match) =>
+    sql`regexp_like(${text}, ${sql.raw(sqlString(match === 'whole' ? `\\A(?:${pattern})\\z` : pattern))})`,
+  oneOf: (value, texts) => sql`contains(ARRAY[${sql.raw(texts.map(sqlString).join(', '))}], ${value})`,
+  // A simple CASE (NULL when no key matches, or the key is NULL), parenthesised so that a record
+  // value's field can be read off it.
+  lookup: (key, entries) =>
+    sql`(CASE ${key} ${sql.join(
+      entries.map(([k, v]) => sql`WHEN ${sql.raw(sqlString(k))} THEN ${v}`),
+      ' ',
+    )} END)`,
+  // ROW's fields are unnamed until cast to a row type that names them.
+  record: (fields) =>
+    sql`CAST(ROW(${sql.join(fields.map(([, value]) => value))}) AS ROW(${sql.raw(
+      fields.map(([name, , type]) => `${sqlIdent(name)} ${TYPES[type]}`).join(', '),
+    )}))`,
+
   joinList: (list, separator) => sql`array_join(${list}, ${separator})`,
   parseTextList: (text) => sql`TRY(CAST(json_parse(${text}) AS ARRAY(VARCHAR)))`,
 
@@ -117,9 +135,23 @@ export const trinoDialect: Dialect = {
     if (options.temporary) throw new EngineCapabilityError('create temporary tables');
     return sql`CREATE OR REPLACE TABLE ${sql.ident(name)} AS ${query}`;
   },
+  // Trino has no temporary tables: a temporary one is refused, as createTableAs does.
+  createTable: (name, columns, options = {}) => {
+    if (options.temporary) throw new EngineCapabilityError('create temporary tables');
+    return sql`CREATE ${sql.raw(options.replace ? 'OR REPLACE ' : '')}TABLE ${sql.ident(name)} (${sql.raw(
+      columns.map(([column, type]) => `${sqlIdent(column)} ${TYPES[type]}`).join(', '),
+    )})`;
+  },
   tableExists: (name) =>
     sql`SELECT count(*) > 0 FROM information_schema.tables
         WHERE table_schema = current_schema AND table_name = ${name}`,
+  // Trino spells a list column's type array(…).
+  tableColumns: (name) =>
+    sql`SELECT column_name, data_type LIKE 'array(%' AS is_list FROM information_schema.columns
+        WHERE table_schema = current_schema AND table_name = ${name}
+        ORDER BY ordinal_position`,
+  // Trino plans each CTE reference on its own and has no hint to keep one's rows.
+  materializedCte: '',
 
   begin: 'START TRANSACTION',
   beginReadOnly: 'START TRANSACTION READ ONLY',

@@ -92,6 +92,23 @@ export interface Dialect {
   /** Hex digits (at most 15, no prefix) as the non-negative integer they spell. */
   hexToInteger(hex: Sql): Sql;
 
+  /**
+   * Whether `text` matches the regular expression `pattern` (a constant, in the syntax both engines'
+   * libraries read: no lookaround, no backreferences): as a whole (`whole`), or anywhere in it
+   * (`part`, as `~` would). NULL text gives NULL.
+   */
+  regexpMatch(text: Sql, pattern: string, match: 'whole' | 'part'): Sql;
+  /** Whether `value` is one of the constant texts (NULL when `value` is NULL). */
+  oneOf(value: Sql, texts: readonly string[]): Sql;
+  /**
+   * The value of the constant entry whose text key equals `key`, NULL when none does (or `key` is
+   * NULL): a lookup in a fixed table written into the statement. Every value is of one type; a
+   * field of a `record` value is read as `lookup(…).field`.
+   */
+  lookup(key: Sql, entries: ReadonlyArray<readonly [key: string, value: Sql]>): Sql;
+  /** A record (struct, row) of named, typed fields, read as `record.field` in both engines. */
+  record(fields: ReadonlyArray<readonly [name: string, value: Sql, type: SqlType]>): Sql;
+
   /** The items of a list of text joined by `separator` into one text. */
   joinList(list: Sql, separator: Sql): Sql;
   /** JSON text of a list of strings as a list of varchar; NULL when it is not valid JSON or no list. */
@@ -110,8 +127,27 @@ export interface Dialect {
   upsert(table: string, columns: readonly string[], values: readonly Sql[]): Sql;
   /** CREATE OR REPLACE [TEMP] TABLE name AS query. */
   createTableAs(name: string, query: Sql, options?: { temporary?: boolean }): Sql;
+  /**
+   * CREATE [OR REPLACE] [TEMP] TABLE name (columns): an empty table of these columns, replacing one
+   * of the same name with `replace`.
+   */
+  createTable(
+    name: string,
+    columns: ReadonlyArray<readonly [name: string, type: SqlType]>,
+    options?: { temporary?: boolean; replace?: boolean },
+  ): Sql;
   /** A query of one boolean: whether a table or view of this name exists in the current schema. */
   tableExists(name: string): Sql;
+  /**
+   * A query of the columns of a table or view in the current schema, in order: `column_name`, and
+   * `is_list`, whether the column holds a list (no rows when there is no such table).
+   */
+  tableColumns(name: string): Sql;
+  /**
+   * Written between a CTE's `name AS` and its parenthesis: asks the engine to compute the CTE once
+   * and keep its rows rather than inline it where it is read ('' where the engine has no such hint).
+   */
+  readonly materializedCte: string;
 
   readonly begin: string;
   /** A transaction that may only read (a snapshot). */

@@ -53,6 +53,16 @@ export const duckdbDialect: Dialect = {
   md5Hex: (text) => sql`md5(${text})`,
   hexToInteger: (hex) => sql`CAST('0x' || ${hex} AS UBIGINT)`,
 
+  regexpMatch: (text, pattern, match) =>
+    sql`${sql.raw(match === 'whole' ? 'regexp_full_match' : 'regexp_matches')}(${text}, ${sql.raw(quoteString(pattern))})`,
+  // list_contains rather than IN (…), which DuckDB may plan as a join against the values.
+  oneOf: (value, texts) => sql`list_contains([${sql.raw(texts.map(quoteString).join(', '))}], ${value})`,
+  // A MAP constant, folded once per statement, looked up per row.
+  lookup: (key, entries) =>
+    sql`MAP {${sql.join(entries.map(([k, v]) => sql`${sql.raw(quoteString(k))}: ${v}`))}}[${key}]`,
+  record: (fields) =>
+    sql`{${sql.join(fields.map(([name, value]) => sql`${sql.raw(quoteString(name))}: ${value}`))}}`,
+
   joinList: (list, separator) => sql`array_to_string(${list}, ${separator})`,
   parseTextList: (text) =>
     sql`CASE WHEN json_valid(${text}) AND json_type(${text}) = 'ARRAY' THEN from_json(${text}, '["VARCHAR"]') END`,
@@ -80,9 +90,18 @@ export const duckdbDialect: Dialect = {
     sql`INSERT OR REPLACE INTO ${sql.ident(table)} (${sql.raw(columns.map(quoteIdent).join(', '))}) VALUES (${sql.join(values)})`,
   createTableAs: (name, query, options = {}) =>
     sql`CREATE OR REPLACE ${sql.raw(options.temporary ? 'TEMP ' : '')}TABLE ${sql.ident(name)} AS ${query}`,
+  createTable: (name, columns, options = {}) =>
+    sql`CREATE ${sql.raw(options.replace ? 'OR REPLACE ' : '')}${sql.raw(options.temporary ? 'TEMP ' : '')}TABLE ${sql.ident(name)} (${sql.raw(
+      columns.map(([column, type]) => `${quoteIdent(column)} ${TYPES[type]}`).join(', '),
+    )})`,
   tableExists: (name) =>
     sql`SELECT count(*) > 0 FROM information_schema.tables
         WHERE table_catalog = current_database() AND table_schema = current_schema() AND table_name = ${name}`,
+  tableColumns: (name) =>
+    sql`SELECT column_name, data_type LIKE '%[]' AS is_list FROM information_schema.columns
+        WHERE table_catalog = current_database() AND table_schema = current_schema() AND table_name = ${name}
+        ORDER BY ordinal_position`,
+  materializedCte: 'MATERIALIZED ',
 
   begin: 'BEGIN TRANSACTION',
   beginReadOnly: 'BEGIN TRANSACTION READ ONLY',
