@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { AlertScheduler } from '@retain/alerts';
 import { API_MAX_BATCH_SIZE } from '@retain/schemas';
 import { secureForConsole, type Warehouse } from '@retain/warehouse';
+import { preparePackageTables } from '@retain/workflows';
 import { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { type ApiServices, contextForRequest, createServices, viewerOf } from './context.ts';
@@ -76,6 +77,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     activity: options.activity ?? ((line) => console.log(line)),
   });
   services.uploads.sweep();
+  // The packages' own tables, before the console's views are made over whatever tables exist.
+  await preparePackageTables(options.warehouse);
   // From here on DuckDB reads files only from the uploads folder and its settings cannot change.
   await secureForConsole(options.warehouse, {
     allowedDirectories: [services.uploads.root],

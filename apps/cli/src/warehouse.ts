@@ -56,6 +56,8 @@ export async function withWarehouse<T>(
   const { Warehouse } = await import('@retain/warehouse');
   const warehouse = await Warehouse.open(file);
   try {
+    const { preparePackageTables } = await import('@retain/workflows');
+    await preparePackageTables(warehouse);
     return await task(warehouse);
   } finally {
     warehouse.close();

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { CallListFilters } from '@retain/schemas';
 import { appendAudit, sql, sqlIdent, sqlString, type Warehouse } from '@retain/warehouse';
 import { type CallListOptions, planCallList } from './callList.ts';
+import { ensureOutreachTables } from './program/programTables.ts';
 import { type CallListCsvResult, callListHeader } from './writeCallListCsv.ts';
 
 export interface ExportResult extends CallListCsvResult {
@@ -105,6 +106,8 @@ async function copyCallList(
 ): Promise<CallListCsvResult> {
   const { signal } = options;
   signal?.throwIfAborted();
+  // The list reads the outcomes recorded beside the scores: their table before the snapshot.
+  await ensureOutreachTables(warehouse);
   const db = await warehouse.session();
   const interrupt = () => db.interrupt();
   signal?.addEventListener('abort', interrupt, { once: true });

@@ -9,6 +9,7 @@ import {
 } from '@retain/schemas';
 import { sql, type Warehouse } from '@retain/warehouse';
 import { type CallListOptions, planCallList } from './callList.ts';
+import { ensureOutreachTables } from './program/programTables.ts';
 
 /** Characters per piece of text handed to the sink (see below). */
 const PIECE = 32_000;
@@ -44,6 +45,8 @@ export async function writeCallListCsv(
   sink: Writable,
   options: CsvWriteOptions = {},
 ): Promise<CallListCsvResult> {
+  // The list reads the outcomes recorded beside the scores: their table before the snapshot.
+  await ensureOutreachTables(warehouse);
   // A connection of its own: a slow download must not hold one of the pooled readers.
   const db = await warehouse.session();
   try {

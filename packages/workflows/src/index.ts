@@ -15,6 +15,7 @@ export {
   loadDemoFiles,
   loadFiles,
 } from './loadFiles.ts';
+export { preparePackageTables } from './packageTables.ts';
 export { auditAs, type Requester } from './requester.ts';
 export {
   loadDemoProgram,
