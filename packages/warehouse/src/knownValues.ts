@@ -41,6 +41,8 @@ export async function unknownValues(
   const [t, c] = [sql.ident(table), sql.ident(name)];
   const value = z.object({ value: z.string() });
   return warehouse.read(async (db) => {
+    // A package's table that was never created (no model has scored yet) holds no value.
+    if (!(await db.scalar(db.dialect.tableExists(table), z.boolean()))) return { unknown: wanted, known: [] };
     const found = new Set(
       (
         await db.query(

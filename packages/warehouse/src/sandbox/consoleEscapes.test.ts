@@ -8,7 +8,14 @@ import { addUser } from '../access/users.ts';
 import { QueryError } from '../errors.ts';
 import { ingest } from '../ingest/ingest.ts';
 import { sql } from '../query/sql.ts';
-import { openTestWarehouse, type Snapshot, snapshot, tempDir, writeFile } from '../testing/fixtures.ts';
+import {
+  EARLIER_PACKAGE_TABLES,
+  openTestWarehouse,
+  type Snapshot,
+  snapshot,
+  tempDir,
+  writeFile,
+} from '../testing/fixtures.ts';
 import type { Warehouse } from '../Warehouse.ts';
 import type { ConsoleAccess } from './consoleSchemas.ts';
 import { explainedStatement, readOnlyQuery } from './readOnlyQuery.ts';
@@ -51,6 +58,8 @@ beforeAll(async () => {
   await addUser(warehouse, 'root', 'admin', 'correct horse battery staple');
   sessionToken = (await createSession(warehouse, 'root')).token;
   await appendAudit(warehouse, { username: 'root', action: 'test', detail: { secret: INTERNAL[0] } });
+  // Outreach's outcomes table (its package creates it; here, as a database made earlier holds it).
+  await warehouse.write((db) => db.run(sql.raw(EARLIER_PACKAGE_TABLES)));
   await warehouse.write((db) =>
     db.run(
       sql.raw(

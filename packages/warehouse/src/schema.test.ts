@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readMeta, SCHEMA_VERSION } from './schema.ts';
+import { createEarlierDatabase, query, tableShapes, tempDir } from './testing/fixtures.ts';
+import { Warehouse } from './Warehouse.ts';
+
+const WAREHOUSE_TABLES = [
+  'audit_log',
+  'complaints',
+  'customers',
+  'ingest_batches',
+  'meta',
+  'purchases',
+  'returns',
+  'saved_queries',
+  'sessions',
+  'users',
+];
+const PACKAGE_TABLES = ['contact_outcomes', 'latest_scores', 'models', 'score_runs', 'scores'];
+
+let cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const cleanup of cleanups) cleanup();
+  cleanups = [];
+});
+
+function file(): string {
+  const { dir, cleanup } = tempDir();
+  cleanups.push(cleanup);
+  return path.join(dir, 'retain.duckdb');
+}
+
+async function opened(at: string, readOnly = false): Promise<Warehouse> {
+  const warehouse = await Warehouse.open(at, { threads: 2, readOnly });
+  cleanups.unshift(() => warehouse.close());
+  return warehouse;
+}
+
+describe('the warehouse schema', () => {
+  it("creates only the warehouse's own tables in a new database", async () => {
+    const warehouse = await opened(file());
+    expect(Object.keys(await tableShapes(warehouse)).sort()).toEqual(WAREHOUSE_TABLES);
+    expect(await warehouse.read((db) => readMeta(db, 'schema_version'))).toBe(String(SCHEMA_VERSION));
+  });
+
+  it('opens a database made by the earlier migrations unchanged, its package tables and rows kept', async () => {
+    const at = file();
+    await createEarlierDatabase(at);
+    for (const readOnly of [false, true]) {
+      const warehouse = await opened(at, readOnly);
+      expect(Object.keys(await tableShapes(warehouse)).sort()).toEqual(
+        [...WAREHOUSE_TABLES, ...PACKAGE_TABLES].sort(),
+      );
+      expect(await warehouse.read((db) => readMeta(db, 'schema_version'))).toBe('4');
+      expect(await query(warehouse, 'SELECT customer_id, segment FROM latest_scores')).toEqual([
+        { customer_id: 'C01', segment: 'At risk' },
+      ]);
+      expect(await query(warehouse, 'SELECT customer_id, outcome FROM contact_outcomes')).toEqual([
+        { customer_id: 'C01', outcome: 'reached' },
+      ]);
+      warehouse.close();
+    }
+  });
+});
