@@ -11,6 +11,7 @@ import { type Db, sql, type Warehouse } from '@retain/warehouse';
 import { z } from 'zod';
 import { type CallListSql, callListSql, readScoresSource, type ScoresSource } from './callListSql.ts';
 import { countryOfCallingCode, inferCallingCodeSql, phoneCountry } from './phoneNumbers.ts';
+import { ensureOutreachTables } from './program/programTables.ts';
 import { readActiveUplift } from './program/upliftStore.ts';
 
 export interface CallListOptions {
@@ -102,6 +103,8 @@ export async function callListPage(
   window: { offset: number; limit: number },
   options: CallListOptions = {},
 ): Promise<CallListPage> {
+  // The list reads the outcomes recorded beside the scores: their table before the snapshot.
+  await ensureOutreachTables(warehouse);
   return warehouse.snapshot(async (db) => {
     const { sql: plan, summary } = await planCallList(db, filters, options);
     const query = plan.rows(window, 'rows', summary.eligible);
