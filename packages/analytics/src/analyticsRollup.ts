@@ -1,4 +1,12 @@
-import { type Db, type Dialect, ordersRelation, type Sql, sql, type Warehouse } from '@retain/warehouse';
+import {
+  type Db,
+  type Dialect,
+  dbBoolean,
+  ordersRelation,
+  type Sql,
+  sql,
+  type Warehouse,
+} from '@retain/warehouse';
 import { buildKpiFacts } from './kpiCustomerFacts.ts';
 import { dayIndex } from './periods.ts';
 import { readRows, spelled, sqlQuery } from './sqlQuery.ts';
@@ -38,32 +46,43 @@ const CUSTOMER_COLUMNS = 'c.first_day, c.fd, c.fw, c.fm, c.fq, c.f_channel, c.f_
 function buildStatements(d: Dialect): Sql[] {
   const argMin = (value: string, key: string) => spelled(d.argMin(sql.raw(value), sql.raw(key)));
   const secondsOf = (column: string) => spelled(d.epochSeconds(sql.raw(column)));
+  /** A working table of this build, dropped at its end. */
+  const working = (name: string, query: Sql) => d.createTableAs(name, query, { temporary: true });
+  const table = (name: string, query: string) => d.createTableAs(name, sql.raw(query));
   return [
-    sql`CREATE OR REPLACE TEMP TABLE analytics_build_orders AS
-   SELECT order_id, customer_id, ordered_at AS ts, value FROM ${ordersRelation()}`,
-    ...[
-      `CREATE OR REPLACE TEMP TABLE analytics_build_ids AS
-   SELECT customer_id, CAST(row_number() OVER (ORDER BY customer_id) AS INTEGER) AS cust
-   FROM (SELECT DISTINCT customer_id FROM analytics_build_orders)`,
-      `CREATE OR REPLACE TEMP TABLE analytics_build_sequenced AS
-   SELECT i.cust, o.order_id, o.ts, CAST(o.ts AS DATE) AS day, o.value,
+    working(
+      'analytics_build_orders',
+      sql`SELECT order_id, customer_id, ordered_at AS ts, value FROM ${ordersRelation()}`,
+    ),
+    working(
+      'analytics_build_ids',
+      sql.raw(`SELECT customer_id, CAST(row_number() OVER (ORDER BY customer_id) AS INTEGER) AS cust
+   FROM (SELECT DISTINCT customer_id FROM analytics_build_orders)`),
+    ),
+    working(
+      'analytics_build_sequenced',
+      sql.raw(`SELECT i.cust, o.order_id, o.ts, CAST(o.ts AS DATE) AS day, o.value,
           row_number() OVER w AS seq,
           lag(CAST(o.ts AS DATE)) OVER w AS prev_day,
           lead(CAST(o.ts AS DATE)) OVER w AS next_day,
           first_value(CAST(o.ts AS DATE)) OVER w AS first_day
    FROM analytics_build_orders o JOIN analytics_build_ids i USING (customer_id)
-   WINDOW w AS (PARTITION BY i.cust ORDER BY o.ts, o.order_id)`,
-      // Attributes are only ever read off first orders, so only their lines are ranked: far cheaper
-      // than ranking all lines of all orders. arg_min skips lines without the value.
-      `CREATE OR REPLACE TEMP TABLE analytics_build_first AS
-   SELECT f.cust,
+   WINDOW w AS (PARTITION BY i.cust ORDER BY o.ts, o.order_id)`),
+    ),
+    // Attributes are only ever read off first orders, so only their lines are ranked: far cheaper
+    // than ranking all lines of all orders. The arg-min skips lines without the value.
+    working(
+      'analytics_build_first',
+      sql.raw(`SELECT f.cust,
           ${argMin('p.channel', '(-p.amount, p.channel)')} AS f_channel,
           ${argMin('p.region', '(-p.amount, p.region)')} AS f_region,
           ${argMin('p.category', '(-p.amount, p.category)')} AS f_category
    FROM purchases p JOIN analytics_build_sequenced f ON f.order_id = p.order_id AND f.seq = 1
-   GROUP BY f.cust`,
-      `CREATE OR REPLACE TABLE analytics_orders AS
-   WITH numbered AS (
+   GROUP BY f.cust`),
+    ),
+    table(
+      'analytics_orders',
+      `WITH numbered AS (
      SELECT s.*, f.f_channel, f.f_region, f.f_category,
             ${periodColumns(d, 's.day', '')}, ${periodColumns(d, 's.first_day', 'f')}, ${periodColumns(d, 's.prev_day', 'p')}
      FROM analytics_build_sequenced s JOIN analytics_build_first f USING (cust)
@@ -77,26 +96,34 @@ function buildStatements(d: Dialect): Sql[] {
           prev_day IS NULL OR pq <> q AS new_q,
           first_day, fd, fw, fm, fq, f_channel, f_region, f_category
    FROM numbered`,
-      `CREATE OR REPLACE TABLE analytics_customers AS
-   SELECT o.cust, i.customer_id, o.ts AS first_ts, o.first_day, o.fd, o.fw, o.fm, o.fq,
+    ),
+    table(
+      'analytics_customers',
+      `SELECT o.cust, i.customer_id, o.ts AS first_ts, o.first_day, o.fd, o.fw, o.fm, o.fq,
           o.f_channel, o.f_region, o.f_category
    FROM analytics_orders o JOIN analytics_build_ids i USING (cust)
    WHERE o.seq = 1`,
-      `CREATE OR REPLACE TABLE analytics_returns AS
-   SELECT c.cust, CAST(r.returned_at AS DATE) AS day, r.amount, ${periodColumns(d, 'CAST(r.returned_at AS DATE)', '')},
+    ),
+    table(
+      'analytics_returns',
+      `SELECT c.cust, CAST(r.returned_at AS DATE) AS day, r.amount, ${periodColumns(d, 'CAST(r.returned_at AS DATE)', '')},
           ${CUSTOMER_COLUMNS}
    FROM returns r JOIN analytics_customers c USING (customer_id)`,
-      `CREATE OR REPLACE TABLE analytics_complaints AS
-   SELECT c.cust, x.opened_at, x.resolved_at, CAST(x.opened_at AS DATE) AS opened_day,
+    ),
+    table(
+      'analytics_complaints',
+      `SELECT c.cust, x.opened_at, x.resolved_at, CAST(x.opened_at AS DATE) AS opened_day,
           CAST(x.resolved_at AS DATE) AS resolved_day,
           (${secondsOf('x.resolved_at')} - ${secondsOf('x.opened_at')}) / 86400 AS resolution_days,
           ${CUSTOMER_COLUMNS}
    FROM complaints x JOIN analytics_customers c USING (customer_id)`,
-      'DROP TABLE analytics_build_orders',
-      'DROP TABLE analytics_build_ids',
-      'DROP TABLE analytics_build_sequenced',
-      'DROP TABLE analytics_build_first',
-    ].map(sql.raw),
+    ),
+    ...[
+      'analytics_build_orders',
+      'analytics_build_ids',
+      'analytics_build_sequenced',
+      'analytics_build_first',
+    ].map((name) => sql`DROP TABLE ${sql.ident(name)}`),
   ];
 }
 
@@ -111,13 +138,9 @@ export interface RollupState {
   dialect: Dialect;
 }
 
-const STATE_EXISTS = `SELECT count(*) AS n FROM information_schema.tables
-  WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = 'analytics_state'`;
-
 /** The rollup's state as this connection's snapshot sees it, or null if there is none or it is stale. */
 export async function readRollupState(conn: Db): Promise<RollupState | null> {
-  const [exists] = await readRows(conn, sqlQuery(STATE_EXISTS, {}));
-  if (!exists || exists.number('n') === 0) return null;
+  if (!(await conn.scalar(conn.dialect.tableExists('analytics_state'), dbBoolean))) return null;
   return readCurrentRollupState(conn);
 }
 
@@ -183,11 +206,13 @@ export async function buildAnalyticsRollup(warehouse: Warehouse, force = false):
       await buildKpiFacts(tx);
       const seconds = (performance.now() - started) / 1000;
       await tx.run(
-        sql`CREATE OR REPLACE TABLE analytics_state AS
-            SELECT coalesce(CAST((SELECT value FROM meta WHERE key = 'data_version') AS INTEGER), 0) AS data_version,
-                   CAST(${ROLLUP_FORMAT} AS INTEGER) AS format, CAST(${seconds} AS DOUBLE) AS build_seconds,
-                   (SELECT min(day) FROM analytics_orders) AS first_day,
-                   (SELECT max(day) FROM analytics_orders) AS last_day`,
+        tx.dialect.createTableAs(
+          'analytics_state',
+          sql`SELECT coalesce(CAST((SELECT value FROM meta WHERE key = 'data_version') AS INTEGER), 0) AS data_version,
+                     CAST(${ROLLUP_FORMAT} AS INTEGER) AS format, CAST(${seconds} AS DOUBLE) AS build_seconds,
+                     (SELECT min(day) FROM analytics_orders) AS first_day,
+                     (SELECT max(day) FROM analytics_orders) AS last_day`,
+        ),
       );
     });
     const state = await readRollupState(conn);
