@@ -22,8 +22,9 @@ export const ORDER_CACHE_FORMAT = 4;
  * span days, which a snapshot between them must value by its earlier lines only.
  */
 export const orderCacheStatements = (d: Dialect): Sql[] => [
-  sql`CREATE OR REPLACE TABLE churn_orders AS
-   WITH o AS (
+  d.createTableAs(
+    'churn_orders',
+    sql`WITH o AS (
      SELECT order_id, customer_id,
        ${d.epochSeconds(sql`ordered_at`)} / 86400 AS day,
        ${d.epochSeconds(sql`last_line_at`)} / 86400 AS last_line_day,
@@ -35,9 +36,11 @@ export const orderCacheStatements = (d: Dialect): Sql[] => [
    SELECT i.cust, o.customer_id, o.order_id, o.day, o.last_line_day, o.value, o.channel,
      o.day - lag(o.day) OVER (PARTITION BY i.cust ORDER BY o.day, o.order_id) AS gap
    FROM o JOIN ids i USING (customer_id)`,
+  ),
   // Channel: the customer's signup channel, else their first order's; region from the customers table.
-  sql`CREATE OR REPLACE TABLE churn_first AS
-   WITH f AS (
+  d.createTableAs(
+    'churn_first',
+    sql`WITH f AS (
      SELECT cust, min(customer_id) AS customer_id, min(day) AS first_day,
        ${d.argMin(sql`channel`, sql`day`)} AS first_channel
      FROM churn_orders GROUP BY cust),
@@ -45,21 +48,24 @@ export const orderCacheStatements = (d: Dialect): Sql[] => [
    c AS (SELECT customer_id, min(channel) AS channel, min(region) AS region FROM customers GROUP BY customer_id)
    SELECT f.cust, f.customer_id, f.first_day, coalesce(c.channel, f.first_channel) AS channel, c.region
    FROM f LEFT JOIN c USING (customer_id)`,
-  ...[
-    // Only the columns the features read stay in the order table.
-    `ALTER TABLE churn_orders DROP COLUMN channel`,
-    `ALTER TABLE churn_orders DROP COLUMN customer_id`,
-    // Channel and region as small codes: a million customers then need no string each to read.
-    `CREATE OR REPLACE TABLE churn_levels AS
-   SELECT kind, level, CAST(row_number() OVER (PARTITION BY kind ORDER BY level) - 1 AS INTEGER) AS code
+  ),
+  // Only the columns the features read stay in the order table.
+  sql`ALTER TABLE churn_orders DROP COLUMN channel`,
+  sql`ALTER TABLE churn_orders DROP COLUMN customer_id`,
+  // Channel and region as small codes: a million customers then need no string each to read.
+  d.createTableAs(
+    'churn_levels',
+    sql`SELECT kind, level, CAST(row_number() OVER (PARTITION BY kind ORDER BY level) - 1 AS INTEGER) AS code
    FROM (SELECT DISTINCT 'channel' AS kind, coalesce(nullif(trim(channel), ''), 'unknown') AS level FROM churn_first
          UNION SELECT DISTINCT 'region', coalesce(nullif(trim(region), ''), 'unknown') FROM churn_first)`,
-    `CREATE OR REPLACE TABLE churn_first AS
-   SELECT f.cust, f.customer_id, f.first_day, c.code AS channel_code, r.code AS region_code
+  ),
+  d.createTableAs(
+    'churn_first',
+    sql`SELECT f.cust, f.customer_id, f.first_day, c.code AS channel_code, r.code AS region_code
    FROM churn_first f
    JOIN churn_levels c ON c.kind = 'channel' AND c.level = coalesce(nullif(trim(f.channel), ''), 'unknown')
    JOIN churn_levels r ON r.kind = 'region' AND r.level = coalesce(nullif(trim(f.region), ''), 'unknown')`,
-  ].map(sql.raw),
+  ),
 ];
 
 /** The levels behind the channel and region codes. */
@@ -74,18 +80,32 @@ export function prepareStatements(d: Dialect, cutoff: string): Sql[] {
   const day = (column: string) => sql`${d.epochSeconds(sql.raw(column))} / 86400`;
   return [
     // A resolution at or after the cutoff is unknown at every snapshot: the complaint counts as open.
-    sql`CREATE OR REPLACE TEMP TABLE churn_complaints AS
-     SELECT f.cust,
+    d.createTableAs(
+      'churn_complaints',
+      sql`SELECT f.cust,
        ${day('c.opened_at')} AS opened_day,
        CASE WHEN c.resolved_at < ${before} THEN ${day('c.resolved_at')} END AS resolved_day,
        c.severity
      FROM complaints c JOIN churn_first f ON f.customer_id = c.customer_id
      WHERE c.opened_at < ${before}`,
-    sql`CREATE OR REPLACE TEMP TABLE churn_returns AS
-     SELECT f.cust, ${day('r.returned_at')} AS day, abs(r.amount) AS amount
+      { temporary: true },
+    ),
+    d.createTableAs(
+      'churn_returns',
+      sql`SELECT f.cust, ${day('r.returned_at')} AS day, abs(r.amount) AS amount
      FROM returns r JOIN churn_first f ON f.customer_id = r.customer_id
      WHERE r.returned_at < ${before}`,
-    sql`CREATE OR REPLACE TEMP TABLE churn_snapshots (snap INTEGER, s_day DOUBLE, rate DOUBLE)`,
+      { temporary: true },
+    ),
+    d.createTable(
+      'churn_snapshots',
+      [
+        ['snap', 'integer'],
+        ['s_day', 'double'],
+        ['rate', 'double'],
+      ],
+      { temporary: true, replace: true },
+    ),
   ];
 }
 

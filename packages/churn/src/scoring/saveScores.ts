@@ -1,5 +1,5 @@
 import { DEFAULT_CURRENCY } from '@retain/schemas';
-import { type Db, sql, storedCurrency, type Warehouse } from '@retain/warehouse';
+import { type Db, type SqlType, sql, storedCurrency, type Warehouse } from '@retain/warehouse';
 import { migrateChurnTables } from '../churnTables.ts';
 import { MAX_REASONS } from '../explain/occlusion.ts';
 import { currencySymbol, reasonPhrases } from '../explain/reasons.ts';
@@ -25,6 +25,18 @@ export interface ScoresToWrite {
 }
 
 const STAGING = 'churn_scores_staging';
+/** The staged scores, in the order the appender writes them; reasons, codes and impacts packed. */
+const STAGING_COLUMNS: ReadonlyArray<readonly [string, SqlType]> = [
+  ['customer_id', 'varchar'],
+  ['churn_probability', 'double'],
+  ['expected_revenue_12m', 'double'],
+  ['value_at_risk', 'double'],
+  ['segment', 'varchar'],
+  ['rfm', 'varchar'],
+  ['reasons', 'varchar'],
+  ['codes', 'varchar'],
+  ['impacts', 'varchar'],
+];
 /** ASCII unit separator: never part of a phrase. */
 const SEPARATOR = '\u001f';
 
@@ -41,9 +53,7 @@ export async function writeScores(
 ): Promise<{ rows: number; backend: string }> {
   const { table } = input;
   return warehouse.write(async (db) => {
-    await db.run(sql`CREATE OR REPLACE TEMP TABLE ${sql.ident(STAGING)} (
-      customer_id VARCHAR, churn_probability DOUBLE, expected_revenue_12m DOUBLE, value_at_risk DOUBLE,
-      segment VARCHAR, rfm VARCHAR, reasons VARCHAR, codes VARCHAR, impacts VARCHAR)`);
+    await db.run(db.dialect.createTable(STAGING, STAGING_COLUMNS, { temporary: true, replace: true }));
     try {
       const currency = input.currency ?? (await storedCurrency(db)) ?? DEFAULT_CURRENCY;
       const context = {
