@@ -24,7 +24,7 @@ import { type UpliftModel, upliftSql } from './program/upliftModel.ts';
 
 /** How the churn scores at hand are shaped: the columns beyond the required ones vary. */
 export interface ScoresSource {
-  /** `list`: VARCHAR[]; `text`: a JSON list of phrases (JSON or VARCHAR); `none`: no column. */
+  /** `list`: a list of text; `text`: a JSON list of phrases (JSON or VARCHAR); `none`: no column. */
   reasons: 'list' | 'text' | 'none';
   modelId: boolean;
   asOf: boolean;
@@ -40,11 +40,10 @@ export async function readScoresSource(db: Db): Promise<ScoresSource> {
   const columns = new Map(
     (
       await db.query(
-        sql`SELECT column_name, data_type FROM information_schema.columns
-            WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = 'latest_scores'`,
-        z.object({ column_name: z.string(), data_type: z.string() }),
+        db.dialect.tableColumns('latest_scores'),
+        z.object({ column_name: z.string(), is_list: z.boolean() }),
       )
-    ).map((c) => [c.column_name, c.data_type]),
+    ).map((c) => [c.column_name, c.is_list]),
   );
   if (columns.size === 0) throw new NoScoresError();
   const missing = REQUIRED.filter((c) => !columns.has(c));
@@ -53,9 +52,9 @@ export async function readScoresSource(db: Db): Promise<ScoresSource> {
   }
   const any = await db.scalar(sql`SELECT EXISTS (SELECT 1 FROM latest_scores)`, z.boolean());
   if (!any) throw new NoScoresError();
-  const reasonsType = columns.get('reasons');
+  const reasonsIsList = columns.get('reasons');
   return {
-    reasons: reasonsType === undefined ? 'none' : reasonsType.endsWith('[]') ? 'list' : 'text',
+    reasons: reasonsIsList === undefined ? 'none' : reasonsIsList ? 'list' : 'text',
     modelId: columns.has('model_id'),
     asOf: columns.has('as_of'),
   };
@@ -154,7 +153,7 @@ function candidates(
            ${d.cast(sql`s.segment`, 'varchar')} AS segment,
            c.name, c.phone, c.email, c.contact_consent,
            -- The country a national number is read in: the region's, else the list's home country.
-           coalesce(${sql.raw(regionCountrySql('c.region'))}, ${settings.phoneCountry}) AS phone_country,
+           coalesce(${sql.raw(regionCountrySql(d, 'c.region'))}, ${settings.phoneCountry}) AS phone_country,
            ${reasonsList(d, source)} AS reasons,
            k.last_contact, k.last_outcome,
            cs.orders, cs.days_since, cs.usual_gap, cs.slow_complaint, cs.open_complaint,
@@ -175,7 +174,7 @@ function candidates(
              WHEN last_contact >= CAST(${settings.contactedSince} AS TIMESTAMP) THEN 'recently_contacted'
              ${noPhone}
            END AS excluded
-    FROM (SELECT *, ${settings.callEffect} AS call_effect FROM (${sql.raw(withPhoneE164('SELECT * FROM scored'))}))
+    FROM (SELECT *, ${settings.callEffect} AS call_effect FROM (${sql.raw(withPhoneE164(d, 'SELECT * FROM scored'))}))
     ${phoneCondition}
   )`;
 }
@@ -399,7 +398,7 @@ function rowsSql(
       ORDER BY ${sql.raw(RANKING.replaceAll(/(expected_saved|value_at_risk|churn_probability|customer_id)/g, 'l.$1'))} ${window}`
       : csvSelect(all, joined, window);
   return sql`WITH ${ctes},
-    listed AS ${sql.raw(cut === 'few' ? 'MATERIALIZED ' : '')}(${listed}),
+    listed AS ${sql.raw(cut === 'few' ? d.materializedCte : '')}(${listed}),
     order_facts AS (
       SELECT customer_id, ${d.cast(sql`max(last_line_at)`, 'date')} AS last_order_date, count(*) AS orders
       FROM ${orders} o

@@ -28,8 +28,13 @@ export async function loadCallLists(
   const added = await warehouse.transaction(async (db) => {
     await migrateProgramTables(db);
     const csv = (file: string) => db.dialect.readCsv(file, { header: true, allText: true });
-    await db.run(sql`CREATE OR REPLACE TEMP TABLE incoming_lists AS
-      SELECT * FROM ${csv(files.lists)} WHERE list_id NOT IN (SELECT list_id FROM call_lists)`);
+    await db.run(
+      db.dialect.createTableAs(
+        'incoming_lists',
+        sql`SELECT * FROM ${csv(files.lists)} WHERE list_id NOT IN (SELECT list_id FROM call_lists)`,
+        { temporary: true },
+      ),
+    );
     const count = await db.count(sql`SELECT count(*) FROM incoming_lists`);
     await db.run(sql`INSERT INTO call_lists
       SELECT list_id, kind, CAST(list_date AS DATE), CAST(horizon_days AS INTEGER), CAST(control_share AS DOUBLE), NULL,
