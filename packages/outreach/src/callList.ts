@@ -92,7 +92,7 @@ export async function rankingDate(db: Db, source: ScoresSource): Promise<string>
 
 /** The country most customers' international numbers are from (see phoneNumbers.ts), or null. */
 async function inferPhoneCountry(db: Db): Promise<string | null> {
-  const code = await db.scalar(sql.raw(inferCallingCodeSql()), z.unknown());
+  const code = await db.scalar(sql.raw(inferCallingCodeSql(db.dialect)), z.unknown());
   return typeof code === 'string' ? countryOfCallingCode(code) : null;
 }
 

@@ -38,9 +38,12 @@ describe('phone numbers as E.164, in DuckDB', () => {
       });
       const found = await db.query(
         sql.named(
-          `SELECT phone_e164 FROM (${withPhoneE164(`
-             SELECT v.phone, v.i, coalesce(${regionCountrySql('v.region')}, $home) AS phone_country
-             FROM (VALUES ${rows}) v(phone, region, i)`)})
+          `SELECT phone_e164 FROM (${withPhoneE164(
+            db.dialect,
+            `
+             SELECT v.phone, v.i, coalesce(${regionCountrySql(db.dialect, 'v.region')}, $home) AS phone_country
+             FROM (VALUES ${rows}) v(phone, region, i)`,
+          )})
            ORDER BY i`,
           params,
         ),
@@ -161,7 +164,7 @@ describe('phone numbers as E.164, in DuckDB', () => {
         ('D', '07700 900003', 0), ('E', NULL, 0), ('F', '+33 6 12 34 56 78', 0)`),
     );
     const code = await warehouse.read((db) =>
-      db.scalar(sql.raw(inferCallingCodeSql()), z.string().nullable()),
+      db.scalar(sql.raw(inferCallingCodeSql(db.dialect)), z.string().nullable()),
     );
     expect(code).toBe('44');
     expect(countryOfCallingCode('44')).toBe('GB');

@@ -1,10 +1,10 @@
-import { BadInputError, sqlString } from '@retain/warehouse';
+import { BadInputError, type Dialect, type Sql, sql, sqlString } from '@retain/warehouse';
 
 /**
  * Phone numbers as a dialler takes them: E.164, "+" and the country calling code and the national
  * significant number, digits only ("+447700900123"). Customers' numbers arrive as people type them
- * ("07700 900123", "+1 (212) 555-0100", "+44 (0)20 7946 0001 ext. 12"), and DuckDB rewrites them
- * here, in SQL, so that a long list is written without a row crossing into JavaScript.
+ * ("07700 900123", "+1 (212) 555-0100", "+44 (0)20 7946 0001 ext. 12"), and the engine rewrites
+ * them here, in SQL, so that a long list is written without a row crossing into JavaScript.
  *
  * A number written internationally (a leading "+" or "00", or "011" in North America) carries its
  * country. A national one ("07700 900123") is read in the country the customer's region names
@@ -166,44 +166,74 @@ const BY_CODE = (() => {
   return codes;
 })();
 
-/** A struct literal: `{'key': value, …}`. */
-const struct = (fields: Record<string, string>) =>
-  `{${Object.entries(fields)
-    .map(([k, v]) => `${sqlString(k)}: ${v}`)
-    .join(', ')}}`;
+/** A fragment of constants as text: these builders assemble their SQL from constants only. */
+const text = (fragment: Sql): string =>
+  fragment.render(() => {
+    throw new Error('phone number SQL binds no values');
+  }).text;
+const constant = (value: string) => sql.raw(sqlString(value));
+const integer = (value: number) => sql.raw(String(value));
+
+interface DiallingRules {
+  /** By ISO code: a record of the calling code, trunk prefix and digits of a national number. */
+  country: (iso: string) => string;
+  /** By calling code: a record of the code's length and the digits of the number after it. */
+  code: (code: string) => string;
+  /** By region name (lower case): the ISO code. */
+  region: (name: string) => string;
+  /** Whether the text is one of the calling codes of `length` digits. */
+  codeOfLength: (text: string, length: number) => string;
+}
 
 /**
- * The dialling rules as DuckDB MAP constants, looked up per row: by ISO code (calling code,
- * trunk prefix, digits of a national number), by calling code (digits of the national number
- * that follows it) and by region name (ISO code). Lookups rather than joins, so that a statement
- * that does not read the E.164 number computes none of it.
+ * The dialling rules as constant lookups (the dialect's `lookup`), looked up per row: by ISO code
+ * (calling code, trunk prefix, digits of a national number), by calling code (digits of the
+ * national number that follows it) and by region name (ISO code). Lookups rather than joins, so
+ * that a statement that does not read the E.164 number computes none of it. Built once per dialect.
  */
-const COUNTRY_RULES = `MAP {${PHONE_COUNTRIES.map(
-  (c) =>
-    `${sqlString(c.iso)}: ${struct({
-      cc: sqlString(c.code),
-      trunk: sqlString(c.trunk),
-      optional: String(c.trunkOptional === true),
-      lo: String(c.digits[0]),
-      hi: String(c.digits[1]),
-    })}`,
-).join(', ')}}`;
-const CODE_RULES = `MAP {${[...BY_CODE]
-  .map(
+const RULES = new WeakMap<Dialect, DiallingRules>();
+function diallingRules(d: Dialect): DiallingRules {
+  const known = RULES.get(d);
+  if (known) return known;
+  const countries = PHONE_COUNTRIES.map(
+    (c) =>
+      [
+        c.iso,
+        d.record([
+          ['cc', constant(c.code), 'varchar'],
+          ['trunk', constant(c.trunk), 'varchar'],
+          ['optional', sql.raw(String(c.trunkOptional === true)), 'boolean'],
+          ['lo', integer(c.digits[0]), 'integer'],
+          ['hi', integer(c.digits[1]), 'integer'],
+        ]),
+      ] as const,
+  );
+  const codes = [...BY_CODE].map(
     ([code, c]) =>
-      `${sqlString(code)}: ${struct({
-        len: String(code.length),
-        lo: String(c.digits[0]),
-        hi: String(c.digits[1]),
-      })}`,
-  )
-  .join(', ')}}`;
-const REGION_COUNTRIES = `MAP {${PHONE_COUNTRIES.flatMap((c) =>
-  c.names.map((n) => `${sqlString(n)}: ${sqlString(c.iso)}`),
-).join(', ')}}`;
+      [
+        code,
+        d.record([
+          ['len', integer(code.length), 'integer'],
+          ['lo', integer(c.digits[0]), 'integer'],
+          ['hi', integer(c.digits[1]), 'integer'],
+        ]),
+      ] as const,
+  );
+  const regions = PHONE_COUNTRIES.flatMap((c) => c.names.map((n) => [n, constant(c.iso)] as const));
+  const ofLength = [1, 2, 3].map((n) => [...BY_CODE.keys()].filter((c) => c.length === n));
+  const rules: DiallingRules = {
+    country: (iso) => text(d.lookup(sql.raw(iso), countries)),
+    code: (code) => text(d.lookup(sql.raw(code), codes)),
+    region: (name) => text(d.lookup(sql.raw(name), regions)),
+    codeOfLength: (value, length) => text(d.oneOf(sql.raw(value), ofLength[length - 1] ?? [])),
+  };
+  RULES.set(d, rules);
+  return rules;
+}
 
 /** The ISO code of the country a region's name names ("United Kingdom", " deutschland "), or NULL. */
-export const regionCountrySql = (region: string) => `${REGION_COUNTRIES}[lower(trim(${region}))]`;
+export const regionCountrySql = (d: Dialect, region: string) =>
+  diallingRules(d).region(`lower(trim(${region}))`);
 
 /**
  * Every character besides digits that a number as typed may hold, for translate(): ASCII
@@ -218,28 +248,26 @@ const SEPARATORS_AND_PLUS = ' ().-/+';
  * slow, so only numbers with another character than digits, ASCII separators and a leading "+"
  * take that way (few do).
  */
-const cleaned = (phone: string) => {
-  const text = `regexp_replace(regexp_replace(${phone}, '(?i)(;\\s*ext=|extension|ext\\.?|x|#).*$', ''),
+const cleaned = (d: Dialect, phone: string) => {
+  const matches = (value: string, pattern: string) => text(d.regexpMatch(sql.raw(value), pattern, 'part'));
+  const stripped = `regexp_replace(regexp_replace(${phone}, '(?i)(;\\s*ext=|extension|ext\\.?|x|#).*$', ''),
                          '[\\s\\x{00A0}\\x{2010}-\\x{2015}]', ' ', 'g')`;
-  return `CASE WHEN regexp_matches(${phone}, '[^0-9 ().+/-]|[^ ]\\+|\\+.*\\+')
-     THEN CASE WHEN regexp_matches(${text}, '^ *\\+?[^+]*$') THEN ${text} END
+  return `CASE WHEN ${matches(phone, '[^0-9 ().+/-]|[^ ]\\+|\\+.*\\+')}
+     THEN CASE WHEN ${matches(stripped, '^ *\\+?[^+]*$')} THEN ${stripped} END
      ELSE ${phone} END`;
 };
-/** Calling codes by length: a number's code is the one of its first 1, 2 or 3 digits listed. */
-const CODES_OF_LENGTH = (n: number) =>
-  [...BY_CODE.keys()]
-    .filter((c) => c.length === n)
-    .map(sqlString)
-    .join(', ');
 /**
  * The calling code `digits` begin with, of those Retain knows (calling codes are a prefix code),
- * or NULL. list_contains rather than IN (…), which DuckDB may plan as a join against the values.
+ * or NULL: the code of its first 1, 2 or 3 digits listed.
  */
-const callingCodeOf = (digits: string) => `CASE
-      WHEN list_contains([${CODES_OF_LENGTH(1)}], left(${digits}, 1)) THEN left(${digits}, 1)
-      WHEN list_contains([${CODES_OF_LENGTH(2)}], left(${digits}, 2)) THEN left(${digits}, 2)
-      WHEN list_contains([${CODES_OF_LENGTH(3)}], left(${digits}, 3)) THEN left(${digits}, 3)
+const callingCodeOf = (d: Dialect, digits: string) => {
+  const { codeOfLength } = diallingRules(d);
+  return `CASE
+      WHEN ${codeOfLength(`left(${digits}, 1)`, 1)} THEN left(${digits}, 1)
+      WHEN ${codeOfLength(`left(${digits}, 2)`, 2)} THEN left(${digits}, 2)
+      WHEN ${codeOfLength(`left(${digits}, 3)`, 3)} THEN left(${digits}, 3)
     END`;
+};
 /**
  * North America's national numbers ([2-9]XX [2-9]XX XXXX), checked on digits without a regular
  * expression: no area code or exchange starts with 0 or 1.
@@ -265,12 +293,13 @@ const WORK = [
  * computed once, and only for the statements that read `phone_e164`. Written for speed: plain
  * string functions, one regular expression for most numbers.
  */
-export function withPhoneE164(source: string): string {
+export function withPhoneE164(d: Dialect, source: string): string {
+  const rules = diallingRules(d);
   // "(0)" goes first: "+44 (0)20 …" is how the UK writes its trunk prefix in an international number.
   const digits = `translate(CASE WHEN contains(e164_text, '(0)') THEN replace(e164_text, '(0)', '') ELSE e164_text END,
       ${sqlString(SEPARATORS_AND_PLUS)}, '')`;
   // Digits only (a "+" elsewhere than in front made the text NULL).
-  const wellFormed = `regexp_full_match(e164_digits, '[0-9]{1,20}')`;
+  const wellFormed = text(d.regexpMatch(sql.raw('e164_digits'), '[0-9]{1,20}', 'whole'));
   const international = `CASE
       WHEN NOT (${wellFormed}) THEN NULL
       WHEN e164_plus THEN e164_digits
@@ -286,11 +315,11 @@ export function withPhoneE164(source: string): string {
     END`;
   // An international number of a code Retain knows has as many digits as that code's numbers;
   // of another code, as many as E.164 allows (7 to 15, the first not 0).
-  const rules = `${CODE_RULES}[e164_code]`;
+  const codeRules = rules.code('e164_code');
   const rest = 'substr(e164_international, length(e164_code) + 1)';
   const internationalOk = `left(e164_international, 1) <> '0' AND length(e164_international) BETWEEN 7 AND 15 AND (
       e164_code IS NULL
-      OR (length(${rest}) BETWEEN ${rules}.lo AND ${rules}.hi AND (e164_code <> '1' OR ${northAmerican(rest)})))`;
+      OR (length(${rest}) BETWEEN ${codeRules}.lo AND ${codeRules}.hi AND (e164_code <> '1' OR ${northAmerican(rest)})))`;
   const nationalOk = `length(e164_national) BETWEEN e164_rules.lo AND e164_rules.hi
       AND length(e164_rules.cc || e164_national) <= 15
       AND (e164_rules.cc <> '1' OR ${northAmerican('e164_national')})`;
@@ -300,10 +329,10 @@ export function withPhoneE164(source: string): string {
         WHEN e164_national IS NOT NULL AND ${nationalOk} THEN '+' || e164_rules.cc || e164_national
       END AS phone_e164
     FROM (
-      SELECT *, ${callingCodeOf('e164_international')} AS e164_code FROM (
+      SELECT *, ${callingCodeOf(d, 'e164_international')} AS e164_code FROM (
         SELECT *, ${international} AS e164_international, ${national} AS e164_national FROM (
           SELECT *, ${digits} AS e164_digits, starts_with(ltrim(e164_text), '+') AS e164_plus FROM (
-            SELECT *, ${COUNTRY_RULES}[phone_country] AS e164_rules, ${cleaned('phone')} AS e164_text
+            SELECT *, ${rules.country('phone_country')} AS e164_rules, ${cleaned(d, 'phone')} AS e164_text
             FROM (${source})
           )
         )
@@ -315,13 +344,13 @@ export function withPhoneE164(source: string): string {
  * One row, `code`: the calling code most customers' internationally written numbers carry, of
  * those Retain knows (ties to the lower code); NULL or no row when there is none.
  */
-export function inferCallingCodeSql(): string {
+export function inferCallingCodeSql(d: Dialect): string {
   // The first digits are enough: a calling code has three at most. Numbers without a code Retain
   // knows are grouped under NULL and sorted last, rather than filtered out (a filter DuckDB would
   // evaluate the expression for again).
   const digits = `translate(left(ltrim(phone), 12), ${sqlString(SEPARATORS_AND_PLUS)}, '')`;
   return `SELECT code FROM (
-      SELECT ${callingCodeOf('d')} AS code
+      SELECT ${callingCodeOf(d, 'd')} AS code
       FROM (
         SELECT CASE WHEN starts_with(ltrim(phone), '+') THEN ${digits} ELSE substr(${digits}, 3) END AS d
         FROM customers
