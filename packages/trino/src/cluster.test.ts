@@ -63,6 +63,28 @@ function perRow(d: Dialect): Sql {
   columns.push(sql`${d.cast(c('n'), 'double')} / 8 AS cast_double`);
   columns.push(sql`${d.cast(c('id'), 'varchar')} AS cast_text`);
   columns.push(sql`${d.splitToList(c('t'), sql`','`, 'varchar')} AS split_list`);
+  columns.push(sql`${d.regexpMatch(c('t'), '[a-z]+(,[a-z]+)*', 'whole')} AS regexp_whole`);
+  columns.push(sql`${d.regexpMatch(c('t'), ',,|^o', 'part')} AS regexp_part`);
+  columns.push(sql`${d.oneOf(c('g'), ['g1', 'g4'])} AS one_of`);
+  const rules = (lo: number, hi: number) =>
+    d.record([
+      ['code', sql.raw(`'${lo}${hi}'`), 'varchar'],
+      ['lo', sql.raw(String(lo)), 'integer'],
+      ['hi', sql.raw(String(hi)), 'integer'],
+    ]);
+  const entries = [
+    ['g1', rules(1, 5)],
+    ['g3', rules(3, 30)],
+    ['g5', rules(0, 9)],
+  ] as const;
+  columns.push(sql`${d.lookup(c('g'), entries)}.code AS lookup_text`);
+  columns.push(sql`${d.lookup(c('g'), entries)}.hi - ${d.lookup(c('g'), entries)}.lo AS lookup_span`);
+  columns.push(
+    sql`${d.lookup(c('t'), [
+      ['a', sql`'one'`],
+      ['a,b', sql`'two'`],
+    ])} AS lookup_value`,
+  );
   return sql`SELECT ${sql.join(columns)} FROM dialect_cases ORDER BY id`;
 }
 
