@@ -44,6 +44,9 @@ const PATTERNS = {
   'list/map functions': /\blist_(?:contains|value|transform|filter)\s*\(|\bMAP\s*\{|\bmap_extract\s*\(/i,
   'DuckDB-only types': /(?:::|\bAS\s+)(?:HUGEINT|UBIGINT|STRUCT)\b/i,
   'regexp_full_match': /\bregexp_full_match\s*\(/i,
+  "regexp_replace 'g'": /\bregexp_replace\s*\([^;]*?,\s*'g'\s*\)/i,
+  'SELECT * EXCLUDE/REPLACE': /\*\s*(?:EXCLUDE|REPLACE)\s*\(/i,
+  'left()/right()': /(?<![\w.])(?:left|right)\s*\(/i,
 };
 
 /** The local DuckDB warehouse's own machinery (see above), relative to the checkout. */

@@ -174,7 +174,7 @@ function candidates(
              WHEN last_contact >= CAST(${settings.contactedSince} AS TIMESTAMP) THEN 'recently_contacted'
              ${noPhone}
            END AS excluded
-    FROM (SELECT *, ${settings.callEffect} AS call_effect FROM (${sql.raw(withPhoneE164(d, 'SELECT * FROM scored'))}))
+    FROM (SELECT *, ${settings.callEffect} AS call_effect FROM (${sql.raw(withPhoneE164(d, 'SELECT * FROM scored', SCORED_COLUMNS))}))
     ${phoneCondition}
   )`;
 }
@@ -190,6 +190,28 @@ function standingSql(segment: string, probability: string): string {
   return `CASE WHEN ${probability} >= ${SLIPPING_PROBABILITY} THEN CASE ${segment} ${slipping} ELSE ${segment} END
     ELSE ${segment} END`;
 }
+
+/** The columns of the `scored` rows above, in order. */
+const SCORED_COLUMNS = [
+  'customer_id',
+  'churn_probability',
+  'value_at_risk',
+  'segment',
+  'name',
+  'phone',
+  'email',
+  'contact_consent',
+  'phone_country',
+  'reasons',
+  'last_contact',
+  'last_outcome',
+  'orders',
+  'days_since',
+  'usual_gap',
+  'slow_complaint',
+  'open_complaint',
+  'lost',
+];
 
 export interface CallListWindow {
   offset: number;

@@ -43,6 +43,7 @@ describe('phone numbers as E.164, in DuckDB', () => {
             `
              SELECT v.phone, v.i, coalesce(${regionCountrySql(db.dialect, 'v.region')}, $home) AS phone_country
              FROM (VALUES ${rows}) v(phone, region, i)`,
+            ['i'],
           )})
            ORDER BY i`,
           params,

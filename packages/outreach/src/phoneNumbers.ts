@@ -250,8 +250,9 @@ const SEPARATORS_AND_PLUS = ' ().-/+';
  */
 const cleaned = (d: Dialect, phone: string) => {
   const matches = (value: string, pattern: string) => text(d.regexpMatch(sql.raw(value), pattern, 'part'));
-  const stripped = `regexp_replace(regexp_replace(${phone}, '(?i)(;\\s*ext=|extension|ext\\.?|x|#).*$', ''),
-                         '[\\s\\x{00A0}\\x{2010}-\\x{2015}]', ' ', 'g')`;
+  // The extension's match runs to the end of the text, so replacing every match replaces that one.
+  const withoutExtension = d.regexpReplaceAll(sql.raw(phone), '(?i)(;\\s*ext=|extension|ext\\.?|x|#).*$', '');
+  const stripped = text(d.regexpReplaceAll(withoutExtension, '[\\s\\x{00A0}\\x{2010}-\\x{2015}]', ' '));
   return `CASE WHEN ${matches(phone, '[^0-9 ().+/-]|[^ ]\\+|\\+.*\\+')}
      THEN CASE WHEN ${matches(stripped, '^ *\\+?[^+]*$')} THEN ${stripped} END
      ELSE ${phone} END`;
@@ -263,9 +264,9 @@ const cleaned = (d: Dialect, phone: string) => {
 const callingCodeOf = (d: Dialect, digits: string) => {
   const { codeOfLength } = diallingRules(d);
   return `CASE
-      WHEN ${codeOfLength(`left(${digits}, 1)`, 1)} THEN left(${digits}, 1)
-      WHEN ${codeOfLength(`left(${digits}, 2)`, 2)} THEN left(${digits}, 2)
-      WHEN ${codeOfLength(`left(${digits}, 3)`, 3)} THEN left(${digits}, 3)
+      WHEN ${codeOfLength(`substr(${digits}, 1, 1)`, 1)} THEN substr(${digits}, 1, 1)
+      WHEN ${codeOfLength(`substr(${digits}, 1, 2)`, 2)} THEN substr(${digits}, 1, 2)
+      WHEN ${codeOfLength(`substr(${digits}, 1, 3)`, 3)} THEN substr(${digits}, 1, 3)
     END`;
 };
 /**
@@ -273,27 +274,16 @@ const callingCodeOf = (d: Dialect, digits: string) => {
  * expression: no area code or exchange starts with 0 or 1.
  */
 const northAmerican = (nsn: string) =>
-  `(length(${nsn}) = 10 AND left(${nsn}, 1) >= '2' AND substr(${nsn}, 4, 1) >= '2')`;
-
-/** The working columns withPhoneE164 adds and removes again. */
-const WORK = [
-  'e164_rules',
-  'e164_text',
-  'e164_plus',
-  'e164_digits',
-  'e164_international',
-  'e164_national',
-  'e164_code',
-];
+  `(length(${nsn}) = 10 AND substr(${nsn}, 1, 1) >= '2' AND substr(${nsn}, 4, 1) >= '2')`;
 
 /**
  * The rows of `source` (a SELECT whose rows have `phone`, the number as typed, and
- * `phone_country`, the ISO code of the country a national number is read in, or NULL) with one
- * more column, `phone_e164`: the number as E.164, or NULL. Each step is a column of its own,
+ * `phone_country`, the ISO code of the country a national number is read in, or NULL): its columns
+ * named in `keep` and one more, `phone_e164`: the number as E.164, or NULL. Each step is a column of its own,
  * computed once, and only for the statements that read `phone_e164`. Written for speed: plain
  * string functions, one regular expression for most numbers.
  */
-export function withPhoneE164(d: Dialect, source: string): string {
+export function withPhoneE164(d: Dialect, source: string, keep: readonly string[]): string {
   const rules = diallingRules(d);
   // "(0)" goes first: "+44 (0)20 …" is how the UK writes its trunk prefix in an international number.
   const digits = `translate(CASE WHEN contains(e164_text, '(0)') THEN replace(e164_text, '(0)', '') ELSE e164_text END,
@@ -317,13 +307,13 @@ export function withPhoneE164(d: Dialect, source: string): string {
   // of another code, as many as E.164 allows (7 to 15, the first not 0).
   const codeRules = rules.code('e164_code');
   const rest = 'substr(e164_international, length(e164_code) + 1)';
-  const internationalOk = `left(e164_international, 1) <> '0' AND length(e164_international) BETWEEN 7 AND 15 AND (
+  const internationalOk = `substr(e164_international, 1, 1) <> '0' AND length(e164_international) BETWEEN 7 AND 15 AND (
       e164_code IS NULL
       OR (length(${rest}) BETWEEN ${codeRules}.lo AND ${codeRules}.hi AND (e164_code <> '1' OR ${northAmerican(rest)})))`;
   const nationalOk = `length(e164_national) BETWEEN e164_rules.lo AND e164_rules.hi
       AND length(e164_rules.cc || e164_national) <= 15
       AND (e164_rules.cc <> '1' OR ${northAmerican('e164_national')})`;
-  return `SELECT * EXCLUDE (${WORK.join(', ')}),
+  return `SELECT ${keep.join(', ')}${keep.length > 0 ? ',' : ''}
       CASE
         WHEN e164_international IS NOT NULL THEN CASE WHEN ${internationalOk} THEN '+' || e164_international END
         WHEN e164_national IS NOT NULL AND ${nationalOk} THEN '+' || e164_rules.cc || e164_national
@@ -348,7 +338,7 @@ export function inferCallingCodeSql(d: Dialect): string {
   // The first digits are enough: a calling code has three at most. Numbers without a code Retain
   // knows are grouped under NULL and sorted last, rather than filtered out (a filter DuckDB would
   // evaluate the expression for again).
-  const digits = `translate(left(ltrim(phone), 12), ${sqlString(SEPARATORS_AND_PLUS)}, '')`;
+  const digits = `translate(substr(ltrim(phone), 1, 12), ${sqlString(SEPARATORS_AND_PLUS)}, '')`;
   return `SELECT code FROM (
       SELECT ${callingCodeOf(d, 'd')} AS code
       FROM (

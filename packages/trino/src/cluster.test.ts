@@ -66,6 +66,7 @@ function perRow(d: Dialect): Sql {
   columns.push(sql`${d.regexpMatch(c('t'), '[a-z]+(,[a-z]+)*', 'whole')} AS regexp_whole`);
   columns.push(sql`${d.regexpMatch(c('t'), ',,|^o', 'part')} AS regexp_part`);
   columns.push(sql`${d.oneOf(c('g'), ['g1', 'g4'])} AS one_of`);
+  columns.push(sql`${d.regexpReplaceAll(c('t'), '(?i)[,\\s]+', ' | ')} AS regexp_replaced`);
   const rules = (lo: number, hi: number) =>
     d.record([
       ['code', sql.raw(`'${lo}${hi}'`), 'varchar'],

@@ -99,6 +99,9 @@ export const trinoDialect: Dialect = {
   // with \A and \z (`$` would also match before a final line break).
   regexpMatch: (text, pattern, match) =>
     sql`regexp_like(${text}, ${sql.raw(sqlString(match === 'whole' ? `\\A(?:${pattern})\\z` : pattern))})`,
+  // Trino's regexp_replace replaces every match.
+  regexpReplaceAll: (text, pattern, replacement) =>
+    sql`regexp_replace(${text}, ${sql.raw(sqlString(pattern))}, ${sql.raw(sqlString(replacement))})`,
   oneOf: (value, texts) => sql`contains(ARRAY[${sql.raw(texts.map(sqlString).join(', '))}], ${value})`,
   // A simple CASE (NULL when no key matches, or the key is NULL), parenthesised so that a record
   // value's field can be read off it.

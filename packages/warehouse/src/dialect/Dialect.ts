@@ -98,6 +98,8 @@ export interface Dialect {
    * (`part`, as `~` would). NULL text gives NULL.
    */
   regexpMatch(text: Sql, pattern: string, match: 'whole' | 'part'): Sql;
+  /** `text` with every match of the regular expression `pattern` replaced by `replacement`. */
+  regexpReplaceAll(text: Sql, pattern: string, replacement: string): Sql;
   /** Whether `value` is one of the constant texts (NULL when `value` is NULL). */
   oneOf(value: Sql, texts: readonly string[]): Sql;
   /**

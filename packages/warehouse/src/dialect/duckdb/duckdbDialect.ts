@@ -55,6 +55,8 @@ export const duckdbDialect: Dialect = {
 
   regexpMatch: (text, pattern, match) =>
     sql`${sql.raw(match === 'whole' ? 'regexp_full_match' : 'regexp_matches')}(${text}, ${sql.raw(quoteString(pattern))})`,
+  regexpReplaceAll: (text, pattern, replacement) =>
+    sql`regexp_replace(${text}, ${sql.raw(quoteString(pattern))}, ${sql.raw(quoteString(replacement))}, 'g')`,
   // list_contains rather than IN (…), which DuckDB may plan as a join against the values.
   oneOf: (value, texts) => sql`list_contains([${sql.raw(texts.map(quoteString).join(', '))}], ${value})`,
   // A MAP constant, folded once per statement, looked up per row.
