@@ -1,5 +1,6 @@
+import path from 'node:path';
 import type { CallListFilters } from '@retain/schemas';
-import { duckdbDialect, type Sql, type Warehouse } from '@retain/warehouse';
+import { duckdbDialect, type Sql, sql, Warehouse } from '@retain/warehouse';
 import { openTestWarehouse, tempDir } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callListPage } from './callList.ts';
@@ -223,9 +224,31 @@ describe('callListPage on the hand fixture', () => {
   });
 });
 
+describe('callListPage on a read-only database that never had an outcome recorded', () => {
+  it('lists the scored customers as never contacted', async () => {
+    const { warehouse, dir, close } = await openCallListFixture();
+    try {
+      await warehouse.write((db) => db.run(sql`DROP TABLE contact_outcomes`));
+      warehouse.close();
+      const readOnly = await Warehouse.open(path.join(dir, 'test.duckdb'), { threads: 2, readOnly: true });
+      try {
+        const page = await callListPage(readOnly, {}, { offset: 0, limit: 50 }, { now: FIXTURE_NOW });
+        // C06's "do not call" is gone with the table: nobody is left out for an outcome.
+        expect(page.rows.map((r) => r.customerId)).toContain('C06');
+        expect(page.summary.excludedDoNotCall).toBe(0);
+        expect(page.rows.every((r) => r.lastContact === null)).toBe(true);
+      } finally {
+        readOnly.close();
+      }
+    } finally {
+      close();
+    }
+  });
+});
+
 describe('callListSql', () => {
   it('binds every filter value and leaves out the conditions of absent filters', () => {
-    const source = { reasons: 'list', modelId: true, asOf: true } as const;
+    const source = { reasons: 'list', modelId: true, asOf: true, outcomes: true } as const;
     const d = duckdbDialect;
     const sql = callListSql(d, source, {
       segment: ['Lost', "Can't lose them"],

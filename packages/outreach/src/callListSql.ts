@@ -28,6 +28,8 @@ export interface ScoresSource {
   reasons: 'list' | 'text' | 'none';
   modelId: boolean;
   asOf: boolean;
+  /** Whether `contact_outcomes` exists: a database opened read-only may never have had it made. */
+  outcomes: boolean;
 }
 
 const REQUIRED = ['customer_id', 'churn_probability', 'value_at_risk', 'segment'];
@@ -57,6 +59,7 @@ export async function readScoresSource(db: Db): Promise<ScoresSource> {
     reasons: reasonsIsList === undefined ? 'none' : reasonsIsList ? 'list' : 'text',
     modelId: columns.has('model_id'),
     asOf: columns.has('as_of'),
+    outcomes: await db.scalar(db.dialect.tableExists('contact_outcomes'), z.boolean()),
   };
 }
 
@@ -136,16 +139,20 @@ function candidates(
   const asOf = sql`CAST(${settings.asOf} AS DATE)`;
   const where = conditions.length > 0 ? sql.join(conditions, '\n        AND ') : sql`true`;
   const latest = sql`max(contacted_at)`;
-  return sql`${customerStateCtes(d, sql`SELECT customer_id, ${asOf} AS as_of FROM latest_scores`, asOf)},
-  contacts AS (
-    -- The latest outcome; of outcomes recorded at the same instant, "do not call".
-    SELECT customer_id,
+  // The latest outcome; of outcomes recorded at the same instant, "do not call". Without the
+  // outcomes table nobody has been contacted.
+  const contacts = source.outcomes
+    ? sql`SELECT customer_id,
            ${latest} AS last_contact,
            CASE WHEN ${d.filtered(latest, sql`outcome = 'do_not_call'`)} = ${latest} THEN 'do_not_call'
              ELSE ${d.argMax(sql`outcome`, sql`contacted_at`)} END AS last_outcome
     FROM contact_outcomes
-    GROUP BY customer_id
-  ),
+    GROUP BY customer_id`
+    : sql`SELECT ${d.cast(sql`NULL`, 'varchar')} AS customer_id, ${d.cast(sql`NULL`, 'timestamp')} AS last_contact,
+           ${d.cast(sql`NULL`, 'varchar')} AS last_outcome
+    WHERE false`;
+  return sql`${customerStateCtes(d, sql`SELECT customer_id, ${asOf} AS as_of FROM latest_scores`, asOf)},
+  contacts AS (${contacts}),
   scored AS (
     SELECT s.customer_id,
            ${d.cast(sql`s.churn_probability`, 'double')} AS churn_probability,
