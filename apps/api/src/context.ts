@@ -1,9 +1,10 @@
 import type http from 'node:http';
 import path from 'node:path';
+import { sessionUser } from '@retain/access';
 import type { AlertEnvironmentSettings, AlertScheduler } from '@retain/alerts';
 import { ChurnTrainingManager } from '@retain/churn';
 import type { Role, TrainingEvent } from '@retain/schemas';
-import { type IngestProgress, sessionUser, type Warehouse } from '@retain/warehouse';
+import type { IngestProgress, Warehouse } from '@retain/warehouse';
 import type { Requester } from '@retain/workflows';
 import { isHttps, readCookie, SESSION_COOKIE } from './auth/cookies.ts';
 import { LoginLimiter } from './auth/loginLimiter.ts';

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
+import { addUser, createSession } from '@retain/access';
 import { HAND_FIXTURE, openFixture } from '@retain/analytics/testing';
 import { API_REQUEST_HEADERS, ROLES, type Role } from '@retain/schemas';
-import { addUser, createSession, type Warehouse } from '@retain/warehouse';
+import type { Warehouse } from '@retain/warehouse';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { appRouter } from './root.ts';
 import { type RunningServer, startServer } from './server.ts';

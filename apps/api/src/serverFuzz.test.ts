@@ -1,6 +1,7 @@
 import path from 'node:path';
+import { addUser } from '@retain/access';
 import { API_REQUEST_HEADER, API_REQUEST_HEADERS } from '@retain/schemas';
-import { addUser, type Warehouse } from '@retain/warehouse';
+import type { Warehouse } from '@retain/warehouse';
 import { openTestWarehouse, tempDir, writeFile } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from './root.ts';

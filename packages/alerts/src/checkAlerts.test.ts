@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { listAudit } from '@retain/access';
 import { HAND_FIXTURE, ingestHistory } from '@retain/analytics/testing';
-import { listAudit, Warehouse } from '@retain/warehouse';
+import { Warehouse } from '@retain/warehouse';
 import { tempDir } from '@retain/warehouse/testing';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { alertHistory, markAlertsRead, unreadAlertCount } from './alertHistory.ts';

@@ -1,3 +1,4 @@
+import { appendAudit } from '@retain/access';
 import {
   ALERT_METRIC_INFO,
   type AlertCheck,
@@ -5,7 +6,7 @@ import {
   type AlertEvaluation,
   type AlertRule,
 } from '@retain/schemas';
-import { appendAudit, dataCurrency, sql, type Warehouse } from '@retain/warehouse';
+import { dataCurrency, sql, type Warehouse } from '@retain/warehouse';
 import { z } from 'zod';
 import type { AlertEnvironment } from './alertSettings.ts';
 import { evaluateRule } from './evaluateRule.ts';

@@ -1,15 +1,3 @@
-export { type AuditEntry, appendAudit, listAudit } from './access/audit.ts';
-export { hashPassword, verifyPassword } from './access/passwords.ts';
-export { createSession, endSession, SESSION_HOURS, sessionUser } from './access/sessions.ts';
-export {
-  addUser,
-  countUsers,
-  listUsers,
-  removeUser,
-  resetPassword,
-  type User,
-  verifyCredentials,
-} from './access/users.ts';
 export { csvLineSql, csvNumberSql, csvTextSql } from './csvSql.ts';
 export { dataCurrency, storeCurrency, storedCurrency } from './currency.ts';
 export type { CsvReadOptions, CsvWriteOptions, DatePart, Dialect, SqlType } from './dialect/Dialect.ts';

@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendAudit } from './access/audit.ts';
 import { ingest } from './ingest/ingest.ts';
 import { unknownValues } from './knownValues.ts';
+import { sql } from './query/sql.ts';
 import { openTestWarehouse, tempDir, writeFile } from './testing/fixtures.ts';
 import type { Warehouse } from './Warehouse.ts';
 
 let warehouse: Warehouse;
+let dir: string;
 let cleanup: () => void;
 beforeAll(async () => {
   const tmp = tempDir('retain-known-values-');
-  cleanup = tmp.cleanup;
+  ({ dir, cleanup } = tmp);
   warehouse = await openTestWarehouse(tmp.dir);
   const purchases = writeFile(
     tmp.dir,
@@ -30,7 +31,14 @@ beforeAll(async () => {
     { section: 'purchases', file: purchases },
     { section: 'customers', file: customers },
   ]);
-  await appendAudit(warehouse, { username: 'maria', action: 'login', detail: {} });
+  // The audit log, as @retain/access makes and writes it.
+  await warehouse.write((db) =>
+    db.run(
+      sql`CREATE TABLE audit_log (audit_id BIGINT PRIMARY KEY, occurred_at TIMESTAMP NOT NULL, username VARCHAR,
+            action VARCHAR NOT NULL, detail JSON NOT NULL);
+          INSERT INTO audit_log VALUES (1, TIMESTAMP '2024-02-01 10:00:00', 'maria', 'login', '{}')`,
+    ),
+  );
 });
 afterAll(() => {
   warehouse?.close();
@@ -66,5 +74,15 @@ describe('unknownValues', () => {
       unknown: ['Loyal'],
       known: [],
     });
+  });
+
+  it('holds no audit user or action where the audit log was never made', async () => {
+    const empty = await openTestWarehouse(dir, 'empty.duckdb');
+    try {
+      expect(await unknownValues(empty, 'auditUser', ['maria'])).toEqual({ unknown: ['maria'], known: [] });
+      expect(await unknownValues(empty, 'auditAction', ['login'])).toEqual({ unknown: ['login'], known: [] });
+    } finally {
+      empty.close();
+    }
   });
 });

@@ -17,6 +17,7 @@ const SOURCES = {
   customerRegion: { table: 'customers', column: 'region' },
   /** RFM segments the churn model has given. */
   scoreSegment: { table: 'scores', column: 'segment' },
+  /** The audit log's users and actions (@retain/access's table). */
   auditUser: { table: 'audit_log', column: 'username' },
   auditAction: { table: 'audit_log', column: 'action' },
 } as const;
@@ -41,7 +42,8 @@ export async function unknownValues(
   const [t, c] = [sql.ident(table), sql.ident(name)];
   const value = z.object({ value: z.string() });
   return warehouse.read(async (db) => {
-    // A package's table that was never created (no model has scored yet) holds no value.
+    // A package's table that was never created (no model has scored yet, no one was audited on a
+    // read-only open of a new database) holds no value.
     if (!(await db.scalar(db.dialect.tableExists(table), z.boolean()))) return { unknown: wanted, known: [] };
     const found = new Set(
       (

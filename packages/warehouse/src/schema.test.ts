@@ -5,7 +5,6 @@ import { createEarlierDatabase, query, tableShapes, tempDir } from './testing/fi
 import { Warehouse } from './Warehouse.ts';
 
 const WAREHOUSE_TABLES = [
-  'audit_log',
   'complaints',
   'customers',
   'ingest_batches',
@@ -13,10 +12,17 @@ const WAREHOUSE_TABLES = [
   'purchases',
   'returns',
   'saved_queries',
+];
+const PACKAGE_TABLES = [
+  'audit_log',
+  'contact_outcomes',
+  'latest_scores',
+  'models',
+  'score_runs',
+  'scores',
   'sessions',
   'users',
 ];
-const PACKAGE_TABLES = ['contact_outcomes', 'latest_scores', 'models', 'score_runs', 'scores'];
 
 let cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -40,6 +46,8 @@ describe('the warehouse schema', () => {
   it("creates only the warehouse's own tables in a new database", async () => {
     const warehouse = await opened(file());
     expect(Object.keys(await tableShapes(warehouse)).sort()).toEqual(WAREHOUSE_TABLES);
+    // Nor the audit log's sequence: @retain/access makes it with its table.
+    expect(await query(warehouse, 'SELECT sequence_name FROM duckdb_sequences()')).toEqual([]);
     expect(await warehouse.read((db) => readMeta(db, 'schema_version'))).toBe(String(SCHEMA_VERSION));
   });
 
@@ -57,6 +65,13 @@ describe('the warehouse schema', () => {
       ]);
       expect(await query(warehouse, 'SELECT customer_id, outcome FROM contact_outcomes')).toEqual([
         { customer_id: 'C01', outcome: 'reached' },
+      ]);
+      expect(await query(warehouse, 'SELECT username, role FROM users')).toEqual([
+        { username: 'ana', role: 'retention' },
+      ]);
+      expect(await query(warehouse, 'SELECT audit_id, action FROM audit_log ORDER BY audit_id')).toEqual([
+        { audit_id: 1, action: 'login' },
+        { audit_id: 2, action: 'outcome' },
       ]);
       warehouse.close();
     }

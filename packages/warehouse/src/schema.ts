@@ -4,8 +4,8 @@ import { sql } from './query/sql.ts';
 
 /**
  * Ordered migrations of the warehouse's own tables. Each runs once, in its own transaction, and
- * bumps `meta.schema_version`. Append new steps; never edit a released one (3 and 4 were edited
- * once, when the tables they created for churn and outreach moved to those packages, which create
+ * bumps `meta.schema_version`. Append new steps; never edit a released one (3 and 4 were emptied
+ * when the tables they created for churn, outreach and access moved to those packages, which create
  * them IF NOT EXISTS under their own version keys). Tables a package owns are migrated by it:
  * see ownedTables.ts.
  */
@@ -73,31 +73,11 @@ const MIGRATIONS: readonly string[] = [
     updated_at TIMESTAMP NOT NULL
   );
   `,
-  // 3: people who sign in, their sessions and the audit trail. (Databases made before the packages
-  // owned their tables also got outreach's contact_outcomes here; outreach now creates it.)
-  `
-  CREATE TABLE users (
-    username      VARCHAR PRIMARY KEY,
-    role          VARCHAR NOT NULL,
-    password_hash VARCHAR NOT NULL,
-    created_at    TIMESTAMP NOT NULL,
-    password_set_at TIMESTAMP NOT NULL
-  );
-  CREATE TABLE sessions (
-    token_hash VARCHAR PRIMARY KEY,
-    username   VARCHAR NOT NULL,
-    created_at TIMESTAMP NOT NULL,
-    expires_at TIMESTAMP NOT NULL
-  );
-  CREATE SEQUENCE audit_seq;
-  CREATE TABLE audit_log (
-    audit_id BIGINT PRIMARY KEY DEFAULT nextval('audit_seq'),
-    occurred_at TIMESTAMP NOT NULL,
-    username VARCHAR,
-    action   VARCHAR NOT NULL,
-    detail   JSON NOT NULL
-  );
-  `,
+  // 3: nothing now. It created the tables of people who sign in (users, sessions, the audit_seq
+  // sequence and audit_log), which @retain/access creates and migrates itself, and, in databases
+  // made before the packages owned their tables, outreach's contact_outcomes, which @retain/outreach
+  // creates; databases it ran on keep them as they are.
+  '',
   // 4: nothing now. It created the churn model's tables (models, score_runs, scores, latest_scores),
   // which @retain/churn creates and migrates itself; databases it ran on keep them as they are.
   '',

@@ -1,4 +1,5 @@
-import { ingest, listAudit, QueryError, secureForConsole, type Warehouse } from '@retain/warehouse';
+import { listAudit } from '@retain/access';
+import { ingest, QueryError, secureForConsole, type Warehouse } from '@retain/warehouse';
 import { openTestWarehouse, tempDir, writeFile } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAuditedQuery } from './auditedQuery.ts';

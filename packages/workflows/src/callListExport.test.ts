@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { listAudit } from '@retain/access';
 import { NoScoresError } from '@retain/outreach';
 import { openCallListFixture } from '@retain/outreach/testing';
-import { listAudit, sql, type Warehouse } from '@retain/warehouse';
+import { sql, type Warehouse } from '@retain/warehouse';
 import { openTestWarehouse, tempDir } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';

@@ -1,4 +1,5 @@
-import { BadInputError, dataCurrency, listAudit, type Warehouse, warehouseInfo } from '@retain/warehouse';
+import { listAudit } from '@retain/access';
+import { BadInputError, dataCurrency, type Warehouse, warehouseInfo } from '@retain/warehouse';
 import { openTestWarehouse, tempDir, writeFile } from '@retain/warehouse/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_CURRENCY, loadDemoFiles, loadFiles } from './loadFiles.ts';

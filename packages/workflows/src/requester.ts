@@ -1,5 +1,6 @@
+import { appendAudit } from '@retain/access';
 import type { ExportRequester } from '@retain/outreach';
-import { appendAudit, type Warehouse } from '@retain/warehouse';
+import type { Warehouse } from '@retain/warehouse';
 
 /**
  * Who asks for a workflow and through which front end, for the audit log: the signed-in user on

@@ -1,6 +1,7 @@
+import { listAudit } from '@retain/access';
 import { ChurnTrainingManager } from '@retain/churn';
 import { HORIZON_DAYS, trainInputSchema } from '@retain/schemas';
-import { BadInputError, listAudit, ParameterError, type Warehouse } from '@retain/warehouse';
+import { BadInputError, ParameterError, type Warehouse } from '@retain/warehouse';
 import { openTestWarehouse, tempDir } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTraining, trainModel } from './training.ts';

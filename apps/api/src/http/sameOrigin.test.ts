@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import type http from 'node:http';
+import { addUser, listUsers } from '@retain/access';
 import { API_REQUEST_HEADERS } from '@retain/schemas';
-import { addUser, listUsers, type Warehouse } from '@retain/warehouse';
+import type { Warehouse } from '@retain/warehouse';
 import { openTestWarehouse, tempDir } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../root.ts';

@@ -1,3 +1,4 @@
+import { appendAudit } from '@retain/access';
 import {
   addAlertRule,
   alertHistory,
@@ -16,7 +17,6 @@ import {
   updateAlertSettings,
 } from '@retain/alerts';
 import { alertRuleInputSchema, alertSettingsInputSchema } from '@retain/schemas';
-import { appendAudit } from '@retain/warehouse';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import type { ApiContext } from '../context.ts';

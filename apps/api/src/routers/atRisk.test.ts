@@ -1,8 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listAudit } from '@retain/access';
 import { generateScoredCustomers, openCallListFixture } from '@retain/outreach/testing';
 import { CALL_LIST_COLUMNS } from '@retain/schemas';
-import { listAudit, type Warehouse } from '@retain/warehouse';
+import type { Warehouse } from '@retain/warehouse';
 import { openTestWarehouse, tempDir } from '@retain/warehouse/testing';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';

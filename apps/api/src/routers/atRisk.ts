@@ -1,3 +1,4 @@
+import { appendAudit } from '@retain/access';
 import { callListPage, NoScoresError, outcomesOf, recordOutcome, requireScores } from '@retain/outreach';
 import {
   callListExportInputSchema,
@@ -7,7 +8,6 @@ import {
   customerIdSchema,
   recordOutcomeInputSchema,
 } from '@retain/schemas';
-import { appendAudit } from '@retain/warehouse';
 import { saveList } from '@retain/workflows';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-import { listAudit } from '@retain/warehouse';
+import { listAudit } from '@retain/access';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { procedure } from '../trpc.ts';

@@ -1,5 +1,6 @@
+import { addUser, listAudit } from '@retain/access';
 import { API_REQUEST_HEADERS } from '@retain/schemas';
-import { addUser, listAudit, type Warehouse } from '@retain/warehouse';
+import type { Warehouse } from '@retain/warehouse';
 import { openTestWarehouse, tempDir } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../server.ts';

@@ -1,5 +1,5 @@
+import { appendAudit, createSession, endSession, SESSION_HOURS, verifyCredentials } from '@retain/access';
 import { usernameSchema } from '@retain/schemas';
-import { appendAudit, createSession, endSession, SESSION_HOURS, verifyCredentials } from '@retain/warehouse';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { clearedSessionCookie, sessionCookie } from '../auth/cookies.ts';

@@ -1,6 +1,6 @@
+import { listAudit } from '@retain/access';
 import { openDemoWarehouse, storeAsEarlierVersions } from '@retain/churn/testing';
 import type { TrainingEvent } from '@retain/schemas';
-import { listAudit } from '@retain/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callerFor } from '../testing/callerFor.ts';
 

@@ -1,5 +1,6 @@
+import { listAudit } from '@retain/access';
 import { openCallListFixture } from '@retain/outreach/testing';
-import { listAudit, type Warehouse } from '@retain/warehouse';
+import type { Warehouse } from '@retain/warehouse';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiServices, createServices } from '../context.ts';

@@ -1,5 +1,5 @@
+import { addUser, appendAudit, listUsers, removeUser, resetPassword } from '@retain/access';
 import { passwordSchema, roleSchema, usernameSchema } from '@retain/schemas';
-import { addUser, appendAudit, listUsers, removeUser, resetPassword } from '@retain/warehouse';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { procedure } from '../trpc.ts';

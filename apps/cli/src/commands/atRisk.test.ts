@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { listAudit } from '@retain/access';
 import { openCallListFixture } from '@retain/outreach/testing';
 import { CALL_LIST_COLUMNS } from '@retain/schemas';
-import { listAudit, Warehouse } from '@retain/warehouse';
+import { Warehouse } from '@retain/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INTERNAL_ERROR, runRetain } from '../testing/runRetain.ts';
 

@@ -26,7 +26,7 @@ export function registerAudit(program: Command): void {
       const limit = Number(flags.limit);
       if (!Number.isInteger(limit) || limit < 1)
         throw new UsageError('--limit must be a whole number above 0');
-      const { listAudit } = await import('@retain/warehouse');
+      const { listAudit } = await import('@retain/access');
       const entries = await withWarehouse(flags.db, async (w) => {
         // An action or user nobody has yet is a fair question; a misspelt one is refused.
         const one = (value: string | undefined) => (value === undefined ? [] : [value]);

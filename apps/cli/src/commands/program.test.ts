@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { listAudit } from '@retain/access';
 import { openCallListFixture } from '@retain/outreach/testing';
 import { type CsvValue, csvLine } from '@retain/schemas';
-import { ingest, listAudit, Warehouse } from '@retain/warehouse';
+import { ingest, Warehouse } from '@retain/warehouse';
 import { query, writeFile } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INTERNAL_ERROR, runRetain } from '../testing/runRetain.ts';

@@ -54,7 +54,7 @@ export function registerServe(program: Command): void {
       const { authRequiredFor } = await import('@retain/api');
       const authRequired = authRequiredFor(host, env.authForced);
       if (authRequired) {
-        const { countUsers } = await import('@retain/warehouse');
+        const { countUsers } = await import('@retain/access');
         if ((await countUsers(warehouse)) === 0) {
           throw new UsageError(
             `sign-in is required on ${host}${env.authForced ? ' (RETAIN_AUTH=on)' : ''} and there are no users yet. ` +

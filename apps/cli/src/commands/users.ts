@@ -39,7 +39,7 @@ SQL with personal fields masked), retention (at-risk call lists with names and p
       const name = parse(usernameSchema, username, 'user name');
       const role = parse(roleSchema, flags.role, '--role');
       const password = parse(passwordSchema, await readPassword(`Password for ${name}: `, true), 'password');
-      const { addUser } = await import('@retain/warehouse');
+      const { addUser } = await import('@retain/access');
       const user = await withWarehouse(flags.db, async (w) => {
         const added = await addUser(w, name, role, password);
         await auditFromCli(w, 'user-add', { user: added.username, role: added.role });
@@ -54,7 +54,7 @@ SQL with personal fields masked), retention (at-risk call lists with names and p
     .option('--db <path>', 'database file')
     .option('--json', 'print as JSON')
     .action(async (flags: Flags) => {
-      const { listUsers } = await import('@retain/warehouse');
+      const { listUsers } = await import('@retain/access');
       const list = await withWarehouse(flags.db, listUsers);
       if (flags.json) console.log(JSON.stringify(list, null, 2));
       else if (list.length === 0) console.log('No users yet. Add one: retain users add <name> --role admin');
@@ -72,7 +72,7 @@ SQL with personal fields masked), retention (at-risk call lists with names and p
     .description('Remove a user and end their sessions.')
     .option('--db <path>', 'database file')
     .action(async (username: string, flags: Flags) => {
-      const { removeUser } = await import('@retain/warehouse');
+      const { removeUser } = await import('@retain/access');
       await withWarehouse(flags.db, async (w) => {
         await removeUser(w, username);
         await auditFromCli(w, 'user-remove', { user: username });
@@ -91,7 +91,7 @@ SQL with personal fields masked), retention (at-risk call lists with names and p
         await readPassword(`New password for ${username}: `, true),
         'password',
       );
-      const { resetPassword } = await import('@retain/warehouse');
+      const { resetPassword } = await import('@retain/access');
       await withWarehouse(flags.db, async (w) => {
         await resetPassword(w, username, password);
         await auditFromCli(w, 'password-reset', { user: username });

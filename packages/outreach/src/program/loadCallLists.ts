@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { appendAudit, sql, type Warehouse } from '@retain/warehouse';
+import { appendAudit } from '@retain/access';
+import { sql, type Warehouse } from '@retain/warehouse';
 import { migrateProgramTables } from './programTables.ts';
 
 /** Saved lists written elsewhere (the demo generator's past lists): three CSV files. */

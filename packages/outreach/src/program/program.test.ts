@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { listAudit } from '@retain/access';
 import { type CsvValue, csvLine } from '@retain/schemas';
-import { ingest, listAudit, sql, type Warehouse } from '@retain/warehouse';
+import { ingest, sql, type Warehouse } from '@retain/warehouse';
 import { openTestWarehouse, tempDir, writeFile, writeScores } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';

@@ -1,3 +1,4 @@
+import { appendAudit } from '@retain/access';
 import {
   type CallListFilters,
   type CallListSummary,
@@ -6,7 +7,7 @@ import {
   listSettingsSchema,
   type SavedList,
 } from '@retain/schemas';
-import { appendAudit, sql, type Warehouse } from '@retain/warehouse';
+import { sql, type Warehouse } from '@retain/warehouse';
 import { planCallList } from '../callList.ts';
 import { RANKING } from '../callListSql.ts';
 import type { ExportRequester } from '../exportCallList.ts';

@@ -149,10 +149,31 @@ export async function writeScores(
 }
 
 /**
- * The tables that the warehouse's migrations 3 and 4 created for churn and outreach until those
- * packages owned them, as they were released: databases made then hold them.
+ * The tables that the warehouse's migrations 3 and 4 created for churn, outreach and access until
+ * those packages owned them, as they were released: databases made then hold them.
  */
 export const EARLIER_PACKAGE_TABLES = `
+  CREATE TABLE users (
+    username      VARCHAR PRIMARY KEY,
+    role          VARCHAR NOT NULL,
+    password_hash VARCHAR NOT NULL,
+    created_at    TIMESTAMP NOT NULL,
+    password_set_at TIMESTAMP NOT NULL
+  );
+  CREATE TABLE sessions (
+    token_hash VARCHAR PRIMARY KEY,
+    username   VARCHAR NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    expires_at TIMESTAMP NOT NULL
+  );
+  CREATE SEQUENCE audit_seq;
+  CREATE TABLE audit_log (
+    audit_id BIGINT PRIMARY KEY DEFAULT nextval('audit_seq'),
+    occurred_at TIMESTAMP NOT NULL,
+    username VARCHAR,
+    action   VARCHAR NOT NULL,
+    detail   JSON NOT NULL
+  );
   CREATE TABLE contact_outcomes (
     customer_id  VARCHAR NOT NULL,
     contacted_at TIMESTAMP NOT NULL,
@@ -206,8 +227,18 @@ export const EARLIER_PACKAGE_TABLES = `
   FROM scores s JOIN newest n ON s.model_id = n.model_id AND s.as_of = n.as_of;
 `;
 
-/** One scored customer and one recorded outcome, in the tables a database made earlier holds. */
+/**
+ * One scored customer, one recorded outcome, one user with a session (until 2099) and two audit
+ * entries, in the tables a database made earlier holds.
+ */
 export const EARLIER_PACKAGE_ROWS = `
+  INSERT INTO users VALUES ('ana', 'retention', 'scrypt$32768$8$1$c2FsdA==$a2V5', TIMESTAMP '2024-06-01 08:00:00',
+    TIMESTAMP '2024-06-01 08:00:00');
+  INSERT INTO sessions VALUES ('earlier-token-hash', 'ana', TIMESTAMP '2024-07-02 09:00:00',
+    TIMESTAMP '2099-01-01 00:00:00');
+  INSERT INTO audit_log (occurred_at, username, action, detail)
+    VALUES (TIMESTAMP '2024-07-02 09:00:00', 'ana', 'login', '{"ok":true}'),
+           (TIMESTAMP '2024-07-02 09:30:00', 'ana', 'outcome', '{"customerId":"C01"}');
   INSERT INTO models VALUES ('m-old', TIMESTAMP '2024-07-01 10:00:00', DATE '2024-06-30', 90, 1, 'cpu',
     '[]', '{}', '{}', 'models/m-old', 12.5, 'ready');
   INSERT INTO score_runs VALUES ('m-old', DATE '2024-06-30', TIMESTAMP '2024-07-01 10:05:00', 1, 'cpu');
@@ -217,8 +248,8 @@ export const EARLIER_PACKAGE_ROWS = `
 `;
 
 /**
- * A database file as Retain left it before churn and outreach owned their tables: the warehouse's
- * schema at version 4 with those tables (and `EARLIER_PACKAGE_ROWS`) in it, no package version keys.
+ * A database file as Retain left it before churn, outreach and access owned their tables: the
+ * warehouse's schema at version 4 with those tables (and `EARLIER_PACKAGE_ROWS`) in it, no package version keys.
  */
 export async function createEarlierDatabase(file: string): Promise<void> {
   const warehouse = await Warehouse.open(file, { threads: 2 });

@@ -1,7 +1,6 @@
+import { BadInputError, type Warehouse } from '@retain/warehouse';
+import { openTestWarehouse, query, tempDir } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BadInputError } from '../errors.ts';
-import { openTestWarehouse, query, tempDir } from '../testing/fixtures.ts';
-import type { Warehouse } from '../Warehouse.ts';
 import { appendAudit, listAudit } from './audit.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { createSession, endSession, sessionUser } from './sessions.ts';

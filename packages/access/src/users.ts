@@ -1,10 +1,7 @@
 import { ROLES, type Role } from '@retain/schemas';
+import { BadInputError, type Db, dbNumber, sql, type Warehouse } from '@retain/warehouse';
 import { z } from 'zod';
-import { BadInputError } from '../errors.ts';
-import { dbNumber } from '../query/columnTypes.ts';
-import type { Db } from '../query/Db.ts';
-import { sql } from '../query/sql.ts';
-import type { Warehouse } from '../Warehouse.ts';
+import { accessTablesExist, ensureAccessTables } from './accessTables.ts';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.ts';
 
 export interface User {
@@ -46,12 +43,18 @@ function checkRole(role: string): Role {
   return role as Role;
 }
 
+/** Every user, by name; none where the tables were never made (a read-only open of a new database). */
 export async function listUsers(warehouse: Warehouse): Promise<User[]> {
-  return (await warehouse.query(sql`${SELECT_USERS} ORDER BY username`, USER_ROW)).map(toUser);
+  const rows = await warehouse.read(async (db) =>
+    (await accessTablesExist(db)) ? db.query(sql`${SELECT_USERS} ORDER BY username`, USER_ROW) : [],
+  );
+  return rows.map(toUser);
 }
 
 export async function countUsers(warehouse: Warehouse): Promise<number> {
-  return warehouse.scalar(sql`SELECT count(*) FROM users`, dbNumber);
+  return warehouse.read(async (db) =>
+    (await accessTablesExist(db)) ? db.scalar(sql`SELECT count(*) FROM users`, dbNumber) : 0,
+  );
 }
 
 export async function addUser(
@@ -62,6 +65,7 @@ export async function addUser(
 ): Promise<User> {
   const checked = checkRole(role);
   const hash = await hashPassword(password);
+  await ensureAccessTables(warehouse);
   return warehouse.write(async (db) => {
     if (await userNamed(db, username)) throw new BadInputError(`user "${username}" already exists`);
     await db.run(
@@ -76,6 +80,7 @@ export async function addUser(
 
 /** Removes a user and ends their sessions. */
 export async function removeUser(warehouse: Warehouse, username: string): Promise<void> {
+  await ensureAccessTables(warehouse);
   await warehouse.write(async (db) => {
     const removed = await db.count(sql`DELETE FROM users WHERE username = ${username}`);
     if (removed === 0) throw new BadInputError(`no user "${username}"`);
@@ -86,6 +91,7 @@ export async function removeUser(warehouse: Warehouse, username: string): Promis
 /** Sets a new password and ends every session of that user. */
 export async function resetPassword(warehouse: Warehouse, username: string, password: string): Promise<void> {
   const hash = await hashPassword(password);
+  await ensureAccessTables(warehouse);
   await warehouse.write(async (db) => {
     const changed = await db.count(
       sql`UPDATE users SET password_hash = ${hash}, password_set_at = CAST(now() AS TIMESTAMP) WHERE username = ${username}`,
@@ -104,7 +110,10 @@ export async function verifyCredentials(
   username: string,
   password: string,
 ): Promise<User | null> {
-  const row = await warehouse.read((db) => userNamed(db, username));
+  // Where the tables were never made (a read-only open of a new database) there is no user.
+  const row = await warehouse.read(async (db) =>
+    (await accessTablesExist(db)) ? userNamed(db, username) : null,
+  );
   const ok = await verifyPassword(password, row ? row.password_hash : await decoyHash());
   return ok && row ? toUser(row) : null;
 }

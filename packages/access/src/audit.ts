@@ -1,7 +1,6 @@
+import { dbNumber, sql, type Warehouse } from '@retain/warehouse';
 import { z } from 'zod';
-import { dbNumber } from '../query/columnTypes.ts';
-import { sql } from '../query/sql.ts';
-import type { Warehouse } from '../Warehouse.ts';
+import { accessTablesExist, ensureAccessTables } from './accessTables.ts';
 
 export interface AuditEntry {
   auditId: number;
@@ -16,6 +15,7 @@ export async function appendAudit(
   warehouse: Warehouse,
   entry: { username: string | null; action: string; detail: Record<string, unknown> },
 ): Promise<void> {
+  await ensureAccessTables(warehouse);
   await warehouse.write((db) =>
     db.run(
       sql`INSERT INTO audit_log (occurred_at, username, action, detail)
@@ -44,13 +44,18 @@ export async function listAudit(
   const u = filter.username ?? null;
   const a = filter.action ?? null;
   const before = filter.beforeId ?? null;
-  const rows = await warehouse.query(
-    sql`SELECT audit_id, CAST(occurred_at AS VARCHAR) AS at, username, action, CAST(detail AS VARCHAR) AS detail
+  const rows = await warehouse.read(async (db) =>
+    // Nothing was ever audited where the table was never made (a read-only open of a new database).
+    !(await accessTablesExist(db))
+      ? []
+      : db.query(
+          sql`SELECT audit_id, CAST(occurred_at AS VARCHAR) AS at, username, action, CAST(detail AS VARCHAR) AS detail
         FROM audit_log
         WHERE (${u} IS NULL OR username = ${u}) AND (${a} IS NULL OR action = ${a})
           AND (${before} IS NULL OR audit_id < ${before})
         ORDER BY audit_id DESC LIMIT ${filter.limit ?? 100}`,
-    AUDIT_ROW,
+          AUDIT_ROW,
+        ),
   );
   return rows.map((r) => ({
     auditId: r.audit_id,
