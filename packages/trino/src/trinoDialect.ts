@@ -31,6 +31,12 @@ const TYPES: Record<SqlType, string> = {
   json: 'JSON',
 };
 
+/** A count written into a statement: a whole number, checked. */
+function wholeNumber(value: number): string {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`not a whole number: ${value}`);
+  return String(value);
+}
+
 const asDate = (expr: Sql) => sql`CAST(${expr} AS DATE)`;
 const dayDiff = (from: Sql, to: Sql) => sql`date_diff('day', ${asDate(from)}, ${asDate(to)})`;
 
@@ -70,9 +76,10 @@ export const trinoDialect: Dialect = {
   isoDay: (expr) => sql`CAST(${asDate(expr)} AS VARCHAR)`,
   isoInstant: (expr) => sql`format_datetime(CAST(${expr} AS TIMESTAMP(6)), 'yyyy-MM-dd''T''HH:mm:ss''Z''')`,
 
-  // min_by skips rows whose key is NULL; a NULL key for NULL values skips those rows too.
-  argMin: (value, key) => sql`min_by(${value}, CASE WHEN ${value} IS NOT NULL THEN ${key} END)`,
-  argMax: (value, key) => sql`max_by(${value}, CASE WHEN ${value} IS NOT NULL THEN ${key} END)`,
+  // min_by skips rows whose key is NULL; a NULL key for NULL values skips those rows too. The value
+  // is parenthesised before IS NOT NULL: it may be a condition (`a IS NOT NULL AND b <= c`).
+  argMin: (value, key) => sql`min_by(${value}, CASE WHEN (${value}) IS NOT NULL THEN ${key} END)`,
+  argMax: (value, key) => sql`max_by(${value}, CASE WHEN (${value}) IS NOT NULL THEN ${key} END)`,
   filtered: (aggregate, condition) => sql`${aggregate} FILTER (WHERE ${condition})`,
   // approx_percentile is not exact: the values are sorted into an array and the middle read off,
   // interpolated as DuckDB's quantile_cont does (lo + 0.5 × (hi − lo)); `transform` over a
@@ -84,6 +91,8 @@ export const trinoDialect: Dialect = {
        ELSE a[(cardinality(a) + 1) / 2] + 0.5 * (a[cardinality(a) / 2 + 1] - a[(cardinality(a) + 1) / 2]) END), 1)`,
   groupByFirst: (count) =>
     count <= 0 ? sql.empty : sql.raw(`GROUP BY ${Array.from({ length: count }, (_, i) => i + 1).join(', ')}`),
+  // Trino reads OFFSET before LIMIT (DuckDB either way round).
+  limitOffset: (limit, offset) => sql.raw(`OFFSET ${wholeNumber(offset)} LIMIT ${wholeNumber(limit)}`),
 
   // xxhash64 of the values as text (unit separators between them), its sign bit cleared: as
   // deterministic as DuckDB's hash(), not the same numbers (draws differ between the engines).
@@ -134,9 +143,11 @@ export const trinoDialect: Dialect = {
   upsert: () => {
     throw new EngineCapabilityError("write Retain's own tables");
   },
+  // The Hive connector cannot replace a table (CREATE OR REPLACE is Iceberg's and Delta Lake's
+  // only): the table must not exist, and a caller that may find it there drops it first.
   createTableAs: (name, query, options = {}) => {
     if (options.temporary) throw new EngineCapabilityError('create temporary tables');
-    return sql`CREATE OR REPLACE TABLE ${sql.ident(name)} AS ${query}`;
+    return sql`CREATE TABLE ${sql.ident(name)} AS ${query}`;
   },
   // Trino has no temporary tables: a temporary one is refused, as createTableAs does.
   createTable: (name, columns, options = {}) => {

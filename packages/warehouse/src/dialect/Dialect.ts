@@ -74,6 +74,11 @@ export interface Dialect {
   median(value: Sql, condition?: Sql): Sql;
   /** GROUP BY the first `count` columns of the select list. */
   groupByFirst(count: number): Sql;
+  /**
+   * The clauses that keep rows `offset` + 1 to `offset` + `limit` of an ordered query (whole
+   * numbers, written out: not every engine binds them), in the order the engine reads them.
+   */
+  limitOffset(limit: number, offset: number): Sql;
 
   /**
    * A deterministic hash of the values as a non-negative integer: the same values give the same
@@ -127,7 +132,10 @@ export interface Dialect {
 
   /** Inserts a row, replacing the one with the same primary key. */
   upsert(table: string, columns: readonly string[], values: readonly Sql[]): Sql;
-  /** CREATE OR REPLACE [TEMP] TABLE name AS query. */
+  /**
+   * CREATE OR REPLACE [TEMP] TABLE name AS query; on Trino, whose Hive connector replaces no table,
+   * CREATE TABLE: a caller that may find the table there drops it first (DROP TABLE IF EXISTS).
+   */
   createTableAs(name: string, query: Sql, options?: { temporary?: boolean }): Sql;
   /**
    * CREATE [OR REPLACE] [TEMP] TABLE name (columns): an empty table of these columns, replacing one

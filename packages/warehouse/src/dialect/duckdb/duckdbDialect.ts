@@ -13,6 +13,12 @@ const TYPES: Record<SqlType, string> = {
   json: 'JSON',
 };
 
+/** A count written into a statement: a whole number, checked. */
+function wholeNumber(value: number): string {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`not a whole number: ${value}`);
+  return String(value);
+}
+
 const quoteString = sqlString;
 const quoteIdent = sqlIdent;
 
@@ -46,6 +52,7 @@ export const duckdbDialect: Dialect = {
       ? sql`quantile_cont(${value}, 0.5) FILTER (WHERE ${condition})`
       : sql`quantile_cont(${value}, 0.5)`,
   groupByFirst: (count) => (count <= 0 ? sql.empty : sql.raw('GROUP BY ALL')),
+  limitOffset: (limit, offset) => sql.raw(`LIMIT ${wholeNumber(limit)} OFFSET ${wholeNumber(offset)}`),
 
   // DuckDB's own hash (a UBIGINT): stable across runs of one DuckDB version.
   stableHash: (values) => sql`hash(${sql.join(values)})`,
