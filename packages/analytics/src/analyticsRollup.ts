@@ -28,7 +28,7 @@ import { readRows, spelled, sqlQuery } from './sqlQuery.ts';
  */
 
 /** Bump when the rollup's shape or definitions change: databases built by older code are rebuilt. */
-const ROLLUP_FORMAT = 2;
+export const ROLLUP_FORMAT = 2;
 
 /** Period indices of a DATE expression, numbered as in periods.ts. */
 function periodColumns(d: Dialect, day: string, prefix: string): string {
@@ -42,42 +42,75 @@ function periodColumns(d: Dialect, day: string, prefix: string): string {
 /** Customer facts copied onto every fact table, so that the same filters apply to each. */
 const CUSTOMER_COLUMNS = 'c.first_day, c.fd, c.fw, c.fm, c.fq, c.f_channel, c.f_region, c.f_category';
 
-/** The statements that build the rollup, in the engine's spelling. */
-function buildStatements(d: Dialect): Sql[] {
+/** The working tables of a build, dropped at its end, by their names without the build's prefix. */
+const WORKING_TABLES = ['orders', 'ids', 'sequenced', 'first'] as const;
+
+/**
+ * Where a build keeps its working tables: temporary ones named analytics_build_* on an engine that
+ * has them (DuckDB, in its one transaction), and ordinary ones under a prefix of the build's own on
+ * one that has not (Trino), so that two builds never touch each other's.
+ */
+export interface WorkingTables {
+  prefix: string;
+  temporary: boolean;
+}
+
+const DUCKDB_WORKING: WorkingTables = { prefix: 'analytics_build_', temporary: true };
+
+/** The working tables' names, in the order they are made. */
+export function workingTableNames(working: WorkingTables): Record<(typeof WORKING_TABLES)[number], string> {
+  const name = (table: string) => `${working.prefix}${table}`;
+  return { orders: name('orders'), ids: name('ids'), sequenced: name('sequenced'), first: name('first') };
+}
+
+/** The tables the statements write (besides the KPI facts and the state, written after them). */
+export const ROLLUP_TABLES = [
+  'analytics_orders',
+  'analytics_customers',
+  'analytics_returns',
+  'analytics_complaints',
+] as const;
+
+/**
+ * The statements that build the rollup, in the engine's spelling. Joins whose key is read by a
+ * table's name (`s.*`, `o.cust`) are written with ON: in Trino a USING column belongs to neither
+ * side.
+ */
+export function buildStatements(d: Dialect, working: WorkingTables = DUCKDB_WORKING): Sql[] {
   const argMin = (value: string, key: string) => spelled(d.argMin(sql.raw(value), sql.raw(key)));
   const secondsOf = (column: string) => spelled(d.epochSeconds(sql.raw(column)));
+  const names = workingTableNames(working);
+  const { orders, ids, sequenced, first } = names;
   /** A working table of this build, dropped at its end. */
-  const working = (name: string, query: Sql) => d.createTableAs(name, query, { temporary: true });
+  const workingTable = (name: string, query: Sql) =>
+    d.createTableAs(name, query, { temporary: working.temporary });
   const table = (name: string, query: string) => d.createTableAs(name, sql.raw(query));
   return [
-    working(
-      'analytics_build_orders',
-      sql`SELECT order_id, customer_id, ordered_at AS ts, value FROM ${ordersRelation()}`,
-    ),
-    working(
-      'analytics_build_ids',
+    workingTable(orders, sql`SELECT order_id, customer_id, ordered_at AS ts, value FROM ${ordersRelation()}`),
+    workingTable(
+      ids,
       sql.raw(`SELECT customer_id, CAST(row_number() OVER (ORDER BY customer_id) AS INTEGER) AS cust
-   FROM (SELECT DISTINCT customer_id FROM analytics_build_orders)`),
+   FROM (SELECT DISTINCT customer_id FROM ${orders})`),
     ),
-    working(
-      'analytics_build_sequenced',
+    workingTable(
+      sequenced,
       sql.raw(`SELECT i.cust, o.order_id, o.ts, CAST(o.ts AS DATE) AS day, o.value,
           row_number() OVER w AS seq,
           lag(CAST(o.ts AS DATE)) OVER w AS prev_day,
           lead(CAST(o.ts AS DATE)) OVER w AS next_day,
           first_value(CAST(o.ts AS DATE)) OVER w AS first_day
-   FROM analytics_build_orders o JOIN analytics_build_ids i USING (customer_id)
+   FROM ${orders} o JOIN ${ids} i USING (customer_id)
    WINDOW w AS (PARTITION BY i.cust ORDER BY o.ts, o.order_id)`),
     ),
     // Attributes are only ever read off first orders, so only their lines are ranked: far cheaper
     // than ranking all lines of all orders. The arg-min skips lines without the value.
-    working(
-      'analytics_build_first',
+    workingTable(
+      first,
       sql.raw(`SELECT f.cust,
           ${argMin('p.channel', '(-p.amount, p.channel)')} AS f_channel,
           ${argMin('p.region', '(-p.amount, p.region)')} AS f_region,
           ${argMin('p.category', '(-p.amount, p.category)')} AS f_category
-   FROM purchases p JOIN analytics_build_sequenced f ON f.order_id = p.order_id AND f.seq = 1
+   FROM purchases p JOIN ${sequenced} f ON f.order_id = p.order_id AND f.seq = 1
    GROUP BY f.cust`),
     ),
     table(
@@ -85,7 +118,7 @@ function buildStatements(d: Dialect): Sql[] {
       `WITH numbered AS (
      SELECT s.*, f.f_channel, f.f_region, f.f_category,
             ${periodColumns(d, 's.day', '')}, ${periodColumns(d, 's.first_day', 'f')}, ${periodColumns(d, 's.prev_day', 'p')}
-     FROM analytics_build_sequenced s JOIN analytics_build_first f USING (cust)
+     FROM ${sequenced} s JOIN ${first} f ON f.cust = s.cust
    )
    SELECT cust, CAST(seq AS INTEGER) AS seq, ts, day, prev_day, next_day, value, d, w, m, q,
           -- the customer's first order in its period: counting these counts active customers
@@ -101,7 +134,7 @@ function buildStatements(d: Dialect): Sql[] {
       'analytics_customers',
       `SELECT o.cust, i.customer_id, o.ts AS first_ts, o.first_day, o.fd, o.fw, o.fm, o.fq,
           o.f_channel, o.f_region, o.f_category
-   FROM analytics_orders o JOIN analytics_build_ids i USING (cust)
+   FROM analytics_orders o JOIN ${ids} i ON i.cust = o.cust
    WHERE o.seq = 1`,
     ),
     table(
@@ -118,17 +151,14 @@ function buildStatements(d: Dialect): Sql[] {
           ${CUSTOMER_COLUMNS}
    FROM complaints x JOIN analytics_customers c USING (customer_id)`,
     ),
-    ...[
-      'analytics_build_orders',
-      'analytics_build_ids',
-      'analytics_build_sequenced',
-      'analytics_build_first',
-    ].map((name) => sql`DROP TABLE ${sql.ident(name)}`),
+    ...WORKING_TABLES.map((name) => sql`DROP TABLE ${sql.ident(names[name])}`),
   ];
 }
 
 export interface RollupState {
   dataVersion: number;
+  /** On an engine other than the warehouse, the source's version the rollup was built from. */
+  sourceVersion?: string;
   /** First and last day with an order, as day indices (null without orders). */
   firstDay: number | null;
   lastDay: number | null;

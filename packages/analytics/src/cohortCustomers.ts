@@ -1,9 +1,9 @@
 import type { CohortCustomers, CohortCustomersQuery } from '@retain/schemas';
-import { BadInputError, type Db, type Sql, sql, type Warehouse } from '@retain/warehouse';
+import { BadInputError, type Db, type Sql, sql } from '@retain/warehouse';
 import type { RollupState } from './analyticsRollup.ts';
 import { analyticsScope, type Grouping, PERIOD_COLUMN, withClause } from './analyticsScope.ts';
 import { parsePeriodLabel, periodBounds } from './periods.ts';
-import { readAnalytics } from './readAnalytics.ts';
+import { type AnalyticsTarget, readAnalytics } from './readAnalytics.ts';
 import { readRows, spelled, sqlQuery } from './sqlQuery.ts';
 
 /*
@@ -56,8 +56,12 @@ export function cohortCustomersQuery(state: RollupState, query: CohortCustomersQ
   }
   const direction = query.direction === 'asc' ? 'ASC' : 'DESC';
   // LIMIT and OFFSET take numbers written out (not every engine binds them); both are checked integers.
-  const limit = wholeNumber(query.pageSize, 'pageSize');
-  const skip = wholeNumber((query.page - 1) * query.pageSize, 'page');
+  const page = spelled(
+    scope.dialect.limitOffset(
+      wholeNumber(query.pageSize, 'pageSize'),
+      wholeNumber((query.page - 1) * query.pageSize, 'page'),
+    ),
+  );
   const iso = (column: string) => spelled(scope.dialect.isoInstant(sql.raw(column)));
   return sqlQuery(
     `${withClause([
@@ -82,7 +86,7 @@ export function cohortCustomersQuery(state: RollupState, query: CohortCustomersQ
      FROM cell m JOIN analytics_customers c USING (cust)
      LEFT JOIN complaint_counts x USING (cust) LEFT JOIN return_counts r USING (cust)
      ORDER BY ${SORT_COLUMNS[query.sort]} ${direction}, c.customer_id
-     LIMIT ${limit} OFFSET ${skip}`,
+     ${page}`,
     params,
   );
 }
@@ -97,10 +101,10 @@ function wholeNumber(value: number, field: string): number {
 const EXAMPLES = { day: '2024-01-05', week: '2024-W01', month: '2024-01', quarter: '2024-Q1' } as const;
 
 export async function cohortCustomers(
-  warehouse: Warehouse,
+  source: AnalyticsTarget,
   query: CohortCustomersQuery,
 ): Promise<CohortCustomers> {
-  return readAnalytics(warehouse, (conn, state) => customersFromSnapshot(conn, state, query));
+  return readAnalytics(source, (conn, state) => customersFromSnapshot(conn, state, query));
 }
 
 async function customersFromSnapshot(

@@ -9,7 +9,7 @@ import type {
   RetentionMode,
 } from '@retain/schemas';
 import { COMPLAINT_EXPERIENCES } from '@retain/schemas';
-import { BadInputError, type Db, type Sql, type Warehouse } from '@retain/warehouse';
+import { BadInputError, type Db, type Sql } from '@retain/warehouse';
 import type { RollupState } from './analyticsRollup.ts';
 import {
   type AnalyticsScope,
@@ -21,7 +21,7 @@ import {
 } from './analyticsScope.ts';
 import { forecastRows } from './forecast/forecastCohorts.ts';
 import { dayIndex, isoDay, parsePeriodLabel, periodBounds, periodLabel, periodOfDay } from './periods.ts';
-import { readAnalytics } from './readAnalytics.ts';
+import { type AnalyticsTarget, readAnalytics } from './readAnalytics.ts';
 import { type ResultRow, readRows, sqlQuery } from './sqlQuery.ts';
 import { wilsonInterval } from './wilsonInterval.ts';
 
@@ -334,9 +334,9 @@ export function cellsOptions(query: CohortMatrixQuery, grouping: Grouping): Coho
 }
 
 /** Cohorts by first-order period (or by a first-order attribute) × offset. */
-export async function cohortMatrix(warehouse: Warehouse, query: CohortMatrixQuery): Promise<CohortMatrix> {
+export async function cohortMatrix(source: AnalyticsTarget, query: CohortMatrixQuery): Promise<CohortMatrix> {
   const grouping = query.by ?? 'period';
-  const { endDay, rows, forecast } = await readCells(warehouse, query, grouping);
+  const { endDay, rows, forecast } = await readCells(source, query, grouping);
   return {
     period: query.period,
     by: grouping === 'period' ? 'period' : grouping,
@@ -351,9 +351,9 @@ export async function cohortMatrix(warehouse: Warehouse, query: CohortMatrixQuer
 }
 
 /** One curve pooled over every first-order period, or one per value of `by`. */
-export async function cohortCurves(warehouse: Warehouse, query: CohortMatrixQuery): Promise<CohortCurves> {
+export async function cohortCurves(source: AnalyticsTarget, query: CohortMatrixQuery): Promise<CohortCurves> {
   const grouping = query.by ?? 'all';
-  const { endDay, rows, forecast } = await readCells(warehouse, query, grouping);
+  const { endDay, rows, forecast } = await readCells(source, query, grouping);
   return {
     period: query.period,
     by: grouping,
@@ -373,7 +373,7 @@ export async function cohortCurves(warehouse: Warehouse, query: CohortMatrixQuer
  * snapshot and up to the same day.
  */
 export async function readCells(
-  warehouse: Warehouse,
+  source: AnalyticsTarget,
   query: CohortMatrixQuery,
   grouping: Grouping,
   /** Without `through`: forecast at least this many periods past the data's end. */
@@ -383,7 +383,7 @@ export async function readCells(
   const activityOptions: CohortCellsOptions = { ...options, metric: 'customers', mode: 'on', net: false };
   // Orders and revenue are forecast through the share buying; "in it or later" has its own model.
   const needsActivity = query.forecast && query.metric !== 'customers';
-  const { endDay, rows, activity } = await readAnalytics(warehouse, async (conn, state) => {
+  const { endDay, rows, activity } = await readAnalytics(source, async (conn, state) => {
     const shown = await cohortCells(conn, cohortCellsPlan(state, options), options);
     const activity = needsActivity
       ? (await cohortCells(conn, cohortCellsPlan(state, activityOptions), activityOptions)).rows

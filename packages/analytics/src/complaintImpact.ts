@@ -1,5 +1,5 @@
 import type { Impact, ImpactQuery } from '@retain/schemas';
-import type { Db, Sql, Warehouse } from '@retain/warehouse';
+import type { Db, Sql } from '@retain/warehouse';
 import type { RollupState } from './analyticsRollup.ts';
 import { type AnalyticsScope, analyticsScope, PERIOD_COLUMN, withClause } from './analyticsScope.ts';
 import {
@@ -9,7 +9,7 @@ import {
   cohortCellsPlan,
 } from './cohortMatrix.ts';
 import { isoDay, periodLabel } from './periods.ts';
-import { readAnalytics } from './readAnalytics.ts';
+import { type AnalyticsTarget, readAnalytics } from './readAnalytics.ts';
 import { type RepeatRatesOptions, repeatRates, repeatRatesQuery, totalRate } from './repeatPurchase.ts';
 import { resolutionSpeed, resolutionSpeedQuery } from './resolutionSpeed.ts';
 import { readRows, sqlQuery } from './sqlQuery.ts';
@@ -35,7 +35,7 @@ export function returnRateQuery(scope: AnalyticsScope, period: ImpactQuery['peri
                WHERE r.day <= CAST($end AS DATE) AND ${scope.where('r')} GROUP BY 1)`,
     ])}
      SELECT ord.fp, ord.customers, ord.revenue, CAST(coalesce(ret.returned, 0) AS DOUBLE) AS returned
-     FROM ord LEFT JOIN ret USING (fp)
+     FROM ord LEFT JOIN ret ON ret.fp = ord.fp
      ORDER BY ord.fp`,
     scope.params,
   );
@@ -88,8 +88,8 @@ export function impactPlan(state: RollupState, query: ImpactQuery): ImpactPlan {
   };
 }
 
-export async function complaintImpact(warehouse: Warehouse, query: ImpactQuery): Promise<Impact> {
-  return readAnalytics(warehouse, (conn, state) => impactFromSnapshot(conn, impactPlan(state, query), query));
+export async function complaintImpact(source: AnalyticsTarget, query: ImpactQuery): Promise<Impact> {
+  return readAnalytics(source, (conn, state) => impactFromSnapshot(conn, impactPlan(state, query), query));
 }
 
 async function impactFromSnapshot(conn: Db, plan: ImpactPlan, query: ImpactQuery): Promise<Impact> {

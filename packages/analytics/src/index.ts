@@ -1,4 +1,11 @@
 export {
+  type AnalyticsOnOptions,
+  analyticsOn,
+  buildEngineRollup,
+  ENGINE_STATE_TABLE,
+  sourceFingerprint,
+} from './analyticsOn.ts';
+export {
   buildAnalyticsRollup,
   ensureAnalyticsRollup,
   type RollupState,
@@ -20,6 +27,7 @@ export { cohortTrend, TREND_COMPARISON_COHORTS } from './forecast/cohortTrend.ts
 export { forecastHorizon, forecastRows } from './forecast/forecastCohorts.ts';
 export { fitSbg, sbgSurvival } from './forecast/shiftedBetaGeometric.ts';
 export { parsePeriodLabel, periodLabel } from './periods.ts';
+export type { AnalyticsSource, AnalyticsTarget } from './readAnalytics.ts';
 export { type RepeatPlan, repeatPlan, repeatPurchase } from './repeatPurchase.ts';
 export {
   type KpisPlan,

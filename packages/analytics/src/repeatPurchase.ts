@@ -1,5 +1,5 @@
 import type { DayHistogram, Repeat, RepeatQuery, RepeatRate } from '@retain/schemas';
-import { type Db, type Sql, sql, type Warehouse } from '@retain/warehouse';
+import { type Db, type Sql, sql } from '@retain/warehouse';
 import type { RollupState } from './analyticsRollup.ts';
 import {
   type AnalyticsScope,
@@ -9,7 +9,7 @@ import {
   withClause,
 } from './analyticsScope.ts';
 import { isoDay, periodLabel } from './periods.ts';
-import { readAnalytics } from './readAnalytics.ts';
+import { type AnalyticsTarget, readAnalytics } from './readAnalytics.ts';
 import { readRows, spelled, sqlQuery } from './sqlQuery.ts';
 
 /*
@@ -188,8 +188,8 @@ export function repeatPlan(state: RollupState, query: RepeatQuery): RepeatPlan {
   };
 }
 
-export async function repeatPurchase(warehouse: Warehouse, query: RepeatQuery): Promise<Repeat> {
-  return readAnalytics(warehouse, async (conn, state) =>
+export async function repeatPurchase(source: AnalyticsTarget, query: RepeatQuery): Promise<Repeat> {
+  return readAnalytics(source, async (conn, state) =>
     repeatFromSnapshot(conn, repeatPlan(state, query), query),
   );
 }

@@ -1,11 +1,11 @@
 import type { Kpi, KpiPopulation, Kpis, KpisQuery } from '@retain/schemas';
-import { type Db, type Dialect, ParameterError, type Sql, sql, type Warehouse } from '@retain/warehouse';
+import { type Db, type Dialect, ParameterError, type Sql, sql } from '@retain/warehouse';
 import type { RollupState } from './analyticsRollup.ts';
 import { type AnalyticsScope, analyticsScope } from './analyticsScope.ts';
 import { type CustomerSlice, rowsBySlice, scopeSql, sliceCondition, withCtes } from './customerSlices.ts';
 import { inWindow, KPI_FACTS_TABLE, type KpiWindow, kpiCustomerFacts } from './kpiCustomerFacts.ts';
 import { dayIndex, isoDay } from './periods.ts';
-import { readAnalytics } from './readAnalytics.ts';
+import { type AnalyticsTarget, readAnalytics } from './readAnalytics.ts';
 import { type ResultRow, readRows } from './sqlQuery.ts';
 
 /*
@@ -193,11 +193,11 @@ export function kpisPlan(state: RollupState, query: KpisQuery, options: KpisPlan
  * force on a day; without it the figure is null.
  */
 export async function retentionKpis(
-  warehouse: Warehouse,
+  source: AnalyticsTarget,
   query: KpisQuery,
   scoresAt?: ScoresAt,
 ): Promise<Kpis> {
-  const [kpis] = await readAnalytics(warehouse, (conn, state) =>
+  const [kpis] = await readAnalytics(source, (conn, state) =>
     kpisFromSnapshot(conn, kpisPlan(state, query, { dialect: conn.dialect }), scoresAt),
   );
   if (!kpis) throw new Error('no KPIs were read');
@@ -210,12 +210,12 @@ export async function retentionKpis(
  * for the order and return figures, one for complaints, one for at-risk revenue.
  */
 export async function scopeKpis(
-  warehouse: Warehouse,
+  source: AnalyticsTarget,
   query: KpisQuery,
   slices: readonly CustomerSlice[],
   scoresAt?: ScoresAt,
 ): Promise<Kpis[]> {
-  return readAnalytics(warehouse, (conn, state) =>
+  return readAnalytics(source, (conn, state) =>
     kpisFromSnapshot(conn, kpisPlan(state, query, { dialect: conn.dialect, slices }), scoresAt),
   );
 }

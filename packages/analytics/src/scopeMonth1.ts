@@ -1,12 +1,12 @@
 import type { AnalyticsFilters, Trend, TrendPoint } from '@retain/schemas';
-import { type Dialect, type Sql, sql, type Warehouse } from '@retain/warehouse';
+import { type Dialect, type Sql, sql } from '@retain/warehouse';
 import type { RollupState } from './analyticsRollup.ts';
 import { analyticsScope } from './analyticsScope.ts';
 import { type CustomerSlice, rowsBySlice, scopeSql, withCtes } from './customerSlices.ts';
 import { latestAgainstPrevious } from './forecast/cohortTrend.ts';
 import { Z80 } from './forecast/optimize.ts';
 import { isoDay, periodBounds, periodLabel } from './periods.ts';
-import { readAnalytics } from './readAnalytics.ts';
+import { type AnalyticsTarget, readAnalytics } from './readAnalytics.ts';
 import { readRows } from './sqlQuery.ts';
 import { wilsonInterval } from './wilsonInterval.ts';
 
@@ -37,11 +37,11 @@ export function month1Query(d: Dialect, state: RollupState, filters: AnalyticsFi
  * it in `latest` for that slice's channel and region; null where no cohort is complete.
  */
 export async function scopeMonth1(
-  warehouse: Warehouse,
+  source: AnalyticsTarget,
   filters: AnalyticsFilters,
   slices: readonly CustomerSlice[],
 ): Promise<Array<Trend['latest']>> {
-  return readAnalytics(warehouse, async (conn, state) => {
+  return readAnalytics(source, async (conn, state) => {
     const query = month1Query(conn.dialect, state, filters);
     const endDay = analyticsScope(state, filters, 'period').endDay;
     if (!query || endDay === null) return slices.map(() => null);

@@ -1,7 +1,7 @@
 import { cohortMatrixInputSchema, type Trend, type TrendPoint, type TrendQuery } from '@retain/schemas';
-import type { Warehouse } from '@retain/warehouse';
 import { readCells } from '../cohortMatrix.ts';
 import { isoDay, parsePeriodLabel } from '../periods.ts';
+import type { AnalyticsTarget } from '../readAnalytics.ts';
 
 /** How many cohorts before the latest complete one its comparison averages. */
 export const TREND_COMPARISON_COHORTS = 6;
@@ -11,7 +11,7 @@ export const TREND_COMPARISON_COHORTS = 6;
  * interval), and from the matrix's forecasts where it is under way or not begun; cohorts whose age
  * lies past the forecast horizon are left out.
  */
-export async function cohortTrend(warehouse: Warehouse, query: TrendQuery): Promise<Trend> {
+export async function cohortTrend(source: AnalyticsTarget, query: TrendQuery): Promise<Trend> {
   const matrixQuery = cohortMatrixInputSchema.parse({
     period: query.period,
     metric: 'customers',
@@ -22,7 +22,7 @@ export async function cohortTrend(warehouse: Warehouse, query: TrendQuery): Prom
     filters: query.filters,
   });
   // Far enough for the newest cohort to reach the age.
-  const { endDay, rows, forecast } = await readCells(warehouse, matrixQuery, 'period', query.age);
+  const { endDay, rows, forecast } = await readCells(source, matrixQuery, 'period', query.age);
   const points: TrendPoint[] = [];
   const index: number[] = [];
   for (const row of rows) {
