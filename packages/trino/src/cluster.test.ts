@@ -96,6 +96,8 @@ function grouped(d: Dialect): Sql {
       ${d.argMax(sql.raw('v'), sql.raw('k'))} AS v_at_max_k,
       ${d.filtered(sql`count(*)`, sql`v > 0`)} AS positives,
       ${d.filtered(sql`sum(v)`, sql`v < 0`)} AS negative_sum,
+      ${d.median(sql.raw('v'))} AS median_v,
+      ${d.median(sql.raw('v'), sql`n > 0`)} AS median_v_positive_n,
       count(*) AS n
     FROM dialect_cases ${d.groupByFirst(1)} ORDER BY g`;
 }
