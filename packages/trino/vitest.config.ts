@@ -1,5 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  test: { testTimeout: 60_000, hookTimeout: 60_000, pool: 'forks' },
+  // One file at a time: the suites share one small cluster, and the memory-limit check must not
+  // run beside the conformance suite's statements.
+  test: { testTimeout: 60_000, hookTimeout: 60_000, pool: 'forks', fileParallelism: false },
 });

@@ -208,7 +208,7 @@ describe.skipIf(cluster === null)('analytics on Trino against DuckDB, figure for
     cleanup();
     if (tally.reads > 0) {
       console.log(
-        `Trino conformance: ${tally.cells} cohort cells and ${tally.figures} figures in ${tally.reads} reads equal to DuckDB's`,
+        `Trino conformance: ${tally.cells} cohort cells and ${tally.figures} values (counts, rates, money, labels) in ${tally.reads} reads equal to DuckDB's`,
       );
     }
   });
