@@ -1,7 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  // One file at a time: the suites share one small cluster, and the memory-limit check must not
-  // run beside the conformance suite's statements.
+  // One file at a time: the suites share one small cluster (and its memory limit).
   test: { testTimeout: 60_000, hookTimeout: 60_000, pool: 'forks', fileParallelism: false },
 });
