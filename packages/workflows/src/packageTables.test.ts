@@ -1,4 +1,5 @@
-import { consoleTables, readOnlyQuery, secureForConsole } from '@retain/warehouse';
+import { countUsers, listAudit } from '@retain/access';
+import { consoleTables, readMeta, readOnlyQuery, secureForConsole } from '@retain/warehouse';
 import { openTestWarehouse, tempDir } from '@retain/warehouse/testing';
 import { expect, it } from 'vitest';
 import { preparePackageTables } from './packageTables.ts';
@@ -17,6 +18,11 @@ it("gives a new database the packages' tables before the console's views are mad
     );
     const scores = await readOnlyQuery(warehouse, 'SELECT count(*) AS n FROM latest_scores');
     expect(scores.rows).toEqual([[0]]);
+    // The sign-in tables too, which the console never shows.
+    expect(await warehouse.read((db) => readMeta(db, 'access_schema_version'))).toBe('1');
+    expect(names).not.toContain('users');
+    expect(await countUsers(warehouse)).toBe(0);
+    expect(await listAudit(warehouse)).toEqual([]);
   } finally {
     warehouse.close();
     cleanup();
