@@ -38,12 +38,13 @@ const PATTERNS = {
   QUALIFY: /\bQUALIFY\b/,
   'INSERT OR REPLACE': /INSERT OR REPLACE/i,
   'strftime()': /\bstrftime\s*\(/i,
-  'temp / replace tables': /\bCREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP|TEMPORARY)\b|\bCREATE\s+OR\s+REPLACE\s+TABLE\b/i,
+  'temp / replace tables':
+    /\bCREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP|TEMPORARY)\b|\bCREATE\s+OR\s+REPLACE\s+TABLE\b/i,
   'MATERIALIZED CTE': /\bMATERIALIZED\b/,
   'catalog functions': /\bcurrent_database\s*\(|\bduckdb_\w+\s*\(/i,
   'list/map functions': /\blist_(?:contains|value|transform|filter)\s*\(|\bMAP\s*\{|\bmap_extract\s*\(/i,
   'DuckDB-only types': /(?:::|\bAS\s+)(?:HUGEINT|UBIGINT|STRUCT)\b/i,
-  'regexp_full_match': /\bregexp_full_match\s*\(/i,
+  regexp_full_match: /\bregexp_full_match\s*\(/i,
   "regexp_replace 'g'": /\bregexp_replace\s*\([^;]*?,\s*'g'\s*\)/i,
   'SELECT * EXCLUDE/REPLACE': /\*\s*(?:EXCLUDE|REPLACE)\s*\(/i,
   'left()/right()': /(?<![\w.])(?:left|right)\s*\(/i,
@@ -104,7 +105,9 @@ const shared = [...files].filter(([file]) => !isLocal(file)).sort();
 const local = [...files].filter(([file]) => isLocal(file)).sort();
 console.log(`files with engine-specific SQL outside the dialect modules: ${files.size}`);
 console.log(`  in shared code a second engine runs: ${shared.length} (target 0)`);
-console.log(`  in the local DuckDB warehouse's own machinery (ingest, schema, console check): ${local.length}`);
+console.log(
+  `  in the local DuckDB warehouse's own machinery (ingest, schema, console check): ${local.length}`,
+);
 console.log('by construct (shared code):');
 for (const [name, list] of Object.entries(byPattern)) {
   console.log(`  ${name.padEnd(22)} ${list.filter((file) => !isLocal(file)).length}`);

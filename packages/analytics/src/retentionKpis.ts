@@ -84,7 +84,8 @@ function complaintsQuery(
   const columns = slices.flatMap((slice, i) => {
     const inSlice = sliceCondition(slice, 'x');
     const opened = (window: KpiWindow) => sql`${inWindow(sql`x.opened_day`, asOf, window)} AND ${inSlice}`;
-    const resolved = (window: KpiWindow) => sql`${inWindow(sql`x.resolved_day`, asOf, window)} AND ${inSlice}`;
+    const resolved = (window: KpiWindow) =>
+      sql`${inWindow(sql`x.resolved_day`, asOf, window)} AND ${inSlice}`;
     return [
       sql`${d.cast(d.filtered(sql`count(*)`, opened('w0')), 'integer')} AS ${sql.raw(`complaints0_${i}`)}`,
       sql`${d.cast(d.filtered(sql`count(*)`, opened('w1')), 'integer')} AS ${sql.raw(`complaints1_${i}`)}`,
