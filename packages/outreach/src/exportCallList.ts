@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { appendAudit } from '@retain/access';
 import type { CallListFilters } from '@retain/schemas';
-import { sql, sqlIdent, sqlString, type Warehouse } from '@retain/warehouse';
+import { sql, type Warehouse } from '@retain/warehouse';
 import { type CallListOptions, planCallList } from './callList.ts';
 import { ensureOutreachTables } from './program/programTables.ts';
 import { type CallListCsvResult, callListHeader } from './writeCallListCsv.ts';

@@ -7,7 +7,7 @@ import {
   csvField,
   UTF8_BOM,
 } from '@retain/schemas';
-import { sql, type Warehouse } from '@retain/warehouse';
+import type { Warehouse } from '@retain/warehouse';
 import { type CallListOptions, planCallList } from './callList.ts';
 import { ensureOutreachTables } from './program/programTables.ts';
 
