@@ -10,6 +10,8 @@ describe('parseEnv', () => {
       authForced: false,
       currency: undefined,
       memoryLimit: undefined,
+      engine: undefined,
+      trinoPassword: undefined,
       noColor: false,
     });
     expect(parseEnv({ RETAIN_DB: '  ', RETAIN_PORT: '', RETAIN_AUTH: ' ' })).toMatchObject({
@@ -28,6 +30,8 @@ describe('parseEnv', () => {
         RETAIN_AUTH: 'ON',
         RETAIN_CURRENCY: 'eur',
         RETAIN_MEMORY_LIMIT: ' 3GB ',
+        RETAIN_ENGINE: ' trino://analyst@trino.internal:8443/lake/sales?ssl=true ',
+        RETAIN_TRINO_PASSWORD: ' pass word ',
         NO_COLOR: '',
       }),
     ).toEqual({
@@ -37,6 +41,8 @@ describe('parseEnv', () => {
       authForced: true,
       currency: 'EUR',
       memoryLimit: '3GB',
+      engine: 'trino://analyst@trino.internal:8443/lake/sales?ssl=true',
+      trinoPassword: ' pass word ',
       noColor: true,
     });
     expect(parseEnv({ RETAIN_AUTH: 'no' }).authForced).toBe(false);
@@ -48,6 +54,16 @@ describe('parseEnv', () => {
     ['RETAIN_AUTH', 'Maybe', '"maybe" is not on or off'],
     ['RETAIN_CURRENCY', 'euro', '"euro" is not an ISO 4217 currency code such as EUR, USD or GBP'],
     ['RETAIN_MEMORY_LIMIT', 'lots', '"lots" is not a size such as 4GB or 512MB'],
+    [
+      'RETAIN_ENGINE',
+      'postgres://a@h:1/c/s',
+      'postgres://a@h:1/c/s is not a Trino engine URL: it starts with postgres://, not trino:// (trino://USER@HOST:PORT/CATALOG/SCHEMA)',
+    ],
+    [
+      'RETAIN_ENGINE',
+      'trino://a@h:1/lake',
+      'trino://a@h:1/lake is not a Trino engine URL: the path must be /CATALOG/SCHEMA (trino://USER@HOST:PORT/CATALOG/SCHEMA)',
+    ],
   ])('refuses %s=%s naming the variable and the value', (variable, value, reason) => {
     const error = (() => {
       try {
@@ -58,6 +74,23 @@ describe('parseEnv', () => {
     })();
     expect(error).toBeInstanceOf(EnvError);
     expect(error).toMatchObject({ variable, value, message: `environment variable ${variable}: ${reason}` });
+  });
+});
+
+describe('parseEnv: the engine and its password', () => {
+  it('refuses a password over plain HTTP, naming RETAIN_ENGINE and not the password', () => {
+    const call = () =>
+      parseEnv({ RETAIN_ENGINE: 'trino://a@h:8080/lake/s', RETAIN_TRINO_PASSWORD: 'hunter2' });
+    expect(call).toThrow(EnvError);
+    expect(call).toThrow(
+      'environment variable RETAIN_ENGINE: a Trino password is only sent over HTTPS: add ?ssl=true to the engine URL',
+    );
+  });
+
+  it('refuses a password written in the URL without repeating it', () => {
+    const call = () => parseEnv({ RETAIN_ENGINE: 'trino://a:hunter2@h:8443/lake/s?ssl=true' });
+    expect(call).toThrow(/^environment variable RETAIN_ENGINE: the engine URL holds a password/);
+    expect(call).not.toThrow(/hunter2/);
   });
 });
 

@@ -1,4 +1,5 @@
 import { CURRENCY_VARIABLE, parseCurrencySetting } from '@retain/schemas';
+import { parseTrinoUrl } from '@retain/trino/engineUrl';
 import { z } from 'zod';
 
 /**
@@ -18,6 +19,13 @@ export interface Env {
   currency: string | undefined;
   /** RETAIN_MEMORY_LIMIT: DuckDB's memory cap for SQL typed by people, e.g. 4GB; unset: half the machine. */
   memoryLimit: string | undefined;
+  /**
+   * RETAIN_ENGINE: a Trino cluster that holds the facts tables (trino://USER@HOST:PORT/CATALOG/SCHEMA),
+   * read by the analytics verbs when no --engine names one; unset: the embedded database.
+   */
+  engine: string | undefined;
+  /** RETAIN_TRINO_PASSWORD: the Trino user's password, sent only over HTTPS (?ssl=true). */
+  trinoPassword: string | undefined;
   /** NO_COLOR set (to anything): no colours on a terminal. */
   noColor: boolean;
 }
@@ -30,6 +38,8 @@ export const ENV_VARIABLES = {
   authForced: 'RETAIN_AUTH',
   currency: CURRENCY_VARIABLE,
   memoryLimit: 'RETAIN_MEMORY_LIMIT',
+  engine: 'RETAIN_ENGINE',
+  trinoPassword: 'RETAIN_TRINO_PASSWORD',
   noColor: 'NO_COLOR',
 } as const satisfies Record<keyof Env, string>;
 
@@ -93,6 +103,24 @@ const memoryLimit = text.transform((raw, ctx) => {
   return z.NEVER;
 });
 
+/** A password is kept as given (spaces may be part of it); empty is none. */
+const secret = z
+  .string()
+  .optional()
+  .transform((raw) => (raw === '' ? undefined : raw));
+
+/** The engine URL as it is written; checked, with the password, in parseEnv. */
+const engine = text.transform((raw, ctx) => {
+  if (raw === undefined) return undefined;
+  try {
+    parseTrinoUrl(raw);
+    return raw;
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+    return z.NEVER;
+  }
+});
+
 const envSchema = z.object({
   [ENV_VARIABLES.db]: text,
   [ENV_VARIABLES.port]: port,
@@ -100,6 +128,8 @@ const envSchema = z.object({
   [ENV_VARIABLES.authForced]: onOff,
   [ENV_VARIABLES.currency]: currency,
   [ENV_VARIABLES.memoryLimit]: memoryLimit,
+  [ENV_VARIABLES.engine]: engine,
+  [ENV_VARIABLES.trinoPassword]: secret,
   [ENV_VARIABLES.noColor]: z
     .string()
     .optional()
@@ -117,6 +147,19 @@ export function parseEnv(source: Readonly<Record<string, string | undefined>>): 
     throw new EnvError(variable, source[variable] ?? '', issue?.message ?? 'invalid value');
   }
   const values = parsed.data;
+  const engineUrl = values[ENV_VARIABLES.engine];
+  const trinoPassword = values[ENV_VARIABLES.trinoPassword];
+  if (engineUrl !== undefined && trinoPassword !== undefined) {
+    try {
+      parseTrinoUrl(engineUrl, { password: trinoPassword });
+    } catch (error) {
+      throw new EnvError(
+        ENV_VARIABLES.engine,
+        engineUrl,
+        error instanceof Error ? error.message : String(error),
+      );
+    }
+  }
   return {
     db: values[ENV_VARIABLES.db],
     port: values[ENV_VARIABLES.port],
@@ -124,6 +167,8 @@ export function parseEnv(source: Readonly<Record<string, string | undefined>>): 
     authForced: values[ENV_VARIABLES.authForced],
     currency: values[ENV_VARIABLES.currency],
     memoryLimit: values[ENV_VARIABLES.memoryLimit],
+    engine: engineUrl,
+    trinoPassword,
     noColor: values[ENV_VARIABLES.noColor],
   };
 }
