@@ -1,4 +1,10 @@
-import { cohortMatrix, cohortTrend, repeatPurchase, retentionKpis } from '@retain/analytics';
+import {
+  type AnalyticsTarget,
+  cohortMatrix,
+  cohortTrend,
+  repeatPurchase,
+  retentionKpis,
+} from '@retain/analytics';
 import { scoresInForce } from '@retain/churn';
 import {
   type CohortMatrix,
@@ -14,36 +20,36 @@ import {
   type TrendQuery,
   trendSchema,
 } from '@retain/schemas';
-import type { Warehouse } from '@retain/warehouse';
 
 /*
  * The analytics the dashboard and the CLI both show, computed by one function each so that they
  * answer alike: the figures, checked against the shape the API publishes (the check also drops
- * anything that shape does not name).
+ * anything that shape does not name). Each reads the embedded warehouse or any engine's source
+ * (`withAnalyticsEngine`).
  */
 
 /** Cohorts (by first-order period or attribute) × offset: retention, orders or revenue. */
 export async function cohortMatrixReport(
-  warehouse: Warehouse,
+  source: AnalyticsTarget,
   query: CohortMatrixQuery,
 ): Promise<CohortMatrix> {
-  return cohortMatrixSchema.parse(await cohortMatrix(warehouse, query));
+  return cohortMatrixSchema.parse(await cohortMatrix(source, query));
 }
 
 /** Retention at one age across successive cohorts, with forecasts for cohorts not yet that old. */
-export async function cohortTrendReport(warehouse: Warehouse, query: TrendQuery): Promise<Trend> {
-  return trendSchema.parse(await cohortTrend(warehouse, query));
+export async function cohortTrendReport(source: AnalyticsTarget, query: TrendQuery): Promise<Trend> {
+  return trendSchema.parse(await cohortTrend(source, query));
 }
 
 /** Repeat-purchase rates overall and by cohort, with the timing distributions. */
-export async function repeatReport(warehouse: Warehouse, query: RepeatQuery): Promise<Repeat> {
-  return repeatSchema.parse(await repeatPurchase(warehouse, query));
+export async function repeatReport(source: AnalyticsTarget, query: RepeatQuery): Promise<Repeat> {
+  return repeatSchema.parse(await repeatPurchase(source, query));
 }
 
 /**
  * The headline KPIs as of a day (default: the data's end), each with the value 90 days earlier;
  * at-risk revenue from the churn scores in force on that day.
  */
-export async function kpisReport(warehouse: Warehouse, query: KpisQuery): Promise<Kpis> {
-  return kpisSchema.parse(await retentionKpis(warehouse, query, scoresInForce));
+export async function kpisReport(source: AnalyticsTarget, query: KpisQuery): Promise<Kpis> {
+  return kpisSchema.parse(await retentionKpis(source, query, scoresInForce));
 }

@@ -1,3 +1,11 @@
+export type { AnalyticsTarget } from '@retain/analytics';
+export {
+  ANALYTICS_FACT_COLUMNS,
+  type AnalyticsEngineChoice,
+  checkFactsTables,
+  chosenEngine,
+  withAnalyticsEngine,
+} from './analyticsEngine.ts';
 export { cohortMatrixReport, cohortTrendReport, kpisReport, repeatReport } from './analyticsReports.ts';
 export { type AuditedQueryOptions, runAuditedQuery } from './auditedQuery.ts';
 export {

@@ -1,14 +1,17 @@
 import type { Warehouse } from '@retain/warehouse';
+import type { AnalyticsTarget } from '@retain/workflows';
 import type { Command } from 'commander';
 import type { z } from 'zod';
+import { env } from '../env.ts';
 import { analyticsValueChecks, checkFilterValues } from '../filterValues.ts';
 import { UsageError } from '../output/errors.ts';
 import { flagOf } from '../output/flagNames.ts';
 import { withWarehouse } from '../warehouse.ts';
 
-/** Flags every analytics verb takes: the filters, --db and --json. */
+/** Flags every analytics verb takes: the filters, --db, --engine and --json. */
 export interface AnalyticsFlags {
   db?: string;
+  engine?: string;
   json?: boolean;
   from?: string;
   to?: string;
@@ -33,6 +36,10 @@ export function addAnalyticsOptions(command: Command): Command {
     .option('--category <list>', "only customers whose first order's largest line was in these categories")
     .option('--complained <yes|no>', 'only customers with (yes) or without (no) a complaint')
     .option('--db <path>', 'database file (default data/retain.duckdb, or RETAIN_DB)')
+    .option(
+      '--engine <url>',
+      'read the facts tables on a Trino cluster instead: trino://USER@HOST:PORT/CATALOG/SCHEMA (or RETAIN_ENGINE)',
+    )
     .option('--json', 'print as JSON');
 }
 
@@ -73,19 +80,26 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
 }
 
 /**
- * Opens the warehouse for an analytics verb, after refusing a channel, region or category in
- * `filters` that the data does not hold (with the closest known ones). The verb computes its figures
- * with the same workflow as the dashboard's procedure, so that the two answer alike.
+ * Opens where an analytics verb reads: the warehouse (--db), after refusing a channel, region or
+ * category in `filters` that the data does not hold (with the closest known ones), or the Trino
+ * cluster --engine or RETAIN_ENGINE names. The verb computes its figures with the same workflow as
+ * the dashboard's procedure, so that the two answer alike; `warehouse` is null on a cluster.
  */
 export async function withAnalytics<T>(
-  db: string | undefined,
-  task: (warehouse: Warehouse) => Promise<T>,
+  flags: Pick<AnalyticsFlags, 'db' | 'engine'>,
+  task: (source: AnalyticsTarget, warehouse: Warehouse | null) => Promise<T>,
   filters: Parameters<typeof analyticsValueChecks>[0] = {},
 ): Promise<T> {
-  return withWarehouse(db, async (warehouse) => {
-    await checkFilterValues(warehouse, analyticsValueChecks(filters));
-    return task(warehouse);
-  });
+  const { withAnalyticsEngine } = await import('@retain/workflows');
+  return withAnalyticsEngine(
+    { flag: flags.engine, env: env.engine, password: env.trinoPassword },
+    (open) =>
+      withWarehouse(flags.db, async (warehouse) => {
+        await checkFilterValues(warehouse, analyticsValueChecks(filters));
+        return open(warehouse);
+      }),
+    task,
+  );
 }
 
 const percentFormat = new Intl.NumberFormat('en-US', {

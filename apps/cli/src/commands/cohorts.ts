@@ -85,11 +85,7 @@ horizon, pooledCohorts). See README.md, "Forecasts".`,
         filters: filtersFromFlags(flags),
       });
       const { cohortMatrixReport } = await import('@retain/workflows');
-      const matrix = await withAnalytics(
-        flags.db,
-        (warehouse) => cohortMatrixReport(warehouse, input),
-        input.filters,
-      );
+      const matrix = await withAnalytics(flags, (source) => cohortMatrixReport(source, input), input.filters);
       if (flags.json) console.log(JSON.stringify(matrix));
       else if (flags.csv) process.stdout.write(matrixCsv(matrix));
       else console.log(renderMatrix(matrix));

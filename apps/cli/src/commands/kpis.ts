@@ -5,6 +5,7 @@ import {
   type KpiPopulation,
   type Kpis,
   kpisInputSchema,
+  resolveCurrency,
 } from '@retain/schemas';
 import type { Command } from 'commander';
 import { env } from '../env.ts';
@@ -49,9 +50,13 @@ A figure whose windows reach back before the first order in the data is null. JS
         import('@retain/warehouse'),
       ]);
       const [kpis, currency] = await withAnalytics(
-        flags.db,
-        async (warehouse) =>
-          [await kpisReport(warehouse, input), await dataCurrency(warehouse, env.currency)] as const,
+        flags,
+        async (source, warehouse) =>
+          [
+            await kpisReport(source, input),
+            // A cluster's tables carry no load's currency: RETAIN_CURRENCY, else the default.
+            warehouse ? await dataCurrency(warehouse, env.currency) : resolveCurrency(env.currency, null),
+          ] as const,
         input.filters,
       );
       console.log(flags.json ? JSON.stringify(kpis) : renderKpis(kpis, formatMoneyIn(currency.code)));

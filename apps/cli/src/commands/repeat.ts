@@ -51,11 +51,7 @@ of the rate and counted as "too recent". JSON: {"withinDays","period","by","data
         filters: filtersFromFlags(flags),
       });
       const { repeatReport } = await import('@retain/workflows');
-      const repeat = await withAnalytics(
-        flags.db,
-        (warehouse) => repeatReport(warehouse, input),
-        input.filters,
-      );
+      const repeat = await withAnalytics(flags, (source) => repeatReport(source, input), input.filters);
       console.log(flags.json ? JSON.stringify(repeat) : renderRepeat(repeat));
     });
 }

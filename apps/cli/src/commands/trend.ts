@@ -66,11 +66,7 @@ bound an 80 % interval. See README.md, "Forecasts".`,
         filters: filtersFromFlags(flags),
       });
       const { cohortTrendReport } = await import('@retain/workflows');
-      const trend = await withAnalytics(
-        flags.db,
-        (warehouse) => cohortTrendReport(warehouse, input),
-        input.filters,
-      );
+      const trend = await withAnalytics(flags, (source) => cohortTrendReport(source, input), input.filters);
       if (flags.json) console.log(JSON.stringify(trend));
       else if (flags.csv) process.stdout.write(trendCsv(trend));
       else console.log(renderTrend(trend));

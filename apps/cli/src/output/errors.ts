@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { EngineError } from '@retain/trino/engineError';
+import { EngineConfigError } from '@retain/trino/engineUrl';
 import { BadInputError, ParameterError, QueryError, WarehouseLockedError } from '@retain/warehouse/errors';
 import { parameterMessage } from './flagNames.ts';
 
@@ -62,6 +64,26 @@ export function reportError(error: unknown, json: boolean): number {
         'probably `retain serve` or `npm start`. Stop it, or use the dashboard’s Data page, or pass --db for another file.',
     );
     return EXIT.internal;
+  }
+  if (error instanceof EngineConfigError) {
+    // RETAIN_ENGINE is checked when the environment is read: a URL refused here came from --engine.
+    const message = `--engine: ${error.message}`;
+    console.error(`error: ${message}`);
+    if (json) console.log(JSON.stringify({ error: { message, code: error.code, field: error.field } }));
+    return EXIT.badInput;
+  }
+  if (error instanceof EngineError) {
+    // A table or column the engine lacks, or refused credentials, are the user's to fix (2); a
+    // cluster that is down or stopped the query is an engine failure (1).
+    console.error(`error: ${error.message}`);
+    if (json) {
+      console.log(
+        JSON.stringify({
+          error: { message: error.message, code: error.code, engine: error.engine, ...error.detail },
+        }),
+      );
+    }
+    return error.configuration ? EXIT.badInput : EXIT.internal;
   }
   if (error instanceof UsageError) {
     console.error(`error: ${error.message}`);
