@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import {
   type AnalyticsTarget,
   analyticsOn,
@@ -10,7 +8,6 @@ import {
   repeatPurchase,
   retentionKpis,
 } from '@retain/analytics';
-import { generateDemo } from '@retain/demo-data';
 import {
   type CohortAttribute,
   type CohortMatrixInput,
@@ -21,13 +18,13 @@ import {
   repeatInputSchema,
   trendInputSchema,
 } from '@retain/schemas';
-import { ingest, sql, type Warehouse } from '@retain/warehouse';
-import { openTestWarehouse, tempDir } from '@retain/warehouse/testing';
+import { sql, type Warehouse } from '@retain/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { parseTrinoUrl } from './engineUrl.ts';
-import { TrinoDb } from './TrinoDb.ts';
+import type { TrinoDb } from './TrinoDb.ts';
 import { testCluster } from './testing/cluster.ts';
+import { figureDifferences } from './testing/figureDifferences.ts';
+import { FACT_SECTIONS, type MappedDemo, mapDemo } from './testing/mappedDemo.ts';
 
 /*
  * The analytics on Trino give exactly DuckDB's figures: one seeded demo history is ingested into an
@@ -37,175 +34,43 @@ import { testCluster } from './testing/cluster.ts';
  */
 
 const cluster = testCluster();
-const SECTIONS = ['customers', 'purchases', 'complaints', 'returns'] as const;
-
-/** The columns mapped on the cluster: the warehouse's, less its own bookkeeping (batch, line key). */
-const FACT_COLUMNS: Record<(typeof SECTIONS)[number], ReadonlyArray<readonly [string, string]>> = {
-  customers: [
-    ['customer_id', 'varchar'],
-    ['name', 'varchar'],
-    ['email', 'varchar'],
-    ['phone', 'varchar'],
-    ['region', 'varchar'],
-    ['channel', 'varchar'],
-    ['signup_date', 'date'],
-    ['contact_consent', 'boolean'],
-  ],
-  purchases: [
-    ['order_id', 'varchar'],
-    ['customer_id', 'varchar'],
-    ['order_date', 'timestamp(6)'],
-    ['amount', 'double'],
-    ['quantity', 'double'],
-    ['unit_price', 'double'],
-    ['product', 'varchar'],
-    ['category', 'varchar'],
-    ['channel', 'varchar'],
-    ['region', 'varchar'],
-  ],
-  complaints: [
-    ['complaint_id', 'varchar'],
-    ['customer_id', 'varchar'],
-    ['opened_at', 'timestamp(6)'],
-    ['resolved_at', 'timestamp(6)'],
-    ['category', 'varchar'],
-    ['severity', 'integer'],
-  ],
-  returns: [
-    ['return_id', 'varchar'],
-    ['order_id', 'varchar'],
-    ['customer_id', 'varchar'],
-    ['returned_at', 'timestamp(6)'],
-    ['amount', 'double'],
-  ],
-};
 
 /** What was compared: cohort cells (one offset of one cohort), and every figure in all. */
 const tally = { cells: 0, figures: 0, reads: 0 };
 
-/**
- * Differences between DuckDB's answer and Trino's, by path: integers exactly, other numbers to
- * 1e-9 relative (absolute below 1), everything else equal. Counts what it compares.
- */
-function differences(expected: unknown, actual: unknown, where: string, out: string[]): void {
-  if (typeof expected === 'number' && typeof actual === 'number') {
-    tally.figures += 1;
-    const same =
-      Number.isInteger(expected) && Number.isInteger(actual)
-        ? expected === actual
-        : Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected));
-    if (!same) out.push(`${where}: DuckDB ${expected}, Trino ${actual}`);
-    return;
-  }
-  if (Array.isArray(expected) && Array.isArray(actual)) {
-    if (expected.length !== actual.length) {
-      out.push(`${where}: DuckDB ${expected.length} items, Trino ${actual.length}`);
-      return;
-    }
-    expected.forEach((item, i) => {
-      differences(item, actual[i], `${where}[${i}]`, out);
-    });
-    return;
-  }
-  if (expected && actual && typeof expected === 'object' && typeof actual === 'object') {
-    const keys = new Set([...Object.keys(expected), ...Object.keys(actual)]);
-    for (const key of keys) {
-      differences(
-        (expected as Record<string, unknown>)[key],
-        (actual as Record<string, unknown>)[key],
-        `${where}.${key}`,
-        out,
-      );
-    }
-    return;
-  }
-  tally.figures += 1;
-  if (expected !== actual)
-    out.push(`${where}: DuckDB ${JSON.stringify(expected)}, Trino ${JSON.stringify(actual)}`);
-}
-
 describe.skipIf(cluster === null)('analytics on Trino against DuckDB, figure for figure', () => {
-  const schema = `conformance_${process.pid}_${Date.now().toString(36)}`;
-  const target = cluster ? { ...parseTrinoUrl(cluster.url), schema } : null;
-  const admin = cluster ? new TrinoDb(parseTrinoUrl(cluster.url)) : null;
-  const trino = target ? new TrinoDb(target) : null;
-  const folder = cluster ? path.join(cluster.lake, 'conformance', schema) : '';
+  let demo: MappedDemo | null = null;
   let warehouse: Warehouse;
+  let trino: TrinoDb;
+  let schema = '';
   let source: AnalyticsTarget;
-  let cleanup = () => {};
 
   /** Runs one read on both engines and lists where they differ. */
   async function compare<T>(name: string, read: (on: AnalyticsTarget) => Promise<T>): Promise<T> {
     const expected = await read(warehouse);
     const actual = await read(source);
     const out: string[] = [];
-    differences(expected, actual, name, out);
+    tally.figures += figureDifferences(expected, actual, name, out);
     tally.reads += 1;
     expect(out.slice(0, 20), `${out.length} differences`).toEqual([]);
     return expected;
   }
 
   beforeAll(async () => {
-    if (!cluster || !trino || !admin) return;
-    const temp = tempDir('retain-conformance-');
-    const files = path.join(temp.dir, 'demo');
-    await generateDemo({
-      outDir: files,
+    if (!cluster) return;
+    demo = await mapDemo(cluster, {
+      prefix: 'conformance',
       customers: 3000,
       seed: 14,
       years: 2,
       end: '2025-12-31',
-      posterior: false,
-      program: false,
     });
-    warehouse = await openTestWarehouse(temp.dir);
-    cleanup = () => {
-      warehouse.close();
-      temp.cleanup();
-    };
-    await ingest(
-      warehouse,
-      SECTIONS.map((section) => ({ section, file: path.join(files, `${section}.csv`) })),
-    );
-    fs.rmSync(folder, { recursive: true, force: true });
-    // The schema gets the file metastore's own folder (where it keeps managed tables, the rollup's);
-    // the facts are external tables over the Parquet files.
-    await admin.run(sql`CREATE SCHEMA ${sql.ident(schema)}`);
-    for (const table of SECTIONS) {
-      const columns = FACT_COLUMNS[table];
-      const dir = path.join(folder, table);
-      fs.mkdirSync(dir, { recursive: true });
-      await warehouse.read((db) =>
-        db.run(
-          db.dialect.copyToParquet(
-            sql`SELECT ${sql.raw(columns.map(([name]) => name).join(', '))} FROM ${sql.ident(table)}`,
-            path.join(dir, 'part-0.parquet'),
-          ),
-        ),
-      );
-      await trino.run(
-        sql`CREATE TABLE ${sql.ident(table)} (${sql.raw(columns.map(([name, type]) => `${name} ${type}`).join(', '))})
-            WITH (external_location = ${`local:///conformance/${schema}/${table}`}, format = 'PARQUET')`,
-      );
-    }
+    ({ warehouse, trino, schema } = demo);
     source = analyticsOn(trino);
   }, 600_000);
 
   afterAll(async () => {
-    if (trino && admin) {
-      const tables = await trino
-        .query(
-          sql`SELECT table_name FROM information_schema.tables WHERE table_schema = ${schema}`,
-          z.object({ table_name: z.string() }),
-        )
-        .catch(() => []);
-      for (const { table_name } of tables) {
-        await trino.run(sql`DROP TABLE IF EXISTS ${sql.ident(table_name)}`).catch(() => {});
-      }
-      await admin.run(sql`DROP SCHEMA IF EXISTS ${sql.ident(schema)}`).catch(() => {});
-    }
-    if (folder) fs.rmSync(folder, { recursive: true, force: true });
-    cleanup();
+    await demo?.drop();
     if (tally.reads > 0) {
       console.log(
         `Trino conformance: ${tally.cells} cohort cells and ${tally.figures} values (counts, rates, money, labels) in ${tally.reads} reads equal to DuckDB's`,
@@ -214,9 +79,9 @@ describe.skipIf(cluster === null)('analytics on Trino against DuckDB, figure for
   });
 
   it('maps the same facts on both engines', async () => {
-    if (!trino) return;
+    if (!demo) return;
     const counts = (db: { count: (s: ReturnType<typeof sql>) => Promise<number> }) =>
-      Promise.all(SECTIONS.map((table) => db.count(sql`SELECT count(*) FROM ${sql.ident(table)}`)));
+      Promise.all(FACT_SECTIONS.map((table) => db.count(sql`SELECT count(*) FROM ${sql.ident(table)}`)));
     const expected = await warehouse.read((db) => counts(db));
     expect(await counts(trino)).toEqual(expected);
     expect(expected[1]).toBeGreaterThan(5000);
@@ -346,7 +211,7 @@ describe.skipIf(cluster === null)('analytics on Trino against DuckDB, figure for
   });
 
   it('drops its working tables, and rebuilds the rollup when the facts change', async () => {
-    if (!trino) return;
+    if (!demo) return;
     const tables = async () =>
       (
         await trino.query(
