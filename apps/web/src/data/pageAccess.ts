@@ -55,7 +55,9 @@ export const PAGE_PROCEDURES: Record<PagePath, PageProcedures> = {
     needs: ['model.list', 'model.evaluation', 'model.status', 'model.progress'],
     optional: ['model.train'],
   },
-  '/sql': { needs: ['query.run', 'query.schema', 'query.example', 'query.saved', 'query.save', 'query.remove'] },
+  '/sql': {
+    needs: ['query.run', 'query.schema', 'query.example', 'query.saved', 'query.save', 'query.remove'],
+  },
   '/data': { needs: ['info.get', 'data.inspect', 'data.ingest', 'data.progress'] },
   '/users': { needs: ['users.list', 'users.add', 'users.remove', 'users.resetPassword'] },
   '/audit': { needs: ['audit.list', 'users.list'] },
