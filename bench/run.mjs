@@ -18,6 +18,7 @@ const suites = [
   'forecast',
   'program',
   'alerts',
+  'engines',
 ];
 const args = process.argv.slice(2);
 const named = args.filter((a) => suites.includes(a));
