@@ -31,8 +31,7 @@ import { generateDemo } from '@retain/demo-data';
 import { cohortMatrixInputSchema, kpisInputSchema } from '@retain/schemas';
 import { parseTrinoUrl, TrinoDb } from '@retain/trino';
 import { ingest, sql, Warehouse, warehouseInfo } from '@retain/warehouse';
-import { z } from 'zod';
-import { FACT_COLUMNS, FACT_SECTIONS } from '../packages/trino/src/testing/mappedDemo.ts';
+import { dropMappedSchema, FACT_SECTIONS, mapFacts } from '../packages/trino/src/testing/mappedDemo.ts';
 import { printTable } from './lib/measure.ts';
 
 const { values: args } = parseArgs({
@@ -189,46 +188,18 @@ function startCluster(workers: number): Cluster {
 }
 
 /** Writes the size's facts to Parquet in the lake and maps them in a schema of their own. */
-async function mapFacts(cluster: Cluster, size: Size): Promise<TrinoDb> {
+async function mapSize(cluster: Cluster, size: Size): Promise<TrinoDb> {
   const base = parseTrinoUrl(cluster.url);
   const schema = `bench_engines_${size.lines}`;
   const admin = new TrinoDb(base);
   const trino = new TrinoDb({ ...base, schema });
   const folder = path.join(cluster.lake, 'bench_engines', schema);
-  const exists = await admin.query(
-    sql`SELECT schema_name FROM information_schema.schemata WHERE schema_name = ${schema}`,
-    z.object({ schema_name: z.string() }),
-  );
-  if (exists.length > 0) {
-    const tables = await trino.query(
-      sql`SELECT table_name FROM information_schema.tables WHERE table_schema = ${schema}`,
-      z.object({ table_name: z.string() }),
-    );
-    for (const { table_name } of tables) await trino.run(sql`DROP TABLE IF EXISTS ${sql.ident(table_name)}`);
-    await admin.run(sql`DROP SCHEMA ${sql.ident(schema)}`);
-  }
+  await dropMappedSchema(admin, trino, schema);
   fs.rmSync(folder, { recursive: true, force: true });
   await admin.run(sql`CREATE SCHEMA ${sql.ident(schema)}`);
   const warehouse = await Warehouse.open(size.dbFile);
   try {
-    for (const table of FACT_SECTIONS) {
-      const columns = FACT_COLUMNS[table];
-      const dir = path.join(folder, table);
-      fs.mkdirSync(dir, { recursive: true });
-      await warehouse.read((db) =>
-        db.run(
-          db.dialect.copyToParquet(
-            sql`SELECT ${sql.raw(columns.map(([name]) => name).join(', '))} FROM ${sql.ident(table)}`,
-            path.join(dir, 'part-0.parquet'),
-          ),
-        ),
-      );
-      const location = `local:///${path.relative(cluster.lake, dir).split(path.sep).join('/')}`;
-      await trino.run(
-        sql`CREATE TABLE ${sql.ident(table)} (${sql.raw(columns.map(([name, type]) => `${name} ${type}`).join(', '))})
-            WITH (external_location = ${location}, format = 'PARQUET')`,
-      );
-    }
+    await mapFacts(warehouse, trino, cluster.lake, folder);
   } finally {
     warehouse.close();
   }
@@ -255,7 +226,7 @@ async function workerCount(cluster: Cluster): Promise<number> {
 async function onTrino(cluster: Cluster, size: Size): Promise<Row> {
   const workers = await workerCount(cluster);
   log(`Trino, ${workers} worker(s), ${size.lines.toLocaleString('en-US')} lines: mapping the facts …`);
-  const trino = await mapFacts(cluster, size);
+  const trino = await mapSize(cluster, size);
   const mapped = await trino.count(sql`SELECT count(*) FROM purchases`);
   if (mapped !== size.lines) throw new Error(`the cluster holds ${mapped} order lines, DuckDB ${size.lines}`);
   log('timing the rollup build, the matrix and the KPIs …');

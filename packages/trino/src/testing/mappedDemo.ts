@@ -58,6 +58,51 @@ export const FACT_COLUMNS: Record<FactSection, ReadonlyArray<readonly [string, s
   ],
 };
 
+/** Drops a schema of the lake and every table in it; nothing happens where there is none. */
+export async function dropMappedSchema(admin: TrinoDb, trino: TrinoDb, schema: string): Promise<void> {
+  const tables = await trino
+    .query(
+      sql`SELECT table_name FROM information_schema.tables WHERE table_schema = ${schema}`,
+      z.object({ table_name: z.string() }),
+    )
+    .catch(() => []);
+  for (const { table_name } of tables) {
+    await trino.run(sql`DROP TABLE IF EXISTS ${sql.ident(table_name)}`).catch(() => {});
+  }
+  await admin.run(sql`DROP SCHEMA IF EXISTS ${sql.ident(schema)}`).catch(() => {});
+}
+
+/**
+ * Writes the warehouse's facts tables to Parquet under `folder` (a folder inside the cluster's
+ * lake, `lake`) and maps each as an external table in `trino`'s schema, which must exist.
+ */
+export async function mapFacts(
+  warehouse: Warehouse,
+  trino: TrinoDb,
+  lake: string,
+  folder: string,
+  tables: readonly FactSection[] = FACT_SECTIONS,
+): Promise<void> {
+  for (const table of tables) {
+    const columns = FACT_COLUMNS[table];
+    const dir = path.join(folder, table);
+    fs.mkdirSync(dir, { recursive: true });
+    await warehouse.read((db) =>
+      db.run(
+        db.dialect.copyToParquet(
+          sql`SELECT ${sql.raw(columns.map(([name]) => name).join(', '))} FROM ${sql.ident(table)}`,
+          path.join(dir, 'part-0.parquet'),
+        ),
+      ),
+    );
+    const location = `local:///${path.relative(lake, dir).split(path.sep).join('/')}`;
+    await trino.run(
+      sql`CREATE TABLE ${sql.ident(table)} (${sql.raw(columns.map(([name, type]) => `${name} ${type}`).join(', '))})
+          WITH (external_location = ${location}, format = 'PARQUET')`,
+    );
+  }
+}
+
 export interface MappedDemoOptions {
   /** The schema's name starts with it (the process id and time follow). */
   prefix: string;
@@ -106,16 +151,7 @@ export async function mapDemo(cluster: TestCluster, options: MappedDemoOptions):
   const warehouse = await openTestWarehouse(temp.dir);
 
   const drop = async () => {
-    const tables = await trino
-      .query(
-        sql`SELECT table_name FROM information_schema.tables WHERE table_schema = ${schema}`,
-        z.object({ table_name: z.string() }),
-      )
-      .catch(() => []);
-    for (const { table_name } of tables) {
-      await trino.run(sql`DROP TABLE IF EXISTS ${sql.ident(table_name)}`).catch(() => {});
-    }
-    await admin.run(sql`DROP SCHEMA IF EXISTS ${sql.ident(schema)}`).catch(() => {});
+    await dropMappedSchema(admin, trino, schema);
     fs.rmSync(folder, { recursive: true, force: true });
     warehouse.close();
     temp.cleanup();
@@ -130,25 +166,8 @@ export async function mapDemo(cluster: TestCluster, options: MappedDemoOptions):
     // The schema gets the file metastore's own folder (where it keeps managed tables, the rollup's);
     // the facts are external tables over the Parquet files.
     await admin.run(sql`CREATE SCHEMA ${sql.ident(schema)}`);
-    for (const table of FACT_SECTIONS) {
-      if (options.skip?.includes(table)) continue;
-      const columns = FACT_COLUMNS[table];
-      const dir = path.join(folder, table);
-      fs.mkdirSync(dir, { recursive: true });
-      await warehouse.read((db) =>
-        db.run(
-          db.dialect.copyToParquet(
-            sql`SELECT ${sql.raw(columns.map(([name]) => name).join(', '))} FROM ${sql.ident(table)}`,
-            path.join(dir, 'part-0.parquet'),
-          ),
-        ),
-      );
-      const location = `local:///${path.relative(cluster.lake, dir).split(path.sep).join('/')}`;
-      await trino.run(
-        sql`CREATE TABLE ${sql.ident(table)} (${sql.raw(columns.map(([name, type]) => `${name} ${type}`).join(', '))})
-            WITH (external_location = ${location}, format = 'PARQUET')`,
-      );
-    }
+    const tables = FACT_SECTIONS.filter((table) => !options.skip?.includes(table));
+    await mapFacts(warehouse, trino, cluster.lake, folder, tables);
   } catch (error) {
     await drop();
     throw error;
