@@ -1,4 +1,5 @@
 import type { RouterOutputs } from '@retain/api';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { chromiumAvailable, screenshot } from './support/browser.ts';
 import { apiMutation, apiQuery, waitFor } from './support/dashboard.ts';
@@ -50,12 +51,24 @@ describe.skipIf(!chromiumAvailable)('a first run that never looks broken', () =>
   it('At risk shows the first model training and what will appear, then the list by itself', async () => {
     // Straight after start-up: the first model is still training (it takes tens of seconds).
     expect((await apiQuery<Models>(demo.server, 'model.list')).length).toBe(0);
+    const firstRow = (page: Page) => page.locator('[data-testid=call-list] [data-index="0"][data-key]');
     for (const viewport of ['desktop', 'phone'] as const) {
       const page = demo.pages[viewport];
       await page.goto(`${demo.server.url}/at-risk`);
       const state = page.getByTestId('first-model');
-      await state.waitFor();
-      expect(await state.locator('h2').textContent()).toBe('Training the first churn model');
+      // The server starts the training by itself a moment after start-up, and on a fast machine it
+      // may be done before the page is read: the page shows it training (never a dead end), or the
+      // list once it is done.
+      await expect
+        .poll(
+          async () =>
+            (await firstRow(page).count()) > 0
+              ? 'list'
+              : (await state.locator('h2').allTextContents()).join(),
+          { timeout: 60_000, interval: 500 },
+        )
+        .toMatch(/^(list|Training the first churn model)$/);
+      if ((await firstRow(page).count()) > 0) continue;
       await page.getByTestId('first-model-progress').waitFor();
       expect(await page.getByTestId('first-model-percent').getAttribute('max')).toBe('100');
       expect(await state.textContent()).toContain('It appears here by itself when the model is ready.');
@@ -65,12 +78,15 @@ describe.skipIf(!chromiumAvailable)('a first run that never looks broken', () =>
       expect(await page.locator('body').textContent()).not.toMatch(CLI_INSTRUCTION);
       await screenshot(page, `first-run-at-risk-training-${viewport}`, { fullPage: false });
     }
-    // The progress moves while the page is open.
-    const percent = () => demo.pages.desktop.getByTestId('first-model-percent').getAttribute('value');
-    const first = Number(await percent());
-    await expect
-      .poll(async () => Number(await percent()), { timeout: 120_000, interval: 1000 })
-      .toBeGreaterThan(first);
+    // The progress moves while the page is open (or the run ends and the list takes its place).
+    const percent = async () => {
+      const bar = demo.pages.desktop.getByTestId('first-model-percent');
+      return (await bar.count()) === 0 ? Number.POSITIVE_INFINITY : Number(await bar.getAttribute('value'));
+    };
+    const first = await percent();
+    if (Number.isFinite(first)) {
+      await expect.poll(percent, { timeout: 120_000, interval: 1000 }).toBeGreaterThan(first);
+    }
 
     // When the model is ready the list takes the place of the progress, without a reload.
     for (const viewport of ['desktop', 'phone'] as const) {

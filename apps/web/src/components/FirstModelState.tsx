@@ -9,6 +9,8 @@ import { ErrorState } from './states.tsx';
 
 /** How often the training's progress is read while it runs. */
 const POLL_MS = 1500;
+/** How often the page looks for a training while none runs (the server starts the first by itself). */
+const WAIT_POLL_MS = 3000;
 
 /**
  * What the At risk page shows before there are churn scores: the first model's training as it
@@ -20,7 +22,9 @@ export function FirstModelState({ onReady }: { onReady: () => void }) {
   const trpc = useTRPC();
   const status = useQuery({
     ...trpc.model.status.queryOptions(),
-    refetchInterval: (query) => (query.state.data?.running ? POLL_MS : false),
+    // Read while none runs too: the server starts the first training by itself once data is loaded,
+    // and a run may end between the list's read and this one.
+    refetchInterval: (query) => (query.state.data?.running ? POLL_MS : WAIT_POLL_MS),
   });
   const info = useQuery(trpc.info.get.queryOptions());
   const train = useMutation(trpc.model.train.mutationOptions());
@@ -29,12 +33,12 @@ export function FirstModelState({ onReady }: { onReady: () => void }) {
   const latest = status.data?.latest ?? null;
   const event = running && latest?.jobId === running.jobId ? latest : null;
 
-  // The run this page watched has ended: scores are there (or the failure is shown below).
-  const watched = useRef<string | null>(null);
+  // A run has ended well (one this page watched, or one that ended before the page saw it run):
+  // scores are there, so the list is read again, once per run (a failure is shown below).
+  const readied = useRef<string | null>(null);
   useEffect(() => {
-    if (running) watched.current = running.jobId;
-    else if (watched.current && latest?.jobId === watched.current && latest.phase === 'done') {
-      watched.current = null;
+    if (!running && latest?.phase === 'done' && readied.current !== latest.jobId) {
+      readied.current = latest.jobId;
       onReady();
     }
   }, [running, latest, onReady]);
