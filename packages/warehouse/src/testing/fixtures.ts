@@ -71,24 +71,45 @@ export async function query(warehouse: Warehouse, text: string): Promise<Record<
 }
 
 /**
- * The churn package's tables as a reader in another package sees them, for tests that cannot import
- * @retain/churn (analytics, outreach): the same columns as its migrations make (CHURN_TABLES, whose
- * test compares the two), created where missing.
+ * The churn tables as the warehouse's migrations 3 and 4 made them, created where missing. Churn
+ * makes the same shapes itself now (its CHURN_TABLES, whose test compares the two), so tests that
+ * cannot import @retain/churn (analytics, outreach) use these as the churn-shaped tables.
  */
-const CHURN_SHAPED_TABLES = `
+const EARLIER_CHURN_TABLES = `
   CREATE TABLE IF NOT EXISTS models (
-    model_id VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, as_of DATE NOT NULL,
-    horizon_days INTEGER NOT NULL, data_version INTEGER NOT NULL, backend VARCHAR NOT NULL,
-    features JSON NOT NULL, normalisation JSON NOT NULL, metrics JSON NOT NULL, path VARCHAR NOT NULL,
-    train_seconds DOUBLE NOT NULL, status VARCHAR NOT NULL);
+    model_id      VARCHAR NOT NULL,
+    created_at    TIMESTAMP NOT NULL,
+    as_of         DATE NOT NULL,
+    horizon_days  INTEGER NOT NULL,
+    data_version  INTEGER NOT NULL,
+    backend       VARCHAR NOT NULL,
+    features      JSON NOT NULL,
+    normalisation JSON NOT NULL,
+    metrics       JSON NOT NULL,
+    path          VARCHAR NOT NULL,
+    train_seconds DOUBLE NOT NULL,
+    status        VARCHAR NOT NULL
+  );
   CREATE TABLE IF NOT EXISTS score_runs (
-    model_id VARCHAR NOT NULL, as_of DATE NOT NULL, scored_at TIMESTAMP NOT NULL,
-    customers INTEGER NOT NULL, backend VARCHAR NOT NULL);
+    model_id  VARCHAR NOT NULL,
+    as_of     DATE NOT NULL,
+    scored_at TIMESTAMP NOT NULL,
+    customers INTEGER NOT NULL,
+    backend   VARCHAR NOT NULL
+  );
   CREATE TABLE IF NOT EXISTS scores (
-    model_id VARCHAR NOT NULL, as_of DATE NOT NULL, customer_id VARCHAR NOT NULL,
-    churn_probability DOUBLE NOT NULL, expected_revenue_12m DOUBLE NOT NULL, value_at_risk DOUBLE NOT NULL,
-    segment VARCHAR NOT NULL, rfm VARCHAR NOT NULL, reasons VARCHAR[] NOT NULL,
-    reason_codes VARCHAR[] NOT NULL, reason_impacts DOUBLE[] NOT NULL);
+    model_id             VARCHAR NOT NULL,
+    as_of                DATE NOT NULL,
+    customer_id          VARCHAR NOT NULL,
+    churn_probability    DOUBLE NOT NULL,
+    expected_revenue_12m DOUBLE NOT NULL,
+    value_at_risk        DOUBLE NOT NULL,
+    segment              VARCHAR NOT NULL,
+    rfm                  VARCHAR NOT NULL,
+    reasons              VARCHAR[] NOT NULL,
+    reason_codes         VARCHAR[] NOT NULL,
+    reason_impacts       DOUBLE[] NOT NULL
+  );
   CREATE VIEW IF NOT EXISTS latest_scores AS
   WITH newest AS (
     SELECT r.model_id, r.as_of
@@ -102,7 +123,7 @@ const CHURN_SHAPED_TABLES = `
 
 /** Creates the churn package's tables, shaped as it makes them, where they are missing. */
 export async function createChurnShapedTables(warehouse: Warehouse): Promise<void> {
-  await warehouse.write((db) => db.run(sql.raw(CHURN_SHAPED_TABLES)));
+  await warehouse.write((db) => db.run(sql.raw(EARLIER_CHURN_TABLES)));
 }
 
 /**
@@ -117,7 +138,7 @@ export async function writeScores(
   { asOf = '2024-06-29' }: { asOf?: string } = {},
 ): Promise<void> {
   await warehouse.write(async (db) => {
-    await db.run(sql.raw(CHURN_SHAPED_TABLES));
+    await db.run(sql.raw(EARLIER_CHURN_TABLES));
     await db.run(sql`DELETE FROM scores; DELETE FROM score_runs; DELETE FROM models;`);
     await db.run(
       sql.named(
@@ -181,50 +202,7 @@ export const EARLIER_PACKAGE_TABLES = `
     note         VARCHAR,
     recorded_by  VARCHAR
   );
-  CREATE TABLE models (
-    model_id      VARCHAR NOT NULL,
-    created_at    TIMESTAMP NOT NULL,
-    as_of         DATE NOT NULL,
-    horizon_days  INTEGER NOT NULL,
-    data_version  INTEGER NOT NULL,
-    backend       VARCHAR NOT NULL,
-    features      JSON NOT NULL,
-    normalisation JSON NOT NULL,
-    metrics       JSON NOT NULL,
-    path          VARCHAR NOT NULL,
-    train_seconds DOUBLE NOT NULL,
-    status        VARCHAR NOT NULL
-  );
-  CREATE TABLE score_runs (
-    model_id  VARCHAR NOT NULL,
-    as_of     DATE NOT NULL,
-    scored_at TIMESTAMP NOT NULL,
-    customers INTEGER NOT NULL,
-    backend   VARCHAR NOT NULL
-  );
-  CREATE TABLE scores (
-    model_id             VARCHAR NOT NULL,
-    as_of                DATE NOT NULL,
-    customer_id          VARCHAR NOT NULL,
-    churn_probability    DOUBLE NOT NULL,
-    expected_revenue_12m DOUBLE NOT NULL,
-    value_at_risk        DOUBLE NOT NULL,
-    segment              VARCHAR NOT NULL,
-    rfm                  VARCHAR NOT NULL,
-    reasons              VARCHAR[] NOT NULL,
-    reason_codes         VARCHAR[] NOT NULL,
-    reason_impacts       DOUBLE[] NOT NULL
-  );
-  CREATE VIEW latest_scores AS
-  WITH newest AS (
-    SELECT r.model_id, r.as_of
-    FROM score_runs r JOIN models m ON m.model_id = r.model_id
-    WHERE m.status = 'ready'
-    ORDER BY m.created_at DESC, r.as_of DESC, r.scored_at DESC
-    LIMIT 1)
-  SELECT s.customer_id, s.churn_probability, s.value_at_risk, s.segment, s.reasons, s.model_id, s.as_of,
-         s.expected_revenue_12m, s.rfm, s.reason_codes
-  FROM scores s JOIN newest n ON s.model_id = n.model_id AND s.as_of = n.as_of;
+${EARLIER_CHURN_TABLES}
 `;
 
 /**
