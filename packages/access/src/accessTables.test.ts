@@ -1,29 +1,15 @@
-import path from 'node:path';
 import { readMeta, Warehouse } from '@retain/warehouse';
-import { createEarlierDatabase, query, tableShapes, tempDir } from '@retain/warehouse/testing';
+import { createEarlierDatabase, query, tableShapes, testDatabases } from '@retain/warehouse/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACCESS_TABLES, ensureAccessTables } from './accessTables.ts';
 import { appendAudit, listAudit } from './audit.ts';
 import { sessionUser } from './sessions.ts';
 import { addUser, countUsers, listUsers, verifyCredentials } from './users.ts';
 
-let cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const cleanup of cleanups) cleanup();
-  cleanups = [];
-});
-
-function newFile(): string {
-  const { dir, cleanup } = tempDir('retain-access-tables-');
-  cleanups.push(cleanup);
-  return path.join(dir, 'retain.duckdb');
-}
-
-async function opened(file: string, readOnly = false): Promise<Warehouse> {
-  const warehouse = await Warehouse.open(file, { threads: 2, readOnly });
-  cleanups.unshift(() => warehouse.close());
-  return warehouse;
-}
+const databases = testDatabases('retain-access-tables-');
+afterEach(databases.cleanup);
+const newFile = databases.file;
+const opened = databases.open;
 
 /** The sign-in tables' columns and types by table, and the sequences, with their next values. */
 async function accessShapes(warehouse: Warehouse): Promise<Record<string, unknown>> {

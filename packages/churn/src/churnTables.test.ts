@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { readMeta, sql, Warehouse } from '@retain/warehouse';
+import { readMeta, sql, type Warehouse } from '@retain/warehouse';
 import {
   createChurnShapedTables,
   createEarlierDatabase,
   query,
   tableShapes,
-  tempDir,
+  testDatabases,
 } from '@retain/warehouse/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHURN_TABLES, ensureChurnTables, migrateChurnTables } from './churnTables.ts';
@@ -16,22 +16,12 @@ import { latestScoresCount } from './scoring/latestScoresCount.ts';
 import { scoresInForce } from './scoring/scoresAsOf.ts';
 import { customerScore, listScores } from './scoring/scoresQueries.ts';
 
-let cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const cleanup of cleanups) cleanup();
-  cleanups = [];
-});
-
+const databases = testDatabases('retain-churn-tables-');
+afterEach(databases.cleanup);
+const opened = databases.open;
 function newFile(): { file: string; dir: string } {
-  const { dir, cleanup } = tempDir('retain-churn-tables-');
-  cleanups.push(cleanup);
-  return { file: path.join(dir, 'retain.duckdb'), dir };
-}
-
-async function opened(file: string, readOnly = false): Promise<Warehouse> {
-  const warehouse = await Warehouse.open(file, { threads: 2, readOnly });
-  cleanups.unshift(() => warehouse.close());
-  return warehouse;
+  const file = databases.file();
+  return { file, dir: path.dirname(file) };
 }
 
 /** The churn tables' columns and types, by table. */

@@ -1,28 +1,14 @@
-import path from 'node:path';
-import { readMeta, sql, Warehouse } from '@retain/warehouse';
-import { createEarlierDatabase, query, tableShapes, tempDir } from '@retain/warehouse/testing';
+import { readMeta, sql, type Warehouse } from '@retain/warehouse';
+import { createEarlierDatabase, query, tableShapes, testDatabases } from '@retain/warehouse/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { outcomesOf, recordOutcome } from './contactOutcomes.ts';
 import { ensureOutreachTables, OUTCOME_TABLES, PROGRAM_TABLES } from './program/programTables.ts';
 import { listCallLists } from './program/savedLists.ts';
 
-let cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const cleanup of cleanups) cleanup();
-  cleanups = [];
-});
-
-function newFile(): string {
-  const { dir, cleanup } = tempDir('retain-outreach-tables-');
-  cleanups.push(cleanup);
-  return path.join(dir, 'retain.duckdb');
-}
-
-async function opened(file: string, readOnly = false): Promise<Warehouse> {
-  const warehouse = await Warehouse.open(file, { threads: 2, readOnly });
-  cleanups.unshift(() => warehouse.close());
-  return warehouse;
-}
+const databases = testDatabases('retain-outreach-tables-');
+afterEach(databases.cleanup);
+const newFile = databases.file;
+const opened = databases.open;
 
 const OUTREACH_TABLES = [...OUTCOME_TABLES.tables, ...PROGRAM_TABLES.tables];
 

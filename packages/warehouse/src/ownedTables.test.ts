@@ -1,29 +1,14 @@
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ensureOwnedTables, migrateOwnedTables, type OwnedTables, ownedTablesExist } from './ownedTables.ts';
 import { sql } from './query/sql.ts';
 import { readMeta } from './schema.ts';
-import { query, tempDir } from './testing/fixtures.ts';
-import { Warehouse } from './Warehouse.ts';
+import { query, testDatabases } from './testing/fixtures.ts';
 
-let cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const cleanup of cleanups) cleanup();
-  cleanups = [];
-});
-
-function file(): string {
-  const { dir, cleanup } = tempDir();
-  cleanups.push(cleanup);
-  return path.join(dir, 'retain.duckdb');
-}
-
-async function opened(at: string, readOnly = false): Promise<Warehouse> {
-  const warehouse = await Warehouse.open(at, { threads: 2, readOnly });
-  cleanups.unshift(() => warehouse.close());
-  return warehouse;
-}
+const databases = testDatabases();
+afterEach(databases.cleanup);
+const file = databases.file;
+const opened = databases.open;
 
 /** A package's tables as the packages declare them, two steps. */
 const NOTES: OwnedTables = {

@@ -1,8 +1,6 @@
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readMeta, SCHEMA_VERSION } from './schema.ts';
-import { createEarlierDatabase, query, tableShapes, tempDir } from './testing/fixtures.ts';
-import { Warehouse } from './Warehouse.ts';
+import { createEarlierDatabase, query, tableShapes, testDatabases } from './testing/fixtures.ts';
 
 const WAREHOUSE_TABLES = [
   'complaints',
@@ -24,23 +22,10 @@ const PACKAGE_TABLES = [
   'users',
 ];
 
-let cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const cleanup of cleanups) cleanup();
-  cleanups = [];
-});
-
-function file(): string {
-  const { dir, cleanup } = tempDir();
-  cleanups.push(cleanup);
-  return path.join(dir, 'retain.duckdb');
-}
-
-async function opened(at: string, readOnly = false): Promise<Warehouse> {
-  const warehouse = await Warehouse.open(at, { threads: 2, readOnly });
-  cleanups.unshift(() => warehouse.close());
-  return warehouse;
-}
+const databases = testDatabases();
+afterEach(databases.cleanup);
+const file = databases.file;
+const opened = databases.open;
 
 describe('the warehouse schema', () => {
   it("creates only the warehouse's own tables in a new database", async () => {

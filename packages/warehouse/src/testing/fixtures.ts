@@ -57,6 +57,35 @@ export async function snapshot(warehouse: Warehouse): Promise<Snapshot> {
   };
 }
 
+/**
+ * Database files for one test file's cases: `file()` names a new one in a folder of its own,
+ * `open(file, readOnly)` opens a warehouse on it, and `cleanup` (give it to afterEach) closes the
+ * warehouses, then removes the folders.
+ */
+export function testDatabases(prefix = 'retain-test-'): {
+  file: () => string;
+  open: (file: string, readOnly?: boolean) => Promise<Warehouse>;
+  cleanup: () => void;
+} {
+  let cleanups: Array<() => void> = [];
+  return {
+    file: () => {
+      const { dir, cleanup } = tempDir(prefix);
+      cleanups.push(cleanup);
+      return path.join(dir, 'retain.duckdb');
+    },
+    open: async (file, readOnly = false) => {
+      const warehouse = await Warehouse.open(file, { threads: 2, readOnly });
+      cleanups.unshift(() => warehouse.close());
+      return warehouse;
+    },
+    cleanup: () => {
+      for (const cleanup of cleanups) cleanup();
+      cleanups = [];
+    },
+  };
+}
+
 /** Rows as plain objects: integers as numbers, timestamps as ISO strings. */
 export async function query(warehouse: Warehouse, text: string): Promise<Record<string, unknown>[]> {
   const rows = await warehouse.query(sql.raw(text), z.record(z.string(), z.unknown()));
