@@ -12,6 +12,7 @@ describe('parseEnv', () => {
       memoryLimit: undefined,
       engine: undefined,
       trinoPassword: undefined,
+      engineRecheckSeconds: 60,
       noColor: false,
     });
     expect(parseEnv({ RETAIN_DB: '  ', RETAIN_PORT: '', RETAIN_AUTH: ' ' })).toMatchObject({
@@ -32,6 +33,7 @@ describe('parseEnv', () => {
         RETAIN_MEMORY_LIMIT: ' 3GB ',
         RETAIN_ENGINE: ' trino://analyst@trino.internal:8443/lake/sales?ssl=true ',
         RETAIN_TRINO_PASSWORD: ' pass word ',
+        RETAIN_ENGINE_RECHECK_SECONDS: '300',
         NO_COLOR: '',
       }),
     ).toEqual({
@@ -43,6 +45,7 @@ describe('parseEnv', () => {
       memoryLimit: '3GB',
       engine: 'trino://analyst@trino.internal:8443/lake/sales?ssl=true',
       trinoPassword: ' pass word ',
+      engineRecheckSeconds: 300,
       noColor: true,
     });
     expect(parseEnv({ RETAIN_AUTH: 'no' }).authForced).toBe(false);
@@ -54,6 +57,7 @@ describe('parseEnv', () => {
     ['RETAIN_AUTH', 'Maybe', '"maybe" is not on or off'],
     ['RETAIN_CURRENCY', 'euro', '"euro" is not an ISO 4217 currency code such as EUR, USD or GBP'],
     ['RETAIN_MEMORY_LIMIT', 'lots', '"lots" is not a size such as 4GB or 512MB'],
+    ['RETAIN_ENGINE_RECHECK_SECONDS', 'soon', '"soon" is not a whole number of seconds (0–86400)'],
     [
       'RETAIN_ENGINE',
       'postgres://a@h:1/c/s',

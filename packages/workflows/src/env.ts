@@ -26,6 +26,11 @@ export interface Env {
   engine: string | undefined;
   /** RETAIN_TRINO_PASSWORD: the Trino user's password, sent only over HTTPS (?ssl=true). */
   trinoPassword: string | undefined;
+  /**
+   * RETAIN_ENGINE_RECHECK_SECONDS: how long `retain serve --engine` trusts the facts' fingerprint
+   * before asking the cluster again (0 to 86400; unset: 60).
+   */
+  engineRecheckSeconds: number;
   /** NO_COLOR set (to anything): no colours on a terminal. */
   noColor: boolean;
 }
@@ -40,6 +45,7 @@ export const ENV_VARIABLES = {
   memoryLimit: 'RETAIN_MEMORY_LIMIT',
   engine: 'RETAIN_ENGINE',
   trinoPassword: 'RETAIN_TRINO_PASSWORD',
+  engineRecheckSeconds: 'RETAIN_ENGINE_RECHECK_SECONDS',
   noColor: 'NO_COLOR',
 } as const satisfies Record<keyof Env, string>;
 
@@ -103,6 +109,14 @@ const memoryLimit = text.transform((raw, ctx) => {
   return z.NEVER;
 });
 
+const recheckSeconds = text.transform((raw, ctx) => {
+  if (raw === undefined) return 60;
+  const value = Number(raw);
+  if (Number.isInteger(value) && value >= 0 && value <= 86_400) return value;
+  ctx.addIssue({ code: 'custom', message: `"${raw}" is not a whole number of seconds (0–86400)` });
+  return z.NEVER;
+});
+
 /** A password is kept as given (spaces may be part of it); empty is none. */
 const secret = z
   .string()
@@ -130,6 +144,7 @@ const envSchema = z.object({
   [ENV_VARIABLES.memoryLimit]: memoryLimit,
   [ENV_VARIABLES.engine]: engine,
   [ENV_VARIABLES.trinoPassword]: secret,
+  [ENV_VARIABLES.engineRecheckSeconds]: recheckSeconds,
   [ENV_VARIABLES.noColor]: z
     .string()
     .optional()
@@ -169,6 +184,7 @@ export function parseEnv(source: Readonly<Record<string, string | undefined>>): 
     memoryLimit: values[ENV_VARIABLES.memoryLimit],
     engine: engineUrl,
     trinoPassword,
+    engineRecheckSeconds: values[ENV_VARIABLES.engineRecheckSeconds],
     noColor: values[ENV_VARIABLES.noColor],
   };
 }
