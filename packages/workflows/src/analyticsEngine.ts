@@ -1,8 +1,8 @@
-import type { AnalyticsTarget } from '@retain/analytics';
+import type { AnalyticsSource, AnalyticsTarget } from '@retain/analytics';
 import type { TrinoDb } from '@retain/trino';
 import { EngineError } from '@retain/trino/engineError';
 import { parseTrinoUrl, type TrinoTarget } from '@retain/trino/engineUrl';
-import { sql, type Warehouse } from '@retain/warehouse';
+import { dbNumber, dbText, type Sql, sql, type Warehouse } from '@retain/warehouse';
 import { z } from 'zod';
 
 /**
@@ -37,16 +37,96 @@ export async function withAnalyticsEngine<T>(
   openWarehouse: (task: (warehouse: Warehouse) => Promise<T>) => Promise<T>,
   task: (source: AnalyticsTarget, warehouse: Warehouse | null) => Promise<T>,
 ): Promise<T> {
-  const engine = chosenEngine(choice);
+  const engine = await openEngine(choice);
   if (!engine) return openWarehouse((warehouse) => task(warehouse, warehouse));
+  return task(engine.source, null);
+}
+
+/** A Trino cluster opened for long use (a server): its connection, where it is, and its analytics. */
+export interface OpenEngine {
+  db: TrinoDb;
+  target: TrinoTarget;
+  /** The analytics read on the cluster, against the rollup built there. */
+  source: AnalyticsSource;
+  /** How it is named to people: `Trino at HOST:PORT CATALOG.SCHEMA`. */
+  name: string;
+  /** The facts' fingerprint, as the rollup keys itself by it (one query on the cluster). */
+  version(): Promise<string>;
+}
+
+/**
+ * Opens the engine the choice names, for a process that reads it for a long time (the server),
+ * after checking its facts tables as the CLI verbs do; null for the embedded warehouse. Errors as
+ * `withAnalyticsEngine`'s.
+ */
+export async function openEngine(choice: AnalyticsEngineChoice): Promise<OpenEngine | null> {
+  const engine = chosenEngine(choice);
+  if (!engine) return null;
   const target = parseTrinoUrl(engine.url, { password: choice.password });
-  const [{ TrinoDb }, { analyticsOn }] = await Promise.all([
+  const [{ TrinoDb }, { analyticsOn, sourceFingerprint }] = await Promise.all([
     import('@retain/trino'),
     import('@retain/analytics'),
   ]);
   const db = new TrinoDb(target, { password: choice.password });
   await checkFactsTables(db, target);
-  return task(analyticsOn(db), null);
+  const fingerprint = sourceFingerprint(db.dialect);
+  return {
+    db,
+    target,
+    source: analyticsOn(db, { fingerprint }),
+    name: `Trino at ${target.host}:${target.port} ${target.catalog}.${target.schema}`,
+    version: () => db.scalar(sql`SELECT ${fingerprint} AS version`, dbText),
+  };
+}
+
+/** Row counts and date ranges of the facts tables on the engine, as `warehouseInfo` gives them locally. */
+export interface EngineFactsInfo {
+  customers: { rows: number; withOrders: number };
+  purchases: { rows: number; orders: number; from: string | null; to: string | null };
+  complaints: { rows: number; from: string | null; to: string | null };
+  returns: { rows: number; from: string | null; to: string | null };
+}
+
+const factsInfoRow = z.object({
+  customers: dbNumber,
+  with_orders: dbNumber,
+  lines: dbNumber,
+  orders: dbNumber,
+  first: dbText.nullable(),
+  last: dbText.nullable(),
+  complaints: dbNumber,
+  c_first: dbText.nullable(),
+  c_last: dbText.nullable(),
+  returns: dbNumber,
+  r_first: dbText.nullable(),
+  r_last: dbText.nullable(),
+});
+
+/** The facts' counts and ranges on the cluster (one query; `customers` may be absent there). */
+export async function engineFactsInfo(engine: OpenEngine): Promise<EngineFactsInfo> {
+  const d = engine.db.dialect;
+  const instant = (expr: Sql) => d.cast(expr, 'varchar');
+  const hasCustomers = await engine.db.scalar(d.tableExists('customers'), z.boolean());
+  const row = await engine.db.first(
+    sql`SELECT ${hasCustomers ? sql`(SELECT count(*) FROM customers)` : sql`0`} AS customers,
+               (SELECT count(DISTINCT customer_id) FROM purchases) AS with_orders,
+               p.lines, p.orders, ${instant(sql`p.first`)} AS first, ${instant(sql`p.last`)} AS last,
+               c.n AS complaints, ${instant(sql`c.first`)} AS c_first, ${instant(sql`c.last`)} AS c_last,
+               r.n AS returns, ${instant(sql`r.first`)} AS r_first, ${instant(sql`r.last`)} AS r_last
+        FROM (SELECT count(*) AS lines, count(DISTINCT order_id) AS orders, min(order_date) AS first, max(order_date) AS last FROM purchases) p
+        CROSS JOIN (SELECT count(*) AS n, min(opened_at) AS first, max(opened_at) AS last FROM complaints) c
+        CROSS JOIN (SELECT count(*) AS n, min(returned_at) AS first, max(returned_at) AS last FROM returns) r`,
+    factsInfoRow,
+  );
+  if (!row) throw new Error('the facts query returned no row');
+  // 'YYYY-MM-DD HH:MM:SS[.ffffff]' as the local info writes it: ISO, to the second.
+  const iso = (value: string | null) => (value === null ? null : value.slice(0, 19).replace(' ', 'T'));
+  return {
+    customers: { rows: row.customers, withOrders: row.with_orders },
+    purchases: { rows: row.lines, orders: row.orders, from: iso(row.first), to: iso(row.last) },
+    complaints: { rows: row.complaints, from: iso(row.c_first), to: iso(row.c_last) },
+    returns: { rows: row.returns, from: iso(row.r_first), to: iso(row.r_last) },
+  };
 }
 
 /**

@@ -4,6 +4,10 @@ export {
   type AnalyticsEngineChoice,
   checkFactsTables,
   chosenEngine,
+  type EngineFactsInfo,
+  engineFactsInfo,
+  type OpenEngine,
+  openEngine,
   withAnalyticsEngine,
 } from './analyticsEngine.ts';
 export { cohortMatrixReport, cohortTrendReport, kpisReport, repeatReport } from './analyticsReports.ts';
@@ -16,6 +20,14 @@ export {
   MAX_EXPORT_MB,
   streamCallList,
 } from './callListExport.ts';
+export {
+  type CachedEngine,
+  ENGINE_CACHE_TABLES,
+  EngineResultCache,
+  type EngineResultCacheOptions,
+  ensureEngineCacheTables,
+  type SourceVersion,
+} from './engineCache.ts';
 export {
   DEMO_CURRENCY,
   type DemoGenerated,
