@@ -7,15 +7,29 @@ export type DecimalSeparator = (typeof DECIMAL_SEPARATORS)[number];
 export const THOUSANDS_SEPARATORS = ['.', ',', ' ', "'"] as const;
 export type ThousandsSeparator = (typeof THOUSANDS_SEPARATORS)[number];
 
-/** One section of a mapping file: where the export is and which of its headers feed which canonical column. */
+/**
+ * A table on a Trino cluster: `catalog.schema.table`, or `schema.table` / `table` relative to the
+ * engine URL's catalog and schema. Unquoted names only (letters, digits, `_`, `-`).
+ */
+export const TABLE_NAME = /^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*){0,2}$/;
+
+/**
+ * One section of a mapping file: where the rows are (an export `file`, or a `table` on the cluster
+ * the engine URL names) and which of its columns feed which canonical column.
+ */
 export const sectionMappingSchema = z
   .object({
-    file: z.string().min(1, 'file must name the export, relative to the mapping file'),
+    file: z.string().min(1, 'file must name the export, relative to the mapping file').optional(),
+    /** A table read in place on the engine's cluster, instead of a file. */
+    table: z
+      .string()
+      .regex(TABLE_NAME, 'table must be a table name: catalog.schema.table, schema.table or table')
+      .optional(),
     /** Without it the file uses the canonical headers (order_id, customer_id …). */
     columns: z.record(z.string(), z.string().min(1)).optional(),
     /** strptime notation (DuckDB's), e.g. "%d/%m/%Y %H:%M"; without it dates are ISO 8601. */
     dateFormat: z.string().min(1).optional(),
-    /** Field delimiter; detected from the file when absent. */
+    /** Field delimiter; detected from the file when absent. Files only. */
     delimiter: z.string().min(1).max(2).optional(),
     /** "," for exports that write 12,50; "." by default. */
     decimalSeparator: z.enum(DECIMAL_SEPARATORS).optional(),
@@ -29,7 +43,28 @@ export const sectionMappingSchema = z
     /** Drop lines with no customer id (and report how many) instead of rejecting the file. */
     skipRowsWithoutCustomer: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((section, ctx) => {
+    if (section.file === undefined && section.table === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['file'],
+        message: 'a section names its rows: a "file" (an export) or a "table" (on a Trino cluster)',
+      });
+    } else if (section.file !== undefined && section.table !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['table'],
+        message: 'a section names a "file" or a "table", not both',
+      });
+    } else if (section.table !== undefined && section.delimiter !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['delimiter'],
+        message: 'a table has no delimiter: "delimiter" applies to a "file" only',
+      });
+    }
+  });
 export type SectionMapping = z.infer<typeof sectionMappingSchema>;
 
 export const mappingFileSchema = z

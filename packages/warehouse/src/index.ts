@@ -12,9 +12,10 @@ export {
 } from './errors.ts';
 export { type FilterValues, filterValues } from './filterValues.ts';
 export { warehouseInfo } from './info.ts';
+export { FALSE_WORDS, SEVERITY_WORDS, TRUE_WORDS, ZONE_ABBREVIATIONS } from './ingest/converters.ts';
 export { type IngestOptions, type IngestProgress, ingest } from './ingest/ingest.ts';
 export { inspectSource } from './ingest/inspectSource.ts';
-export { mappingToRequests, readMappingFile } from './ingest/mappingFile.ts';
+export { mappingToRequests, parseMapping, readMappingFile, readMappingJson } from './ingest/mappingFile.ts';
 export type { SectionRequest } from './ingest/plan.ts';
 export { DATE_FORMAT_CANDIDATES, type MappingProposal, proposeMapping } from './ingest/proposeMapping.ts';
 export { unknownValues, type ValueColumn } from './knownValues.ts';

@@ -86,7 +86,7 @@ export const FALSE_WORDS = [
   'خیر',
   'نه',
 ];
-const SEVERITY_WORDS: Record<string, number> = {
+export const SEVERITY_WORDS: Record<string, number> = {
   low: 1,
   minor: 1,
   medium: 2,

@@ -17,15 +17,25 @@ export interface MappingFileOptions {
 
 /** Reads and checks a mapping file; `file` paths are resolved against the mapping file's folder. */
 export function readMappingFile(mappingPath: string, options: MappingFileOptions = {}): SectionRequest[] {
+  const json = readMappingJson(mappingPath);
+  const folder = path.dirname(path.resolve(mappingPath));
+  const requests = mappingToRequests(json, folder, mappingPath).map((r) => ({ ...r, origin: mappingPath }));
+  if (!options.allowFilesOutsideFolder) {
+    for (const request of requests) assertInside(folder, request, mappingPath, json);
+  }
+  return requests;
+}
+
+/** A mapping file's JSON as written (not yet checked: see parseMapping). */
+export function readMappingJson(mappingPath: string): unknown {
   let text: string;
   try {
     text = fs.readFileSync(mappingPath, 'utf8');
   } catch {
     throw new BadInputError(`mapping file not found: ${mappingPath}`, [], 0, { code: 'mapping' });
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch {
     // Node's message quotes the text around the error; the line is enough to find it.
     const found = scanJsonText(text.replace(/^\uFEFF/, '')).error;
@@ -36,15 +46,10 @@ export function readMappingFile(mappingPath: string, options: MappingFileOptions
       { code: 'mapping' },
     );
   }
-  const folder = path.dirname(path.resolve(mappingPath));
-  const requests = mappingToRequests(json, folder, mappingPath).map((r) => ({ ...r, origin: mappingPath }));
-  if (!options.allowFilesOutsideFolder) {
-    for (const request of requests) assertInside(folder, request, mappingPath, json);
-  }
-  return requests;
 }
 
-export function mappingToRequests(json: unknown, baseDir: string, label = 'mapping'): SectionRequest[] {
+/** Checks a mapping's sections and keys; a mistake names its place (`mapping.json: purchases.table`). */
+export function parseMapping(json: unknown, label = 'mapping'): MappingFile {
   if (json !== null && typeof json === 'object' && !Array.isArray(json)) {
     for (const key of Object.keys(json)) {
       if (key !== 'currency' && !(SECTIONS as readonly string[]).includes(key)) {
@@ -66,11 +71,25 @@ export function mappingToRequests(json: unknown, baseDir: string, label = 'mappi
       code: 'mapping',
     });
   }
-  const mapping: MappingFile = parsed.data;
+  return parsed.data;
+}
+
+export function mappingToRequests(json: unknown, baseDir: string, label = 'mapping'): SectionRequest[] {
+  const mapping = parseMapping(json, label);
   const requests: SectionRequest[] = [];
   for (const section of SECTIONS) {
     const entry = mapping[section];
     if (!entry) continue;
+    if (entry.file === undefined) {
+      // A table lives on a cluster and is read there in place; the database file loads files.
+      throw new BadInputError(
+        `${path.basename(label)}: ${section}.table "${entry.table}" names a table on a cluster; ` +
+          'a table is mapped in place on a Trino engine, not loaded into the database file.',
+        [],
+        0,
+        { code: 'mapping', field: 'file', section, params: { table: entry.table ?? '' } },
+      );
+    }
     requests.push({
       section,
       file: path.resolve(baseDir, entry.file),
