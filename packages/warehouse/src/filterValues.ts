@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import type { Db } from './query/Db.ts';
 import { sql } from './query/sql.ts';
-import type { Warehouse } from './Warehouse.ts';
 
 /** The values the dashboard offers in its channel, region and category filters. */
 export interface FilterValues {
@@ -12,9 +12,12 @@ export interface FilterValues {
 /** More than this many distinct values is not a filter list any more (free text, ids). */
 const MAX_VALUES = 200;
 
-/** Distinct channels, regions and categories of the order lines, most frequent first. */
-export async function filterValues(warehouse: Warehouse): Promise<FilterValues> {
-  const rows = await warehouse.query(
+/**
+ * Distinct channels, regions and categories of the order lines, most frequent first, on the
+ * warehouse or on any engine that holds the purchases (a Trino cluster).
+ */
+export async function filterValues(source: Pick<Db, 'query'>): Promise<FilterValues> {
+  const rows = await source.query(
     sql`
         WITH v AS (
           SELECT 'channel' AS kind, channel AS value, count(*) AS n FROM purchases WHERE channel IS NOT NULL GROUP BY channel
