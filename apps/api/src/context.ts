@@ -5,7 +5,8 @@ import type { AlertEnvironmentSettings, AlertScheduler } from '@retain/alerts';
 import { ChurnTrainingManager } from '@retain/churn';
 import type { Role, TrainingEvent } from '@retain/schemas';
 import type { IngestProgress, Warehouse } from '@retain/warehouse';
-import type { Requester } from '@retain/workflows';
+import type { OpenEngine, Requester } from '@retain/workflows';
+import { type ServedEngine, serveEngine } from './analyticsRead.ts';
 import { isHttps, readCookie, SESSION_COOKIE } from './auth/cookies.ts';
 import { LoginLimiter } from './auth/loginLimiter.ts';
 import { apiAlertEnv, apiEnv } from './env.ts';
@@ -16,7 +17,13 @@ import { UploadStore } from './uploads.ts';
 
 /** What every procedure can reach. Built once per server. */
 export interface ApiServices {
+  /** The local database file: what Retain owns (users, audit, models, scores, …) and, by default, the facts. */
   warehouse: Warehouse;
+  /**
+   * The Trino cluster the analytics read when the server runs with --engine (the local file then
+   * holds no facts), with its results cached in the local file; null: the analytics read `warehouse`.
+   */
+  engine: ServedEngine | null;
   cache: ResultCache;
   /** Files uploaded from the Data page, beside the database. */
   uploads: UploadStore;
@@ -74,6 +81,8 @@ export function createServices(
     currency?: string;
     activity?: (line: string) => void;
     alertEnv?: AlertEnvironmentSettings;
+    /** A Trino cluster holding the facts (`retain serve --engine`). */
+    engine?: OpenEngine | undefined;
   } = {},
 ): ApiServices {
   const cache = new ResultCache();
@@ -87,6 +96,7 @@ export function createServices(
   });
   return {
     warehouse,
+    engine: options.engine ? serveEngine(warehouse, options.engine, apiEnv.engineRecheckSeconds) : null,
     cache,
     uploads: new UploadStore(path.join(path.dirname(warehouse.path), 'uploads')),
     loads: new JobProgress<LoadEvent>(),

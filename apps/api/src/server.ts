@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { AlertScheduler } from '@retain/alerts';
 import { API_MAX_BATCH_SIZE } from '@retain/schemas';
 import { secureForConsole, type Warehouse } from '@retain/warehouse';
-import { preparePackageTables } from '@retain/workflows';
+import { type OpenEngine, preparePackageTables } from '@retain/workflows';
 import { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { type ApiServices, contextForRequest, createServices, viewerOf } from './context.ts';
@@ -15,12 +15,16 @@ import { handleSafely } from './http/handleSafely.ts';
 import { crossSiteRefusal } from './http/sameOrigin.ts';
 import { referenceFor, type ServerLog, stderrLog } from './http/serverErrors.ts';
 import { appRouter } from './root.ts';
+import { engineLoadRefusal } from './routers/data.ts';
 import { createStaticHandler } from './staticFiles.ts';
 import { handleUpload } from './uploads.ts';
 import { warmAnalytics } from './warmAnalytics.ts';
 
 export interface ServerOptions {
+  /** The local database file: what Retain owns, and the facts unless `engine` names a cluster. */
   warehouse: Warehouse;
+  /** A Trino cluster holding the facts: the analytics read there, their results cached in `warehouse`. */
+  engine?: OpenEngine | undefined;
   port: number;
   host: string;
   /** The built dashboard (apps/web/dist); without it only the API is served. */
@@ -75,6 +79,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const services = createServices(options.warehouse, {
     authRequired: options.authRequired,
     activity: options.activity ?? ((line) => console.log(line)),
+    engine: options.engine,
   });
   services.uploads.sweep();
   // The packages' own tables, before the console's views are made over whatever tables exist.
@@ -84,8 +89,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     allowedDirectories: [services.uploads.root],
     memoryLimit: apiEnv.memoryLimit,
   });
-  // Build the analytics rollup now rather than on the first dashboard request.
-  warmAnalytics(options.warehouse);
+  // Build the analytics rollup now rather than on the first dashboard request; on a cluster, read
+  // the facts' version, which says which cached results still hold.
+  if (services.engine)
+    services.engine.results
+      .version()
+      .catch((error: unknown) => console.error('[api] facts version on the cluster:', error));
+  else warmAnalytics(options.warehouse);
   const log = options.log ?? stderrLog;
   const trpc = createHTTPHandler({
     router: appRouter,
@@ -154,6 +164,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const viewer = await viewerOf(services, req);
     if (viewer?.role !== 'admin')
       return refuse(viewer ? 403 : 401, viewer ? 'Only admins load data.' : 'Sign in to continue.');
+    if (services.engine) return refuse(409, engineLoadRefusal(services.engine.engine.name));
     await handleUpload(services.uploads, req, res, log);
   }
   server.keepAliveTimeout = 65_000;
@@ -161,7 +172,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
   });
-  if (options.schedule !== false) {
+  // Alert checks read the facts of the local file, which a server on a cluster does not hold.
+  if (options.schedule !== false && !services.engine) {
     const scheduler = new AlertScheduler(options.warehouse, {
       env: services.alertEnv,
       currency: services.currency ?? null,

@@ -9,6 +9,7 @@ import {
 } from '@retain/schemas';
 import { cohortMatrixReport, cohortTrendReport } from '@retain/workflows';
 import type { TRPCRouterRecord } from '@trpc/server';
+import { analyticsRead, analyticsTarget } from '../analyticsRead.ts';
 import { cachedRead, procedure } from '../trpc.ts';
 
 export const cohortsRouter = {
@@ -16,30 +17,41 @@ export const cohortsRouter = {
   matrix: procedure
     .input(cohortMatrixInputSchema.prefault({}))
     .query(({ ctx, input }) =>
-      cachedRead(ctx, 'cohorts.matrix', input, () => cohortMatrixReport(ctx.warehouse, input)),
+      analyticsRead(ctx, 'cohorts.matrix', input, (source) => cohortMatrixReport(source, input)),
     ),
   /** The same pooled over first-order periods: one curve, or one per attribute value. */
   curves: procedure
     .input(cohortCurvesInputSchema.prefault({}))
     .query(({ ctx, input }) =>
-      cachedRead(ctx, 'cohorts.curves', input, () => cohortCurves(ctx.warehouse, input), cohortCurvesSchema),
+      analyticsRead(
+        ctx,
+        'cohorts.curves',
+        input,
+        (source) => cohortCurves(source, input),
+        cohortCurvesSchema,
+      ),
     ),
   /** Retention at one age across successive cohorts, with forecasts for cohorts not yet that old. */
   trend: procedure
     .input(trendInputSchema.prefault({}))
     .query(({ ctx, input }) =>
-      cachedRead(ctx, 'cohorts.trend', input, () => cohortTrendReport(ctx.warehouse, input)),
+      analyticsRead(ctx, 'cohorts.trend', input, (source) => cohortTrendReport(source, input)),
     ),
-  /** The customers behind a cohort or one of its cells, paged and sorted. */
+  /**
+   * The customers behind a cohort or one of its cells, paged and sorted. On a cluster each page is
+   * read there (one page of customers is neither kept nor worth keeping in the local file).
+   */
   customers: procedure
     .input(cohortCustomersInputSchema)
     .query(({ ctx, input }) =>
-      cachedRead(
-        ctx,
-        'cohorts.customers',
-        input,
-        () => cohortCustomers(ctx.warehouse, input),
-        cohortCustomersSchema,
-      ),
+      ctx.engine
+        ? cohortCustomers(analyticsTarget(ctx), input).then((page) => cohortCustomersSchema.parse(page))
+        : cachedRead(
+            ctx,
+            'cohorts.customers',
+            input,
+            () => cohortCustomers(ctx.warehouse, input),
+            cohortCustomersSchema,
+          ),
     ),
 } satisfies TRPCRouterRecord;

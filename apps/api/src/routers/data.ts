@@ -3,7 +3,7 @@ import { inspectSource, type SectionRequest } from '@retain/warehouse';
 import { loadFiles } from '@retain/workflows';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { requesterOf } from '../context.ts';
+import { type ApiContext, requesterOf } from '../context.ts';
 import { procedure } from '../trpc.ts';
 import { warmAnalytics } from '../warmAnalytics.ts';
 
@@ -20,9 +20,24 @@ const fileToLoad = z.object({
   skipRowsWithoutCustomer: z.boolean().optional(),
 });
 
+/**
+ * On a Trino cluster the facts are the cluster's tables, mapped there, and nothing is loaded into
+ * the local file: the Data page's upload and load are refused, saying where the data lives.
+ */
+export function refuseLoadOnEngine(ctx: Pick<ApiContext, 'engine'>): void {
+  if (!ctx.engine) return;
+  throw new TRPCError({ code: 'PRECONDITION_FAILED', message: engineLoadRefusal(ctx.engine.engine.name) });
+}
+
+/** Why files are not loaded on a server whose facts live on a cluster (the API's and the upload's answer). */
+export function engineLoadRefusal(engine: string): string {
+  return `The data lives on ${engine}: files are not loaded into it from the dashboard. Map the cluster's tables with \`retain ingest --engine … --mapping\`.`;
+}
+
 export const dataRouter = {
   /** Headers, first rows and a proposed mapping of an uploaded file. */
   inspect: procedure.input(z.object({ uploadId })).query(({ ctx, input }) => {
+    refuseLoadOnEngine(ctx);
     const stored = ctx.uploads.file(input.uploadId);
     if (!stored)
       throw new TRPCError({ code: 'NOT_FOUND', message: 'That upload is gone; upload the file again.' });
@@ -40,6 +55,7 @@ export const dataRouter = {
       }),
     )
     .mutation(async ({ ctx, input }) => {
+      refuseLoadOnEngine(ctx);
       const requests: SectionRequest[] = input.files.map((f) => {
         const stored = ctx.uploads.file(f.uploadId);
         if (!stored)

@@ -1,7 +1,8 @@
 import { complaintImpact } from '@retain/analytics';
 import { impactInputSchema, impactSchema } from '@retain/schemas';
 import type { TRPCRouterRecord } from '@trpc/server';
-import { cachedRead, procedure } from '../trpc.ts';
+import { analyticsRead } from '../analyticsRead.ts';
+import { procedure } from '../trpc.ts';
 
 export const impactRouter = {
   /**
@@ -11,6 +12,6 @@ export const impactRouter = {
   summary: procedure
     .input(impactInputSchema.prefault({}))
     .query(({ ctx, input }) =>
-      cachedRead(ctx, 'impact.summary', input, () => complaintImpact(ctx.warehouse, input), impactSchema),
+      analyticsRead(ctx, 'impact.summary', input, (source) => complaintImpact(source, input), impactSchema),
     ),
 } satisfies TRPCRouterRecord;

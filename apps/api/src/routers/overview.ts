@@ -1,7 +1,8 @@
 import { kpisInputSchema } from '@retain/schemas';
 import { kpisReport } from '@retain/workflows';
 import type { TRPCRouterRecord } from '@trpc/server';
-import { cachedRead, procedure } from '../trpc.ts';
+import { analyticsRead } from '../analyticsRead.ts';
+import { procedure } from '../trpc.ts';
 
 export const overviewRouter = {
   /**
@@ -11,6 +12,6 @@ export const overviewRouter = {
   kpis: procedure
     .input(kpisInputSchema.prefault({}))
     .query(({ ctx, input }) =>
-      cachedRead(ctx, 'overview.kpis', input, () => kpisReport(ctx.warehouse, input)),
+      analyticsRead(ctx, 'overview.kpis', input, (source) => kpisReport(source, input)),
     ),
 } satisfies TRPCRouterRecord;

@@ -8,7 +8,7 @@ import {
   saveQuery,
 } from '@retain/warehouse';
 import { runAuditedQuery } from '@retain/workflows';
-import type { TRPCRouterRecord } from '@trpc/server';
+import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { type ApiContext, requesterOf } from '../context.ts';
 import { procedure } from '../trpc.ts';
@@ -16,6 +16,19 @@ import { procedure } from '../trpc.ts';
 /** Analysts query views whose personal fields are masked; admins see them whole. */
 function consoleAccess(ctx: ApiContext): ConsoleAccess {
   return ctx.viewer && canSeePersonalData(ctx.viewer.role) ? 'full' : 'masked';
+}
+
+/**
+ * The console on a server whose facts live on a Trino cluster: the local file holds none of them, so
+ * a statement is not run there. This is the one place to run it on the cluster instead, once the
+ * console has a sandbox for Trino.
+ */
+function refuseOnEngine(ctx: ApiContext): void {
+  if (!ctx.engine) return;
+  throw new TRPCError({
+    code: 'PRECONDITION_FAILED',
+    message: `The SQL console does not run on ${ctx.engine.engine.name} yet: the facts are there, not in this server's database. Query the cluster with its own client meanwhile.`,
+  });
 }
 
 export const queryRouter = {
@@ -27,13 +40,14 @@ export const queryRouter = {
         limit: z.number().int().min(1).max(10_000).default(1_000),
       }),
     )
-    .mutation(({ ctx, input }) =>
-      runAuditedQuery(ctx.warehouse, input.sql, {
+    .mutation(({ ctx, input }) => {
+      refuseOnEngine(ctx);
+      return runAuditedQuery(ctx.warehouse, input.sql, {
         rowCap: input.limit,
         access: consoleAccess(ctx),
         requester: requesterOf(ctx),
-      }),
-    ),
+      });
+    }),
 
   /** The tables the console can query, with their columns, for the schema browser and completion. */
   schema: procedure.query(({ ctx }) => consoleTables(ctx.warehouse, consoleAccess(ctx))),

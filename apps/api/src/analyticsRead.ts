@@ -1,0 +1,46 @@
+import type { AnalyticsTarget, OpenEngine } from '@retain/workflows';
+import { EngineResultCache } from '@retain/workflows';
+import type { ApiContext } from './context.ts';
+import { cachedRead } from './trpc.ts';
+
+/**
+ * The Trino cluster a server reads its analytics from (`retain serve --engine`), with the results
+ * cached in the local database file by the facts' version. Null: the embedded warehouse holds the
+ * facts and the analytics read it.
+ */
+export interface ServedEngine {
+  engine: OpenEngine;
+  results: EngineResultCache;
+}
+
+export function serveEngine(
+  local: ConstructorParameters<typeof EngineResultCache>[0],
+  engine: OpenEngine,
+  recheckSeconds: number,
+): ServedEngine {
+  return { engine, results: new EngineResultCache(local, engine, { recheckSeconds }) };
+}
+
+/**
+ * An analytics read of a procedure: on a cluster, served from the local cache of its results at the
+ * facts' current version (computed there and stored on a miss); on the embedded warehouse, through
+ * the in-memory cache keyed by data version. The result is checked against `schema` once, when
+ * computed, so that what is stored is what the API publishes.
+ */
+export function analyticsRead<T>(
+  ctx: ApiContext,
+  key: string,
+  input: unknown,
+  compute: (source: AnalyticsTarget) => Promise<T>,
+  schema?: { parse(value: unknown): T },
+): Promise<T> {
+  const checked = (source: AnalyticsTarget) =>
+    schema ? compute(source).then((value) => schema.parse(value)) : compute(source);
+  if (ctx.engine) return ctx.engine.results.read(`${key}:${JSON.stringify(input ?? null)}`, checked);
+  return cachedRead(ctx, key, input, () => checked(ctx.warehouse));
+}
+
+/** Where a read too personal or too large to keep (a cell's customers) runs: the cluster, or the warehouse. */
+export function analyticsTarget(ctx: ApiContext): AnalyticsTarget {
+  return ctx.engine ? ctx.engine.engine.source : ctx.warehouse;
+}
