@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { tempDir } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RETAIN_BIN, runRetain } from '../testing/runRetain.ts';
+import { INTERNAL_ERROR, RETAIN_BIN, runRetain } from '../testing/runRetain.ts';
 
 interface AuditJson {
   username: string | null;
@@ -147,4 +149,55 @@ describe('retain serve stopped while the first model trains', () => {
       cleanup();
     }
   }, 180_000);
+});
+
+describe('retain serve --engine without a cluster', () => {
+  // No engine or password from the surrounding environment.
+  const NONE = { RETAIN_ENGINE: '', RETAIN_TRINO_PASSWORD: '' };
+
+  it('exits 2 naming --engine for a URL it cannot use, before opening the database', () => {
+    const { dir, cleanup } = tempDir('retain-cli-serve-engine-');
+    try {
+      const db = path.join(dir, 'retain.duckdb');
+      const result = runRetain(
+        ['serve', '--db', db, '--port', '0', '--engine', 'http://me@trino:8080/lake/sales'],
+        NONE,
+      );
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(
+        /^error: --engine: http:\/\/me@trino:8080\/lake\/sales is not a Trino engine URL/,
+      );
+      expect(result.stderr).not.toMatch(INTERNAL_ERROR);
+      expect(fs.existsSync(db)).toBe(false);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('exits 1 with one line naming the engine when nothing answers there', async () => {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    const result = runRetain(
+      [
+        'serve',
+        '--port',
+        '0',
+        '--demo-if-empty',
+        '--engine',
+        `trino://retain@127.0.0.1:${address.port}/lake/default`,
+      ],
+      NONE,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `error: Trino at 127.0.0.1:${address.port} cannot be reached (ECONNREFUSED): is the cluster running, and is this the coordinator's address?`,
+    ]);
+  });
+
+  it('lists --engine in its help', () => {
+    expect(runRetain(['serve', '--help']).stdout).toContain('--engine <url>');
+  });
 });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { ApiServices } from '@retain/api';
 import type { Warehouse } from '@retain/warehouse';
+import type { OpenEngine } from '@retain/workflows';
 import type { Command } from 'commander';
 import { cliRequester } from '../audit.ts';
 import { env, REPO_ROOT, resolveDb } from '../env.ts';
@@ -10,6 +11,7 @@ import { ingestDemo } from './demo.ts';
 
 interface ServeFlags {
   db?: string;
+  engine?: string;
   port?: string;
   host?: string;
   demoIfEmpty?: boolean;
@@ -25,13 +27,27 @@ export function registerServe(program: Command): void {
     .option('--port <n>', `port (default ${DEFAULT_PORT} or RETAIN_PORT; the next free one if taken)`)
     .option('--host <host>', 'address to bind (default 127.0.0.1, or RETAIN_HOST)')
     .option('--db <path>', 'database file (default data/retain.duckdb, or RETAIN_DB)')
+    .option(
+      '--engine <url>',
+      'read the facts on a Trino cluster, caching the figures in the database file: trino://USER@HOST:PORT/CATALOG/SCHEMA (or RETAIN_ENGINE)',
+    )
     .option('--demo-if-empty', 'generate and load demo data when the warehouse holds no purchases')
     .option('--demo-customers <n>', 'customers in that demo data', '50000')
-    .addHelpText('after', '\nExample:\n  $ retain serve --port 8080 --db data/shop.duckdb')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ retain serve --port 8080 --db data/shop.duckdb\n  $ retain serve --engine trino://analyst@trino.internal:8080/lake/sales',
+    )
     .action(async (flags: ServeFlags) => {
+      const { openEngine } = await import('@retain/workflows');
+      // The cluster first: a URL, table or column it refuses stops here, before anything is opened.
+      const engine = await openEngine({ flag: flags.engine, env: env.engine, password: env.trinoPassword });
+      if (engine && flags.demoIfEmpty)
+        console.log(
+          `--demo-if-empty is ignored: the facts are read on ${engine.name}, and nothing is loaded into the database file.`,
+        );
       const { Warehouse, warehouseInfo } = await import('@retain/warehouse');
       const warehouse = await Warehouse.open(resolveDb(flags.db));
-      if (flags.demoIfEmpty && (await warehouseInfo(warehouse)).purchases.rows === 0) {
+      if (!engine && flags.demoIfEmpty && (await warehouseInfo(warehouse)).purchases.rows === 0) {
         // Stopped while the demo is made: nothing is loaded (the load is one transaction), and the
         // next start makes it again. Said, rather than a silent exit.
         const stopLoading = (signal: NodeJS.Signals) => {
@@ -64,6 +80,7 @@ export function registerServe(program: Command): void {
       }
       const running = await listenOnFreePort(
         warehouse,
+        engine,
         host,
         port,
         explicitPort === undefined ? 10 : 1,
@@ -72,15 +89,18 @@ export function registerServe(program: Command): void {
       const shutdown = { stopping: false };
       const info = await warehouseInfo(warehouse);
       console.log(
-        `Retain is running at ${running.url}  (database ${info.database}, ` +
-          `${formatNumber(info.customers.withOrders)} customers with orders, data version ${info.dataVersion})`,
+        engine
+          ? `Retain is running at ${running.url}  (facts on ${engine.name}; figures cached in ${info.database})`
+          : `Retain is running at ${running.url}  (database ${info.database}, ` +
+              `${formatNumber(info.customers.withOrders)} customers with orders, data version ${info.dataVersion})`,
       );
       console.log(
         authRequired
           ? 'Sign-in required: users and roles are managed with `retain users`.'
           : 'DEMO MODE: no sign-in, everyone who can reach localhost is admin. Bind another address or set RETAIN_AUTH=on to require sign-in.',
       );
-      if (info.purchases.rows > 0)
+      // On a cluster the local file holds no facts to train on (training there is not served yet).
+      if (!engine && info.purchases.rows > 0)
         void trainFirstModel(warehouse, running.services.training, running.url, shutdown);
       const stop = async (signal: NodeJS.Signals) => {
         if (shutdown.stopping) {
@@ -128,6 +148,7 @@ class ProgressSteps {
 
 async function listenOnFreePort(
   warehouse: Warehouse,
+  engine: OpenEngine | null,
   host: string,
   first: number,
   attempts: number,
@@ -137,7 +158,14 @@ async function listenOnFreePort(
   const webRoot = path.join(REPO_ROOT, 'apps', 'web', 'dist');
   for (let i = 0; ; i++) {
     try {
-      return await startServer({ warehouse, host, port: first + i, webRoot, authRequired });
+      return await startServer({
+        warehouse,
+        engine: engine ?? undefined,
+        host,
+        port: first + i,
+        webRoot,
+        authRequired,
+      });
     } catch (error) {
       const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
       if (!inUse || i + 1 >= attempts) {

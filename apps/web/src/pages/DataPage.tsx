@@ -61,7 +61,15 @@ export default function DataPage() {
           Load your exports: customers, orders, complaints and returns as CSV, Parquet or JSON.
         </p>
       </PageHeader>
-      <Uploader />
+      {info.data?.engine ? (
+        <p className="card" data-testid="engine-data">
+          The data lives on {info.data.engine.name}, read there as of its version checked{' '}
+          {formatDay(info.data.engine.checkedAt)}: map its tables with{' '}
+          <code>retain ingest --engine … --mapping</code>; files are not loaded from this page.
+        </p>
+      ) : (
+        <Uploader />
+      )}
       <section className="card" aria-labelledby="warehouse-title">
         <h2 id="warehouse-title">In the warehouse</h2>
         <QueryView query={info} label="the warehouse" height={200}>

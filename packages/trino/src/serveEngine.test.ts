@@ -1,0 +1,237 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { API_REQUEST_HEADERS } from '@retain/schemas';
+import { dbBoolean, dbText, sql, Warehouse } from '@retain/warehouse';
+import { tempDir } from '@retain/warehouse/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { testCluster } from './testing/cluster.ts';
+import { figureDifferences } from './testing/figureDifferences.ts';
+import { type MappedDemo, mapDemo } from './testing/mappedDemo.ts';
+
+/*
+ * `retain serve --engine`: the dashboard's API on a seeded demo mapped on the cluster answers what
+ * a server on the embedded file holding the same demo answers; the figures are cached in the local
+ * file, so a second server on it serves them without the cluster's rollup; loading files is refused.
+ */
+
+const cluster = testCluster();
+
+const RETAIN_BIN = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../apps/cli/bin/retain.js',
+);
+
+interface Served {
+  url: string;
+  child: ChildProcess;
+  output: string[];
+}
+
+/** Starts `retain serve` on a free port and waits for its start-up line. */
+function serve(args: string[]): Promise<Served> {
+  const child = spawn(process.execPath, [RETAIN_BIN, 'serve', '--port', '0', ...args], {
+    // Only the flags choose the engine and the database; the cluster suites' variables stay out.
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output.push(chunk.toString());
+      const running = /Retain is running at (http:\/\/\S+)/.exec(output.join(''));
+      if (running?.[1]) resolve({ url: running[1], child, output });
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`retain serve exited ${code}: ${output.join('')}`)));
+  });
+}
+
+async function stop(served: Served | null): Promise<void> {
+  if (!served || served.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => served.child.once('exit', resolve));
+  served.child.kill('SIGTERM');
+  await exited;
+}
+
+const trpcResponse = z.object({ result: z.object({ data: z.unknown() }) });
+const trpcError = z.object({
+  error: z.object({ message: z.string(), data: z.object({ code: z.string() }) }),
+});
+
+async function query(server: Served, procedure: string, input?: unknown): Promise<unknown> {
+  const search = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
+  const response = await fetch(`${server.url}/trpc/${procedure}${search}`);
+  const body: unknown = await response.json();
+  if (!response.ok) throw new Error(`${procedure}: ${response.status} ${JSON.stringify(body)}`);
+  return trpcResponse.parse(body).result.data;
+}
+
+async function refusal(server: Served, procedure: string, input: unknown) {
+  const response = await fetch(
+    `${server.url}/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`,
+  );
+  return { status: response.status, ...trpcError.parse(await response.json()).error };
+}
+
+/** The reads of the dashboard's analytics pages, with their inputs. */
+const READS: ReadonlyArray<readonly [string, string, unknown]> = [
+  ['kpis', 'overview.kpis', {}],
+  ['kpis', 'overview.kpis', { asOf: '2025-03-31' }],
+  ['cohorts', 'cohorts.matrix', {}],
+  ['cohorts', 'cohorts.matrix', { period: 'week', metric: 'revenue', by: 'channel' }],
+  ['curves', 'cohorts.curves', {}],
+  ['trend', 'cohorts.trend', { age: 1 }],
+  ['repeat', 'repeat.summary', { withinDays: 90 }],
+  ['impact', 'impact.summary', {}],
+  ['filters', 'filters.values', undefined],
+];
+
+/**
+ * KPIs without at-risk revenue and whether a model has scored: the embedded server trains a churn
+ * model after it starts, the cluster has no scores.
+ */
+function withoutScores(kind: string, value: unknown): unknown {
+  if (kind !== 'kpis' || typeof value !== 'object' || value === null) return value;
+  const {
+    atRiskScores: _scores,
+    modelHasScored: _scored,
+    kpis,
+    ...rest
+  } = value as { atRiskScores?: unknown; modelHasScored?: unknown; kpis: object };
+  const { atRiskRevenue: _revenue, ...others } = kpis as { atRiskRevenue?: unknown };
+  return { ...rest, kpis: others };
+}
+
+describe.skipIf(cluster === null)('retain serve --engine on a Trino cluster', () => {
+  let demo: MappedDemo | null = null;
+  let local: { dir: string; cleanup: () => void } | null = null;
+  let embedded: Served | null = null;
+  let onEngine: Served | null = null;
+  const answers = new Map<string, string>();
+
+  beforeAll(async () => {
+    if (!cluster) return;
+    demo = await mapDemo(cluster, {
+      prefix: 'serve_engine',
+      customers: 300,
+      seed: 11,
+      years: 2,
+      end: '2025-06-30',
+    });
+    demo.warehouse.close();
+    local = tempDir('retain-serve-engine-');
+  }, 600_000);
+
+  afterAll(async () => {
+    await stop(embedded);
+    await stop(onEngine);
+    await demo?.drop();
+    local?.cleanup();
+  });
+
+  it('answers the analytics pages with the embedded server’s figures, and drills down on the cluster', async () => {
+    if (!demo || !local) return;
+    const localDb = path.join(local.dir, 'local.duckdb');
+    embedded = await serve(['--db', demo.dbFile]);
+    onEngine = await serve(['--db', localDb, '--engine', demo.engineUrl]);
+    expect(onEngine.output.join('')).toMatch(
+      new RegExp(
+        `facts on Trino at [^ ]+ lake\\.${demo.schema}; figures cached in ${localDb.replaceAll('.', '\\.')}`,
+      ),
+    );
+    for (const [kind, procedure, input] of READS) {
+      const expected = await query(embedded, procedure, input);
+      const actual = await query(onEngine, procedure, input);
+      answers.set(`${procedure}:${JSON.stringify(input)}`, JSON.stringify(actual));
+      const out: string[] = [];
+      figureDifferences(withoutScores(kind, expected), withoutScores(kind, actual), kind, out);
+      expect(out.slice(0, 20), `${procedure} ${JSON.stringify(input)}: ${out.length} differences`).toEqual(
+        [],
+      );
+    }
+    // A cell's customers, a page at a time, read on the cluster.
+    for (const input of [
+      { cohort: '2024-01', offset: 1, page: 1, pageSize: 5 },
+      { cohort: '2024-01', page: 2, pageSize: 3 },
+    ]) {
+      const expected = await query(embedded, 'cohorts.customers', input);
+      const actual = await query(onEngine, 'cohorts.customers', input);
+      const out: string[] = [];
+      figureDifferences(expected, actual, 'customers', out);
+      expect(out, JSON.stringify(input)).toEqual([]);
+      expect((actual as { rows: unknown[] }).rows.length).toBeGreaterThan(0);
+    }
+    // The Data page's counts are the cluster's tables', with the engine named.
+    const info = z
+      .object({ engine: z.object({ name: z.string(), sourceVersion: z.string() }).nullable() })
+      .passthrough()
+      .parse(await query(onEngine, 'info.get'));
+    expect(info.engine?.name).toBe(
+      `Trino at ${new URL(`http://${demo.engineUrl.split('@')[1]}`).host} lake.${demo.schema}`,
+    );
+    const embeddedInfo = z.record(z.string(), z.unknown()).parse(await query(embedded, 'info.get'));
+    for (const table of ['customers', 'purchases', 'complaints', 'returns'])
+      expect(info[table], table).toEqual(embeddedInfo[table]);
+  }, 600_000);
+
+  it('refuses loading files and the SQL console on the cluster, saying where the data lives', async () => {
+    if (!onEngine) return;
+    const inspect = await refusal(onEngine, 'data.inspect', {
+      uploadId: '00000000-0000-4000-8000-000000000000',
+    });
+    expect(inspect).toMatchObject({ status: 412, data: { code: 'PRECONDITION_FAILED' } });
+    expect(inspect.message).toMatch(
+      /^The data lives on Trino at .+: files are not loaded into it from the dashboard\. Map the cluster's tables with `retain ingest --engine … --mapping`\.$/,
+    );
+    const upload = await fetch(`${onEngine.url}/upload?name=orders.csv`, {
+      method: 'POST',
+      headers: { ...API_REQUEST_HEADERS, 'content-type': 'text/csv' },
+      body: 'order_id,customer_id\n1,a\n',
+    });
+    expect(upload.status).toBe(409);
+    expect(((await upload.json()) as { error: string }).error).toMatch(/^The data lives on Trino at /);
+    const sqlRun = await fetch(`${onEngine.url}/trpc/query.run`, {
+      method: 'POST',
+      headers: { ...API_REQUEST_HEADERS, 'content-type': 'application/json' },
+      body: JSON.stringify({ sql: 'SELECT count(*) FROM purchases' }),
+    });
+    expect(sqlRun.status).toBe(412);
+    expect(trpcError.parse(await sqlRun.json()).error.message).toMatch(
+      /^The SQL console does not run on Trino at .+ yet/,
+    );
+  });
+
+  it('serves the figures from the local file after a restart, without the rollup on the cluster', async () => {
+    if (!demo || !local || !onEngine) return;
+    const localDb = path.join(local.dir, 'local.duckdb');
+    await stop(onEngine);
+    onEngine = null;
+    // Stored: one row per read above (the info's counts too), all under one version of the facts.
+    const stored = await Warehouse.open(localDb, { readOnly: true });
+    const rows = await stored.query(
+      sql`SELECT source_version, key FROM engine_results`,
+      z.object({ source_version: dbText, key: dbText }),
+    );
+    stored.close();
+    expect(new Set(rows.map((r) => r.source_version)).size).toBe(1);
+    expect(rows.length).toBe(READS.length + 1);
+    // Without the rollup's state a read on the cluster would build it again: served from the
+    // cache, nothing on the cluster is built.
+    await demo.trino.run(sql`DROP TABLE IF EXISTS analytics_engine_state`);
+    onEngine = await serve(['--db', localDb, '--engine', demo.engineUrl]);
+    for (const [, procedure, input] of READS) {
+      const again = await query(onEngine, procedure, input);
+      expect(JSON.stringify(again), procedure).toBe(answers.get(`${procedure}:${JSON.stringify(input)}`));
+    }
+    expect(
+      await demo.trino.scalar(
+        sql`SELECT count(*) > 0 FROM information_schema.tables
+            WHERE table_schema = ${demo.schema} AND table_name = 'analytics_engine_state'`,
+        dbBoolean,
+      ),
+    ).toBe(false);
+  }, 600_000);
+});
