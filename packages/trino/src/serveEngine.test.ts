@@ -89,6 +89,28 @@ const READS: ReadonlyArray<readonly [string, string, unknown]> = [
   ['filters', 'filters.values', undefined],
 ];
 
+/** Whether the analytics rollup's state is on the cluster (a read there builds it when it is not). */
+function rollupOnCluster(demo: MappedDemo): Promise<boolean> {
+  return demo.trino.scalar(
+    sql`SELECT count(*) > 0 FROM information_schema.tables
+        WHERE table_schema = ${demo.schema} AND table_name = 'analytics_engine_state'`,
+    dbBoolean,
+  );
+}
+
+/** The results kept in a stopped server's database file: version and key of each. */
+async function storedResults(file: string): Promise<Array<{ source_version: string; key: string }>> {
+  const stored = await Warehouse.open(file, { readOnly: true });
+  try {
+    return await stored.query(
+      sql`SELECT source_version, key FROM engine_results`,
+      z.object({ source_version: dbText, key: dbText }),
+    );
+  } finally {
+    stored.close();
+  }
+}
+
 /**
  * KPIs without at-risk revenue and whether a model has scored: the embedded server trains a churn
  * model after it starts, the cluster has no scores.
@@ -210,12 +232,7 @@ describe.skipIf(cluster === null)('retain serve --engine on a Trino cluster', ()
     await stop(onEngine);
     onEngine = null;
     // Stored: one row per read above (the info's counts too), all under one version of the facts.
-    const stored = await Warehouse.open(localDb, { readOnly: true });
-    const rows = await stored.query(
-      sql`SELECT source_version, key FROM engine_results`,
-      z.object({ source_version: dbText, key: dbText }),
-    );
-    stored.close();
+    const rows = await storedResults(localDb);
     expect(new Set(rows.map((r) => r.source_version)).size).toBe(1);
     expect(rows.length).toBe(READS.length + 1);
     // Without the rollup's state a read on the cluster would build it again: served from the
@@ -226,12 +243,35 @@ describe.skipIf(cluster === null)('retain serve --engine on a Trino cluster', ()
       const again = await query(onEngine, procedure, input);
       expect(JSON.stringify(again), procedure).toBe(answers.get(`${procedure}:${JSON.stringify(input)}`));
     }
-    expect(
-      await demo.trino.scalar(
-        sql`SELECT count(*) > 0 FROM information_schema.tables
-            WHERE table_schema = ${demo.schema} AND table_name = 'analytics_engine_state'`,
-        dbBoolean,
-      ),
-    ).toBe(false);
+    expect(await rollupOnCluster(demo)).toBe(false);
+  }, 600_000);
+
+  it('computes on the cluster again once the facts move, and drops the figures of the older version', async () => {
+    if (!demo || !local || !onEngine) return;
+    const infoShape = z.object({
+      engine: z.object({ sourceVersion: z.string() }),
+      complaints: z.object({ rows: z.number() }),
+    });
+    const before = infoShape.parse(await query(onEngine, 'info.get'));
+    // One complaint fewer: the complaints become a table of the schema's own, less its first row.
+    await demo.trino.run(
+      sql`CREATE TABLE complaints_moved AS SELECT * FROM complaints
+          WHERE complaint_id <> (SELECT min(complaint_id) FROM complaints)`,
+    );
+    await demo.trino.run(sql`DROP TABLE complaints`);
+    await demo.trino.run(sql`ALTER TABLE complaints_moved RENAME TO complaints`);
+    const after = infoShape.parse(await query(onEngine, 'info.get', { refresh: true }));
+    expect(after.engine.sourceVersion).not.toBe(before.engine.sourceVersion);
+    expect(after.complaints.rows).toBe(before.complaints.rows - 1);
+    const impact = await query(onEngine, 'impact.summary', {});
+    expect(JSON.stringify(impact)).not.toBe(answers.get('impact.summary:{}'));
+    // The rollup was built again on the cluster for the new version.
+    expect(await rollupOnCluster(demo)).toBe(true);
+    await stop(onEngine);
+    onEngine = null;
+    const versions = new Set(
+      (await storedResults(path.join(local.dir, 'local.duckdb'))).map((r) => r.source_version),
+    );
+    expect([...versions]).toEqual([after.engine.sourceVersion]);
   }, 600_000);
 });
