@@ -1,3 +1,4 @@
+import type { Warehouse } from '@retain/warehouse';
 import type { AnalyticsTarget, OpenEngine } from '@retain/workflows';
 import { EngineResultCache } from '@retain/workflows';
 import type { ApiContext } from './context.ts';
@@ -13,11 +14,8 @@ export interface ServedEngine {
   results: EngineResultCache;
 }
 
-export function serveEngine(
-  local: ConstructorParameters<typeof EngineResultCache>[0],
-  engine: OpenEngine,
-  recheckSeconds: number,
-): ServedEngine {
+/** The engine as a server reads it, its results kept in `local` (re-checked every `recheckSeconds`). */
+export function serveEngine(local: Warehouse, engine: OpenEngine, recheckSeconds: number): ServedEngine {
   return { engine, results: new EngineResultCache(local, engine, { recheckSeconds }) };
 }
 
