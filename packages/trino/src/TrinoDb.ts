@@ -60,12 +60,14 @@ export interface TrinoDbOptions {
 export class TrinoDb implements Db {
   readonly dialect = trinoDialect;
   private readonly client: Trino;
+  private readonly session: Record<string, string>;
   private running: string | null = null;
 
   constructor(
     readonly target: TrinoTarget,
     options: TrinoDbOptions = {},
   ) {
+    this.session = options.session ?? {};
     this.client = Trino.create({
       server: target.server,
       catalog: target.catalog,
@@ -187,6 +189,37 @@ export class TrinoDb implements Db {
    * the source as it stands, which the cached aggregates pin with the source's fingerprint. */
   async snapshot<T>(task: (db: Db) => Promise<T>): Promise<T> {
     return task(this);
+  }
+
+  /**
+   * Runs one statement's text as given and yields Trino's answers as it sends them (columns, data,
+   * and an `error` the caller words itself), with extra session properties for this statement.
+   * Stopping early (a `break` or `return`) cancels the query on the cluster. For the SQL console,
+   * which checks the text itself and must word Trino's errors for its users.
+   */
+  async *rawPages(text: string, session: Record<string, string> = {}): AsyncGenerator<QueryResult> {
+    let iterator: AsyncIterable<QueryResult>;
+    try {
+      iterator = await this.client.query({ query: text, session: { ...this.session, ...session } });
+    } catch (error) {
+      throw engineErrorFrom(error, this.target);
+    }
+    let open: string | null = null;
+    try {
+      for await (const page of iterator) {
+        open = page.nextUri ? page.id : null;
+        yield page;
+      }
+    } catch (error) {
+      throw engineErrorFrom(error, this.target);
+    } finally {
+      if (open) await this.cancel(open);
+    }
+  }
+
+  /** Cancels a query on the cluster by its id; a query that has already ended is left alone. */
+  async cancel(queryId: string): Promise<void> {
+    await this.client.cancel(queryId).catch(() => {});
   }
 
   interrupt(): void {
