@@ -96,3 +96,46 @@ describe('retain query', () => {
     expect(`${result.stdout}${result.stderr}`).not.toMatch(/scrypt|password_hash.*\$/);
   });
 });
+
+describe('retain query --engine, before any cluster answers', () => {
+  let cleanup: () => void;
+  let db: string;
+  /** Nothing listens on port 1 of the loopback: a cluster that cannot be reached. */
+  const engine = 'trino://analyst@127.0.0.1:1/lake/sales';
+  beforeAll(() => {
+    const tmp = tempDir('retain-cli-query-engine-');
+    cleanup = tmp.cleanup;
+    db = path.join(tmp.dir, 'q.duckdb');
+    const file = writeFile(tmp.dir, 'p.csv', 'order_id,customer_id,order_date,amount\nO1,C1,2024-01-01,10\n');
+    expect(runRetain(['ingest', '--db', db, '--purchases', file]).code).toBe(0);
+  });
+  afterAll(() => cleanup());
+
+  it('refuses more than one statement, or one that is not a query, with exit code 2', () => {
+    const two = runRetain(['query', '--db', db, '--engine', engine, 'SELECT 1; DROP TABLE purchases']);
+    expect(two.code).toBe(2);
+    expect(two.stderr.trim()).toBe('error: Run one statement at a time (found 2).');
+    const write = runRetain(['query', '--db', db, '--engine', engine, 'INSERT INTO purchases VALUES (1)']);
+    expect(write.code).toBe(2);
+    expect(write.stderr.trim()).toBe(
+      'error: Only queries can run on an engine (SELECT, WITH, VALUES, TABLE); this statement starts with INSERT.',
+    );
+  });
+
+  it('names --engine for a URL it cannot use (exit code 2), and the engine when it cannot be reached (1)', () => {
+    const bad = runRetain(['query', '--db', db, '--engine', 'trino://nobody', 'SELECT 1']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^error: --engine: trino:\/\/nobody is not a Trino engine URL/);
+    const down = runRetain(['query', '--db', db, '--engine', engine, 'SELECT 1']);
+    expect(down.code).toBe(1);
+    expect(down.stderr.trim().split('\n')).toEqual([
+      "error: Trino at 127.0.0.1:1 cannot be reached (ECONNREFUSED): is the cluster running, and is this the coordinator's address?",
+    ]);
+  });
+
+  it('takes RETAIN_ENGINE when no --engine is given', () => {
+    const result = runRetain(['query', '--db', db, 'SELECT 1'], { RETAIN_ENGINE: engine });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: Trino at 127\.0\.0\.1:1 cannot be reached/);
+  });
+});

@@ -8,6 +8,7 @@ import { withWarehouse } from '../warehouse.ts';
 
 interface QueryFlags {
   db?: string;
+  engine?: string;
   json?: boolean;
   csv?: boolean;
   limit: string;
@@ -28,14 +29,20 @@ export function registerQuery(program: Command): void {
     .option('--limit <n>', 'rows at most', '100000')
     .option('--timeout <seconds>', 'stop the query after this long', '30')
     .option('--db <path>', 'database file (default data/retain.duckdb, or RETAIN_DB)')
+    .option(
+      '--engine <url>',
+      'run it on a Trino cluster over its mapped facts tables: trino://USER@HOST:PORT/CATALOG/SCHEMA (or RETAIN_ENGINE); the audit entry goes to the database file',
+    )
     .addHelpText(
       'after',
       `
 Examples:
   $ retain query "SELECT channel, count(DISTINCT customer_id) AS customers FROM purchases GROUP BY 1"
   $ retain query "SUMMARIZE purchases" --json
+  $ retain query --engine trino://analyst@trino.internal:8080/lake/sales "SELECT count(*) FROM purchases"
 
-Writes, settings, file access and more than one statement are refused (exit code 2).`,
+Writes, settings, file access and more than one statement are refused (exit code 2). On an engine
+only queries (SELECT, WITH, VALUES, TABLE) over customers, purchases, complaints and returns run.`,
     )
     .action(async (sql: string, flags: QueryFlags) => {
       const limit = Number(flags.limit);
@@ -44,22 +51,28 @@ Writes, settings, file access and more than one statement are refused (exit code
         throw new UsageError('--limit must be a whole number above 0');
       if (!(timeout > 0)) throw new UsageError('--timeout must be a number of seconds above 0');
       if (flags.json && flags.csv) throw new UsageError('choose --json or --csv');
-      const [{ secureForConsole }, { runAuditedQuery }, { csvLine }] = await Promise.all([
-        import('@retain/warehouse'),
-        import('@retain/workflows'),
-        import('@retain/schemas'),
-      ]);
+      const [{ secureForConsole }, { chosenEngine, runAuditedQuery, runEngineQuery }, { csvLine }] =
+        await Promise.all([
+          import('@retain/warehouse'),
+          import('@retain/workflows'),
+          import('@retain/schemas'),
+        ]);
+      // Whoever can run the CLI can read the database file (or the cluster's tables) anyway: all
+      // columns, unmasked. The audit entry says where the rows went: --csv and --json hand them on.
+      const options = {
+        rowCap: limit,
+        timeoutMs: timeout * 1000,
+        access: 'full' as const,
+        requester: cliRequester(),
+        detail: { output: flags.csv ? 'csv' : flags.json ? 'json' : 'table' },
+      };
+      const engineUrl = chosenEngine({ flag: flags.engine, env: env.engine })?.url;
+      // A URL that cannot be used is refused before the database file is opened.
+      const engine = engineUrl === undefined ? null : await trinoEngine(engineUrl);
       const result = await withWarehouse(flags.db, async (warehouse) => {
+        if (engine) return runEngineQuery(warehouse, engine, sql, options);
         await secureForConsole(warehouse, { memoryLimit: env.memoryLimit });
-        // Whoever can run the CLI can read the database file anyway: all columns, unmasked. The
-        // audit entry says where the rows went: --csv and --json hand them on as data.
-        return runAuditedQuery(warehouse, sql, {
-          rowCap: limit,
-          timeoutMs: timeout * 1000,
-          access: 'full',
-          requester: cliRequester(),
-          detail: { output: flags.csv ? 'csv' : flags.json ? 'json' : 'table' },
-        });
+        return runAuditedQuery(warehouse, sql, options);
       });
       if (flags.json) console.log(JSON.stringify(result));
       else if (flags.csv) {
@@ -68,6 +81,11 @@ Writes, settings, file access and more than one statement are refused (exit code
       } else console.log(renderResult(result));
       if (result.truncated) console.error(`note: only the first ${limit} rows; raise --limit for more`);
     });
+}
+
+async function trinoEngine(url: string) {
+  const { parseTrinoUrl, TrinoDb } = await import('@retain/trino');
+  return new TrinoDb(parseTrinoUrl(url, { password: env.trinoPassword }), { password: env.trinoPassword });
 }
 
 function renderResult(result: ReadOnlyQueryResult): string {
