@@ -11,6 +11,7 @@ export {
   withAnalyticsEngine,
 } from './analyticsEngine.ts';
 export { cohortMatrixReport, cohortTrendReport, kpisReport, repeatReport } from './analyticsReports.ts';
+export { CHURN_FACT_COLUMNS, churnFeatureEngine } from './engineChurn.ts';
 export { type AuditedQueryOptions, runAuditedQuery } from './auditedQuery.ts';
 export { runEngineQuery } from './engineQuery.ts';
 export {
@@ -36,6 +37,7 @@ export {
   loadDemoFiles,
   loadFiles,
 } from './loadFiles.ts';
+export { type MapEngineTablesOptions, mapEngineTables, mappingNamesTables } from './mapEngineTables.ts';
 export { preparePackageTables } from './packageTables.ts';
 export { auditAs, type Requester } from './requester.ts';
 export {

@@ -1,9 +1,10 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { Warehouse } from '@retain/warehouse';
 import { snapshot, tempDir, writeFile } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runRetain } from '../testing/runRetain.ts';
+import { INTERNAL_ERROR, runRetain } from '../testing/runRetain.ts';
 
 describe('retain ingest', () => {
   let dir: string;
@@ -346,5 +347,87 @@ describe('retain ingest: bad input is exit 2 with a line, never an internal erro
       'warning: empty.csv.gz: no data rows (only a header); nothing to load from it.\n',
     );
     expect(await state()).toEqual(before);
+  });
+});
+
+describe('retain ingest with a mapping whose sections name tables', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeAll(() => {
+    ({ dir, cleanup } = tempDir('retain-cli-tables-'));
+  });
+  afterAll(() => cleanup());
+
+  const tableMapping = (name: string) =>
+    writeFile(
+      dir,
+      name,
+      JSON.stringify({
+        purchases: {
+          table: 'lake.sales.order_lines',
+          columns: {
+            order_id: 'invoice',
+            customer_id: 'customer',
+            order_date: 'invoice_date',
+            amount: 'revenue',
+          },
+        },
+      }),
+    );
+
+  it('refuses a table section without --engine, naming the section and the flag, and writes nothing', () => {
+    const db = path.join(dir, 'tables.duckdb');
+    const result = runRetain(['ingest', '--db', db, '--mapping', tableMapping('lake.json')], {
+      RETAIN_ENGINE: '',
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).not.toMatch(INTERNAL_ERROR);
+    expect(result.stderr).toBe(
+      'error: lake.json: purchases.table "lake.sales.order_lines" names a table on a cluster; a table is mapped in place on a Trino engine, not loaded into the database file. Pass --engine trino://USER@HOST:PORT/CATALOG/SCHEMA (or set RETAIN_ENGINE) to map it there.\n',
+    );
+    // Refused before the database is opened: not even an empty database file is made.
+    expect(fs.existsSync(db)).toBe(false);
+  });
+
+  it('refuses a delimiter on a table section, and a section with a file and a table', () => {
+    const both = writeFile(
+      dir,
+      'both.json',
+      JSON.stringify({ purchases: { file: 'o.csv', table: 'lake.sales.o' } }),
+    );
+    const delimited = writeFile(
+      dir,
+      'delimited.json',
+      JSON.stringify({ purchases: { table: 'lake.sales.o', delimiter: ';' } }),
+    );
+    const db = path.join(dir, 'refused.duckdb');
+    expect(runRetain(['ingest', '--db', db, '--mapping', both]).stderr).toBe(
+      `error: ${both}: purchases.table: a section names a "file" or a "table", not both\n`,
+    );
+    const result = runRetain(['ingest', '--db', db, '--mapping', delimited]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `error: ${delimited}: purchases.delimiter: a table has no delimiter: "delimiter" applies to a "file" only\n`,
+    );
+  });
+
+  it('with --engine refuses file options and a URL it cannot use (exit 2, the flag named)', () => {
+    const mapping = tableMapping('engine.json');
+    const files = runRetain([
+      'ingest',
+      '--engine',
+      'trino://retain@127.0.0.1:1/lake/x',
+      '--mapping',
+      mapping,
+      '--date-format',
+      '%d/%m/%Y',
+    ]);
+    expect(files.code).toBe(2);
+    expect(files.stderr).toBe(
+      'error: --date-format applies to files loaded into the database file, not to tables mapped with --engine\n',
+    );
+    const url = runRetain(['ingest', '--engine', 'http://x:8080/lake/x', '--mapping', mapping]);
+    expect(url.code).toBe(2);
+    expect(url.stderr).toMatch(/^error: --engine: http:\/\/x:8080\/lake\/x is not a Trino engine URL/);
   });
 });

@@ -7,6 +7,7 @@ import {
   THOUSANDS_SEPARATORS,
   type ThousandsSeparator,
 } from '@retain/schemas';
+import type { MapTablesSummary } from '@retain/trino/mapTables';
 import type { SectionRequest } from '@retain/warehouse';
 import { BadInputError } from '@retain/warehouse/errors';
 import type { Command } from 'commander';
@@ -21,6 +22,7 @@ import { checkAlertsAfterCliLoad } from './alerts.ts';
 
 interface IngestFlags {
   db?: string;
+  engine?: string;
   mapping?: string;
   purchases?: string;
   complaints?: string;
@@ -68,6 +70,10 @@ export function registerIngest(program: Command): void {
       'currency of the amounts, an ISO 4217 code such as EUR (stored with the data; a mapping may say "currency")',
     )
     .option('--db <path>', 'database file (default data/retain.duckdb, or RETAIN_DB)')
+    .option(
+      '--engine <url>',
+      'map the tables the --mapping file names in place on a Trino cluster: trino://USER@HOST:PORT/CATALOG/SCHEMA (or RETAIN_ENGINE)',
+    )
     .option('--json', 'print the summary as JSON')
     .addHelpText(
       'after',
@@ -75,11 +81,20 @@ export function registerIngest(program: Command): void {
 Examples:
   $ retain ingest --purchases orders.csv --complaints tickets.csv --returns returns.csv --customers customers.csv
   $ retain ingest --mapping exports/mapping.json --json
+  $ retain ingest --engine trino://analyst@trino.internal:8080/lake/retain --mapping lake-mapping.json
 
 Loading the same rows again adds nothing: they are reported as duplicates. On any bad value the
-command exits with code 2, lists the file, line and column of each problem, and writes nothing.`,
+command exits with code 2, lists the file, line and column of each problem, and writes nothing.
+With --engine the mapping's sections name tables ("table": "lake.sales.order_lines"): they are
+checked on the cluster and mapped there as the views purchases, returns, complaints and customers
+of the URL's schema, all of them or none.`,
     )
     .action(async (flags: IngestFlags) => {
+      const engine = await engineFor(flags);
+      if (engine) {
+        await mapOnEngine(engine, flags);
+        return;
+      }
       const [{ readMappingFile }, { loadFiles }] = await Promise.all([
         import('@retain/warehouse'),
         import('@retain/workflows'),
@@ -107,6 +122,68 @@ command exits with code 2, lists the file, line and column of each problem, and 
       else console.log(renderSummary(summary));
       for (const warning of summary.warnings) console.error(`warning: ${warning}`);
     });
+}
+
+/**
+ * The engine that maps tables in place: --engine, or RETAIN_ENGINE when the mapping's sections all
+ * name tables (with files, RETAIN_ENGINE, which the analytics verbs read, leaves loading alone).
+ */
+async function engineFor(flags: IngestFlags): Promise<string | null> {
+  const flag = flags.engine?.trim();
+  if (flag) return flag;
+  if (!env.engine || !flags.mapping || flags.db !== undefined) return null;
+  const { mappingNamesTables } = await import('@retain/workflows');
+  return mappingNamesTables(flags.mapping) ? env.engine : null;
+}
+
+async function mapOnEngine(engine: string, flags: IngestFlags): Promise<void> {
+  if (!flags.mapping) {
+    throw new UsageError('--engine maps the tables a mapping file names: give --mapping FILE');
+  }
+  const files = [...SECTION_FLAGS, 'dateFormat', 'decimalSeparator', 'thousandsSeparator'] as const;
+  const fileFlags = files.filter((f) => flags[f] !== undefined).map(flagOf);
+  if (flags.allowOutsideFiles) fileFlags.push('--allow-outside-files');
+  if (fileFlags.length > 0) {
+    throw new UsageError(
+      `${fileFlags.join(', ')} appl${fileFlags.length === 1 ? 'ies' : 'y'} to files loaded into the database file, not to tables mapped with --engine`,
+    );
+  }
+  if (flags.db !== undefined) {
+    throw new UsageError('--engine maps tables on the cluster and writes no database file: leave out --db');
+  }
+  if (flags.currency !== undefined) {
+    throw new UsageError(
+      '--currency is stored with a load into the database file; on a cluster set RETAIN_CURRENCY',
+    );
+  }
+  const { mapEngineTables } = await import('@retain/workflows');
+  const summary = await mapEngineTables({ engine, password: env.trinoPassword, mapping: flags.mapping });
+  console.log(flags.json ? JSON.stringify(summary, null, 2) : renderMapped(summary));
+}
+
+function renderMapped(summary: MapTablesSummary): string {
+  const whole = new Intl.NumberFormat('en-US');
+  const source = (s: MapTablesSummary['sections'][(typeof SECTION_FLAGS)[number]]) => {
+    if (s.view === 'mapped') return s.table ?? '';
+    if (s.view === 'lines') return '(negative purchase lines)';
+    return s.view === 'kept' ? "(kept: the schema's own)" : '(empty)';
+  };
+  const rows = SECTION_FLAGS.map((name) => {
+    const s = summary.sections[name];
+    return [
+      name,
+      source(s),
+      whole.format(s.rows),
+      whole.format(s.customers),
+      whole.format(s.skipped),
+      whole.format(s.toReturns),
+    ];
+  });
+  return [
+    `Mapped on ${summary.engine} in ${summary.seconds.toFixed(1)} s: views purchases, returns, complaints, customers in ${summary.schema}.`,
+    '',
+    renderTable(['', 'source', 'rows', 'customers', 'skipped', 'to returns'], rows),
+  ].join('\n');
 }
 
 function requestsFromFlags(
@@ -171,6 +248,13 @@ function oneOf<T extends string>(
  * instead, the CLI says where to change it: the mapping file's key, or the flag.
  */
 function withHints(error: BadInputError, requests: readonly SectionRequest[]): BadInputError {
+  if (error.detail.params?.table !== undefined)
+    return new BadInputError(
+      `${error.message} Pass --engine trino://USER@HOST:PORT/CATALOG/SCHEMA (or set RETAIN_ENGINE) to map it there.`,
+      error.issues,
+      error.totalIssues,
+      error.detail,
+    );
   if (error.code === 'outsideFolder')
     return new BadInputError(
       `${error.message.replace(/\.$/, '')} with --allow-outside-files.`,
