@@ -11,7 +11,6 @@ export {
   withAnalyticsEngine,
 } from './analyticsEngine.ts';
 export { cohortMatrixReport, cohortTrendReport, kpisReport, repeatReport } from './analyticsReports.ts';
-export { CHURN_FACT_COLUMNS, churnFeatureEngine } from './engineChurn.ts';
 export { type AuditedQueryOptions, runAuditedQuery } from './auditedQuery.ts';
 export { runEngineQuery } from './engineQuery.ts';
 export {
