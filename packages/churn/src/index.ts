@@ -9,7 +9,15 @@ export {
   fitBgNbd,
 } from './baselines/bgnbd.ts';
 export { CHURN_TABLES, ensureChurnTables } from './churnTables.ts';
-export { ensureOrderCache } from './features/extractFeatures.ts';
+export {
+  type ExtractOptions,
+  ensureOrderCache,
+  FeatureExtractor,
+  type FeatureSource,
+  orderRange,
+  type SnapshotRequest,
+} from './features/extractFeatures.ts';
+export { type FeatureTable, levelOf } from './features/featureTable.ts';
 export { evaluate, type Metrics, rocAuc } from './metrics.ts';
 export { modelsDirFor } from './model/modelFiles.ts';
 export { getModel, hasReadyModel, listModels, type ModelRecord, modelDetail } from './registry.ts';

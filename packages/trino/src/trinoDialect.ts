@@ -94,12 +94,12 @@ export const trinoDialect: Dialect = {
   // Trino reads OFFSET before LIMIT (DuckDB either way round).
   limitOffset: (limit, offset) => sql.raw(`OFFSET ${wholeNumber(offset)} LIMIT ${wholeNumber(limit)}`),
 
-  // xxhash64 of the values as text (unit separators between them), its sign bit cleared: as
-  // deterministic as DuckDB's hash(), not the same numbers (draws differ between the engines).
+  // The first 15 hex digits of the MD5 of the values as text (unit separators between them), as
+  // DuckDB's dialect takes them: the same numbers, and so the same draws, on both engines.
   stableHash: (values) =>
-    sql`bitwise_and(from_big_endian_64(xxhash64(to_utf8(concat_ws(chr(31), ${sql.join(
+    sql`from_base(substr(lower(to_hex(md5(to_utf8(concat_ws(chr(31), ${sql.join(
       values.map((v) => sql`CAST(${v} AS VARCHAR)`),
-    )})))), 9223372036854775807)`,
+    )}))))), 1, 15), 16)`,
   intDivide: (dividend, divisor) => sql`(CAST(${dividend} AS BIGINT) / CAST(${divisor} AS BIGINT))`,
   md5Hex: (text) => sql`lower(to_hex(md5(to_utf8(${text}))))`,
   hexToInteger: (hex) => sql`from_base(${hex}, 16)`,

@@ -1,8 +1,11 @@
-import { type DbSession, dbNumber, readMeta, sql, type Warehouse, writeMeta } from '@retain/warehouse';
+import { randomUUID } from 'node:crypto';
+import { type Db, dbNumber, readMeta, sql, Warehouse, writeMeta } from '@retain/warehouse';
 import { z } from 'zod';
 import { isoDate } from '../dates.ts';
+import { ensureEngineOrderCache } from './engineOrderCache.ts';
 import { RAW_COLUMNS } from './featureSpec.ts';
 import {
+  type ExtractionTables,
   featureSql,
   levelsSql,
   NUMERIC_OUTPUTS,
@@ -10,7 +13,10 @@ import {
   orderCacheStatements,
   orderRangeSql,
   populationCountSql,
+  prefixedExtractionTables,
   prepareStatements,
+  snapshotTableSql,
+  TEMPORARY_EXTRACTION_TABLES,
 } from './featureSql.ts';
 import { emptyRawColumns, type FeatureTable, shared } from './featureTable.ts';
 
@@ -37,38 +43,66 @@ export interface OrderRange {
 }
 
 /**
- * Feature extraction on a connection of its own: `open` reduces the warehouse to what is visible at
- * the as-of date once, then any number of snapshots are read from that reduction.
+ * Where features are extracted: the embedded warehouse, or any engine handle whose current schema
+ * holds the facts tables (customers, purchases, complaints, returns) and lets it create tables
+ * there (a Trino cluster).
+ */
+export type FeatureSource = Warehouse | Db;
+
+/**
+ * Feature extraction: `open` reduces the data to what is visible at the as-of date once, then any
+ * number of snapshots are read from that reduction. On the warehouse it runs on a connection of its
+ * own, its tables temporary; on another engine (no temporary tables, no transactions) its tables are
+ * ordinary ones under a prefix of its own, dropped by `close` and on a failed `open`.
  */
 export class FeatureExtractor {
   private constructor(
-    private readonly db: DbSession,
+    private readonly db: Db,
     /** Day number of the as-of date; nothing after it is read. */
     readonly asOfDay: number,
+    private readonly tables: ExtractionTables,
+    private readonly release: () => Promise<void>,
   ) {}
 
-  static async open(warehouse: Warehouse, asOfDay: number): Promise<FeatureExtractor> {
-    await ensureOrderCache(warehouse);
-    const db = await warehouse.session();
+  static async open(source: FeatureSource, asOfDay: number): Promise<FeatureExtractor> {
+    const cutoff = `${isoDate(asOfDay + 1)} 00:00:00`;
+    if (source instanceof Warehouse) {
+      await ensureOrderCache(source);
+      const db = await source.session();
+      try {
+        for (const statement of prepareStatements(db.dialect, cutoff)) await db.run(statement);
+        return new FeatureExtractor(db, asOfDay, TEMPORARY_EXTRACTION_TABLES, async () => db.close());
+      } catch (error) {
+        db.close();
+        throw error;
+      }
+    }
+    await ensureEngineOrderCache(source);
+    const tables = prefixedExtractionTables(`churn_x_${randomUUID().replaceAll('-', '').slice(0, 12)}_`);
+    const release = async () => {
+      for (const name of [tables.complaints, tables.returns, tables.snapshots]) {
+        await source.run(sql`DROP TABLE IF EXISTS ${sql.ident(name)}`).catch(() => {});
+      }
+    };
     try {
-      const cutoff = `${isoDate(asOfDay + 1)} 00:00:00`;
-      for (const statement of prepareStatements(db.dialect, cutoff)) await db.run(statement);
-      return new FeatureExtractor(db, asOfDay);
+      for (const statement of prepareStatements(source.dialect, cutoff, tables)) await source.run(statement);
+      return new FeatureExtractor(source, asOfDay, tables, release);
     } catch (error) {
-      db.close();
+      await release();
       throw error;
     }
   }
 
-  close(): void {
-    this.db.close();
+  /** Gives back the connection (the warehouse) or drops the extraction's tables (another engine). */
+  close(): Promise<void> {
+    return this.release();
   }
 
   /** Customers whose first order is on or before each snapshot date. */
   async population(days: readonly number[]): Promise<number[]> {
     await this.setSnapshots(days.map((day) => ({ day, rate: 1 })));
     const rows = await this.db.query(
-      sql.raw(populationCountSql),
+      populationCountSql(this.tables),
       z.object({ snap: dbNumber, customers: dbNumber }),
     );
     return rows.map((row) => row.customers);
@@ -82,12 +116,16 @@ export class FeatureExtractor {
       }
     }
     await this.setSnapshots(snapshots);
-    const query = featureSql(this.db.dialect, {
-      labels: options.labels,
-      seed: options.seed,
-      holdoutPermille: Math.round((options.holdoutShare ?? 0.15) * 1000),
-      horizonDays: options.horizonDays,
-    });
+    const query = featureSql(
+      this.db.dialect,
+      {
+        labels: options.labels,
+        seed: options.seed,
+        holdoutPermille: Math.round((options.holdoutShare ?? 0.15) * 1000),
+        horizonDays: options.horizonDays,
+      },
+      this.tables,
+    );
     const levels = await this.levels();
     const numericNames = [...NUMERIC_OUTPUTS, ...(options.labels ? ['future_orders'] : [])];
     const read = await this.db.columns(query, {
@@ -131,9 +169,17 @@ export class FeatureExtractor {
   }
 
   private async setSnapshots(snapshots: readonly SnapshotRequest[]): Promise<void> {
-    await this.db.run(sql`DELETE FROM churn_snapshots`);
+    const name = this.tables.snapshots;
+    if (!this.tables.temporary) {
+      // An engine that deletes no rows of an ordinary table: the table is made again with its rows.
+      await this.db.run(sql`DROP TABLE IF EXISTS ${sql.ident(name)}`);
+      const rows = snapshots.map((s, snap) => ({ snap, sDay: s.day + 1, rate: s.rate }));
+      await this.db.run(snapshotTableSql(this.db.dialect, name, rows));
+      return;
+    }
+    await this.db.run(sql`DELETE FROM ${sql.raw(name)}`);
     for (const [snap, s] of snapshots.entries()) {
-      await this.db.run(sql`INSERT INTO churn_snapshots VALUES (${snap}, ${s.day + 1}, ${s.rate})`);
+      await this.db.run(sql`INSERT INTO ${sql.raw(name)} VALUES (${snap}, ${s.day + 1}, ${s.rate})`);
     }
   }
 }
@@ -159,14 +205,14 @@ export async function ensureOrderCache(
   });
 }
 
-/** First and last order in the warehouse, or null when it holds no purchases. */
-export async function orderRange(warehouse: Warehouse): Promise<OrderRange | null> {
-  const row = await warehouse.read((db) =>
+/** First and last order in the warehouse (or on the engine), or null when it holds no purchases. */
+export async function orderRange(source: FeatureSource): Promise<OrderRange | null> {
+  const read = (db: Db) =>
     db.first(
       orderRangeSql(db.dialect),
       z.object({ first_day: dbNumber.nullable(), last_day: dbNumber.nullable(), customers: dbNumber }),
-    ),
-  );
+    );
+  const row = source instanceof Warehouse ? await source.read(read) : await read(source);
   if (!row || row.first_day === null || row.last_day === null) return null;
   return { firstDay: row.first_day, lastDay: row.last_day, customers: row.customers };
 }

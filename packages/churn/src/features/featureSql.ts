@@ -22,9 +22,46 @@ export const ORDER_CACHE_FORMAT = 4;
  * span days, which a snapshot between them must value by its earlier lines only.
  */
 export const orderCacheStatements = (d: Dialect): Sql[] => [
+  d.createTableAs('churn_orders', ordersQuery(d)),
+  // Channel: the customer's signup channel, else their first order's; region from the customers table.
+  d.createTableAs('churn_first', firstQuery(d, 'churn_orders')),
+  // Only the columns the features read stay in the order table.
+  sql`ALTER TABLE churn_orders DROP COLUMN channel`,
+  sql`ALTER TABLE churn_orders DROP COLUMN customer_id`,
+  // Channel and region as small codes: a million customers then need no string each to read.
+  d.createTableAs('churn_levels', levelsQuery('churn_first')),
+  d.createTableAs('churn_first', codedFirstQuery('churn_first', 'churn_levels')),
+];
+
+/** The state of the cache on an engine: the facts' fingerprint it was built from, and its format. */
+export const ENGINE_CACHE_STATE_TABLE = 'churn_engine_state';
+
+/** The order cache's tables, which an engine's build drops before it makes them again. */
+export const ORDER_CACHE_TABLES = ['churn_orders', 'churn_first', 'churn_levels'] as const;
+
+/**
+ * The same cache on an engine that replaces no table and drops no column (Trino): the wide order
+ * and first-order tables are working tables under `prefix`, dropped by the caller, and each cache
+ * table is written once, by CREATE TABLE AS, after the caller dropped the old one.
+ */
+export const engineOrderCacheStatements = (d: Dialect, prefix: string): Sql[] => [
+  d.createTableAs(`${prefix}orders`, ordersQuery(d)),
+  d.createTableAs(`${prefix}first`, firstQuery(d, `${prefix}orders`)),
+  d.createTableAs('churn_levels', levelsQuery(`${prefix}first`)),
+  d.createTableAs('churn_first', codedFirstQuery(`${prefix}first`, 'churn_levels')),
   d.createTableAs(
     'churn_orders',
-    sql`WITH o AS (
+    sql`SELECT cust, order_id, day, last_line_day, value, gap FROM ${sql.raw(`${prefix}orders`)}`,
+  ),
+];
+
+/** The working tables of an engine's cache build. */
+export const engineOrderCacheWorkingTables = (prefix: string): string[] => [
+  `${prefix}orders`,
+  `${prefix}first`,
+];
+
+const ordersQuery = (d: Dialect): Sql => sql`WITH o AS (
      SELECT order_id, customer_id,
        ${d.epochSeconds(sql`ordered_at`)} / 86400 AS day,
        ${d.epochSeconds(sql`last_line_at`)} / 86400 AS last_line_day,
@@ -35,85 +72,138 @@ export const orderCacheStatements = (d: Dialect): Sql[] => [
      FROM (SELECT DISTINCT customer_id FROM o))
    SELECT i.cust, o.customer_id, o.order_id, o.day, o.last_line_day, o.value, o.channel,
      o.day - lag(o.day) OVER (PARTITION BY i.cust ORDER BY o.day, o.order_id) AS gap
-   FROM o JOIN ids i USING (customer_id)`,
-  ),
-  // Channel: the customer's signup channel, else their first order's; region from the customers table.
-  d.createTableAs(
-    'churn_first',
-    sql`WITH f AS (
+   FROM o JOIN ids i ON i.customer_id = o.customer_id`;
+
+const firstQuery = (d: Dialect, orders: string): Sql => sql`WITH f AS (
      SELECT cust, min(customer_id) AS customer_id, min(day) AS first_day,
        ${d.argMin(sql`channel`, sql`day`)} AS first_channel
-     FROM churn_orders GROUP BY cust),
+     FROM ${sql.raw(orders)} GROUP BY cust),
    -- one row per customer_id (loads are keyed by it): min() takes that row's value
    c AS (SELECT customer_id, min(channel) AS channel, min(region) AS region FROM customers GROUP BY customer_id)
    SELECT f.cust, f.customer_id, f.first_day, coalesce(c.channel, f.first_channel) AS channel, c.region
-   FROM f LEFT JOIN c USING (customer_id)`,
-  ),
-  // Only the columns the features read stay in the order table.
-  sql`ALTER TABLE churn_orders DROP COLUMN channel`,
-  sql`ALTER TABLE churn_orders DROP COLUMN customer_id`,
-  // Channel and region as small codes: a million customers then need no string each to read.
-  d.createTableAs(
-    'churn_levels',
-    sql`SELECT kind, level, CAST(row_number() OVER (PARTITION BY kind ORDER BY level) - 1 AS INTEGER) AS code
-   FROM (SELECT DISTINCT 'channel' AS kind, coalesce(nullif(trim(channel), ''), 'unknown') AS level FROM churn_first
-         UNION SELECT DISTINCT 'region', coalesce(nullif(trim(region), ''), 'unknown') FROM churn_first)`,
-  ),
-  d.createTableAs(
-    'churn_first',
-    sql`SELECT f.cust, f.customer_id, f.first_day, c.code AS channel_code, r.code AS region_code
-   FROM churn_first f
-   JOIN churn_levels c ON c.kind = 'channel' AND c.level = coalesce(nullif(trim(f.channel), ''), 'unknown')
-   JOIN churn_levels r ON r.kind = 'region' AND r.level = coalesce(nullif(trim(f.region), ''), 'unknown')`,
-  ),
-];
+   FROM f LEFT JOIN c ON c.customer_id = f.customer_id`;
+
+const levelsQuery = (
+  first: string,
+): Sql => sql`SELECT kind, level, CAST(row_number() OVER (PARTITION BY kind ORDER BY level) - 1 AS INTEGER) AS code
+   FROM (SELECT DISTINCT 'channel' AS kind, coalesce(nullif(trim(channel), ''), 'unknown') AS level FROM ${sql.raw(first)}
+         UNION SELECT DISTINCT 'region', coalesce(nullif(trim(region), ''), 'unknown') FROM ${sql.raw(first)})`;
+
+const codedFirstQuery = (
+  first: string,
+  levels: string,
+): Sql => sql`SELECT f.cust, f.customer_id, f.first_day, c.code AS channel_code, r.code AS region_code
+   FROM ${sql.raw(first)} f
+   JOIN ${sql.raw(levels)} c ON c.kind = 'channel' AND c.level = coalesce(nullif(trim(f.channel), ''), 'unknown')
+   JOIN ${sql.raw(levels)} r ON r.kind = 'region' AND r.level = coalesce(nullif(trim(f.region), ''), 'unknown')`;
 
 /** The levels behind the channel and region codes. */
 export const levelsSql = 'SELECT kind, code, level FROM churn_levels ORDER BY kind, code';
 
 /**
- * Per extraction, on a dedicated connection: complaints and returns before `cutoff` (the instant
- * after the as-of date, 'YYYY-MM-DD 00:00:00'), keyed by the cache's customer numbers.
+ * The tables one extraction makes: temporary tables on its own DuckDB connection, or, on an engine
+ * without temporary tables (Trino), ordinary tables under a prefix of the extraction's own, dropped
+ * when it closes.
  */
-export function prepareStatements(d: Dialect, cutoff: string): Sql[] {
+export interface ExtractionTables {
+  complaints: string;
+  returns: string;
+  snapshots: string;
+  temporary: boolean;
+}
+
+export const TEMPORARY_EXTRACTION_TABLES: ExtractionTables = {
+  complaints: 'churn_complaints',
+  returns: 'churn_returns',
+  snapshots: 'churn_snapshots',
+  temporary: true,
+};
+
+export const prefixedExtractionTables = (prefix: string): ExtractionTables => ({
+  complaints: `${prefix}complaints`,
+  returns: `${prefix}returns`,
+  snapshots: `${prefix}snapshots`,
+  temporary: false,
+});
+
+/**
+ * Per extraction: complaints and returns before `cutoff` (the instant after the as-of date,
+ * 'YYYY-MM-DD 00:00:00'), keyed by the cache's customer numbers, and (temporary tables only) the
+ * snapshot table, which an engine makes with its rows (`snapshotTableSql`).
+ */
+export function prepareStatements(
+  d: Dialect,
+  cutoff: string,
+  tables: ExtractionTables = TEMPORARY_EXTRACTION_TABLES,
+): Sql[] {
   const before = sql`CAST(${cutoff} AS TIMESTAMP)`;
   const day = (column: string) => sql`${d.epochSeconds(sql.raw(column))} / 86400`;
+  const temporary = { temporary: tables.temporary };
   return [
     // A resolution at or after the cutoff is unknown at every snapshot: the complaint counts as open.
     d.createTableAs(
-      'churn_complaints',
+      tables.complaints,
       sql`SELECT f.cust,
        ${day('c.opened_at')} AS opened_day,
        CASE WHEN c.resolved_at < ${before} THEN ${day('c.resolved_at')} END AS resolved_day,
        c.severity
      FROM complaints c JOIN churn_first f ON f.customer_id = c.customer_id
      WHERE c.opened_at < ${before}`,
-      { temporary: true },
+      temporary,
     ),
     d.createTableAs(
-      'churn_returns',
+      tables.returns,
       sql`SELECT f.cust, ${day('r.returned_at')} AS day, abs(r.amount) AS amount
      FROM returns r JOIN churn_first f ON f.customer_id = r.customer_id
      WHERE r.returned_at < ${before}`,
-      { temporary: true },
+      temporary,
     ),
-    d.createTable(
-      'churn_snapshots',
-      [
-        ['snap', 'integer'],
-        ['s_day', 'double'],
-        ['rate', 'double'],
-      ],
-      { temporary: true, replace: true },
-    ),
+    ...(tables.temporary
+      ? [
+          d.createTable(
+            tables.snapshots,
+            [
+              ['snap', 'integer'],
+              ['s_day', 'double'],
+              ['rate', 'double'],
+            ],
+            { temporary: true, replace: true },
+          ),
+        ]
+      : []),
   ];
 }
 
+/** A snapshot row: its number, the first day it must not see, its sampling rate. */
+export interface SnapshotRow {
+  snap: number;
+  sDay: number;
+  rate: number;
+}
+
+/** The snapshot table made with its rows in one statement (an engine that deletes no rows). */
+export function snapshotTableSql(d: Dialect, name: string, rows: readonly SnapshotRow[]): Sql {
+  // VALUES needs a row: no snapshots is one row filtered out.
+  const values = (rows.length > 0 ? rows : [{ snap: 0, sDay: 0, rate: 0 }]).map(
+    (r) => sql`(CAST(${r.snap} AS INTEGER), CAST(${r.sDay} AS DOUBLE), CAST(${r.rate} AS DOUBLE))`,
+  );
+  return d.createTableAs(
+    name,
+    sql`SELECT snap, s_day, rate FROM (VALUES ${sql.join(values)}) AS t (snap, s_day, rate)${
+      rows.length > 0 ? sql.empty : sql` WHERE false`
+    }`,
+  );
+}
+
 /** Customers whose first order lies before each snapshot's end. */
-export const populationCountSql = `
+export const populationCountSql = (tables: ExtractionTables = TEMPORARY_EXTRACTION_TABLES): Sql =>
+  sql`
   SELECT s.snap, count(f.cust) AS customers
-  FROM churn_snapshots s LEFT JOIN churn_first f ON f.first_day < s.s_day
+  FROM ${sql.raw(tables.snapshots)} s LEFT JOIN churn_first f ON f.first_day < s.s_day
   GROUP BY s.snap ORDER BY s.snap`;
+
+/** A prime: the draws' resolution (a millionth), and the field in which the snapshot day moves them. */
+const SAMPLE_MODULUS = 1_000_003;
 
 /** What the feature query binds: the draw's seed, the holdout share, the label horizon. */
 export interface FeatureQueryOptions {
@@ -128,14 +218,26 @@ export interface FeatureQueryOptions {
 /**
  * One row per sampled customer and snapshot. `holdoutPermille` of customers (by a hash of id and seed)
  * form the early-stopping slice; other bits of the same hash put each customer in one of five folds
- * (the candidates' cross-fitting); a row is sampled when its hash draw falls below the snapshot's rate.
- * With `labels`, `future_orders` counts orders in [s_day, s_day + horizon). The hash is the engine's
- * (`stableHash`): draws repeat on one engine, not across engines.
+ * (the candidates' cross-fitting); a row is sampled when its draw, made from the customer's hash and the
+ * snapshot day, falls below the snapshot's rate.
+ * With `labels`, `future_orders` counts orders in [s_day, s_day + horizon). The hash (`stableHash`)
+ * is the same on every engine, so the draws, and a model fitted on them, are too.
  */
-export function featureSql(d: Dialect, options: FeatureQueryOptions): Sql {
+export function featureSql(
+  d: Dialect,
+  options: FeatureQueryOptions,
+  tables: ExtractionTables = TEMPORARY_EXTRACTION_TABLES,
+): Sql {
   const { labels, seed } = options;
-  const customerHash = d.stableHash([sql`f.customer_id`, sql`${seed}`]);
-  const sampleHash = d.stableHash([sql`f.customer_id`, sql`s.s_day`, sql`${seed}`]);
+  const snapshots = sql.raw(tables.snapshots);
+  // Texts and integers only, which every engine writes alike: the draws are the same on DuckDB and Trino.
+  const seedValue = d.cast(sql`${seed}`, 'bigint');
+  const customerHash = d.stableHash([sql`f.customer_id`, seedValue]);
+  // The row's draw: the customer's own bits (above the holdout's and the fold's) moved by the snapshot
+  // day in the prime field of SAMPLE_MODULUS. Integer arithmetic, exact and alike on every engine, and
+  // one MD5 per customer rather than per customer and snapshot (which cost DuckDB a third more time).
+  const sampleDraw = sql`((${d.intDivide(sql`f.customer_hash`, sql`5000`)} % ${sql.raw(String(SAMPLE_MODULUS))}
+        + ${d.cast(sql`s.s_day`, 'bigint')} * 7919) * 48271) % ${sql.raw(String(SAMPLE_MODULUS))}`;
   const count = (condition: Sql) => d.filtered(sql`count(*)`, condition);
   const lab = labels
     ? sql`,
@@ -151,12 +253,18 @@ export function featureSql(d: Dialect, options: FeatureQueryOptions): Sql {
     (c) => sql`coalesce(${d.cast(sql.raw(c), 'double')}, ${d.cast(sql`'NaN'`, 'double')}) AS ${sql.raw(c)}`,
   );
   return sql`
-  WITH pop AS (
+  -- The customer's hash once per customer, not once per snapshot: an MD5 is not free. As a BIGINT
+  -- (it is below 2^60): DuckDB would add an unsigned hash and a signed day in 128 bits.
+  WITH hashed AS (
+    SELECT f.*, ${d.cast(customerHash, 'bigint')} AS customer_hash FROM churn_first f
+  ),
+  pop AS (
     SELECT s.snap, s.s_day, s.rate, f.cust, f.customer_id, f.first_day, f.channel_code, f.region_code,
-      (${customerHash} % 1000) < ${options.holdoutPermille} AS holdout,
-      ${d.intDivide(customerHash, sql`1000`)} % 5 AS fold,
-      (${sampleHash} % 1000000) / 1000000.0 AS sample_u
-    FROM churn_snapshots s JOIN churn_first f ON f.first_day < s.s_day
+      (f.customer_hash % 1000) < ${options.holdoutPermille} AS holdout,
+      ${d.intDivide(sql`f.customer_hash`, sql`1000`)} % 5 AS fold,
+      -- A DOUBLE divisor on every engine (Trino reads 1000003.0 as a DECIMAL and keeps one digit).
+      ${sampleDraw} / ${d.cast(sql.raw(String(SAMPLE_MODULUS)), 'double')} AS sample_u
+    FROM ${snapshots} s JOIN hashed f ON f.first_day < s.s_day
   ),
   sampled AS (
     SELECT * FROM pop WHERE sample_u < rate
@@ -164,7 +272,7 @@ export function featureSql(d: Dialect, options: FeatureQueryOptions): Sql {
   -- Orders whose lines straddle a snapshot are valued by their lines before it.
   straddle AS (
     SELECT s.snap, o.cust, o.order_id, sum(l.amount) AS value
-    FROM churn_snapshots s
+    FROM ${snapshots} s
     JOIN churn_orders o ON o.day < s.s_day AND o.last_line_day >= s.s_day
     JOIN purchases l ON l.order_id = o.order_id
     WHERE o.last_line_day > o.day AND ${d.epochSeconds(sql`l.order_date`)} / 86400 < s.s_day
@@ -205,7 +313,7 @@ export function featureSql(d: Dialect, options: FeatureQueryOptions): Sql {
       ${count(sql`c.resolved_day < p.s_day AND c.resolved_day - c.opened_day > 7
         AND c.opened_day >= p.s_day - 365`)} AS slow_resolutions_365,
       max(c.severity) AS max_severity
-    FROM sampled p JOIN churn_complaints c ON c.cust = p.cust AND c.opened_day < p.s_day
+    FROM sampled p JOIN ${sql.raw(tables.complaints)} c ON c.cust = p.cust AND c.opened_day < p.s_day
     GROUP BY p.snap, p.cust
   ),
   rf AS (
@@ -214,7 +322,7 @@ export function featureSql(d: Dialect, options: FeatureQueryOptions): Sql {
       ${count(sql`r.day >= p.s_day - 180`)} AS returns_180,
       sum(r.amount) AS returned_value,
       min(p.s_day - r.day) AS days_since_return
-    FROM sampled p JOIN churn_returns r ON r.cust = p.cust AND r.day < p.s_day
+    FROM sampled p JOIN ${sql.raw(tables.returns)} r ON r.cust = p.cust AND r.day < p.s_day
     GROUP BY p.snap, p.cust
   )${lab}
   , features AS (

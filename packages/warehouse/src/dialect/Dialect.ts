@@ -81,10 +81,11 @@ export interface Dialect {
   limitOffset(limit: number, offset: number): Sql;
 
   /**
-   * A deterministic hash of the values as a non-negative integer: the same values give the same
-   * number in every session and on every run of the engine, so that a draw made from it (a sample,
-   * a fold, a holdout slice) can be repeated. Engines hash differently: the numbers, and so the
-   * draws, are the same on one engine, not from one engine to another.
+   * A deterministic hash of the values as a non-negative integer below 2^60: the same values give
+   * the same number in every session, on every run and on every engine, so that a draw made from it
+   * (a sample, a fold, a holdout slice) can be repeated, on DuckDB or on Trino alike. It is the first
+   * 15 hex digits of the MD5 of the values' texts joined by U+001F; the values must be texts or
+   * integers (BIGINT), whose text every engine spells alike (a DOUBLE's does not).
    */
   stableHash(values: readonly Sql[]): Sql;
   /** The integer quotient of two non-negative integers, rounded down. */

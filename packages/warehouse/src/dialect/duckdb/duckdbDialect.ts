@@ -54,8 +54,12 @@ export const duckdbDialect: Dialect = {
   groupByFirst: (count) => (count <= 0 ? sql.empty : sql.raw('GROUP BY ALL')),
   limitOffset: (limit, offset) => sql.raw(`LIMIT ${wholeNumber(limit)} OFFSET ${wholeNumber(offset)}`),
 
-  // DuckDB's own hash (a UBIGINT): stable across runs of one DuckDB version.
-  stableHash: (values) => sql`hash(${sql.join(values)})`,
+  // The first 15 hex digits of the MD5 of the values as text (unit separators between them), as
+  // Trino's dialect takes them: the same numbers, and so the same draws, on both engines.
+  stableHash: (values) =>
+    sql`CAST('0x' || substr(md5(concat_ws(chr(31), ${sql.join(
+      values.map((v) => sql`CAST(${v} AS VARCHAR)`),
+    )})), 1, 15) AS UBIGINT)`,
   intDivide: (dividend, divisor) => sql`(${dividend} // ${divisor})`,
   md5Hex: (text) => sql`md5(${text})`,
   hexToInteger: (hex) => sql`CAST('0x' || ${hex} AS UBIGINT)`,
