@@ -1,7 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql, type Warehouse } from '@retain/warehouse';
 import { openTestWarehouse, tempDir, writeFile } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +9,7 @@ import { TrinoDb } from './TrinoDb.ts';
 import { testCluster } from './testing/cluster.ts';
 import { figureDifferences } from './testing/figureDifferences.ts';
 import { dropMappedSchema } from './testing/mappedDemo.ts';
+import { retainCommand, STACK_TRACE } from './testing/retainCommand.ts';
 
 /*
  * "Map, don't copy": a retailer's order lines and tickets, with its own column names and formats
@@ -21,21 +20,6 @@ import { dropMappedSchema } from './testing/mappedDemo.ts';
  */
 
 const cluster = testCluster();
-
-const RETAIN_BIN = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../apps/cli/bin/retain.js',
-);
-
-function retain(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [RETAIN_BIN, ...args], {
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-const STACK = /internal error|^\s+at /m;
 
 /** A small seeded generator, so that the history is the same on every run. */
 function random(seed: number): () => number {
@@ -233,7 +217,7 @@ describe.skipIf(cluster === null)(
         purchases: { file: 'order_lines.csv', ...purchasesSection },
         complaints: { file: 'tickets.csv', ...complaintsSection },
       });
-      const loaded = retain(['ingest', '--db', dbFile, '--mapping', files, '--json']);
+      const loaded = retainCommand(['ingest', '--db', dbFile, '--mapping', files, '--json']);
       if (loaded.code !== 0) throw new Error(`loading the files failed: ${loaded.stderr}`);
     }, 600_000);
 
@@ -258,11 +242,11 @@ describe.skipIf(cluster === null)(
         purchases: { table: `${source}.order_lines`, ...purchasesSection },
         complaints: { table: `lake.${source}.tickets`, ...complaintsSection },
       });
-      const mapped = retain(['ingest', '--engine', urlOf(working), '--mapping', tables, '--json']);
+      const mapped = retainCommand(['ingest', '--engine', urlOf(working), '--mapping', tables, '--json']);
       expect(mapped.stderr).toBe('');
       expect(mapped.code).toBe(0);
       const summary = JSON.parse(mapped.stdout);
-      const info = JSON.parse(retain(['info', '--db', dbFile, '--json']).stdout);
+      const info = JSON.parse(retainCommand(['info', '--db', dbFile, '--json']).stdout);
       expect(summary.schema).toBe(`lake.${working}`);
       expect(summary.sections.purchases).toMatchObject({
         view: 'mapped',
@@ -290,7 +274,7 @@ describe.skipIf(cluster === null)(
         purchases: { table: `${source}.order_lines`, ...purchasesSection },
         complaints: { table: `${source}.tickets`, ...complaintsSection },
       });
-      const mapped = retain(['ingest', '--engine', urlOf(working), '--mapping', tables]);
+      const mapped = retainCommand(['ingest', '--engine', urlOf(working), '--mapping', tables]);
       expect(mapped.stderr).toBe('');
       expect(mapped.code).toBe(0);
       const lines = mapped.stdout.trim().split('\n');
@@ -318,9 +302,9 @@ describe.skipIf(cluster === null)(
       ['repeat', '--within', '90'],
       ['trend', '--age', '1'],
     ])('gives %s the same figures from the mapped tables as from the loaded files', (...args) => {
-      const fromFiles = retain([...args, '--json', '--db', dbFile]);
+      const fromFiles = retainCommand([...args, '--json', '--db', dbFile]);
       expect(fromFiles.code, fromFiles.stderr).toBe(0);
-      const fromTables = retain([...args, '--json', '--engine', urlOf(working)]);
+      const fromTables = retainCommand([...args, '--json', '--engine', urlOf(working)]);
       expect(fromTables.stderr).toBe('');
       expect(fromTables.code).toBe(0);
       const out: string[] = [];
@@ -351,7 +335,7 @@ describe.skipIf(cluster === null)(
       const mapping = tableMapping('missing-table.json', {
         purchases: { table: `${source}.no_such_lines`, ...purchasesSection },
       });
-      const result = retain(['ingest', '--engine', urlOf(refused), '--mapping', mapping]);
+      const result = retainCommand(['ingest', '--engine', urlOf(refused), '--mapping', mapping]);
       expect(result.code).toBe(2);
       expect(result.stderr.trim()).toBe(
         `error: Trino at ${base.host}:${base.port}: table lake.${source}.no_such_lines does not exist (the purchases section of missing-table.json maps it)`,
@@ -368,14 +352,14 @@ describe.skipIf(cluster === null)(
         },
         complaints: { table: `${source}.tickets`, ...complaintsSection },
       });
-      const result = retain(['ingest', '--engine', urlOf(refused), '--mapping', mapping, '--json']);
+      const result = retainCommand(['ingest', '--engine', urlOf(refused), '--mapping', mapping, '--json']);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(
         new RegExp(
           `^error: Trino at ${base.host}:${base.port}: table lake\\.${source}\\.order_lines has no column "sales_channel" \\(mapped to purchases\\.channel in missing-column\\.json\\); its columns: invoice, customer, `,
         ),
       );
-      expect(result.stderr).not.toMatch(STACK);
+      expect(result.stderr).not.toMatch(STACK_TRACE);
       expect(JSON.parse(result.stdout)).toMatchObject({
         error: {
           code: 'engine_column_missing',
@@ -391,9 +375,9 @@ describe.skipIf(cluster === null)(
         purchases: { table: `${source}.bad_lines`, ...purchasesSection },
         complaints: { table: `${source}.tickets`, ...complaintsSection },
       });
-      const result = retain(['ingest', '--engine', urlOf(refused), '--mapping', mapping]);
+      const result = retainCommand(['ingest', '--engine', urlOf(refused), '--mapping', mapping]);
       expect(result.code).toBe(2);
-      expect(result.stderr).not.toMatch(STACK);
+      expect(result.stderr).not.toMatch(STACK_TRACE);
       expect(result.stderr.trim().split('\n')).toEqual([
         `error: 1 problem in 1 table of Trino at ${base.host}:${base.port}; nothing was mapped.`,
         `  purchases (lake.${source}.bad_lines)  column "invoice_date": 2 rows: not a date in the format %d/%m/%Y %H:%M, with a year between 1900 and 2200 (check "dateFormat" in bad-dates.json): order_id 1001 ("31/02/2024 10:00"), order_id 1002 ("2024-03-01 10:00")`,
@@ -405,7 +389,7 @@ describe.skipIf(cluster === null)(
       const mapping = tableMapping('twice.json', {
         complaints: { table: `${source}.twice_tickets`, ...complaintsSection },
       });
-      const result = retain(['ingest', '--engine', urlOf(refused), '--mapping', mapping]);
+      const result = retainCommand(['ingest', '--engine', urlOf(refused), '--mapping', mapping]);
       expect(result.code).toBe(2);
       expect(result.stderr.trim().split('\n')).toEqual([
         `error: 1 problem in 1 table of Trino at ${base.host}:${base.port}; nothing was mapped.`,
@@ -419,7 +403,7 @@ describe.skipIf(cluster === null)(
       const mapping = tableMapping('purchases-only.json', {
         purchases: { table: `${source}.order_lines`, ...purchasesSection },
       });
-      const mapped = retain(['ingest', '--engine', urlOf(kept), '--mapping', mapping, '--json']);
+      const mapped = retainCommand(['ingest', '--engine', urlOf(kept), '--mapping', mapping, '--json']);
       expect(mapped.stderr).toBe('');
       const summary = JSON.parse(mapped.stdout);
       expect(summary.sections.customers).toMatchObject({ view: 'kept', table: null, rows: 0 });
@@ -429,7 +413,7 @@ describe.skipIf(cluster === null)(
       const customers = tableMapping('customers.json', {
         customers: { table: `${source}.tickets`, columns: { customer_id: 'customer' } },
       });
-      const refusedMapping = retain(['ingest', '--engine', urlOf(kept), '--mapping', customers]);
+      const refusedMapping = retainCommand(['ingest', '--engine', urlOf(kept), '--mapping', customers]);
       expect(refusedMapping.code).toBe(2);
       expect(refusedMapping.stderr.trim()).toBe(
         `error: Trino at ${base.host}:${base.port}: lake.${kept}.customers is a table; mapping customers there would replace it with a view. Drop it, or name another schema in the engine URL.`,
