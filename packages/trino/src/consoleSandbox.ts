@@ -551,3 +551,28 @@ function runtimeError(error: TrinoFailure, statement: string): QueryError {
   const wording = RUNTIME_WORDING[error.errorName] ?? 'the query failed while it ran (details are not shown)';
   return new QueryError('runtime', `The query failed: ${wording}.`);
 }
+
+const factsColumn = z.object({ table_name: z.string(), column_name: z.string(), data_type: z.string() });
+
+/**
+ * The facts the console offers on `db`'s schema, with their columns (the schema browser and
+ * completion); masked access leaves out the contact columns it refuses.
+ */
+export async function consoleFactsColumns(
+  db: TrinoDb,
+  access: ConsoleAccess,
+): Promise<Array<{ name: string; columns: Array<{ name: string; type: string }> }>> {
+  const rows = await db.query(
+    sql`SELECT table_name, column_name, data_type FROM information_schema.columns
+        WHERE table_schema = ${db.target.schema}
+          AND table_name IN (${sql.join(CONSOLE_FACTS.map((t) => sql`${t}`))})
+        ORDER BY table_name, ordinal_position`,
+    factsColumn,
+  );
+  return CONSOLE_FACTS.map((name) => ({
+    name,
+    columns: rows
+      .filter((r) => r.table_name === name && (access === 'full' || !CONTACT_COLUMNS.includes(r.column_name)))
+      .map((r) => ({ name: r.column_name, type: r.data_type })),
+  })).filter((table) => table.columns.length > 0);
+}

@@ -1,6 +1,7 @@
 export {
   CONSOLE_FACTS,
   CONTACT_COLUMNS,
+  consoleFactsColumns,
   type EngineConsoleOptions,
   engineConsoleQuery,
 } from './consoleSandbox.ts';

@@ -215,15 +215,42 @@ describe.skipIf(cluster === null)('retain serve --engine on a Trino cluster', ()
     });
     expect(upload.status).toBe(409);
     expect(((await upload.json()) as { error: string }).error).toMatch(/^The data lives on Trino at /);
-    const sqlRun = await fetch(`${onEngine.url}/trpc/query.run`, {
-      method: 'POST',
-      headers: { ...API_REQUEST_HEADERS, 'content-type': 'application/json' },
-      body: JSON.stringify({ sql: 'SELECT count(*) FROM purchases' }),
-    });
-    expect(sqlRun.status).toBe(412);
-    expect(trpcError.parse(await sqlRun.json()).error.message).toMatch(
-      /^The SQL console does not run on Trino at .+ yet/,
+  });
+
+  it('runs the SQL console on the cluster: the facts it offers, their rows, and its sandbox', async () => {
+    if (!embedded || !onEngine) return;
+    const runOn = async (server: Served, text: string) =>
+      fetch(`${server.url}/trpc/query.run`, {
+        method: 'POST',
+        headers: { ...API_REQUEST_HEADERS, 'content-type': 'application/json' },
+        body: JSON.stringify({ sql: text }),
+      });
+    const run = (text: string) => runOn(onEngine as Served, text);
+    const rowsOf = async (response: Response) =>
+      z
+        .object({ rows: z.array(z.array(z.unknown())) })
+        .parse(trpcResponse.parse(await response.json()).result.data)
+        .rows.map((row) => row.map((cell) => (typeof cell === 'string' ? cell : Number(cell))));
+    const byChannel =
+      'SELECT channel, count(*) AS lines, count(DISTINCT customer_id) AS customers FROM purchases GROUP BY channel ORDER BY channel';
+    const onCluster = await run(byChannel);
+    expect(onCluster.status).toBe(200);
+    const cluster = await rowsOf(onCluster);
+    expect(cluster.length).toBeGreaterThan(1);
+    expect(cluster).toEqual(await rowsOf(await runOn(embedded, byChannel)));
+    // What the plan reads decides: a system table is refused before the statement runs.
+    const refused = await run('SELECT query FROM system.runtime.queries');
+    expect(refused.status).toBe(400);
+    expect(trpcError.parse(await refused.json()).error.message).toMatch(
+      /system\.runtime\.queries|not one of/,
     );
+    const tables = z
+      .array(z.object({ name: z.string(), columns: z.array(z.object({ name: z.string() })) }))
+      .parse(await query(onEngine, 'query.schema'));
+    expect(tables.map((t) => t.name).sort()).toEqual(['complaints', 'customers', 'purchases', 'returns']);
+    expect(tables.find((t) => t.name === 'purchases')?.columns.map((c) => c.name)).toContain('order_date');
+    const example = z.object({ sql: z.string() }).parse(await query(onEngine, 'query.example'));
+    expect((await run(example.sql)).status).toBe(200);
   });
 
   it('serves the figures from the local file after a restart, without the rollup on the cluster', async () => {

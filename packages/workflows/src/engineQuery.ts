@@ -1,5 +1,11 @@
 import type { TrinoDb } from '@retain/trino';
-import { QueryError, type ReadOnlyQueryResult, type Warehouse } from '@retain/warehouse';
+import {
+  type ConsoleAccess,
+  type ConsoleTable,
+  QueryError,
+  type ReadOnlyQueryResult,
+  type Warehouse,
+} from '@retain/warehouse';
 import type { AuditedQueryOptions } from './auditedQuery.ts';
 import { auditAs } from './requester.ts';
 
@@ -39,4 +45,13 @@ export async function runEngineQuery(
     await audit({ ms: Math.round(performance.now() - started), rows: 0, outcome });
     throw error;
   }
+}
+
+/**
+ * The facts the console reads on a cluster, with their columns as the cluster types them (its
+ * information schema); masked access leaves out the contact columns it may not read.
+ */
+export async function engineConsoleTables(engine: TrinoDb, access: ConsoleAccess): Promise<ConsoleTable[]> {
+  const { consoleFactsColumns } = await import('@retain/trino');
+  return consoleFactsColumns(engine, access);
 }

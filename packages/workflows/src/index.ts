@@ -12,7 +12,7 @@ export {
 } from './analyticsEngine.ts';
 export { cohortMatrixReport, cohortTrendReport, kpisReport, repeatReport } from './analyticsReports.ts';
 export { type AuditedQueryOptions, runAuditedQuery } from './auditedQuery.ts';
-export { runEngineQuery } from './engineQuery.ts';
+export { engineConsoleTables, runEngineQuery } from './engineQuery.ts';
 export {
   type CallListFileOptions,
   type CallListStreamOptions,

@@ -7,8 +7,8 @@ import {
   listSavedQueries,
   saveQuery,
 } from '@retain/warehouse';
-import { runAuditedQuery } from '@retain/workflows';
-import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
+import { engineConsoleTables, runAuditedQuery, runEngineQuery } from '@retain/workflows';
+import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { type ApiContext, requesterOf } from '../context.ts';
 import { procedure } from '../trpc.ts';
@@ -19,17 +19,15 @@ function consoleAccess(ctx: ApiContext): ConsoleAccess {
 }
 
 /**
- * The console on a server whose facts live on a Trino cluster: the local file holds none of them, so
- * a statement is not run there. This is the one place to run it on the cluster instead, once the
- * console has a sandbox for Trino.
+ * The statement the console opens with on a Trino cluster: the warehouse's example in the SQL both
+ * engines share (Trino has no GROUP BY ALL).
  */
-function refuseOnEngine(ctx: ApiContext): void {
-  if (!ctx.engine) return;
-  throw new TRPCError({
-    code: 'PRECONDITION_FAILED',
-    message: `The SQL console does not run on ${ctx.engine.engine.name} yet: the facts are there, not in this server's database. Query the cluster with its own client meanwhile.`,
-  });
-}
+const ENGINE_CONSOLE_EXAMPLE = `SELECT date_trunc('month', order_date) AS month,
+       count(DISTINCT customer_id) AS customers,
+       sum(amount) AS revenue
+FROM purchases
+GROUP BY 1
+ORDER BY month`;
 
 export const queryRouter = {
   /** One read-only statement of SQL; at most `limit` rows come back, `truncated` says if there were more. */
@@ -41,19 +39,21 @@ export const queryRouter = {
       }),
     )
     .mutation(({ ctx, input }) => {
-      refuseOnEngine(ctx);
-      return runAuditedQuery(ctx.warehouse, input.sql, {
-        rowCap: input.limit,
-        access: consoleAccess(ctx),
-        requester: requesterOf(ctx),
-      });
+      const options = { rowCap: input.limit, access: consoleAccess(ctx), requester: requesterOf(ctx) };
+      // On a cluster the statement runs there, after the sandbox for Trino has checked its plan.
+      if (ctx.engine) return runEngineQuery(ctx.warehouse, ctx.engine.engine.db, input.sql, options);
+      return runAuditedQuery(ctx.warehouse, input.sql, options);
     }),
 
   /** The tables the console can query, with their columns, for the schema browser and completion. */
-  schema: procedure.query(({ ctx }) => consoleTables(ctx.warehouse, consoleAccess(ctx))),
+  schema: procedure.query(({ ctx }) =>
+    ctx.engine
+      ? engineConsoleTables(ctx.engine.engine.db, consoleAccess(ctx))
+      : consoleTables(ctx.warehouse, consoleAccess(ctx)),
+  ),
 
   /** The statement the console opens with, in the warehouse engine's own SQL. */
-  example: procedure.query(() => ({ sql: CONSOLE_EXAMPLE })),
+  example: procedure.query(({ ctx }) => ({ sql: ctx.engine ? ENGINE_CONSOLE_EXAMPLE : CONSOLE_EXAMPLE })),
 
   /** Queries saved from the console, stored in the warehouse. */
   saved: procedure.query(({ ctx }) => listSavedQueries(ctx.warehouse)),
