@@ -1,4 +1,4 @@
-import type { Dialect, Sql, Warehouse } from '@retain/warehouse';
+import type { Db, Dialect, Sql, Warehouse } from '@retain/warehouse';
 import {
   BadInputError,
   csvLineSql,
@@ -20,6 +20,11 @@ import { withoutIds } from './train.ts';
 import { inlineRunner, startWorker } from './worker/workerClient.ts';
 
 export interface ScoreOptions {
+  /**
+   * Where the features are extracted: an engine whose schema holds the facts tables (a Trino
+   * cluster). Default: the warehouse, which keeps the scores either way.
+   */
+  features?: Db;
   /** Default: the newest ready model. */
   modelId?: string;
   /** Default: the day of the last order (scoring "today"). */
@@ -53,7 +58,8 @@ export async function scoreCustomers(warehouse: Warehouse, options: ScoreOptions
     if (!options.modelId) throw new BadInputError('No trained model yet: train one first.');
     throw unknownModel(options.modelId);
   }
-  const range = await orderRange(warehouse);
+  const source = options.features ?? warehouse;
+  const range = await orderRange(source);
   if (!range) throw new BadInputError('The warehouse holds no purchases: load data first.');
   let asOfDay = Math.floor(range.lastDay);
   if (options.asOf) {
@@ -73,7 +79,7 @@ export async function scoreCustomers(warehouse: Warehouse, options: ScoreOptions
     });
   }
   const files = await readModelFolder(modelFolder(warehouse, record));
-  const extractor = await FeatureExtractor.open(warehouse, asOfDay);
+  const extractor = await FeatureExtractor.open(source, asOfDay);
   const runners =
     options.runner === 'inline'
       ? [inlineRunner()]
@@ -113,8 +119,7 @@ export async function scoreCustomers(warehouse: Warehouse, options: ScoreOptions
       seconds: (performance.now() - started) / 1000,
     };
   } finally {
-    extractor.close();
-    await Promise.all(runners.map((r) => r.close()));
+    await Promise.all([extractor.close(), ...runners.map((r) => r.close())]);
   }
 }
 

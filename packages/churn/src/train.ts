@@ -15,7 +15,7 @@ import type {
   TrainingEvent,
 } from '@retain/schemas';
 import { HORIZON_DAYS, horizonDaysSchema, TRAINING_SEED } from '@retain/schemas';
-import { BadInputError, ParameterError, type Warehouse } from '@retain/warehouse';
+import { BadInputError, type Db, ParameterError, type Warehouse } from '@retain/warehouse';
 import type { BackendName } from './backend.ts';
 import { dayNumber, invalidAsOf, isoDate } from './dates.ts';
 import { FeatureExtractor, orderRange } from './features/extractFeatures.ts';
@@ -38,6 +38,12 @@ import { inlineRunner, type JobRunner, startWorker } from './worker/workerClient
 export type TrainingProgress = Omit<TrainingEvent, 'jobId'>;
 
 export interface TrainOptions {
+  /**
+   * Where the features are extracted: an engine whose schema holds the facts tables (a Trino
+   * cluster), which sends back only the sampled rows. Default: the warehouse. The model, its files
+   * and its scores are the warehouse's either way.
+   */
+  features?: Db;
   /** T, YYYY-MM-DD (default: the day of the last order). Nothing after it is read. */
   asOf?: string;
   horizonDays?: number;
@@ -127,7 +133,8 @@ export async function trainChurnModel(
       params: { min: HORIZON_DAYS.min, max: HORIZON_DAYS.max },
       explanation: null,
     });
-  const range = await orderRange(warehouse);
+  const source = options.features ?? warehouse;
+  const range = await orderRange(source);
   if (!range) throw new BadInputError('The warehouse holds no purchases yet: load data first.');
   const lastDay = Math.floor(range.lastDay);
   const asOfDay = options.asOf ? parseAsOf(options.asOf) : lastDay;
@@ -149,7 +156,7 @@ export async function trainChurnModel(
   await removeLeftovers(warehouse, modelsDir);
 
   report({ phase: 'features', message: 'extracting features for the out-of-time snapshots', percent: 1 });
-  const extractor = await FeatureExtractor.open(warehouse, asOfDay);
+  const extractor = await FeatureExtractor.open(source, asOfDay);
   const runner: JobRunner = options.runner === 'inline' ? inlineRunner() : startWorker(options.signal);
   const extraRunners: JobRunner[] = [];
   try {
@@ -337,8 +344,7 @@ export async function trainChurnModel(
       ...(scoresAtAsOf ? { scoresAtAsOf } : {}),
     };
   } finally {
-    extractor.close();
-    await Promise.all([runner, ...extraRunners].map((r) => r.close()));
+    await Promise.all([extractor.close(), ...[runner, ...extraRunners].map((r) => r.close())]);
   }
 }
 

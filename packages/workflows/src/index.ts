@@ -12,7 +12,6 @@ export {
 } from './analyticsEngine.ts';
 export { cohortMatrixReport, cohortTrendReport, kpisReport, repeatReport } from './analyticsReports.ts';
 export { type AuditedQueryOptions, runAuditedQuery } from './auditedQuery.ts';
-export { engineConsoleTables, runEngineQuery } from './engineQuery.ts';
 export {
   type CallListFileOptions,
   type CallListStreamOptions,
@@ -29,6 +28,8 @@ export {
   ensureEngineCacheTables,
   type SourceVersion,
 } from './engineCache.ts';
+export { CHURN_FACT_COLUMNS, churnFeatureEngine } from './engineChurn.ts';
+export { engineConsoleTables, runEngineQuery } from './engineQuery.ts';
 export {
   DEMO_CURRENCY,
   type DemoGenerated,

@@ -5,7 +5,7 @@ import {
   trainChurnModel,
 } from '@retain/churn';
 import type { TrainInput, TrainingEvent } from '@retain/schemas';
-import type { Warehouse } from '@retain/warehouse';
+import type { Db, Warehouse } from '@retain/warehouse';
 import { auditAs, type Requester } from './requester.ts';
 
 /** The settings of a run as the audit log keeps them. */
@@ -22,10 +22,17 @@ const settingsOf = (input: Partial<TrainInput>) => ({
 export async function trainModel(
   warehouse: Warehouse,
   input: TrainInput,
-  options: { requester: Requester; currency?: string; onProgress?: (progress: TrainingProgress) => void },
+  options: {
+    requester: Requester;
+    currency?: string;
+    onProgress?: (progress: TrainingProgress) => void;
+    /** Where the features are extracted (a Trino cluster: churnFeatureEngine); default: the warehouse. */
+    features?: Db;
+  },
 ): Promise<TrainResult> {
   await auditAs(warehouse, options.requester, 'train', settingsOf(input));
   return trainChurnModel(warehouse, {
+    ...(options.features ? { features: options.features } : {}),
     horizonDays: input.horizonDays,
     seed: input.seed,
     ...(input.asOf ? { asOf: input.asOf } : {}),

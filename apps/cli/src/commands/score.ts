@@ -11,6 +11,7 @@ interface ScoreFlags {
   model?: string;
   out?: string;
   db?: string;
+  engine?: string;
   json?: boolean;
 }
 
@@ -22,6 +23,10 @@ export function registerScore(program: Command): void {
     .option('--model <id>', 'model version (default: the newest; see `retain models`)')
     .option('--out <file>', 'also write the scores to a .csv or .parquet file')
     .option('--db <path>', 'database file (default data/retain.duckdb, or RETAIN_DB)')
+    .option(
+      '--engine <url>',
+      'extract the features on a Trino cluster holding the facts tables: trino://USER@HOST:PORT/CATALOG/SCHEMA (or RETAIN_ENGINE); the scores go to --db',
+    )
     .option('--json', 'print the summary as JSON')
     .addHelpText(
       'after',
@@ -29,6 +34,7 @@ export function registerScore(program: Command): void {
 Examples:
   $ retain score --out scores.csv
   $ retain score --model m-20260930-101500-ab12 --as-of 2026-06-30 --out scores.parquet --json
+  $ retain score --engine trino://analyst@trino.internal:8080/lake/sales --out scores.csv
 
 The file holds customer_id,churn_probability,value_at_risk,segment,reasons (reasons joined with
 " | "), then expected_revenue_12m,rfm,model_id,as_of; highest value at risk first. In a CSV file,
@@ -41,10 +47,18 @@ cells that a spreadsheet would run as a formula (starting with = + - @, tab or C
       const out = flags.out === undefined ? undefined : outFile('--out', flags.out);
       if (out && !/\.(csv|parquet)$/i.test(out))
         throw new UsageError(`--out ${out} must end in .csv or .parquet`);
+      const { churnFeatureEngine } = await import('@retain/workflows');
+      // Checked before the database file is opened, as train does.
+      const features = await churnFeatureEngine({
+        flag: flags.engine,
+        env: env.engine,
+        password: env.trinoPassword,
+      });
       const bar = new ProgressBar(env.interactive && !flags.json);
       const result = await withWarehouse(flags.db, async (warehouse) => {
         const { exportScores, scoreCustomers } = await import('@retain/churn');
         const scored = await scoreCustomers(warehouse, {
+          ...(features ? { features } : {}),
           ...(flags.model ? { modelId: flags.model } : {}),
           ...(flags.asOf ? { asOf: flags.asOf } : {}),
           currency: env.currency,

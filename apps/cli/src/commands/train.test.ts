@@ -3,7 +3,7 @@ import path from 'node:path';
 import { openDemoWarehouse } from '@retain/churn/testing';
 import { tempDir } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runRetain } from '../testing/runRetain.ts';
+import { INTERNAL_ERROR, runRetain } from '../testing/runRetain.ts';
 
 let demo: Awaited<ReturnType<typeof openDemoWarehouse>>;
 let db: string;
@@ -104,4 +104,16 @@ describe('retain train / score / models', () => {
       cleanup();
     }
   }, 120_000);
+
+  it('train and score --engine refuse a URL they cannot use with one line naming --engine, before any training', () => {
+    const before = auditEntries('train').length;
+    for (const verb of ['train', 'score']) {
+      const result = runRetain([verb, '--db', db, '--engine', 'postgres://me@db:5432/shop/public']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^error: --engine: /);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).not.toMatch(INTERNAL_ERROR);
+    }
+    expect(auditEntries('train')).toHaveLength(before);
+  });
 });

@@ -13,6 +13,7 @@ interface TrainFlags {
   horizon: string;
   seed: string;
   db?: string;
+  engine?: string;
   json?: boolean;
 }
 
@@ -30,6 +31,10 @@ export function registerTrain(program: Command): void {
     )
     .option('--seed <n>', 'random seed (sampling, initialisation, shuffling)', String(TRAINING_SEED.default))
     .option('--db <path>', 'database file (default data/retain.duckdb, or RETAIN_DB)')
+    .option(
+      '--engine <url>',
+      'extract the features on a Trino cluster holding the facts tables: trino://USER@HOST:PORT/CATALOG/SCHEMA (or RETAIN_ENGINE); the model and its scores go to --db',
+    )
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
@@ -37,6 +42,7 @@ export function registerTrain(program: Command): void {
 Examples:
   $ retain train
   $ retain train --as-of 2024-06-30 --horizon 60 --json
+  $ retain train --engine trino://analyst@trino.internal:8080/lake/sales
 
 At each rolling origin T−H, T−2H, T−3H every candidate (the stacked model, the network, boosted
 trees, RFM logistic regression, BG/NBD, days since last order) is fitted on the snapshots before it
@@ -54,11 +60,19 @@ every customer at T. JSON: {"modelId","backend","asOf","horizonDays","selected":
         throw new UsageError('--as-of must be YYYY-MM-DD');
       }
       const bar = new ProgressBar(env.interactive && !flags.json);
-      const { trainModel } = await import('@retain/workflows');
+      const { churnFeatureEngine, trainModel } = await import('@retain/workflows');
       const input = { horizonDays, seed, ...(flags.asOf ? { asOf: flags.asOf } : {}) };
+      // Checked before the database file is opened: a cluster that cannot be reached, or lacks a
+      // table, leaves nothing written locally.
+      const features = await churnFeatureEngine({
+        flag: flags.engine,
+        env: env.engine,
+        password: env.trinoPassword,
+      });
       const result = await withWarehouse(flags.db, (warehouse) =>
         trainModel(warehouse, input, {
           requester: cliRequester(),
+          ...(features ? { features } : {}),
           ...(env.currency ? { currency: env.currency } : {}),
           onProgress: (p) =>
             bar.update(
