@@ -1,12 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from '@retain/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCluster } from './testing/cluster.ts';
 import { figureDifferences } from './testing/figureDifferences.ts';
 import { type MappedDemo, mapDemo } from './testing/mappedDemo.ts';
+import { retainCommand, STACK_TRACE } from './testing/retainCommand.ts';
 
 /*
  * The `retain` analytics verbs with --engine: the same seeded history read from the cluster's
@@ -17,22 +15,6 @@ import { type MappedDemo, mapDemo } from './testing/mappedDemo.ts';
 const cluster = testCluster();
 
 /** The real command, started as a user would (the CLI is an app: run, never imported). */
-const RETAIN_BIN = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../apps/cli/bin/retain.js',
-);
-
-function retain(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [RETAIN_BIN, ...args], {
-    encoding: 'utf8',
-    // Only the flags choose the engine here; the cluster suites' own variables stay out.
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-const STACK = /internal error|^\s+at /m;
-
 /** A loopback port nothing listens on: bound, then released. */
 async function closedPort(): Promise<number> {
   const server = net.createServer();
@@ -83,10 +65,10 @@ describe.skipIf(cluster === null)('retain analytics verbs with --engine on a Tri
     ['trend', '--age', '1'],
   ])('prints the same %s JSON from the cluster as from the embedded database', (...args) => {
     if (!demo) return;
-    const local = retain([...args, '--json', '--db', demo.dbFile]);
+    const local = retainCommand([...args, '--json', '--db', demo.dbFile]);
     expect(local.stderr).toBe('');
     expect(local.code).toBe(0);
-    const remote = retain([...args, '--json', '--engine', demo.engineUrl]);
+    const remote = retainCommand([...args, '--json', '--engine', demo.engineUrl]);
     expect(remote.stderr).toBe('');
     expect(remote.code).toBe(0);
     // The same figures, as the conformance suite compares them: counts exactly, sums of money to
@@ -107,8 +89,8 @@ describe.skipIf(cluster === null)('retain analytics verbs with --engine on a Tri
       ['kpis'],
       ['repeat'],
     ]) {
-      const local = retain([...args, '--db', demo.dbFile]);
-      const remote = retain([...args, '--engine', demo.engineUrl]);
+      const local = retainCommand([...args, '--db', demo.dbFile]);
+      const remote = retainCommand([...args, '--engine', demo.engineUrl]);
       expect(remote.code).toBe(0);
       expect(remote.stdout).toBe(local.stdout);
     }
@@ -116,23 +98,28 @@ describe.skipIf(cluster === null)('retain analytics verbs with --engine on a Tri
 
   it('exits 1 with one line naming the engine when the cluster cannot be reached', async () => {
     const port = await closedPort();
-    const result = retain(['cohorts', '--json', '--engine', `trino://retain@127.0.0.1:${port}/lake/default`]);
+    const result = retainCommand([
+      'cohorts',
+      '--json',
+      '--engine',
+      `trino://retain@127.0.0.1:${port}/lake/default`,
+    ]);
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([
       `error: Trino at 127.0.0.1:${port} cannot be reached (ECONNREFUSED): is the cluster running, and is this the coordinator's address?`,
     ]);
-    expect(result.stderr).not.toMatch(STACK);
+    expect(result.stderr).not.toMatch(STACK_TRACE);
   });
 
   it('exits 2 naming a facts table the schema lacks', () => {
     if (!missing) return;
-    const result = retain(['kpis', '--engine', missing.engineUrl]);
+    const result = retainCommand(['kpis', '--engine', missing.engineUrl]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
       new RegExp(`^error: Trino at [^:]+:\\d+: table lake\\.${missing.schema}\\.complaints does not exist`),
     );
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).not.toMatch(STACK);
+    expect(result.stderr).not.toMatch(STACK_TRACE);
   });
 
   it('exits 2 naming a column a facts table lacks', async () => {
@@ -140,7 +127,7 @@ describe.skipIf(cluster === null)('retain analytics verbs with --engine on a Tri
     await missing.trino.run(
       sql`CREATE TABLE complaints (complaint_id varchar, customer_id varchar, opened_at timestamp(6))`,
     );
-    const result = retain(['repeat', '--json', '--engine', missing.engineUrl]);
+    const result = retainCommand(['repeat', '--json', '--engine', missing.engineUrl]);
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toMatch(
       new RegExp(

@@ -1,6 +1,3 @@
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type QueryError, readOnlyQuery, secureForConsole, sql, Warehouse } from '@retain/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -9,6 +6,7 @@ import { parseTrinoUrl } from './engineUrl.ts';
 import { TrinoDb } from './TrinoDb.ts';
 import { testCluster } from './testing/cluster.ts';
 import { dropMappedSchema, type MappedDemo, mapDemo } from './testing/mappedDemo.ts';
+import { retainCommand, STACK_TRACE } from './testing/retainCommand.ts';
 
 /*
  * The SQL console on a Trino cluster: the same rows as the embedded console for the same history,
@@ -18,21 +16,6 @@ import { dropMappedSchema, type MappedDemo, mapDemo } from './testing/mappedDemo
 
 const cluster = testCluster();
 
-const RETAIN_BIN = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../apps/cli/bin/retain.js',
-);
-
-function retain(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [RETAIN_BIN, ...args], {
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-const STACK = /internal error|^\s+at |io\.trino|Exception/m;
-
 async function refusal(promise: Promise<unknown>): Promise<QueryError> {
   const error = await promise.then(
     () => null,
@@ -40,7 +23,7 @@ async function refusal(promise: Promise<unknown>): Promise<QueryError> {
   );
   expect(error, 'the statement was refused').not.toBeNull();
   expect((error as Error).name).toBe('QueryError');
-  expect((error as Error).message).not.toMatch(STACK);
+  expect((error as Error).message).not.toMatch(STACK_TRACE);
   return error as QueryError;
 }
 
@@ -319,7 +302,7 @@ describe.skipIf(cluster === null)('the SQL console on a Trino cluster', () => {
 
   it('retain query --engine: rows, refusals (exit 2), and the audit entry in the database file', async () => {
     demo.warehouse.close();
-    const ok = retain([
+    const ok = retainCommand([
       'query',
       '--engine',
       demo.engineUrl,
@@ -333,7 +316,7 @@ describe.skipIf(cluster === null)('the SQL console on a Trino cluster', () => {
     const n = JSON.parse(ok.stdout).rows[0][0];
     expect(n).toBeGreaterThan(0);
 
-    const refused = retain([
+    const refused = retainCommand([
       'query',
       '--engine',
       demo.engineUrl,
@@ -345,9 +328,16 @@ describe.skipIf(cluster === null)('the SQL console on a Trino cluster', () => {
     expect(refused.stderr.trim()).toBe(
       'error: This query reads a table the SQL console does not offer (system.runtime.queries); it offers complaints, customers, purchases, returns.',
     );
-    const write = retain(['query', '--engine', demo.engineUrl, '--db', demo.dbFile, 'DROP TABLE purchases']);
+    const write = retainCommand([
+      'query',
+      '--engine',
+      demo.engineUrl,
+      '--db',
+      demo.dbFile,
+      'DROP TABLE purchases',
+    ]);
     expect(write.code).toBe(2);
-    const badUrl = retain(['query', '--engine', 'trino://nobody', '--db', demo.dbFile, 'SELECT 1']);
+    const badUrl = retainCommand(['query', '--engine', 'trino://nobody', '--db', demo.dbFile, 'SELECT 1']);
     expect(badUrl.code).toBe(2);
     expect(badUrl.stderr).toMatch(/^error: --engine: /);
 

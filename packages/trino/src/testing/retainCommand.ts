@@ -23,5 +23,8 @@ export function retainCommand(args: string[]): RetainRun {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** What stderr must not hold when a command refuses: an internal error or a stack trace. */
-export const STACK_TRACE = /internal error|^\s+at /m;
+/**
+ * What a message must not hold when a command refuses: an internal error, a stack trace, or the
+ * cluster's own Java internals.
+ */
+export const STACK_TRACE = /internal error|^\s+at |io\.trino|Exception/m;
