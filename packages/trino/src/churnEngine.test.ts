@@ -1,13 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { dbNumber, sql, Warehouse } from '@retain/warehouse';
 import { openTestWarehouse, tempDir } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { testCluster } from './testing/cluster.ts';
 import { type MappedDemo, mapDemo } from './testing/mappedDemo.ts';
+import { retainCommand as retain, STACK_TRACE as STACK } from './testing/retainCommand.ts';
 
 /*
  * `retain train` and `retain score` with --engine: the features are extracted on the cluster from
@@ -18,23 +16,6 @@ import { type MappedDemo, mapDemo } from './testing/mappedDemo.ts';
  */
 
 const cluster = testCluster();
-
-/** The real command, started as a user would (the CLI is an app: run, never imported). */
-const RETAIN_BIN = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../apps/cli/bin/retain.js',
-);
-
-function retain(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [RETAIN_BIN, ...args], {
-    encoding: 'utf8',
-    // Only the flags choose the engine here; the cluster suites' own variables stay out.
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-const STACK = /internal error|^\s+at /m;
 
 /** A loopback port nothing listens on: bound, then released. */
 async function closedPort(): Promise<number> {
