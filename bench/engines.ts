@@ -1,6 +1,7 @@
 /**
- * Engines benchmark: the analytics rollup build, the monthly cohort matrix and the KPIs on the same
- * seeded demo histories, on embedded DuckDB and on a Trino cluster with one worker, then two. Each
+ * Engines benchmark: the analytics rollup build, the monthly cohort matrix, the KPIs and churn's
+ * feature extraction (the order cache build, then every customer's features at the last day, as a
+ * scoring reads them) on the same seeded demo histories, on embedded DuckDB and on a Trino cluster with one worker, then two. Each
  * size is a number of order lines; the demo's customer count is picked to reach about that many.
  * The demo is generated and ingested into a DuckDB warehouse in bench/out/ (git-ignored) once per
  * size; for the cluster its facts tables are written to Parquet in the cluster's lake and mapped
@@ -27,10 +28,12 @@ import {
   retentionKpis,
   sourceFingerprint,
 } from '@retain/analytics';
+import { ensureOrderCache, FeatureExtractor, type FeatureSource, orderRange } from '@retain/churn';
 import { generateDemo } from '@retain/demo-data';
 import { cohortMatrixInputSchema, kpisInputSchema } from '@retain/schemas';
 import { parseTrinoUrl, TrinoDb } from '@retain/trino';
 import { ingest, sql, Warehouse, warehouseInfo } from '@retain/warehouse';
+import { ensureEngineOrderCache } from '../packages/churn/src/features/engineOrderCache.ts';
 import { dropMappedSchema, FACT_SECTIONS, mapFacts } from '../packages/trino/src/testing/mappedDemo.ts';
 import { printTable } from './lib/measure.ts';
 
@@ -93,8 +96,57 @@ interface Row {
   rollupBuildMs: number;
   matrixMs: number;
   kpisMs: number;
-  /** Churn's feature SQL needs tables Trino's Hive connector refuses to replace. */
-  features: 'not measured' | 'not yet';
+  /** Churn's order cache, built once per data version (the first training after a load pays it). */
+  orderCacheMs: number;
+  /** Every customer's features at the last day, read back (what a scoring reads). */
+  featuresMs: number;
+  featureRows: number;
+}
+
+/**
+ * Times churn's order cache build and one extraction of every customer's features at the last
+ * order day on `source`; the rows are read back to this process, as scoring reads them.
+ */
+async function timeFeatures(
+  source: () => Promise<{ source: FeatureSource; close: () => void }>,
+  rebuild: (source: FeatureSource) => Promise<void>,
+): Promise<{ orderCacheMs: number; featuresMs: number; featureRows: number }> {
+  let featureRows = 0;
+  const withSource = async (task: (s: FeatureSource) => Promise<unknown>) => {
+    const opened = await source();
+    try {
+      return await timed(() => task(opened.source));
+    } finally {
+      opened.close();
+    }
+  };
+  const orderCacheMs = median(await repeat(() => withSource(rebuild)));
+  const featuresMs = median(
+    await repeat(() =>
+      withSource(async (s) => {
+        const range = await orderRange(s);
+        if (!range) throw new Error('no purchases to extract features from');
+        const extractor = await FeatureExtractor.open(s, range.lastDay);
+        try {
+          const table = await extractor.extract([{ day: range.lastDay, rate: 1 }], {
+            labels: false,
+            horizonDays: 90,
+            seed,
+          });
+          featureRows = table.rows;
+        } finally {
+          await extractor.close();
+        }
+      }),
+    ),
+  );
+  return { orderCacheMs, featuresMs, featureRows };
+}
+
+async function repeat(task: () => Promise<number>): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) times.push(await task());
+  return times;
 }
 
 interface Size {
@@ -145,6 +197,13 @@ async function onDuckDb(size: Size): Promise<Row> {
   const rollupBuildMs = await measure((w) => buildAnalyticsRollup(w, true));
   const matrixMs = await measure((w) => cohortMatrix(w, inputs.matrix));
   const kpisMs = await measure((w) => retentionKpis(w, inputs.kpis));
+  const features = await timeFeatures(
+    async () => {
+      const warehouse = await Warehouse.open(size.dbFile);
+      return { source: warehouse, close: () => warehouse.close() };
+    },
+    (w) => ensureOrderCache(w as Warehouse, { rebuild: true }),
+  );
   return {
     engine: 'duckdb',
     workers: null,
@@ -153,7 +212,7 @@ async function onDuckDb(size: Size): Promise<Row> {
     rollupBuildMs,
     matrixMs,
     kpisMs,
-    features: 'not measured',
+    ...features,
   };
 }
 
@@ -234,6 +293,11 @@ async function onTrino(cluster: Cluster, size: Size): Promise<Row> {
   const fresh = (): AnalyticsTarget => analyticsOn(trino);
   const matrixMs = await medianOf(() => cohortMatrix(fresh(), inputs.matrix));
   const kpisMs = await medianOf(() => retentionKpis(fresh(), inputs.kpis));
+  log('timing the order cache and the feature extraction …');
+  const features = await timeFeatures(
+    async () => ({ source: trino, close: () => undefined }),
+    (db) => ensureEngineOrderCache(db as TrinoDb, { rebuild: true }),
+  );
   return {
     engine: 'trino',
     workers,
@@ -242,7 +306,7 @@ async function onTrino(cluster: Cluster, size: Size): Promise<Row> {
     rollupBuildMs,
     matrixMs,
     kpisMs,
-    features: 'not yet',
+    ...features,
   };
 }
 
@@ -278,7 +342,7 @@ if (given) {
   }
 }
 
-const measures = ['rollupBuildMs', 'matrixMs', 'kpisMs'] as const;
+const measures = ['rollupBuildMs', 'matrixMs', 'kpisMs', 'orderCacheMs', 'featuresMs'] as const;
 const baseline = (row: Row) => rows.find((r) => r.engine === 'duckdb' && r.lines === row.lines);
 const smallest = (row: Row) =>
   rows.find((r) => r.engine === row.engine && r.workers === row.workers && r.lines === prepared[0]?.lines);
@@ -300,7 +364,7 @@ if (args.json) {
   const triple = (r: Record<string, number | null> | null) =>
     r ? measures.map((m) => (r[m] === null ? '—' : (r[m] as number).toFixed(2))).join(' / ') : '—';
   console.log(
-    `\nMedians of ${runs} cold runs; ratios and growth are rollup build / matrix / KPIs. Feature extraction on Trino: not yet (churn's feature SQL replaces tables, which Trino's Hive connector refuses).\n`,
+    `\nMedians of ${runs} cold runs. Features: churn's order cache build, then every customer's features at the last day read back (rows). Ratios and growth are rollup build / matrix / KPIs / order cache / features.\n`,
   );
   printTable(
     [
@@ -310,7 +374,8 @@ if (args.json) {
       'rollup build',
       'matrix',
       'KPIs',
-      'features',
+      'order cache',
+      'features (rows)',
       'ratio to DuckDB',
       'growth',
     ],
@@ -321,7 +386,8 @@ if (args.json) {
       seconds(r.rollupBuildMs),
       seconds(r.matrixMs),
       seconds(r.kpisMs),
-      r.features,
+      seconds(r.orderCacheMs),
+      `${seconds(r.featuresMs)} (${r.featureRows.toLocaleString('en-US')})`,
       triple(r.ratioToDuckDb),
       r.lines === prepared[0]?.lines ? '—' : triple(r.growthFromSmallest),
     ]),
