@@ -23,6 +23,7 @@ import {
   setMapping,
   settingsFromProposal,
 } from '../data/columnMapping.ts';
+import { type EngineFacts, engineFactsLine } from '../data/engineFacts.ts';
 import { describeLoadError } from '../data/loadErrors.ts';
 import { uploadFile } from '../data/upload.ts';
 import { formatBytes, formatDay, formatInteger, moneyCurrency } from '../format.ts';
@@ -58,15 +59,13 @@ export default function DataPage() {
     <section aria-labelledby="page-title">
       <PageHeader title="Data">
         <p className="muted">
-          Load your exports: customers, orders, complaints and returns as CSV, Parquet or JSON.
+          {info.data?.engine
+            ? 'The facts are read on a Trino cluster; this server keeps their figures, users and models.'
+            : 'Load your exports: customers, orders, complaints and returns as CSV, Parquet or JSON.'}
         </p>
       </PageHeader>
       {info.data?.engine ? (
-        <p className="card" data-testid="engine-data">
-          The data lives on {info.data.engine.name}, read there as of its version checked{' '}
-          {formatDay(info.data.engine.checkedAt)}: map its tables with{' '}
-          <code>retain ingest --engine … --mapping</code>; files are not loaded from this page.
-        </p>
+        <EngineFactsCard engine={info.data.engine} orderLines={info.data.purchases.rows} />
       ) : (
         <Uploader />
       )}
@@ -116,6 +115,46 @@ export default function DataPage() {
           }}
         </QueryView>
       </section>
+    </section>
+  );
+}
+
+/**
+ * On a cluster: where the facts are and which version of them the figures are of, with a button
+ * that reads their version there now (instead of after RETAIN_ENGINE_RECHECK_SECONDS) and has
+ * every page read its figures again, so that data that arrived on the cluster shows at once.
+ */
+function EngineFactsCard({ engine, orderLines }: { engine: EngineFacts; orderLines: number }) {
+  const trpc = useTRPC();
+  const client = useQueryClient();
+  const check = useMutation({
+    mutationFn: () => client.fetchQuery({ ...trpc.info.get.queryOptions({ refresh: true }), staleTime: 0 }),
+    // The server answers every figure of the new version from then on; the cached ones are stale.
+    onSuccess: () => client.invalidateQueries(),
+  });
+  return (
+    <section className="card" aria-labelledby="engine-title" data-testid="engine-data">
+      <h2 id="engine-title">Where the data lives</h2>
+      <p role="status" data-testid="engine-facts">
+        {engineFactsLine(engine, orderLines)}
+      </p>
+      <p className="muted">
+        Map the cluster's tables with <code>retain ingest --engine … --mapping</code>; files are not loaded
+        from this page.
+      </p>
+      <button
+        type="button"
+        onClick={() => check.mutate()}
+        disabled={check.isPending}
+        data-testid="engine-check"
+      >
+        {check.isPending ? 'Checking the cluster…' : 'Check the cluster for new data'}
+      </button>
+      {check.isError ? (
+        <p className="error-message" role="alert" data-testid="engine-check-error">
+          {errorMessage(check.error)}
+        </p>
+      ) : null}
     </section>
   );
 }
