@@ -34,6 +34,11 @@ export interface StartOptions {
    * lets one process at a time open the database file, so they cannot be added while it runs.
    */
   users?: readonly RetainUser[];
+  /**
+   * False: no `--demo-if-empty` (a server whose facts are elsewhere, `--engine`, ignores it with a
+   * message). Default true, as `npm start` does.
+   */
+  demoIfEmpty?: boolean;
 }
 
 /** Runs `retain users add` on the database, the password on standard input, as an admin would. */
@@ -65,9 +70,9 @@ export async function startRetain(options: StartOptions = {}): Promise<RetainSer
       db,
       '--port',
       '0',
-      '--demo-if-empty',
-      '--demo-customers',
-      String(options.customers ?? 3000),
+      ...(options.demoIfEmpty === false
+        ? []
+        : ['--demo-if-empty', '--demo-customers', String(options.customers ?? 3000)]),
       ...(options.args ?? []),
     ],
     { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
