@@ -44,14 +44,16 @@ function requireDatabase(flag: string | undefined, file: string): void {
 
 /**
  * Opens the warehouse named by --db / RETAIN_DB / the default, runs `task`, and closes it. Only
- * the verbs that load data (and `users add`) may create the file.
+ * the verbs that load data (and `users add`) may create the file, and those whose facts are on a
+ * cluster (`create`): there the file holds only what Retain owns (a model, the audit log).
  */
 export async function withWarehouse<T>(
   db: string | undefined,
   task: (warehouse: Warehouse) => Promise<T>,
+  options: { create?: boolean } = {},
 ): Promise<T> {
   const file = resolveDb(db);
-  requireDatabase(db, file);
+  if (!options.create) requireDatabase(db, file);
   // Loaded on demand: DuckDB's native library is not needed for --help.
   const { Warehouse } = await import('@retain/warehouse');
   const warehouse = await Warehouse.open(file);

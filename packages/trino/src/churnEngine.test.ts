@@ -1,4 +1,5 @@
 import net from 'node:net';
+import path from 'node:path';
 import { dbNumber, sql, Warehouse } from '@retain/warehouse';
 import { openTestWarehouse, tempDir } from '@retain/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,7 +94,8 @@ describe.skipIf(cluster === null)('retain train and score with --engine on a Tri
       skip: ['customers'],
     });
     missing.warehouse.close();
-    localDb = await emptyDatabase(temp.dir, 'local.duckdb');
+    // Not made beforehand: a first training on a cluster creates the file it keeps the model in.
+    localDb = path.join(temp.dir, 'local.duckdb');
   }, 600_000);
 
   afterAll(async () => {

@@ -69,11 +69,16 @@ only queries (SELECT, WITH, VALUES, TABLE) over customers, purchases, complaints
       const engineUrl = chosenEngine({ flag: flags.engine, env: env.engine })?.url;
       // A URL that cannot be used is refused before the database file is opened.
       const engine = engineUrl === undefined ? null : await trinoEngine(engineUrl);
-      const result = await withWarehouse(flags.db, async (warehouse) => {
-        if (engine) return runEngineQuery(warehouse, engine, sql, options);
-        await secureForConsole(warehouse, { memoryLimit: env.memoryLimit });
-        return runAuditedQuery(warehouse, sql, options);
-      });
+      // On a cluster the file only takes the audit entry: the first query may create it.
+      const result = await withWarehouse(
+        flags.db,
+        async (warehouse) => {
+          if (engine) return runEngineQuery(warehouse, engine, sql, options);
+          await secureForConsole(warehouse, { memoryLimit: env.memoryLimit });
+          return runAuditedQuery(warehouse, sql, options);
+        },
+        { create: engine !== null },
+      );
       if (flags.json) console.log(JSON.stringify(result));
       else if (flags.csv) {
         process.stdout.write(csvLine(result.columns.map((c) => c.name)));

@@ -69,21 +69,25 @@ every customer at T. JSON: {"modelId","backend","asOf","horizonDays","selected":
         env: env.engine,
         password: env.trinoPassword,
       });
-      const result = await withWarehouse(flags.db, (warehouse) =>
-        trainModel(warehouse, input, {
-          requester: cliRequester(),
-          ...(features ? { features } : {}),
-          ...(env.currency ? { currency: env.currency } : {}),
-          onProgress: (p) =>
-            bar.update(
-              p.epoch === undefined
-                ? p.phase
-                : `${p.phase} epoch ${p.epoch}  loss ${p.loss?.toFixed(4)}${
-                    p.holdoutAuc == null ? '' : `  hold-out AUC ${p.holdoutAuc.toFixed(3)}`
-                  }`,
-              p.percent,
-            ),
-        }),
+      // With the facts on a cluster the file only keeps the model: a first training may create it.
+      const result = await withWarehouse(
+        flags.db,
+        (warehouse) =>
+          trainModel(warehouse, input, {
+            requester: cliRequester(),
+            ...(features ? { features } : {}),
+            ...(env.currency ? { currency: env.currency } : {}),
+            onProgress: (p) =>
+              bar.update(
+                p.epoch === undefined
+                  ? p.phase
+                  : `${p.phase} epoch ${p.epoch}  loss ${p.loss?.toFixed(4)}${
+                      p.holdoutAuc == null ? '' : `  hold-out AUC ${p.holdoutAuc.toFixed(3)}`
+                    }`,
+                p.percent,
+              ),
+          }),
+        { create: features !== null },
       ).finally(() => bar.done());
       console.log(flags.json ? JSON.stringify(trainJson(result), null, 2) : renderTrain(result));
     });
