@@ -219,6 +219,9 @@ describe.skipIf(cluster === null || !chromiumAvailable)('the dashboard on a Trin
       expect(Date.parse(checkedAfter)).toBeGreaterThan(Date.parse(checkedBefore));
       expect(await button.isEnabled()).toBe(true);
       expect(await page.getByTestId('rows-order-lines').textContent()).toBe(en(embeddedInfo.purchases.rows));
+      // The counts are the cluster's; the local file keeps only the figures (no data version there).
+      expect(await page.getByRole('heading', { name: 'On the cluster' }).isVisible()).toBe(true);
+      expect(await page.getByTestId('data-version').count()).toBe(0);
       expect(await page.evaluate(() => document.documentElement.scrollWidth), viewport).toBeLessThanOrEqual(
         page.viewportSize()?.width ?? 0,
       );

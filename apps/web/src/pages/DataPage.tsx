@@ -70,8 +70,8 @@ export default function DataPage() {
         <Uploader />
       )}
       <section className="card" aria-labelledby="warehouse-title">
-        <h2 id="warehouse-title">In the warehouse</h2>
-        <QueryView query={info} label="the warehouse" height={200}>
+        <h2 id="warehouse-title">{info.data?.engine ? 'On the cluster' : 'In the warehouse'}</h2>
+        <QueryView query={info} label={info.data?.engine ? 'the cluster' : 'the warehouse'} height={200}>
           {(d) => {
             const rows: Array<[string, number, string | null, string | null]> = [
               ['Customers', d.customers.rows, null, null],
@@ -82,10 +82,14 @@ export default function DataPage() {
             ];
             return (
               <>
-                <p className="muted">
-                  Data version <strong data-testid="data-version">{d.dataVersion}</strong>
-                  {d.lastIngestAt ? ` · last load ${formatDay(d.lastIngestAt)}` : ''} · {d.database}
-                </p>
+                {d.engine ? (
+                  <p className="muted">Figures kept in {d.database}</p>
+                ) : (
+                  <p className="muted">
+                    Data version <strong data-testid="data-version">{d.dataVersion}</strong>
+                    {d.lastIngestAt ? ` · last load ${formatDay(d.lastIngestAt)}` : ''} · {d.database}
+                  </p>
+                )}
                 <table className="grid">
                   <thead>
                     <tr>
