@@ -9,7 +9,7 @@
  * fresh `analyticsOn` source each time (both read the rollup's state first, as a dashboard does).
  *
  * The suite starts and stops its own clusters (RETAIN_TRINO_DIR bench/out/trino-engines, port
- * 18580) with `scripts/trino-cluster.mjs`; given RETAIN_TRINO_URL and RETAIN_TRINO_LAKE it uses
+ * 18580, 4 GB of heap per node) with `scripts/trino-cluster.mjs`; given RETAIN_TRINO_URL and RETAIN_TRINO_LAKE it uses
  * that cluster alone, as it is.
  *
  *   npx tsx bench/engines.ts [--lines 1000000,10000000] [--seed 42] [--runs 3] [--json]
@@ -60,6 +60,8 @@ const LINES_PER_CUSTOMER = 11.1;
 const CLUSTER_DIR = path.join(OUT, 'trino-engines');
 const CLUSTER_PORT = '18580';
 const WORKER_COUNTS = [1, 2];
+/** Each node's heap on the suite's own clusters: 10 million lines need more than the tests' 1 GB. */
+const CLUSTER_HEAP_MB = '4096';
 
 const log = (text: string) => {
   if (!args.json) console.error(text);
@@ -227,7 +229,12 @@ function clusterScript(verb: string, extra: string[] = []): string {
     [path.join(ROOT, 'scripts', 'trino-cluster.mjs'), verb, ...extra],
     {
       encoding: 'utf8',
-      env: { ...process.env, RETAIN_TRINO_DIR: CLUSTER_DIR, RETAIN_TRINO_PORT: CLUSTER_PORT },
+      env: {
+        ...process.env,
+        RETAIN_TRINO_DIR: CLUSTER_DIR,
+        RETAIN_TRINO_PORT: CLUSTER_PORT,
+        RETAIN_TRINO_HEAP_MB: process.env.RETAIN_TRINO_HEAP_MB ?? CLUSTER_HEAP_MB,
+      },
     },
   );
   if (result.status !== 0) {

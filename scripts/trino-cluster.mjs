@@ -9,6 +9,8 @@
 //
 // Downloads come from Maven Central and are checked against its SHA-1 files; they are kept in
 // RETAIN_TRINO_CACHE (default ~/.cache/retain/trino) so that later runs on one machine reuse them.
+// RETAIN_TRINO_HEAP_MB sets each node's heap (1024 by default: enough for the tests; the engines
+// benchmark gives its own clusters more for 10 million order lines).
 // Trino 476 needs Java 24 or later: JAVA_HOME when it is one, else the newest JDK under
 // /usr/lib/jvm. `start` prints the engine URL (trino://retain@127.0.0.1:PORT/lake/default) and
 // writes it to <cluster dir>/url once every node is active.
@@ -23,6 +25,15 @@ const MIN_JAVA = 24;
 const CACHE = process.env.RETAIN_TRINO_CACHE ?? path.join(os.homedir(), '.cache', 'retain', 'trino');
 const DIR = process.env.RETAIN_TRINO_DIR ?? path.join(CACHE, 'cluster');
 const PORT = Number(process.env.RETAIN_TRINO_PORT ?? 18080);
+// Each node's Java heap, in MB; a query may hold 3/8 of it on a node, twice that on the cluster.
+const HEAP_MB = Number(process.env.RETAIN_TRINO_HEAP_MB ?? 1024);
+if (!Number.isInteger(HEAP_MB) || HEAP_MB < 512) {
+  console.error(
+    `trino-cluster: RETAIN_TRINO_HEAP_MB must be a whole number of MB, 512 or more (got ${process.env.RETAIN_TRINO_HEAP_MB})`,
+  );
+  process.exit(2);
+}
+const QUERY_MB_PER_NODE = Math.floor((HEAP_MB * 3) / 8);
 const MAVEN = process.env.RETAIN_MAVEN_URL ?? 'https://repo1.maven.org/maven2';
 const USER = 'retain';
 const artifacts = {
@@ -131,7 +142,7 @@ function writeNode(name, { coordinator, port, pluginDir, lake }) {
     path.join(etc, 'jvm.config'),
     [
       '-server',
-      '-Xmx1G',
+      `-Xmx${HEAP_MB}M`,
       '-XX:+UseG1GC',
       '-XX:+ExitOnOutOfMemoryError',
       '-Djdk.attach.allowAttachSelf=true',
@@ -145,8 +156,8 @@ function writeNode(name, { coordinator, port, pluginDir, lake }) {
       ...(coordinator ? { 'node-scheduler.include-coordinator': 'false' } : {}),
       'http-server.http.port': port,
       'discovery.uri': `http://127.0.0.1:${PORT}`,
-      'query.max-memory': '768MB',
-      'query.max-memory-per-node': '384MB',
+      'query.max-memory': `${QUERY_MB_PER_NODE * 2}MB`,
+      'query.max-memory-per-node': `${QUERY_MB_PER_NODE}MB`,
     }),
   );
   fs.writeFileSync(
