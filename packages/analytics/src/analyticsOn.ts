@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { BadInputError, type Db, type Dialect, dbBoolean, type Sql, sql } from '@retain/warehouse';
+import {
+  ANALYTICS_FINGERPRINT_PARTS,
+  BadInputError,
+  type Db,
+  type Dialect,
+  dbBoolean,
+  factsFingerprint,
+  type Sql,
+  sql,
+} from '@retain/warehouse';
 import {
   buildStatements,
   ROLLUP_FORMAT,
@@ -34,20 +43,7 @@ export const ENGINE_STATE_TABLE = 'analytics_engine_state';
  * rollup reads. Any load that adds, removes or re-dates rows moves it.
  */
 export function sourceFingerprint(d: Dialect): Sql {
-  const text = (expr: Sql) => sql`coalesce(${d.cast(expr, 'varchar')}, '-')`;
-  const part = (table: string, latest: string[]) =>
-    sql`(SELECT ${sql.join(
-      [text(sql`count(*)`), ...latest.map((column) => text(sql`max(${sql.ident(column)})`))],
-      " || '/' || ",
-    )} FROM ${sql.ident(table)})`;
-  return sql.join(
-    [
-      part('purchases', ['order_date']),
-      part('returns', ['returned_at']),
-      part('complaints', ['opened_at', 'resolved_at']),
-    ],
-    " || '|' || ",
-  );
+  return factsFingerprint(d, ANALYTICS_FINGERPRINT_PARTS);
 }
 
 export interface AnalyticsOnOptions {

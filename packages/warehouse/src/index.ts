@@ -32,6 +32,11 @@ export {
   dbText,
 } from './query/columnTypes.ts';
 export type { Appender, ColumnRequest, Columns, Db, DbSession } from './query/Db.ts';
+export {
+  ANALYTICS_FINGERPRINT_PARTS,
+  type FingerprintPart,
+  factsFingerprint,
+} from './query/factsFingerprint.ts';
 export { Sql, type SqlParam, type SqlPiece, sql } from './query/sql.ts';
 export { CONSOLE_EXAMPLE } from './sandbox/consoleExample.ts';
 export {

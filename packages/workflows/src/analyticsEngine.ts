@@ -143,10 +143,16 @@ const columnRow = z.object({ table_name: z.string(), column_name: z.string() });
 
 /**
  * Refuses, before any statement reads them, facts tables or columns the engine's schema lacks,
- * naming the first one missing (one query of the catalog's information_schema).
+ * naming the first one missing (one query of the catalog's information_schema). `wanted` is what
+ * the reader (named in the message: "the analytics", "the churn features") reads of each table.
  */
-export async function checkFactsTables(db: TrinoDb, target: TrinoTarget): Promise<void> {
-  const tables = Object.keys(ANALYTICS_FACT_COLUMNS);
+export async function checkFactsTables(
+  db: TrinoDb,
+  target: TrinoTarget,
+  wanted: Readonly<Record<string, readonly string[]>> = ANALYTICS_FACT_COLUMNS,
+  reader = 'the analytics',
+): Promise<void> {
+  const tables = Object.keys(wanted);
   const rows = await db.query(
     sql`SELECT table_name, column_name FROM information_schema.columns
         WHERE table_schema = ${target.schema} AND table_name IN (${sql.join(tables.map((t) => sql`${t}`))})`,
@@ -159,21 +165,21 @@ export async function checkFactsTables(db: TrinoDb, target: TrinoTarget): Promis
     found.set(row.table_name, columns);
   }
   const engine = `Trino at ${target.host}:${target.port}`;
-  for (const [table, wanted] of Object.entries(ANALYTICS_FACT_COLUMNS)) {
+  for (const [table, reads] of Object.entries(wanted)) {
     const name = `${target.catalog}.${target.schema}.${table}`;
     const columns = found.get(table);
     if (!columns) {
       throw new EngineError(
-        `${engine}: table ${name} does not exist (the analytics read the facts tables ${tables.join(', ')} in ${target.catalog}.${target.schema})`,
+        `${engine}: table ${name} does not exist (${reader} read the facts tables ${tables.join(', ')} in ${target.catalog}.${target.schema})`,
         'engine_table_missing',
         engine,
         { table: name },
       );
     }
-    const missing = wanted.find((column) => !columns.has(column));
+    const missing = reads.find((column) => !columns.has(column));
     if (missing) {
       throw new EngineError(
-        `${engine}: table ${name} has no column ${missing} (the analytics read ${wanted.join(', ')})`,
+        `${engine}: table ${name} has no column ${missing} (${reader} read ${reads.join(', ')})`,
         'engine_column_missing',
         engine,
         { table: name, column: missing },

@@ -1,8 +1,5 @@
-import type { TrinoDb } from '@retain/trino';
-import { EngineError } from '@retain/trino/engineError';
-import { parseTrinoUrl, type TrinoTarget } from '@retain/trino/engineUrl';
-import { type Db, sql } from '@retain/warehouse';
-import { z } from 'zod';
+import { parseTrinoUrl } from '@retain/trino/engineUrl';
+import type { Db } from '@retain/warehouse';
 import { type AnalyticsEngineChoice, checkFactsTables, chosenEngine } from './analyticsEngine.ts';
 
 /**
@@ -20,7 +17,7 @@ export async function churnFeatureEngine(choice: AnalyticsEngineChoice): Promise
   const { TrinoDb } = await import('@retain/trino');
   const db = new TrinoDb(target, { password: choice.password });
   await checkFactsTables(db, target);
-  await checkChurnColumns(db, target);
+  await checkFactsTables(db, target, CHURN_FACT_COLUMNS, 'the churn features');
   return db;
 }
 
@@ -30,38 +27,3 @@ export const CHURN_FACT_COLUMNS = {
   purchases: ['order_id', 'customer_id', 'order_date', 'amount', 'channel'],
   complaints: ['customer_id', 'opened_at', 'resolved_at', 'severity'],
 } as const satisfies Record<string, readonly string[]>;
-
-const columnRow = z.object({ table_name: z.string(), column_name: z.string() });
-
-async function checkChurnColumns(db: TrinoDb, target: TrinoTarget): Promise<void> {
-  const tables = Object.keys(CHURN_FACT_COLUMNS);
-  const rows = await db.query(
-    sql`SELECT table_name, column_name FROM information_schema.columns
-        WHERE table_schema = ${target.schema} AND table_name IN (${sql.join(tables.map((t) => sql`${t}`))})`,
-    columnRow,
-  );
-  const engine = `Trino at ${target.host}:${target.port}`;
-  for (const [table, wanted] of Object.entries(CHURN_FACT_COLUMNS)) {
-    const name = `${target.catalog}.${target.schema}.${table}`;
-    const columns = new Set(
-      rows.filter((r) => r.table_name === table).map((r) => r.column_name.toLowerCase()),
-    );
-    if (columns.size === 0) {
-      throw new EngineError(
-        `${engine}: table ${name} does not exist (the churn features read the facts tables ${tables.join(', ')} and returns in ${target.catalog}.${target.schema})`,
-        'engine_table_missing',
-        engine,
-        { table: name },
-      );
-    }
-    const missing = wanted.find((column) => !columns.has(column));
-    if (missing) {
-      throw new EngineError(
-        `${engine}: table ${name} has no column ${missing} (the churn features read ${wanted.join(', ')})`,
-        'engine_column_missing',
-        engine,
-        { table: name, column: missing },
-      );
-    }
-  }
-}

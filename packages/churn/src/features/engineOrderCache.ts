@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { type Db, type Dialect, dbBoolean, dbNumber, type Sql, sql } from '@retain/warehouse';
+import {
+  ANALYTICS_FINGERPRINT_PARTS,
+  type Db,
+  type Dialect,
+  dbBoolean,
+  dbNumber,
+  factsFingerprint,
+  type Sql,
+  sql,
+} from '@retain/warehouse';
 import { z } from 'zod';
 import {
   ENGINE_CACHE_STATE_TABLE,
@@ -18,26 +27,11 @@ import {
  */
 
 /**
- * The facts' version as one text value: row counts and latest timestamps of every table the
- * features read. The analytics' fingerprint (analyticsOn) with the customers table too, whose
- * channel and region the cache keeps; churn does not depend on analytics, hence its own.
+ * The facts' version as one text value: the analytics' fingerprint with the customers table too,
+ * whose channel and region the cache keeps.
  */
 export function churnSourceFingerprint(d: Dialect): Sql {
-  const text = (expr: Sql) => sql`coalesce(${d.cast(expr, 'varchar')}, '-')`;
-  const part = (table: string, latest: string[]) =>
-    sql`(SELECT ${sql.join(
-      [text(sql`count(*)`), ...latest.map((column) => text(sql`max(${sql.ident(column)})`))],
-      " || '/' || ",
-    )} FROM ${sql.ident(table)})`;
-  return sql.join(
-    [
-      part('purchases', ['order_date']),
-      part('returns', ['returned_at']),
-      part('complaints', ['opened_at', 'resolved_at']),
-      part('customers', []),
-    ],
-    " || '|' || ",
-  );
+  return factsFingerprint(d, [...ANALYTICS_FINGERPRINT_PARTS, ['customers', []]]);
 }
 
 const stateRow = z.object({ source_version: z.string(), format: dbNumber, current_version: z.string() });
