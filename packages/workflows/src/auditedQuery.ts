@@ -18,21 +18,43 @@ export interface AuditedQueryOptions {
   detail?: Record<string, unknown>;
 }
 
+/** The limits a console statement runs under, whichever engine runs it. */
+export interface ConsoleLimits {
+  rowCap: number;
+  access: ConsoleAccess;
+  timeoutMs?: number;
+}
+
 /**
  * Runs one read-only statement typed by a person (the SQL console, `retain query`) and writes an
  * `sql` audit entry whatever happens: the statement, how long it ran, the rows it returned, and for
  * a refused or failed one how it failed. The warehouse must have been secured for the console.
  */
-export async function runAuditedQuery(
+export function runAuditedQuery(
   warehouse: Warehouse,
   sql: string,
   options: AuditedQueryOptions,
 ): Promise<ReadOnlyQueryResult> {
+  return audited(warehouse, sql, options, {}, (limits) => readOnlyQuery(warehouse, sql, limits));
+}
+
+/**
+ * Runs a console statement with `run` (the engine's own sandbox) under the options' limits, and
+ * writes its `sql` audit entry to `warehouse` (with `where`, e.g. the engine it ran on) whatever
+ * happens.
+ */
+export async function audited(
+  warehouse: Warehouse,
+  sql: string,
+  options: AuditedQueryOptions,
+  where: Record<string, unknown>,
+  run: (limits: ConsoleLimits) => Promise<ReadOnlyQueryResult>,
+): Promise<ReadOnlyQueryResult> {
   const started = performance.now();
   const audit = (detail: Record<string, unknown>) =>
-    auditAs(warehouse, options.requester, 'sql', { sql, ...detail, ...options.detail });
+    auditAs(warehouse, options.requester, 'sql', { sql, ...where, ...detail, ...options.detail });
   try {
-    const result = await readOnlyQuery(warehouse, sql, {
+    const result = await run({
       rowCap: options.rowCap,
       access: options.access,
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),

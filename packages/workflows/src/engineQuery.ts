@@ -1,13 +1,6 @@
 import type { TrinoDb } from '@retain/trino';
-import {
-  type ConsoleAccess,
-  type ConsoleTable,
-  QueryError,
-  type ReadOnlyQueryResult,
-  type Warehouse,
-} from '@retain/warehouse';
-import type { AuditedQueryOptions } from './auditedQuery.ts';
-import { auditAs } from './requester.ts';
+import type { ConsoleAccess, ConsoleTable, ReadOnlyQueryResult, Warehouse } from '@retain/warehouse';
+import { type AuditedQueryOptions, audited } from './auditedQuery.ts';
 
 /**
  * The SQL console on a Trino cluster (`retain query --engine`, the API's console on an engine):
@@ -21,30 +14,13 @@ export async function runEngineQuery(
   sql: string,
   options: AuditedQueryOptions,
 ): Promise<ReadOnlyQueryResult> {
-  const started = performance.now();
   const { host, port, catalog, schema } = engine.target;
-  const audit = (detail: Record<string, unknown>) =>
-    auditAs(warehouse, options.requester, 'sql', {
-      sql,
-      engine: `trino://${host}:${port}/${catalog}/${schema}`,
-      ...detail,
-      ...options.detail,
-    });
-  try {
+  const where = { engine: `trino://${host}:${port}/${catalog}/${schema}` };
+  return audited(warehouse, sql, options, where, async (limits) => {
     // The Trino client is loaded only when a cluster is used.
     const { engineConsoleQuery } = await import('@retain/trino');
-    const result = await engineConsoleQuery(engine, sql, {
-      rowCap: options.rowCap,
-      access: options.access,
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    });
-    await audit({ ms: Math.round(result.elapsedMs), rows: result.rows.length, truncated: result.truncated });
-    return result;
-  } catch (error) {
-    const outcome = error instanceof QueryError ? error.kind : 'error';
-    await audit({ ms: Math.round(performance.now() - started), rows: 0, outcome });
-    throw error;
-  }
+    return engineConsoleQuery(engine, sql, limits);
+  });
 }
 
 /**
