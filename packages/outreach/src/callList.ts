@@ -10,6 +10,7 @@ import {
 import { type Db, sql, type Warehouse } from '@retain/warehouse';
 import { z } from 'zod';
 import { type CallListSql, callListSql, readScoresSource, type ScoresSource } from './callListSql.ts';
+import { type StagedFacts, withStagedFacts } from './engineFacts.ts';
 import { countryOfCallingCode, inferCallingCodeSql, phoneCountry } from './phoneNumbers.ts';
 import { ensureOutreachTables } from './program/programTables.ts';
 import { readActiveUplift } from './program/upliftStore.ts';
@@ -19,6 +20,11 @@ export interface CallListOptions {
   now?: Date;
   /** Only the treated members of this saved list (its re-export). */
   listId?: string | null;
+  /**
+   * The facts read from a cluster (stageEngineFacts) rather than the warehouse's own tables. The
+   * handle must read the list inside withStagedFacts.
+   */
+  facts?: StagedFacts | null;
 }
 
 const anyRow = z.record(z.string(), z.unknown());
@@ -31,7 +37,11 @@ export async function planCallList(
 ): Promise<{ sql: CallListSql; summary: CallListSummary; asOf: string }> {
   const source = await readScoresSource(db);
   const homeCountry =
-    filters.phoneCountry === undefined ? await inferPhoneCountry(db) : phoneCountry(filters.phoneCountry).iso;
+    filters.phoneCountry !== undefined
+      ? phoneCountry(filters.phoneCountry).iso
+      : options.facts
+        ? options.facts.phoneCountry // read over all the cluster's customers, not only the scored
+        : await inferPhoneCountry(db);
   const asOf = await rankingDate(db, source);
   const uplift = await readActiveUplift(db);
   const callEffectPrior = filters.callEffect ?? DEFAULT_CALL_EFFECT;
@@ -105,12 +115,14 @@ export async function callListPage(
 ): Promise<CallListPage> {
   // The list reads the outcomes recorded beside the scores: their table before the snapshot.
   await ensureOutreachTables(warehouse);
-  return warehouse.snapshot(async (db) => {
-    const { sql: plan, summary } = await planCallList(db, filters, options);
-    const query = plan.rows(window, 'rows', summary.eligible);
-    const rows = (await db.query(query, anyRow)).map((values, i) => toRow(window.offset + i + 1, values));
-    return { summary, offset: window.offset, limit: window.limit, rows };
-  });
+  return warehouse.snapshot((db) =>
+    withStagedFacts(db, options.facts, async () => {
+      const { sql: plan, summary } = await planCallList(db, filters, options);
+      const query = plan.rows(window, 'rows', summary.eligible);
+      const rows = (await db.query(query, anyRow)).map((values, i) => toRow(window.offset + i + 1, values));
+      return { summary, offset: window.offset, limit: window.limit, rows };
+    }),
+  );
 }
 
 function toRow(rank: number, row: Record<string, unknown>): CallListRow {

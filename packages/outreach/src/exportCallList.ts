@@ -4,6 +4,7 @@ import { appendAudit } from '@retain/access';
 import type { CallListFilters } from '@retain/schemas';
 import { sql, type Warehouse } from '@retain/warehouse';
 import { type CallListOptions, planCallList } from './callList.ts';
+import { withStagedFacts } from './engineFacts.ts';
 import { ensureOutreachTables } from './program/programTables.ts';
 import { type CallListCsvResult, callListHeader } from './writeCallListCsv.ts';
 
@@ -113,28 +114,30 @@ async function copyCallList(
   const interrupt = () => db.interrupt();
   signal?.addEventListener('abort', interrupt, { once: true });
   try {
-    return await db.snapshot(async () => {
-      const { sql: plan, summary } = await planCallList(db, filters, options);
-      signal?.throwIfAborted();
-      const query = plan.rows({ offset: 0, limit: null }, 'csv', summary.eligible);
-      // One column whose name is the header line: COPY writes the name, then each value as it is
-      // (no quoting: the lines are CSV already). row_number() OVER () numbers the rows in the
-      // order the ranking's ORDER BY gives them, which DuckDB keeps through to the file.
-      const header = callListHeader(options.bom ?? false);
-      const copy = db.dialect.copyToCsv(
-        sql`SELECT row_number() OVER () || ',' || line AS ${sql.ident(header)} FROM (${query})`,
-        file,
-        { header: true, verbatim: true, newline: '\r\n', inPlace: true },
-      );
-      const written = await withProgress(file, header, summary.listed, options.onProgress, () =>
-        db.count(copy),
-      );
-      signal?.throwIfAborted();
-      if (written !== summary.listed) {
-        throw new Error(`The export wrote ${written} of ${summary.listed} rows.`);
-      }
-      return { ...summary, rows: written };
-    });
+    return await db.snapshot(() =>
+      withStagedFacts(db, options.facts, async () => {
+        const { sql: plan, summary } = await planCallList(db, filters, options);
+        signal?.throwIfAborted();
+        const query = plan.rows({ offset: 0, limit: null }, 'csv', summary.eligible);
+        // One column whose name is the header line: COPY writes the name, then each value as it is
+        // (no quoting: the lines are CSV already). row_number() OVER () numbers the rows in the
+        // order the ranking's ORDER BY gives them, which DuckDB keeps through to the file.
+        const header = callListHeader(options.bom ?? false);
+        const copy = db.dialect.copyToCsv(
+          sql`SELECT row_number() OVER () || ',' || line AS ${sql.ident(header)} FROM (${query})`,
+          file,
+          { header: true, verbatim: true, newline: '\r\n', inPlace: true },
+        );
+        const written = await withProgress(file, header, summary.listed, options.onProgress, () =>
+          db.count(copy),
+        );
+        signal?.throwIfAborted();
+        if (written !== summary.listed) {
+          throw new Error(`The export wrote ${written} of ${summary.listed} rows.`);
+        }
+        return { ...summary, rows: written };
+      }),
+    );
   } catch (error) {
     signal?.throwIfAborted(); // an interrupted COPY fails with DuckDB's INTERRUPT error
     throw error;

@@ -6,6 +6,13 @@ export {
   type ScoresSource,
 } from './callListSql.ts';
 export { type OutcomeToRecord, outcomesOf, recordOutcome } from './contactOutcomes.ts';
+export {
+  FACT_BATCH,
+  type StagedFacts,
+  type StageOptions,
+  stageEngineFacts,
+  withStagedFacts,
+} from './engineFacts.ts';
 export { NoScoresError, UnknownCustomerError, UnknownListError } from './errors.ts';
 export {
   auditCallListExport,

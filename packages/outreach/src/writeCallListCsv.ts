@@ -9,6 +9,7 @@ import {
 } from '@retain/schemas';
 import type { Warehouse } from '@retain/warehouse';
 import { type CallListOptions, planCallList } from './callList.ts';
+import { withStagedFacts } from './engineFacts.ts';
 import { ensureOutreachTables } from './program/programTables.ts';
 
 /** Characters per piece of text handed to the sink (see below). */
@@ -50,42 +51,44 @@ export async function writeCallListCsv(
   // A connection of its own: a slow download must not hold one of the pooled readers.
   const db = await warehouse.session();
   try {
-    return await db.snapshot(async () => {
-      const { sql: plan, summary } = await planCallList(db, filters, options);
-      const query = plan.rows({ offset: 0, limit: null }, 'csv', summary.eligible);
-      const chunks = db.streamText(query);
-      let rows = 0;
-      async function* lines(): AsyncGenerator<string> {
-        yield `${callListHeader(options.bom ?? false)}\r\n`;
-        for await (const texts of chunks) {
-          // DuckDB writes each line (the SQL's `csv` shape); only the rank is added here. Text goes
-          // out in pieces of about 32 KB: larger strings would be allocated outside V8's young
-          // generation and linger until a full garbage collection.
-          const count = texts.length;
-          let text = '';
-          for (let r = 0; r < count; r++) {
-            rows += 1;
-            text += `${rows},${texts[r]}\r\n`;
-            if (text.length > PIECE) {
-              yield text;
-              text = '';
+    return await db.snapshot(() =>
+      withStagedFacts(db, options.facts, async () => {
+        const { sql: plan, summary } = await planCallList(db, filters, options);
+        const query = plan.rows({ offset: 0, limit: null }, 'csv', summary.eligible);
+        const chunks = db.streamText(query);
+        let rows = 0;
+        async function* lines(): AsyncGenerator<string> {
+          yield `${callListHeader(options.bom ?? false)}\r\n`;
+          for await (const texts of chunks) {
+            // DuckDB writes each line (the SQL's `csv` shape); only the rank is added here. Text goes
+            // out in pieces of about 32 KB: larger strings would be allocated outside V8's young
+            // generation and linger until a full garbage collection.
+            const count = texts.length;
+            let text = '';
+            for (let r = 0; r < count; r++) {
+              rows += 1;
+              text += `${rows},${texts[r]}\r\n`;
+              if (text.length > PIECE) {
+                yield text;
+                text = '';
+              }
             }
+            if (text !== '') yield text;
+            options.onProgress?.(rows, summary.listed);
           }
-          if (text !== '') yield text;
-          options.onProgress?.(rows, summary.listed);
+          // DuckDB ends a streamed result that fails part way (out of memory, say) as if it were
+          // complete. The count was read in the same snapshot, so a shortfall is such a failure;
+          // thrown here, before the sink is ended, so that no reader sees a clean end.
+          if (rows !== summary.listed) {
+            throw new Error(
+              `The export stopped after ${rows} of ${summary.listed} rows (DuckDB ran out of memory?).`,
+            );
+          }
         }
-        // DuckDB ends a streamed result that fails part way (out of memory, say) as if it were
-        // complete. The count was read in the same snapshot, so a shortfall is such a failure;
-        // thrown here, before the sink is ended, so that no reader sees a clean end.
-        if (rows !== summary.listed) {
-          throw new Error(
-            `The export stopped after ${rows} of ${summary.listed} rows (DuckDB ran out of memory?).`,
-          );
-        }
-      }
-      await pipeline(lines, sink, options.signal ? { signal: options.signal } : {});
-      return { ...summary, rows };
-    });
+        await pipeline(lines, sink, options.signal ? { signal: options.signal } : {});
+        return { ...summary, rows };
+      }),
+    );
   } finally {
     db.close();
   }

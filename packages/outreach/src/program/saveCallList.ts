@@ -10,6 +10,7 @@ import {
 import { sql, type Warehouse } from '@retain/warehouse';
 import { planCallList } from '../callList.ts';
 import { RANKING } from '../callListSql.ts';
+import { type StagedFacts, withStagedFacts } from '../engineFacts.ts';
 import type { ExportRequester } from '../exportCallList.ts';
 import { controlDrawSql } from './controlDraw.ts';
 import { migrateProgramTables } from './programTables.ts';
@@ -22,6 +23,8 @@ export interface SaveListOptions {
   now?: Date;
   /** The random part of the id (six base-36 characters); tests pass one, otherwise drawn. */
   idSuffix?: string;
+  /** The facts read from a cluster (stageEngineFacts). */
+  facts?: StagedFacts | null;
 }
 
 /** `L-<list date without dashes>-<six base-36 characters>`. */
@@ -48,9 +51,14 @@ export async function saveCallList(
   const cut = filters.top ?? filters.capacity ?? null;
   const { listId, summary } = await warehouse.transaction(async (db) => {
     await migrateProgramTables(db);
-    const { sql: plan, summary, asOf } = await planCallList(db, filters, { now });
-    const id = newListId(asOf, options.idSuffix);
-    await db.run(sql`INSERT INTO call_lists (list_id, kind, list_date, horizon_days, control_share, model_id,
+    return withStagedFacts(db, options.facts, async () => {
+      const {
+        sql: plan,
+        summary,
+        asOf,
+      } = await planCallList(db, filters, { now, facts: options.facts ?? null });
+      const id = newListId(asOf, options.idSuffix);
+      await db.run(sql`INSERT INTO call_lists (list_id, kind, list_date, horizon_days, control_share, model_id,
         capacity, filters, call_effect, created_at, created_by)
       VALUES (${id}, ${summary.kind}, CAST(${asOf} AS DATE), ${settings.horizonDays}, ${settings.controlShare},
         ${summary.modelId}, ${cut}, ${JSON.stringify(filters)}, ${
@@ -58,17 +66,17 @@ export async function saveCallList(
             ? 'uplift-model'
             : String(filters.callEffect ?? DEFAULT_CALL_EFFECT)
         }, CAST(${now.toISOString()} AS TIMESTAMP), ${options.requester?.username ?? null})`);
-    const arm = sql`CASE WHEN ${controlDrawSql(db.dialect, sql`${id}`, sql`customer_id`)} < ${settings.controlShare}
+      const arm = sql`CASE WHEN ${controlDrawSql(db.dialect, sql`${id}`, sql`customer_id`)} < ${settings.controlShare}
                       THEN 'control' ELSE 'treated' END`;
-    const counted =
-      cut === null
-        ? sql`counted AS (SELECT * FROM ranked)`
-        : sql`counted AS (
+      const counted =
+        cut === null
+          ? sql`counted AS (SELECT * FROM ranked)`
+          : sql`counted AS (
              SELECT *, sum(CAST(arm = 'treated' AS INTEGER)) OVER (ORDER BY rank ROWS UNBOUNDED PRECEDING) AS treated_upto
              FROM ranked
            )`;
-    await db.run(
-      sql`INSERT INTO call_list_members
+      await db.run(
+        sql`INSERT INTO call_list_members
          SELECT * FROM (
            WITH ${plan.ctes},
            ranked AS (
@@ -82,8 +90,9 @@ export async function saveCallList(
            SELECT list_id, customer_id, arm, rank, churn_probability, value_at_risk, expected_saved FROM counted
            ${cut === null ? sql.empty : sql`WHERE treated_upto <= ${cut} AND NOT (arm = 'control' AND treated_upto = ${cut})`}
          )`,
-    );
-    return { listId: id, summary };
+      );
+      return { listId: id, summary };
+    });
   });
   const saved = await warehouse.read((db) => readSavedList(db, listId));
   if (options.requester) {
