@@ -7,6 +7,7 @@ import {
   type ExportProgress,
   type ExportResult,
   exportCallList,
+  type StagedFacts,
   writeCallListCsv,
 } from '@retain/outreach';
 import type { CallListFilters } from '@retain/schemas';
@@ -37,6 +38,8 @@ export interface CallListFileOptions {
   onMemoryRaised?: (fromMb: number, toMb: number) => void;
   /** Only the customers to call of this saved list (see retentionProgram.ts). */
   listId?: string;
+  /** The facts read from a cluster (stageEngineFacts in @retain/outreach). */
+  facts?: StagedFacts | null;
 }
 
 /**
@@ -58,6 +61,7 @@ export async function exportCallListFile(
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     requester: options.requester,
     ...(options.listId ? { listId: options.listId } : {}),
+    facts: options.facts ?? null,
     onOutOfMemory: async () => {
       if (memoryMb >= MAX_EXPORT_MB) return false;
       const more = Math.min(memoryMb * 2, MAX_EXPORT_MB);
@@ -84,6 +88,8 @@ export interface CallListStreamOptions {
   auditIncomplete?: boolean;
   /** Only the customers to call of this saved list (see retentionProgram.ts). */
   listId?: string;
+  /** The facts read from a cluster (stageEngineFacts in @retain/outreach). */
+  facts?: StagedFacts | null;
 }
 
 /** Streams the call list as CSV to `out` with backpressure, and audits it. */
@@ -99,6 +105,7 @@ export async function streamCallList(
       bom: options.bom ?? false,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.listId ? { listId: options.listId } : {}),
+      facts: options.facts ?? null,
       onProgress: (rows) => {
         sent = rows;
         options.onProgress?.(rows);

@@ -7,6 +7,7 @@ import {
   type ExportResult,
   loadCallLists,
   refreshUpliftModel,
+  type StagedFacts,
   saveCallList,
 } from '@retain/outreach';
 import type { CallListFilters, CallListSummary, ListSettings, SavedList } from '@retain/schemas';
@@ -49,7 +50,7 @@ export async function saveAndExportCallList(
   for (;;) {
     await warehouse.write((db) => db.run(exportSettingsSql(memoryMb)));
     try {
-      list = await saveList(warehouse, filters, options.requester, options.list);
+      list = await saveList(warehouse, filters, options.requester, options.list, options.facts);
       break;
     } catch (error) {
       if (!(error instanceof Error && /Out of Memory Error/.test(error.message)) || memoryMb >= MAX_EXPORT_MB)
@@ -70,7 +71,7 @@ export async function saveAndStreamCallList(
   out: Writable,
   options: CallListStreamOptions & { list?: Partial<ListSettings> },
 ): Promise<SavedListExport<CallListCsvResult>> {
-  const list = await saveList(warehouse, filters, options.requester, options.list);
+  const list = await saveList(warehouse, filters, options.requester, options.list, options.facts);
   const result = await streamCallList(warehouse, filters, out, {
     ...options,
     listId: list.listId,
@@ -85,9 +86,10 @@ export async function saveList(
   filters: CallListFilters,
   requester: Requester,
   settings: Partial<ListSettings> = {},
+  facts: StagedFacts | null = null,
 ): Promise<SavedList & { summary: CallListSummary }> {
   await refreshUpliftModel(warehouse);
-  return saveCallList(warehouse, filters, { settings, requester });
+  return saveCallList(warehouse, filters, { settings, requester, facts });
 }
 
 /**

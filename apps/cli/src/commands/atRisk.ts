@@ -45,6 +45,7 @@ interface AtRiskFlags {
   winBack?: boolean;
   callEffect?: string;
   list?: string;
+  engine?: string;
 }
 
 const number = (flag: string, value: string | undefined) => {
@@ -121,6 +122,10 @@ export function registerAtRisk(program: Command): void {
     .option('--list <id>', 'write a saved list again (its customers to call), as `retain lists` shows it')
     .option('--bom', 'start the file with a byte order mark, so that Excel reads it as UTF-8')
     .option('--db <path>', 'database file (default data/retain.duckdb, or RETAIN_DB)')
+    .option(
+      '--engine <url>',
+      'read the facts from a Trino cluster holding the facts tables: trino://USER@HOST:PORT/CATALOG/SCHEMA (or RETAIN_ENGINE); the scores and the saved list stay in --db',
+    )
     .option('--json', 'print the summary as JSON (with --out)')
     .addHelpText(
       'after',
@@ -189,9 +194,21 @@ orders, open_complaints, reasons, last_contact, last_outcome, phone_e164, segmen
         controlShare: number('--control', flags.control) ?? DEFAULT_CONTROL_SHARE,
         horizonDays: number('--horizon', flags.horizon) ?? DEFAULT_PROGRAM_HORIZON_DAYS,
       });
-      const { exportCallListFile, saveAndExportCallList, saveAndStreamCallList, streamCallList } =
-        await import('@retain/workflows');
-      const { savedList } = await import('@retain/outreach');
+      const {
+        churnFeatureEngine,
+        exportCallListFile,
+        saveAndExportCallList,
+        saveAndStreamCallList,
+        streamCallList,
+      } = await import('@retain/workflows');
+      const { savedList, stageEngineFacts } = await import('@retain/outreach');
+      // Checked before the database file is opened, as train and score do: a cluster that cannot
+      // be reached, or lacks a facts table, leaves nothing written locally.
+      const engine = await churnFeatureEngine({
+        flag: flags.engine,
+        env: env.engine,
+        password: env.trinoPassword,
+      });
       // The CLI has no sign-in: the audit entry names the operating-system user in its detail.
       const requester = cliRequester();
       const stop = new AbortController();
@@ -200,63 +217,79 @@ orders, open_complaints, reasons, last_contact, last_outcome, phone_e164, segmen
       const bar = new ProgressBar(env.interactive && !flags.json && flags.out !== undefined);
       try {
         await withWarehouse(flags.db, async (warehouse) => {
-          await checkFilterValues(warehouse, callListValueChecks(filters));
-          const { dataCurrency } = await import('@retain/warehouse');
-          const money = formatMoneyIn((await dataCurrency(warehouse, env.currency)).code);
-          const base = { requester, bom: flags.bom ?? false, signal: stop.signal };
-          // A saved list written again, or a new list saved with its control group.
-          const again = listId === undefined ? null : await savedList(warehouse, listId);
-          if (out) {
-            const fileOptions: CallListFileOptions = {
-              ...base,
-              onMemoryRaised: (fromMb, toMb) => {
-                bar.done();
-                console.error(
-                  `DuckDB needed more than ${fromMb} MB to rank this list; starting again with ${toMb} MB.`,
-                );
-              },
-              onProgress: ({ phase, bytes, rows }) =>
-                bar.update(
-                  phase === 'ranking'
-                    ? `ranking ${rows.toLocaleString('en-US')} customers`
-                    : `${(bytes / 1e6).toFixed(0)} MB written`,
-                  null,
-                ),
-            };
-            // Today's summary is the list's as it was cut (a saved list written again: what was written).
-            const { list, summary } = again
-              ? await exportCallListFile(warehouse, again.filters, out, {
-                  ...fileOptions,
-                  listId: again.listId,
-                }).then((result) => ({ list: again, summary: result }))
-              : await saveAndExportCallList(warehouse, filters, out, { ...fileOptions, list: settings }).then(
-                  ({ list, result }) => ({
+          // On a cluster the regions are its customers': the local file holds none to check against.
+          await checkFilterValues(
+            warehouse,
+            callListValueChecks(engine ? { segment: filters.segment } : filters),
+          );
+          // The facts of every scored customer, read from the cluster in batches before anything is
+          // saved: a failure there leaves no list behind.
+          const facts = engine
+            ? await stageEngineFacts(warehouse, engine, {
+                onBatch: (done, of) => bar.update('reading facts from the cluster', (done / of) * 100),
+              })
+            : null;
+          try {
+            const { dataCurrency } = await import('@retain/warehouse');
+            const money = formatMoneyIn((await dataCurrency(warehouse, env.currency)).code);
+            const base = { requester, bom: flags.bom ?? false, signal: stop.signal, facts };
+            // A saved list written again, or a new list saved with its control group.
+            const again = listId === undefined ? null : await savedList(warehouse, listId);
+            if (out) {
+              const fileOptions: CallListFileOptions = {
+                ...base,
+                onMemoryRaised: (fromMb, toMb) => {
+                  bar.done();
+                  console.error(
+                    `DuckDB needed more than ${fromMb} MB to rank this list; starting again with ${toMb} MB.`,
+                  );
+                },
+                onProgress: ({ phase, bytes, rows }) =>
+                  bar.update(
+                    phase === 'ranking'
+                      ? `ranking ${rows.toLocaleString('en-US')} customers`
+                      : `${(bytes / 1e6).toFixed(0)} MB written`,
+                    null,
+                  ),
+              };
+              // Today's summary is the list's as it was cut (a saved list written again: what was written).
+              const { list, summary } = again
+                ? await exportCallListFile(warehouse, again.filters, out, {
+                    ...fileOptions,
+                    listId: again.listId,
+                  }).then((result) => ({ list: again, summary: result }))
+                : await saveAndExportCallList(warehouse, filters, out, {
+                    ...fileOptions,
+                    list: settings,
+                  }).then(({ list, result }) => ({
                     list,
                     summary: { ...list.summary, rows: result.rows, path: result.path },
-                  }),
+                  }));
+              bar.done();
+              if (flags.json) console.log(JSON.stringify({ ...summary, ...listJson(list) }, null, 2));
+              else
+                console.log(
+                  `${renderSummary(summary, summary.path, money)}\n${renderList(list, again !== null)}`,
                 );
-            bar.done();
-            if (flags.json) console.log(JSON.stringify({ ...summary, ...listJson(list) }, null, 2));
-            else
-              console.log(
-                `${renderSummary(summary, summary.path, money)}\n${renderList(list, again !== null)}`,
+            } else if (again) {
+              const result = await streamCallList(warehouse, again.filters, process.stdout, {
+                ...base,
+                listId: again.listId,
+                detail: { printed: true, listId: again.listId },
+              });
+              console.error(`${renderSummary(result, null, money)}\n${renderList(again, true)}`);
+            } else {
+              const { list, result } = await saveAndStreamCallList(warehouse, filters, process.stdout, {
+                ...base,
+                list: settings,
+                detail: { printed: true },
+              });
+              console.error(
+                `${renderSummary({ ...list.summary, rows: result.rows }, null, money)}\n${renderList(list, false)}`,
               );
-          } else if (again) {
-            const result = await streamCallList(warehouse, again.filters, process.stdout, {
-              ...base,
-              listId: again.listId,
-              detail: { printed: true, listId: again.listId },
-            });
-            console.error(`${renderSummary(result, null, money)}\n${renderList(again, true)}`);
-          } else {
-            const { list, result } = await saveAndStreamCallList(warehouse, filters, process.stdout, {
-              ...base,
-              list: settings,
-              detail: { printed: true },
-            });
-            console.error(
-              `${renderSummary({ ...list.summary, rows: result.rows }, null, money)}\n${renderList(list, false)}`,
-            );
+            }
+          } finally {
+            await facts?.release();
           }
         });
       } catch (error) {
