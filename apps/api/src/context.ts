@@ -92,7 +92,11 @@ export function createServices(
       trainingProgress.publish(event.jobId, event, event.phase === 'done' || event.phase === 'failed'),
     // New scores change what latest_scores (and every read built on it) returns.
     onModelReady: () => cache.clear(),
-    trainOptions: { currency: options.currency ?? apiEnv.currency },
+    // On a cluster the features are extracted there, as `retain train --engine` does.
+    trainOptions: {
+      currency: options.currency ?? apiEnv.currency,
+      ...(options.engine ? { features: options.engine.db } : {}),
+    },
   });
   return {
     warehouse,

@@ -4,6 +4,8 @@ import type { CallListFilters } from '@retain/schemas';
 import { isBadInput, type Warehouse } from '@retain/warehouse';
 import { streamCallList } from '@retain/workflows';
 import { TRPCError } from '@trpc/server';
+import type { ServedEngine } from './analyticsRead.ts';
+import { callListFacts } from './callListFacts.ts';
 import { requestUrl } from './http/badRequest.ts';
 import { internalErrorMessage, referenceFor, type ServerLog, stderrLog } from './http/serverErrors.ts';
 
@@ -79,7 +81,7 @@ export class CallListDownloads {
  * its row count when complete, and with `complete: false` when it was cut short.
  */
 export async function handleCallListDownload(
-  services: { warehouse: Warehouse; downloads: CallListDownloads },
+  services: { warehouse: Warehouse; downloads: CallListDownloads; engine?: ServedEngine | null },
   req: http.IncomingMessage,
   res: http.ServerResponse,
   log: ServerLog = stderrLog,
@@ -102,6 +104,7 @@ export async function handleCallListDownload(
     await streamCallList(services.warehouse, download.filters, res, {
       requester: { username: download.username, via: 'api' },
       bom: download.bom,
+      facts: await callListFacts(services.warehouse, services.engine ?? null),
       ...(download.listId ? { listId: download.listId } : {}),
       onProgress: (rows) => {
         sent = rows;

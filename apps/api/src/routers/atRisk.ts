@@ -11,6 +11,7 @@ import {
 import { saveList } from '@retain/workflows';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
+import { callListFacts } from '../callListFacts.ts';
 import { cachedRead, procedure } from '../trpc.ts';
 
 /**
@@ -40,7 +41,15 @@ export const atRiskRouter = {
         ctx,
         'atRisk.list',
         { day, input },
-        () => callListPage(ctx.warehouse, filters, { offset, limit }),
+        async () =>
+          callListPage(
+            ctx.warehouse,
+            filters,
+            { offset, limit },
+            {
+              facts: await callListFacts(ctx.warehouse, ctx.engine),
+            },
+          ),
         callListPageSchema,
       ).catch(noScoresYet);
     }),
@@ -59,6 +68,7 @@ export const atRiskRouter = {
       filters,
       { username, via: 'api' },
       { controlShare, horizonDays },
+      await callListFacts(ctx.warehouse, ctx.engine),
     );
     ctx.cache.clear(); // the Program page lists it
     return { ...ctx.downloads.issue({ filters, bom, username, listId: list.listId }), list };
