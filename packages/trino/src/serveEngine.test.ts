@@ -253,6 +253,60 @@ describe.skipIf(cluster === null)('retain serve --engine on a Trino cluster', ()
     expect((await run(example.sql)).status).toBe(200);
   });
 
+  it('trains from the dashboard on the cluster and lists the embedded server’s at-risk customers', async () => {
+    if (!embedded || !demo || !local) return;
+    // A server of its own on another local file: its model does not touch the other's cached figures.
+    const engineServer = await serve([
+      '--db',
+      path.join(local.dir, 'trained.duckdb'),
+      '--engine',
+      demo.engineUrl,
+    ]);
+    try {
+      const status = z.object({
+        running: z.unknown().nullable(),
+        latest: z.object({ phase: z.string(), message: z.string() }).nullable(),
+      });
+      const trained = async (server: Served) => {
+        for (let waited = 0; waited < 600; waited++) {
+          const { running, latest } = status.parse(await query(server, 'model.status'));
+          if (running === null && latest?.phase === 'failed') throw new Error(latest.message);
+          if (running === null && latest?.phase === 'done') return;
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
+        throw new Error('the training did not end in 10 minutes');
+      };
+      // The embedded server trains its first model after it starts; the one on the cluster is asked to.
+      await trained(embedded);
+      const started = await fetch(`${engineServer.url}/trpc/model.train`, {
+        method: 'POST',
+        headers: { ...API_REQUEST_HEADERS, 'content-type': 'application/json' },
+        body: JSON.stringify({}),
+      });
+      expect(started.status).toBe(200);
+      await trained(engineServer);
+      const page = z.object({
+        summary: z.object({ eligible: z.number() }),
+        rows: z.array(
+          z.object({ customerId: z.string(), churnProbability: z.number(), valueAtRisk: z.number() }),
+        ),
+      });
+      const input = { limit: 100 };
+      const here = page.parse(await query(embedded, 'atRisk.list', input));
+      const there = page.parse(await query(engineServer, 'atRisk.list', input));
+      expect(here.rows.length).toBeGreaterThan(0);
+      // The same draws on both engines: the same model, scores and list.
+      expect(there.summary.eligible).toBe(here.summary.eligible);
+      expect(there.rows.map((r) => r.customerId)).toEqual(here.rows.map((r) => r.customerId));
+      for (const [i, row] of there.rows.entries()) {
+        expect(row.churnProbability).toBeCloseTo(here.rows[i]?.churnProbability ?? -1, 6);
+        expect(row.valueAtRisk).toBeCloseTo(here.rows[i]?.valueAtRisk ?? -1, 4);
+      }
+    } finally {
+      await stop(engineServer);
+    }
+  }, 900_000);
+
   it('serves the figures from the local file after a restart, without the rollup on the cluster', async () => {
     if (!demo || !local || !onEngine) return;
     const localDb = path.join(local.dir, 'local.duckdb');
