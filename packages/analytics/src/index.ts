@@ -30,10 +30,13 @@ export { parsePeriodLabel, periodLabel } from './periods.ts';
 export type { AnalyticsSource, AnalyticsTarget } from './readAnalytics.ts';
 export { type RepeatPlan, repeatPlan, repeatPurchase } from './repeatPurchase.ts';
 export {
+  type AtRiskPart,
+  type AtRiskSums,
   type KpisPlan,
   type KpisPlanOptions,
   kpisPlan,
   retentionKpis,
+  type ScopeCustomers,
   type ScoresAt,
   type ScoresRunRef,
   scopeKpis,

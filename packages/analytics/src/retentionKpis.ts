@@ -2,7 +2,14 @@ import type { Kpi, KpiPopulation, Kpis, KpisQuery } from '@retain/schemas';
 import { type Db, type Dialect, ParameterError, type Sql, sql } from '@retain/warehouse';
 import type { RollupState } from './analyticsRollup.ts';
 import { type AnalyticsScope, analyticsScope } from './analyticsScope.ts';
-import { type CustomerSlice, rowsBySlice, scopeSql, sliceCondition, withCtes } from './customerSlices.ts';
+import {
+  type CustomerSlice,
+  inSlice,
+  rowsBySlice,
+  scopeSql,
+  sliceCondition,
+  withCtes,
+} from './customerSlices.ts';
 import { inWindow, KPI_FACTS_TABLE, type KpiWindow, kpiCustomerFacts } from './kpiCustomerFacts.ts';
 import { dayIndex, isoDay } from './periods.ts';
 import { type AnalyticsTarget, readAnalytics } from './readAnalytics.ts';
@@ -115,6 +122,30 @@ export interface ScoresRunRef {
  */
 export type ScoresAt = (conn: Db, day: string) => Promise<{ run: ScoresRunRef | null; anyScores: boolean }>;
 
+/** Value at risk of one score run summed over the scored customers in scope of one (channel, region) part. */
+export interface AtRiskPart {
+  channel: string | null;
+  region: string | null;
+  atRisk: number;
+}
+
+/**
+ * The statement reading which of `ids` are customers in the KPIs' scope, with the channel and
+ * region of their first order: columns customer_id (text), channel, region.
+ */
+export type ScopeCustomers = (ids: readonly string[]) => Sql;
+
+/**
+ * How the at-risk sums per part are read, where the scores do not live beside the facts (scores in
+ * a local file, facts on a cluster): given the run in force and the scope's customers among some
+ * ids. Without it, one statement joins the scores with the rollup's customers on `conn`.
+ */
+export type AtRiskSums = (
+  conn: Db,
+  run: ScoresRunRef,
+  scopeCustomers: ScopeCustomers,
+) => Promise<AtRiskPart[]>;
+
 /** Sum of value_at_risk over one score run per (channel, region) part, for the customers in scope. */
 function atRiskQuery(scope: AnalyticsScope, run: ScoresRunRef): Sql {
   const s = scopeSql(scope);
@@ -123,6 +154,27 @@ function atRiskQuery(scope: AnalyticsScope, run: ScoresRunRef): Sql {
     FROM scores s JOIN analytics_customers c ON c.customer_id = s.customer_id ${s.joins('c')}
     WHERE s.model_id = ${run.modelId} AND s.as_of = CAST(${run.asOf} AS DATE) AND ${s.where('c')}
     GROUP BY c.f_channel, c.f_region`;
+}
+
+/** The customers in scope among some ids, with their part (for `AtRiskSums`). */
+function scopeCustomersQuery(d: Dialect, scope: AnalyticsScope, ids: readonly string[]): Sql {
+  const s = scopeSql(scope);
+  const listed =
+    ids.length === 0 ? sql`FALSE` : sql`c.customer_id IN (${sql.join(ids.map((id) => sql`${id}`))})`;
+  return sql`${withCtes(s.ctes)}
+    SELECT ${d.cast(sql`c.customer_id`, 'varchar')} AS customer_id, c.f_channel AS channel, c.f_region AS region
+    FROM analytics_customers c ${s.joins('c')}
+    WHERE ${listed} AND ${s.where('c')}`;
+}
+
+/** The default `AtRiskSums`: the scores beside the rollup, one statement. */
+async function atRiskSumsHere(conn: Db, plan: KpisPlan, run: ScoresRunRef): Promise<AtRiskPart[]> {
+  if (!plan.atRisk) return [];
+  return (await readRows(conn, plan.atRisk(run))).map((row) => ({
+    channel: row.nullableString('channel'),
+    region: row.nullableString('region'),
+    atRisk: row.nullableNumber('at_risk') ?? 0,
+  }));
 }
 
 export interface KpisPlan {
@@ -136,6 +188,8 @@ export interface KpisPlan {
   complaints: Sql | null;
   /** The at-risk sums per part over the score run in force at asOf, once that run is known. */
   atRisk: ((run: ScoresRunRef) => Sql) | null;
+  /** The customers in scope among some ids, with their part (see `ScopeCustomers`). */
+  scopeCustomers: ScopeCustomers | null;
 }
 
 export interface KpisPlanOptions {
@@ -163,7 +217,16 @@ export function kpisPlan(state: RollupState, query: KpisQuery, options: KpisPlan
   const sliceList = slices ? [...slices] : [{ channel, region }];
   const dataEnd = analyticsScope(state, query.filters, 'period').endDay;
   if (dataEnd === null || state.firstDay === null) {
-    return { state, asOf: null, dataEnd, slices: sliceList, orders: null, complaints: null, atRisk: null };
+    return {
+      state,
+      asOf: null,
+      dataEnd,
+      slices: sliceList,
+      orders: null,
+      complaints: null,
+      atRisk: null,
+      scopeCustomers: null,
+    };
   }
   const asOf = query.asOf === undefined ? dataEnd : dayIndex(query.asOf);
   if (asOf > dataEnd) {
@@ -186,20 +249,23 @@ export function kpisPlan(state: RollupState, query: KpisQuery, options: KpisPlan
     orders: partsQuery(dialect, scope, asOf, kept),
     complaints: complaintsQuery(dialect, scope, asOf, sliceList),
     atRisk: (run) => atRiskQuery(scope, run),
+    scopeCustomers: (ids) => scopeCustomersQuery(dialect, scope, ids),
   };
 }
 
 /**
  * The KPIs as of a day. At-risk revenue needs `scoresAt`, the rule for which churn scores were in
- * force on a day; without it the figure is null.
+ * force on a day; without it the figure is null. `atRiskSums` reads the sums where the scores are
+ * not beside the facts (see `AtRiskSums`).
  */
 export async function retentionKpis(
   source: AnalyticsTarget,
   query: KpisQuery,
   scoresAt?: ScoresAt,
+  atRiskSums?: AtRiskSums,
 ): Promise<Kpis> {
   const [kpis] = await readAnalytics(source, (conn, state) =>
-    kpisFromSnapshot(conn, kpisPlan(state, query, { dialect: conn.dialect }), scoresAt),
+    kpisFromSnapshot(conn, kpisPlan(state, query, { dialect: conn.dialect }), scoresAt, atRiskSums),
   );
   if (!kpis) throw new Error('no KPIs were read');
   return kpis;
@@ -215,9 +281,10 @@ export async function scopeKpis(
   query: KpisQuery,
   slices: readonly CustomerSlice[],
   scoresAt?: ScoresAt,
+  atRiskSums?: AtRiskSums,
 ): Promise<Kpis[]> {
   return readAnalytics(source, (conn, state) =>
-    kpisFromSnapshot(conn, kpisPlan(state, query, { dialect: conn.dialect, slices }), scoresAt),
+    kpisFromSnapshot(conn, kpisPlan(state, query, { dialect: conn.dialect, slices }), scoresAt, atRiskSums),
   );
 }
 
@@ -257,7 +324,12 @@ const partKey = (row: ResultRow) =>
     row.nullableNumber('nw'),
   ]);
 
-async function kpisFromSnapshot(conn: Db, plan: KpisPlan, scoresAt?: ScoresAt): Promise<Kpis[]> {
+async function kpisFromSnapshot(
+  conn: Db,
+  plan: KpisPlan,
+  scoresAt?: ScoresAt,
+  atRiskSums?: AtRiskSums,
+): Promise<Kpis[]> {
   const { state, asOf } = plan;
   const dataStart = state.firstDay === null ? null : isoDay(state.firstDay);
   const dataEnd = plan.dataEnd === null ? null : isoDay(plan.dataEnd);
@@ -280,18 +352,26 @@ async function kpisFromSnapshot(conn: Db, plan: KpisPlan, scoresAt?: ScoresAt): 
   if (!complaints) throw new Error('the complaints query returned no row');
 
   const scores = scoresAt ? await scoresAt(conn, isoDay(asOf)) : { run: null, anyScores: false };
-  const atRiskParts =
-    scores.run && plan.atRisk
-      ? rowsBySlice(await readRows(conn, plan.atRisk(scores.run)), plan.slices, (row) =>
-          JSON.stringify([row.nullableString('channel'), row.nullableString('region')]),
-        )
+  const run = scores.run;
+  const atRiskRows =
+    run && plan.scopeCustomers
+      ? atRiskSums
+        ? await atRiskSums(conn, run, plan.scopeCustomers)
+        : await atRiskSumsHere(conn, plan, run)
       : null;
+  // Each slice's parts in one fixed order, so that its sum does not depend on the engine's.
+  const partOrder = (p: AtRiskPart) => JSON.stringify([p.channel, p.region]);
+  const atRiskParts = atRiskRows
+    ? plan.slices.map((slice) =>
+        atRiskRows
+          .filter((p) => inSlice(slice, p.channel, p.region))
+          .sort((a, b) => (partOrder(a) < partOrder(b) ? -1 : partOrder(a) > partOrder(b) ? 1 : 0)),
+      )
+    : null;
 
   return plan.slices.map((_slice, i) => {
     const t = sliceTotals(parts[i] ?? []);
-    const atRisk = atRiskParts
-      ? (atRiskParts[i] ?? []).reduce((sum, row) => sum + (row.nullableNumber('at_risk') ?? 0), 0)
-      : null;
+    const atRisk = atRiskParts ? (atRiskParts[i] ?? []).reduce((sum, p) => sum + p.atRisk, 0) : null;
     const n = (name: string) => t[name] ?? 0;
     const complaintsIn = (j: 0 | 1) => complaints.number(`complaints${j}_${i}`);
     const resolution = (j: 0 | 1) => complaints.nullableNumber(`resolution${j}_${i}`);
