@@ -1,4 +1,4 @@
-import type { Warehouse } from '@retain/warehouse';
+import { dbText, sql, type Warehouse } from '@retain/warehouse';
 import type { AnalyticsTarget, OpenEngine } from '@retain/workflows';
 import { EngineResultCache } from '@retain/workflows';
 import type { ApiContext } from './context.ts';
@@ -41,4 +41,28 @@ export function analyticsRead<T>(
 /** Where a read too personal or too large to keep (a cell's customers) runs: the cluster, or the warehouse. */
 export function analyticsTarget(ctx: ApiContext): AnalyticsTarget {
   return ctx.engine ? ctx.engine.engine.source : ctx.warehouse;
+}
+
+/**
+ * The local file's latest churn score run (model, as-of day, when scored) as text, '' before any
+ * model has scored.
+ */
+export async function localScoresStamp(local: Warehouse): Promise<string> {
+  return local
+    .scalar(
+      sql`SELECT coalesce(max(model_id || '|' || CAST(as_of AS VARCHAR) || '|' || CAST(scored_at AS VARCHAR)), '')
+          FROM (SELECT model_id, as_of, scored_at FROM score_runs ORDER BY scored_at DESC, as_of DESC, model_id DESC LIMIT 1)`,
+      dbText,
+    )
+    .catch(() => ''); // no churn tables yet: nothing scored
+}
+
+/**
+ * The cache key of a read that also takes the local scores (the KPIs' at-risk revenue): on a
+ * cluster its results are kept by the facts' version, which new scores do not move, so the latest
+ * score run is part of the key and new scores show at once. On the embedded warehouse the data
+ * version already moves with them.
+ */
+export async function keyWithLocalScores(ctx: ApiContext, key: string): Promise<string> {
+  return ctx.engine ? `${key}@${await localScoresStamp(ctx.warehouse)}` : key;
 }
