@@ -210,4 +210,24 @@ describe.skipIf(cluster === null)('retain at-risk with --engine on a Trino clust
     expect(fs.existsSync(out)).toBe(false);
     expect(await savedLists(localDb)).toBe(before);
   });
+
+  it('exits 2 naming a contact column the cluster’s customers lack, before anything is written', async () => {
+    if (!demo) return;
+    // Last: the customers lose their phone column on the cluster.
+    await demo.trino.run(sql`CREATE TABLE customers_without_phone AS
+      SELECT customer_id, name, email, region, channel, signup_date, contact_consent FROM customers`);
+    await demo.trino.run(sql`DROP TABLE customers`);
+    await demo.trino.run(sql`ALTER TABLE customers_without_phone RENAME TO customers`);
+    const out = path.join(temp.dir, 'without-phone.csv');
+    const before = await savedLists(localDb);
+    const result = retain(['at-risk', '--out', out, '--db', localDb, '--engine', demo.engineUrl]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^error: Trino at .+: table lake\.\S+\.customers has no column phone \(the call list read /,
+      ),
+    ]);
+    expect(fs.existsSync(out)).toBe(false);
+    expect(await savedLists(localDb)).toBe(before);
+  });
 });

@@ -10,7 +10,10 @@ import { type AnalyticsEngineChoice, checkFactsTables, chosenEngine } from './an
  * features read are checked first (one catalog query each for the analytics' and churn's own),
  * so that a missing one is refused by name before anything is written locally.
  */
-export async function churnFeatureEngine(choice: AnalyticsEngineChoice): Promise<Db | null> {
+export async function churnFeatureEngine(
+  choice: AnalyticsEngineChoice,
+  also?: { columns: Readonly<Record<string, readonly string[]>>; reader: string },
+): Promise<Db | null> {
   const engine = chosenEngine(choice);
   if (!engine) return null;
   const target = parseTrinoUrl(engine.url, { password: choice.password });
@@ -18,6 +21,7 @@ export async function churnFeatureEngine(choice: AnalyticsEngineChoice): Promise
   const db = new TrinoDb(target, { password: choice.password });
   await checkFactsTables(db, target);
   await checkFactsTables(db, target, CHURN_FACT_COLUMNS, 'the churn features');
+  if (also) await checkFactsTables(db, target, also.columns, also.reader);
   return db;
 }
 
@@ -26,4 +30,9 @@ export const CHURN_FACT_COLUMNS = {
   customers: ['customer_id', 'channel', 'region'],
   purchases: ['order_id', 'customer_id', 'order_date', 'amount', 'channel'],
   complaints: ['customer_id', 'opened_at', 'resolved_at', 'severity'],
+} as const satisfies Record<string, readonly string[]>;
+
+/** What a call list reads of the facts on a cluster beyond the features' columns: how to reach people. */
+export const CALL_LIST_FACT_COLUMNS = {
+  customers: ['customer_id', 'name', 'email', 'phone', 'region', 'contact_consent'],
 } as const satisfies Record<string, readonly string[]>;

@@ -28,7 +28,7 @@ export {
   ensureEngineCacheTables,
   type SourceVersion,
 } from './engineCache.ts';
-export { CHURN_FACT_COLUMNS, churnFeatureEngine } from './engineChurn.ts';
+export { CALL_LIST_FACT_COLUMNS, CHURN_FACT_COLUMNS, churnFeatureEngine } from './engineChurn.ts';
 export { engineConsoleTables, runEngineQuery } from './engineQuery.ts';
 export {
   DEMO_CURRENCY,

@@ -195,6 +195,7 @@ orders, open_complaints, reasons, last_contact, last_outcome, phone_e164, segmen
         horizonDays: number('--horizon', flags.horizon) ?? DEFAULT_PROGRAM_HORIZON_DAYS,
       });
       const {
+        CALL_LIST_FACT_COLUMNS,
         churnFeatureEngine,
         exportCallListFile,
         saveAndExportCallList,
@@ -204,11 +205,10 @@ orders, open_complaints, reasons, last_contact, last_outcome, phone_e164, segmen
       const { savedList, stageEngineFacts } = await import('@retain/outreach');
       // Checked before the database file is opened, as train and score do: a cluster that cannot
       // be reached, or lacks a facts table, leaves nothing written locally.
-      const engine = await churnFeatureEngine({
-        flag: flags.engine,
-        env: env.engine,
-        password: env.trinoPassword,
-      });
+      const engine = await churnFeatureEngine(
+        { flag: flags.engine, env: env.engine, password: env.trinoPassword },
+        { columns: CALL_LIST_FACT_COLUMNS, reader: 'the call list' },
+      );
       // The CLI has no sign-in: the audit entry names the operating-system user in its detail.
       const requester = cliRequester();
       const stop = new AbortController();
