@@ -18,7 +18,7 @@ export { inspectSource } from './ingest/inspectSource.ts';
 export { mappingToRequests, parseMapping, readMappingFile, readMappingJson } from './ingest/mappingFile.ts';
 export type { SectionRequest } from './ingest/plan.ts';
 export { DATE_FORMAT_CANDIDATES, type MappingProposal, proposeMapping } from './ingest/proposeMapping.ts';
-export { unknownValues, type ValueColumn } from './knownValues.ts';
+export { unknownValues, type ValueColumn, type ValueSource } from './knownValues.ts';
 export { type OrdersRelationOptions, ordersRelation } from './orders.ts';
 export { ensureOwnedTables, migrateOwnedTables, type OwnedTables, ownedTablesExist } from './ownedTables.ts';
 export {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Db } from './query/Db.ts';
 import { sql } from './query/sql.ts';
 import type { Warehouse } from './Warehouse.ts';
 
@@ -27,12 +28,15 @@ export type ValueColumn = keyof typeof SOURCES;
 /** Past this many distinct values, suggestions are drawn from the most frequent. */
 const MAX_KNOWN = 5000;
 
+/** Where values are looked up: the warehouse, or any engine holding the table (a Trino cluster). */
+export type ValueSource = Warehouse | Pick<Db, 'dialect' | 'query' | 'scalar'>;
+
 /**
  * Of `values`, those that no row holds in `column`; and, when there are some, the values rows do
  * hold (most frequent first, at most 5,000), to suggest from. Matching is exact, as the filters' is.
  */
 export async function unknownValues(
-  warehouse: Warehouse,
+  source: ValueSource,
   column: ValueColumn,
   values: readonly string[],
 ): Promise<{ unknown: string[]; known: string[] }> {
@@ -41,7 +45,9 @@ export async function unknownValues(
   const { table, column: name } = SOURCES[column];
   const [t, c] = [sql.ident(table), sql.ident(name)];
   const value = z.object({ value: z.string() });
-  return warehouse.read(async (db) => {
+  const read = <T>(task: (db: Pick<Db, 'dialect' | 'query' | 'scalar'>) => Promise<T>) =>
+    'read' in source ? source.read(task) : task(source);
+  return read(async (db) => {
     // A package's table that was never created (no model has scored yet, no one was audited on a
     // read-only open of a new database) holds no value.
     if (!(await db.scalar(db.dialect.tableExists(table), z.boolean()))) return { unknown: wanted, known: [] };
