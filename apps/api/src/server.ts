@@ -37,6 +37,8 @@ export interface ServerOptions {
   activity?: ((line: string) => void) | undefined;
   /** Run alert checks and reports on their schedules and after loads (default true). */
   schedule?: boolean | undefined;
+  /** The currency of the amounts where the setting (RETAIN_CURRENCY) says none: a cluster's facts'. */
+  currency?: string | undefined;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -80,6 +82,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     authRequired: options.authRequired,
     activity: options.activity ?? ((line) => console.log(line)),
     engine: options.engine,
+    ...(options.currency ? { currency: options.currency } : {}),
   });
   services.uploads.sweep();
   // The packages' own tables, before the console's views are made over whatever tables exist.

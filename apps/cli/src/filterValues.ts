@@ -1,5 +1,5 @@
 import { RFM_SEGMENTS } from '@retain/schemas';
-import type { ValueColumn, Warehouse } from '@retain/warehouse';
+import type { ValueColumn, ValueSource } from '@retain/warehouse';
 import { closestValues, refuseUnknownValues } from './output/didYouMean.ts';
 
 /** One filter flag to check: the values given and the column they must match. */
@@ -17,16 +17,17 @@ export interface ValueCheck {
 }
 
 /**
- * Refuses (exit code 2) a filter value that nothing in the warehouse holds, naming the closest
- * known ones, so that "At Risk" for "At risk" is not read as "nobody".
+ * Refuses (exit code 2) a filter value that nothing in the warehouse (or on the cluster holding the
+ * facts) holds, naming the closest known ones, so that "At Risk" for "At risk" is not read as
+ * "nobody". Only the flags given are looked up.
  */
-export async function checkFilterValues(warehouse: Warehouse, checks: readonly ValueCheck[]): Promise<void> {
+export async function checkFilterValues(source: ValueSource, checks: readonly ValueCheck[]): Promise<void> {
   // Loaded on demand: DuckDB's native library is not needed for --help.
   const { unknownValues } = await import('@retain/warehouse');
   for (const check of checks) {
     const also = new Set(check.alsoKnown ?? []);
     const values = (check.values ?? []).filter((v) => !also.has(v));
-    const found = await unknownValues(warehouse, check.column, values);
+    const found = await unknownValues(source, check.column, values);
     const known = [...new Set([...found.known, ...(check.alsoKnown ?? [])])];
     const unknown = check.misspeltOnly
       ? found.unknown.filter((v) => closestValues(v, known).length > 0)

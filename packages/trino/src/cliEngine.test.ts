@@ -96,6 +96,25 @@ describe.skipIf(cluster === null)('retain analytics verbs with --engine on a Tri
     }
   });
 
+  it("refuses a filter value nothing on the cluster holds, with the file's message and exit code", () => {
+    if (!demo) return;
+    for (const args of [
+      ['cohorts', '--channel', 'Webb'],
+      ['kpis', '--channel', 'web,app', '--category', 'no such category', '--json'],
+    ]) {
+      const local = retainCommand([...args, '--db', demo.dbFile]);
+      expect(local.code).toBe(2);
+      const remote = retainCommand([...args, '--engine', demo.engineUrl]);
+      expect(remote.code).toBe(2);
+      expect(remote.stdout).toBe(local.stdout);
+      expect(remote.stderr).toBe(local.stderr);
+      expect(remote.stderr).not.toMatch(STACK_TRACE);
+    }
+    expect(retainCommand(['cohorts', '--channel', 'Webb', '--engine', demo.engineUrl]).stderr).toMatch(
+      /^error: --channel: no "Webb" in the data; did you mean "web"\?\n/,
+    );
+  });
+
   it('exits 1 with one line naming the engine when the cluster cannot be reached', async () => {
     const port = await closedPort();
     const result = retainCommand([

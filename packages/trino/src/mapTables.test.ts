@@ -331,6 +331,76 @@ describe.skipIf(cluster === null)(
       ]);
     });
 
+    it("stores the mapping's currency beside the views: kpis prints its amounts as the file loaded with it does", async () => {
+      const euros = path.join(temp.dir, 'files-eur.duckdb');
+      const files = tableMapping('files-eur.json', {
+        currency: 'EUR',
+        purchases: { file: 'order_lines.csv', ...purchasesSection },
+        complaints: { file: 'tickets.csv', ...complaintsSection },
+      });
+      expect(retainCommand(['ingest', '--db', euros, '--mapping', files]).code).toBe(0);
+      const tables = tableMapping('tables-eur.json', {
+        currency: 'EUR',
+        purchases: { table: `${source}.order_lines`, ...purchasesSection },
+        complaints: { table: `${source}.tickets`, ...complaintsSection },
+      });
+      const mapped = retainCommand(['ingest', '--engine', urlOf(working), '--mapping', tables, '--json']);
+      expect(mapped.stderr).toBe('');
+      expect(JSON.parse(mapped.stdout).currency).toBe('EUR');
+      expect(await viewsIn(working)).toContain('retain_settings');
+
+      const fromFile = retainCommand(['kpis', '--db', euros]);
+      const fromCluster = retainCommand(['kpis', '--engine', urlOf(working)]);
+      expect(fromCluster.stderr).toBe('');
+      expect(fromCluster.stdout).toMatch(/^Revenue \(90 d\)\s+€[\d,]+\s+€[\d,]+/m);
+      expect(fromCluster.stdout).toBe(fromFile.stdout);
+      // The setting wins over the data's currency, on both.
+      const pounds = { RETAIN_CURRENCY: 'GBP' };
+      const settingOnCluster = retainCommand(['kpis', '--engine', urlOf(working)], pounds);
+      expect(settingOnCluster.stdout).toMatch(/^Revenue \(90 d\)\s+£[\d,]+/m);
+      expect(settingOnCluster.stdout).toBe(retainCommand(['kpis', '--db', euros], pounds).stdout);
+
+      // --currency wins over the mapping's; a mapping naming none leaves the default, not the last one's.
+      const flagged = retainCommand([
+        'ingest',
+        '--engine',
+        urlOf(working),
+        '--mapping',
+        tables,
+        '--currency',
+        'chf',
+        '--json',
+      ]);
+      expect(flagged.stderr).toBe('');
+      expect(JSON.parse(flagged.stdout).currency).toBe('CHF');
+      expect(retainCommand(['kpis', '--engine', urlOf(working)]).stdout).toMatch(
+        /^Revenue \(90 d\)\s+CHF\s[\d,]+/m,
+      );
+      const bad = retainCommand([
+        'ingest',
+        '--engine',
+        urlOf(working),
+        '--mapping',
+        tables,
+        '--currency',
+        'euro',
+      ]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr.trim()).toBe(
+        'error: --currency must be an ISO 4217 code such as EUR, USD or GBP (got "euro")',
+      );
+      const plain = tableMapping('tables-plain.json', {
+        purchases: { table: `${source}.order_lines`, ...purchasesSection },
+        complaints: { table: `${source}.tickets`, ...complaintsSection },
+      });
+      const unmapped = retainCommand(['ingest', '--engine', urlOf(working), '--mapping', plain, '--json']);
+      expect(JSON.parse(unmapped.stdout).currency).toBeNull();
+      expect(await viewsIn(working)).not.toContain('retain_settings');
+      expect(retainCommand(['kpis', '--engine', urlOf(working)]).stdout).toBe(
+        retainCommand(['kpis', '--db', dbFile]).stdout,
+      );
+    });
+
     it('refuses a table that does not exist: exit 2, the engine and the table named, nothing created', async () => {
       const mapping = tableMapping('missing-table.json', {
         purchases: { table: `${source}.no_such_lines`, ...purchasesSection },

@@ -9,11 +9,14 @@ import {
   checkStatement,
   conflictStatement,
   createViewStatement,
+  dropViewStatement,
   EXAMPLES,
   emptyQuery,
   planTable,
   resolveTableName,
+  SETTINGS_VIEW,
   type SourceColumn,
+  settingsViewQuery,
   type TableName,
   type TablePlan,
   tableNameText,
@@ -44,13 +47,19 @@ export interface MapTablesSummary {
   /** Where the views are: the engine URL's catalog.schema. */
   schema: string;
   sections: Record<Section, MappedSection>;
+  /** The currency of the amounts stored with the views (the settings view), or null when none was named. */
+  currency: string | null;
   seconds: number;
 }
 
 export interface MapTablesOptions {
   /** The mapping's name in messages (its file name). */
   label: string;
+  /** The currency of the amounts (ISO 4217, checked), which wins over the mapping's "currency". */
+  currency?: string | undefined;
 }
+
+export { SETTINGS_VIEW };
 
 const columnRow = z.object({ column_name: z.string(), data_type: z.string() });
 const tableRow = z.object({ table_name: z.string(), table_type: z.string() });
@@ -169,6 +178,17 @@ export async function mapTables(
       view === 'mapped' || view === 'lines' ? viewQuery(section, plan, purchases) : emptyQuery(section);
     if (view !== 'kept') await db.run(sql.raw(createViewStatement({ ...working, table: section }, query)));
   }
+  // Stored with the facts, as a load stores it with a file's; a mapping that names none leaves the
+  // amounts in the default currency, not in an earlier mapping's.
+  const currency = options.currency ?? mapping.currency ?? null;
+  const settings = { ...working, table: SETTINGS_VIEW };
+  await db.run(
+    sql.raw(
+      currency === null
+        ? dropViewStatement(settings)
+        : createViewStatement(settings, settingsViewQuery(currency)),
+    ),
+  );
 
   const sections = {} as Record<Section, MappedSection>;
   for (const section of SECTIONS) {
@@ -192,6 +212,7 @@ export async function mapTables(
     engine,
     schema: `${working.catalog}.${working.schema}`,
     sections,
+    currency,
     seconds: (Date.now() - started) / 1000,
   };
 }

@@ -708,3 +708,18 @@ export function emptyQuery(section: Section): string {
 export function createViewStatement(target: TableName, query: string): string {
   return `CREATE OR REPLACE VIEW ${quotedTable(target)} AS\n${query}`;
 }
+
+/**
+ * The view, beside the facts' views, that says what a load says with a file: the currency of the
+ * amounts. Every machine serving from the schema reads it there (a file's load keeps it in meta).
+ */
+export const SETTINGS_VIEW = 'retain_settings';
+
+/** The settings view's statement: the currency, an ISO 4217 code already checked (three letters). */
+export function settingsViewQuery(currency: string): string {
+  return `SELECT CAST(${sqlString(currency)} AS varchar) AS currency`;
+}
+
+export function dropViewStatement(target: TableName): string {
+  return `DROP VIEW IF EXISTS ${quotedTable(target)}`;
+}

@@ -1,8 +1,9 @@
 import type { AnalyticsSource, AnalyticsTarget } from '@retain/analytics';
+import { type Currency, resolveCurrency } from '@retain/schemas';
 import type { TrinoDb } from '@retain/trino';
 import { EngineError } from '@retain/trino/engineError';
 import { parseTrinoUrl, type TrinoTarget } from '@retain/trino/engineUrl';
-import { dbNumber, dbText, type Sql, sql, type Warehouse } from '@retain/warehouse';
+import { type Db, dbBoolean, dbNumber, dbText, type Sql, sql, type Warehouse } from '@retain/warehouse';
 import { z } from 'zod';
 
 /**
@@ -29,17 +30,17 @@ export function chosenEngine(choice: AnalyticsEngineChoice): { url: string; from
 /**
  * Runs `task` against the chosen engine: on a Trino cluster when the choice names one (an
  * EngineConfigError for a URL that cannot be used, EngineErrors for what the cluster reports),
- * else on the warehouse `openWarehouse` opens. The Trino client (and its HTTP stack) is loaded
- * only here, when a cluster is used.
+ * else on the warehouse `openWarehouse` opens (`engine` is the cluster's, null on the warehouse).
+ * The Trino client (and its HTTP stack) is loaded only here, when a cluster is used.
  */
 export async function withAnalyticsEngine<T>(
   choice: AnalyticsEngineChoice,
   openWarehouse: (task: (warehouse: Warehouse) => Promise<T>) => Promise<T>,
-  task: (source: AnalyticsTarget, warehouse: Warehouse | null) => Promise<T>,
+  task: (source: AnalyticsTarget, warehouse: Warehouse | null, engine: OpenEngine | null) => Promise<T>,
 ): Promise<T> {
   const engine = await openEngine(choice);
-  if (!engine) return openWarehouse((warehouse) => task(warehouse, warehouse));
-  return task(engine.source, null);
+  if (!engine) return openWarehouse((warehouse) => task(warehouse, warehouse, null));
+  return task(engine.source, null, engine);
 }
 
 /** A Trino cluster opened for long use (a server): its connection, where it is, and its analytics. */
@@ -77,6 +78,27 @@ export async function openEngine(choice: AnalyticsEngineChoice): Promise<OpenEng
     name: `Trino at ${target.host}:${target.port} ${target.catalog}.${target.schema}`,
     version: () => db.scalar(sql`SELECT ${fingerprint} AS version`, dbText),
   };
+}
+
+/**
+ * The currency of the facts on an engine: what `retain ingest --engine … --mapping` stored beside
+ * the views (the mapping's "currency" or --currency) in the view retain_settings of the engine's
+ * schema, as `storedCurrency` reads a load's from the database file; null when the schema has no
+ * such view (the default then, or RETAIN_CURRENCY, which wins either way: `resolveCurrency`).
+ */
+export async function engineCurrency(db: Pick<Db, 'dialect' | 'scalar'>): Promise<string | null> {
+  const { SETTINGS_VIEW } = await import('@retain/trino/mapTables');
+  if (!(await db.scalar(db.dialect.tableExists(SETTINGS_VIEW), dbBoolean))) return null;
+  return db.scalar(sql`SELECT currency FROM ${sql.ident(SETTINGS_VIEW)}`, dbText.nullable());
+}
+
+/** The currency amounts are in on an engine: the setting (RETAIN_CURRENCY), else the facts', as `dataCurrency`. */
+export async function engineDataCurrency(
+  db: Pick<Db, 'dialect' | 'scalar'>,
+  setting?: string | null,
+): Promise<Currency> {
+  // The setting wins: the cluster is not asked.
+  return resolveCurrency(setting, setting ? null : await engineCurrency(db));
 }
 
 /** Row counts and date ranges of the facts tables on the engine, as `warehouseInfo` gives them locally. */

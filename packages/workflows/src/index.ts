@@ -5,6 +5,8 @@ export {
   checkFactsTables,
   chosenEngine,
   type EngineFactsInfo,
+  engineCurrency,
+  engineDataCurrency,
   engineFactsInfo,
   type OpenEngine,
   openEngine,

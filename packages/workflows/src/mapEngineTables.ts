@@ -1,7 +1,9 @@
 import path from 'node:path';
+import { currencyCodeSchema } from '@retain/schemas';
 import { parseTrinoUrl } from '@retain/trino/engineUrl';
 import type { MapTablesSummary } from '@retain/trino/mapTables';
 import { parseMapping, readMappingJson } from '@retain/warehouse';
+import { BadInputError } from '@retain/warehouse/errors';
 
 export interface MapEngineTablesOptions {
   /** The engine URL (--engine or RETAIN_ENGINE). */
@@ -10,23 +12,43 @@ export interface MapEngineTablesOptions {
   password?: string | undefined;
   /** The mapping file whose sections name tables on that cluster. */
   mapping: string;
+  /** The currency of the amounts (--currency), which wins over the mapping's "currency". */
+  currency?: string | undefined;
 }
 
 /**
  * Maps a mapping file's tables in place on a Trino cluster: Retain's canonical views (purchases,
  * returns, complaints, customers) in the engine URL's schema, created only when every table,
- * column and value passed its check on the cluster (see mapTables). The Trino client is loaded
+ * column and value passed its check on the cluster (see mapTables), with the currency of the
+ * amounts beside them (the view retain_settings; see `engineCurrency`). The Trino client is loaded
  * only here, when a cluster is used.
  */
 export async function mapEngineTables(options: MapEngineTablesOptions): Promise<MapTablesSummary> {
   const target = parseTrinoUrl(options.engine, { password: options.password });
   const label = path.basename(options.mapping);
   const mapping = parseMapping(readMappingJson(options.mapping), label);
+  const currency = checkedCurrency(options.currency);
   const [{ TrinoDb }, { mapTables }] = await Promise.all([
     import('@retain/trino'),
     import('@retain/trino/mapTables'),
   ]);
-  return mapTables(new TrinoDb(target, { password: options.password }), target, mapping, { label });
+  return mapTables(new TrinoDb(target, { password: options.password }), target, mapping, {
+    label,
+    currency,
+  });
+}
+
+/** The currency given, as a load checks it (upper case, ISO 4217), or undefined when none was. */
+function checkedCurrency(code: string | undefined): string | undefined {
+  const named = code?.trim().toUpperCase();
+  if (named === undefined) return undefined;
+  const checked = currencyCodeSchema.safeParse(named);
+  if (!checked.success)
+    throw new BadInputError(`currency "${code}" is not an ISO 4217 code such as EUR, USD or GBP.`, [], 0, {
+      code: 'currency',
+      field: 'currency',
+    });
+  return checked.data;
 }
 
 /** Whether a mapping file's sections all name tables (read in place on a cluster) rather than files. */

@@ -1,5 +1,5 @@
 import type { Warehouse } from '@retain/warehouse';
-import type { AnalyticsTarget } from '@retain/workflows';
+import type { AnalyticsTarget, OpenEngine } from '@retain/workflows';
 import type { Command } from 'commander';
 import type { z } from 'zod';
 import { env } from '../env.ts';
@@ -80,25 +80,30 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
 }
 
 /**
- * Opens where an analytics verb reads: the warehouse (--db), after refusing a channel, region or
- * category in `filters` that the data does not hold (with the closest known ones), or the Trino
- * cluster --engine or RETAIN_ENGINE names. The verb computes its figures with the same workflow as
- * the dashboard's procedure, so that the two answer alike; `warehouse` is null on a cluster.
+ * Opens where an analytics verb reads: the warehouse (--db), or the Trino cluster --engine or
+ * RETAIN_ENGINE names; on either, first refuses a channel, region or category in `filters` that
+ * the facts there do not hold (with the closest known ones). The verb computes its figures with
+ * the same workflow as the dashboard's procedure, so that the two answer alike; `warehouse` is null
+ * on a cluster, `engine` null on the warehouse.
  */
 export async function withAnalytics<T>(
   flags: Pick<AnalyticsFlags, 'db' | 'engine'>,
-  task: (source: AnalyticsTarget, warehouse: Warehouse | null) => Promise<T>,
+  task: (source: AnalyticsTarget, warehouse: Warehouse | null, engine: OpenEngine | null) => Promise<T>,
   filters: Parameters<typeof analyticsValueChecks>[0] = {},
 ): Promise<T> {
   const { withAnalyticsEngine } = await import('@retain/workflows');
+  const checks = analyticsValueChecks(filters);
   return withAnalyticsEngine(
     { flag: flags.engine, env: env.engine, password: env.trinoPassword },
     (open) =>
       withWarehouse(flags.db, async (warehouse) => {
-        await checkFilterValues(warehouse, analyticsValueChecks(filters));
+        await checkFilterValues(warehouse, checks);
         return open(warehouse);
       }),
-    task,
+    async (source, warehouse, engine) => {
+      if (engine) await checkFilterValues(engine.db, checks);
+      return task(source, warehouse, engine);
+    },
   );
 }
 

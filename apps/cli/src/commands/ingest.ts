@@ -87,7 +87,8 @@ Loading the same rows again adds nothing: they are reported as duplicates. On an
 command exits with code 2, lists the file, line and column of each problem, and writes nothing.
 With --engine the mapping's sections name tables ("table": "lake.sales.order_lines"): they are
 checked on the cluster and mapped there as the views purchases, returns, complaints and customers
-of the URL's schema, all of them or none.`,
+of the URL's schema, all of them or none; the currency (--currency, or the mapping's "currency")
+is stored there too.`,
     )
     .action(async (flags: IngestFlags) => {
       const engine = await engineFor(flags);
@@ -151,13 +152,13 @@ async function mapOnEngine(engine: string, flags: IngestFlags): Promise<void> {
   if (flags.db !== undefined) {
     throw new UsageError('--engine maps tables on the cluster and writes no database file: leave out --db');
   }
-  if (flags.currency !== undefined) {
-    throw new UsageError(
-      '--currency is stored with a load into the database file; on a cluster set RETAIN_CURRENCY',
-    );
-  }
   const { mapEngineTables } = await import('@retain/workflows');
-  const summary = await mapEngineTables({ engine, password: env.trinoPassword, mapping: flags.mapping });
+  const summary = await mapEngineTables({
+    engine,
+    password: env.trinoPassword,
+    mapping: flags.mapping,
+    currency: currencyFlag(flags),
+  });
   console.log(flags.json ? JSON.stringify(summary, null, 2) : renderMapped(summary));
 }
 
@@ -183,6 +184,9 @@ function renderMapped(summary: MapTablesSummary): string {
     `Mapped on ${summary.engine} in ${summary.seconds.toFixed(1)} s: views purchases, returns, complaints, customers in ${summary.schema}.`,
     '',
     renderTable(['', 'source', 'rows', 'customers', 'skipped', 'to returns'], rows),
+    ...(summary.currency === null
+      ? []
+      : ['', `Amounts in ${summary.currency}, stored beside them as the view retain_settings.`]),
   ].join('\n');
 }
 
@@ -207,11 +211,7 @@ function requestsFromFlags(
   }
   const decimalSeparator = oneOf(flags.decimalSeparator, DECIMAL_SEPARATORS, '--decimal-separator');
   const thousandsSeparator = oneOf(flags.thousandsSeparator, THOUSANDS_SEPARATORS, '--thousands-separator');
-  const currency = flags.currency?.trim().toUpperCase();
-  if (currency !== undefined && !/^[A-Z]{3}$/.test(currency))
-    throw new UsageError(
-      `--currency must be an ISO 4217 code such as EUR, USD or GBP (got "${flags.currency}")`,
-    );
+  const currency = currencyFlag(flags);
   if (flags.mapping) {
     const mapped = readMappingFile(flags.mapping, {
       allowFilesOutsideFolder: flags.allowOutsideFiles === true,
@@ -231,6 +231,16 @@ function requestsFromFlags(
     thousandsSeparator,
     currency,
   }));
+}
+
+/** --currency in capitals, refused when it cannot be an ISO 4217 code; undefined when not given. */
+function currencyFlag(flags: IngestFlags): string | undefined {
+  const currency = flags.currency?.trim().toUpperCase();
+  if (currency !== undefined && !/^[A-Z]{3}$/.test(currency))
+    throw new UsageError(
+      `--currency must be an ISO 4217 code such as EUR, USD or GBP (got "${flags.currency}")`,
+    );
+  return currency;
 }
 
 function oneOf<T extends string>(

@@ -45,17 +45,22 @@ A figure whose windows reach back before the first order in the data is null. JS
     )
     .action(async (flags: KpiFlags) => {
       const input = parseInput(kpisInputSchema, { asOf: flags.asOf, filters: filtersFromFlags(flags) });
-      const [{ kpisReport }, { dataCurrency }] = await Promise.all([
+      const [{ kpisReport, engineDataCurrency }, { dataCurrency }] = await Promise.all([
         import('@retain/workflows'),
         import('@retain/warehouse'),
       ]);
       const [kpis, currency] = await withAnalytics(
         flags,
-        async (source, warehouse) =>
+        async (source, warehouse, engine) =>
           [
             await kpisReport(source, input),
-            // A cluster's tables carry no load's currency: RETAIN_CURRENCY, else the default.
-            warehouse ? await dataCurrency(warehouse, env.currency) : resolveCurrency(env.currency, null),
+            // RETAIN_CURRENCY, else the currency stored with the facts (the file's load, or the
+            // cluster's mapping), else the default.
+            engine
+              ? await engineDataCurrency(engine.db, env.currency)
+              : warehouse
+                ? await dataCurrency(warehouse, env.currency)
+                : resolveCurrency(env.currency, null),
           ] as const,
         input.filters,
       );

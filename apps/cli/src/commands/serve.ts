@@ -38,9 +38,12 @@ export function registerServe(program: Command): void {
       '\nExamples:\n  $ retain serve --port 8080 --db data/shop.duckdb\n  $ retain serve --engine trino://analyst@trino.internal:8080/lake/sales',
     )
     .action(async (flags: ServeFlags) => {
-      const { openEngine } = await import('@retain/workflows');
+      const { openEngine, engineCurrency } = await import('@retain/workflows');
       // The cluster first: a URL, table or column it refuses stops here, before anything is opened.
       const engine = await openEngine({ flag: flags.engine, env: env.engine, password: env.trinoPassword });
+      // The currency stored with the facts on the cluster (by their mapping), where the setting
+      // says none; a file's is read from the file by the services themselves.
+      const currency = engine && !env.currency ? ((await engineCurrency(engine.db)) ?? undefined) : undefined;
       if (engine && flags.demoIfEmpty)
         console.log(
           `--demo-if-empty is ignored: the facts are read on ${engine.name}, and nothing is loaded into the database file.`,
@@ -81,6 +84,7 @@ export function registerServe(program: Command): void {
       const running = await listenOnFreePort(
         warehouse,
         engine,
+        currency,
         host,
         port,
         explicitPort === undefined ? 10 : 1,
@@ -149,6 +153,7 @@ class ProgressSteps {
 async function listenOnFreePort(
   warehouse: Warehouse,
   engine: OpenEngine | null,
+  currency: string | undefined,
   host: string,
   first: number,
   attempts: number,
@@ -161,6 +166,7 @@ async function listenOnFreePort(
       return await startServer({
         warehouse,
         engine: engine ?? undefined,
+        currency,
         host,
         port: first + i,
         webRoot,

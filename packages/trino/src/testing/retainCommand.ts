@@ -14,11 +14,14 @@ export interface RetainRun {
   stderr: string;
 }
 
-/** Runs `retain` with only the flags choosing the engine: the cluster suites' own variables stay out. */
-export function retainCommand(args: string[]): RetainRun {
+/**
+ * Runs `retain` with only the flags choosing the engine: the cluster suites' own variables stay
+ * out; `env` adds settings a case is about (RETAIN_CURRENCY).
+ */
+export function retainCommand(args: string[], env: Record<string, string> = {}): RetainRun {
   const result = spawnSync(process.execPath, [RETAIN_BIN, ...args], {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
