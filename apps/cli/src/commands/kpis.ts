@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import {
   KPI_LABELS,
   type Kpi,
@@ -8,9 +9,10 @@ import {
   resolveCurrency,
 } from '@retain/schemas';
 import type { Command } from 'commander';
-import { env } from '../env.ts';
+import { env, resolveDb } from '../env.ts';
 import { formatMoneyIn } from '../output/money.ts';
 import { renderTable } from '../output/table.ts';
+import { withWarehouse } from '../warehouse.ts';
 import {
   type AnalyticsFlags,
   addAnalyticsOptions,
@@ -53,7 +55,10 @@ A figure whose windows reach back before the first order in the data is null. JS
         flags,
         async (source, warehouse, engine) =>
           [
-            await kpisReport(source, input),
+            // On a cluster the churn scores are in the local file (retain train --engine), when it exists.
+            engine && fs.existsSync(resolveDb(flags.db))
+              ? await withWarehouse(flags.db, (scores) => kpisReport(source, input, { scores }))
+              : await kpisReport(source, input),
             // RETAIN_CURRENCY, else the currency stored with the facts (the file's load, or the
             // cluster's mapping), else the default.
             engine
