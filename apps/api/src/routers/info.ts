@@ -1,8 +1,10 @@
+import { resolveCurrency } from '@retain/schemas';
 import { warehouseInfo } from '@retain/warehouse';
-import { engineFactsInfo } from '@retain/workflows';
+import { engineCurrency, engineFactsInfo } from '@retain/workflows';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { analyticsRead } from '../analyticsRead.ts';
+import { apiEnv } from '../env.ts';
 import { cachedRead, procedure } from '../trpc.ts';
 
 export const infoRouter = {
@@ -21,9 +23,15 @@ export const infoRouter = {
       if (!served) return { ...local, engine: null };
       const version = input?.refresh ? await served.results.refresh() : await served.results.version();
       const facts = await analyticsRead(ctx, 'info.facts', null, () => engineFactsInfo(served.engine));
+      // The currency stored with the facts by their mapping is the data's, unless RETAIN_CURRENCY
+      // is set: said so, as on the file (the services' currency merges the two).
+      const currency = apiEnv.currency
+        ? resolveCurrency(apiEnv.currency, null)
+        : resolveCurrency(null, await engineCurrency(served.engine.db));
       return {
         ...local,
         ...facts,
+        currency,
         lastIngestAt: null,
         engine: { name: served.engine.name, sourceVersion: version.version, checkedAt: version.checkedAt },
       };
