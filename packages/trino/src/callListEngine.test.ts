@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { dbNumber, sql, Warehouse } from '@retain/warehouse';
 import { openTestWarehouse, tempDir } from '@retain/warehouse/testing';
@@ -7,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { testCluster } from './testing/cluster.ts';
 import { type MappedDemo, mapDemo } from './testing/mappedDemo.ts';
-import { retainCommand as retain, STACK_TRACE as STACK } from './testing/retainCommand.ts';
+import { retainCommand as retain, STACK_TRACE as STACK, unreachableEngine } from './testing/retainCommand.ts';
 
 /*
  * `retain at-risk --engine`: the ranking on the local scores, the facts of the scored customers
@@ -16,15 +15,6 @@ import { retainCommand as retain, STACK_TRACE as STACK } from './testing/retainC
  */
 
 const cluster = testCluster();
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** RFC 4180 fields of a CSV text's lines. */
 function parseCsv(text: string): string[][] {
@@ -185,26 +175,16 @@ describe.skipIf(cluster === null)('retain at-risk with --engine on a Trino clust
   });
 
   it('exits 1 with one line when the cluster cannot be reached, and writes nothing', async () => {
-    const port = await closedPort();
+    const unreachable = await unreachableEngine();
     const empty = await openTestWarehouse(temp.dir, 'unreachable.duckdb');
     const file = empty.path;
     empty.close();
     const out = path.join(temp.dir, 'unreachable.csv');
     const before = await savedLists(localDb);
     for (const db of [file, localDb]) {
-      const result = retain([
-        'at-risk',
-        '--out',
-        out,
-        '--db',
-        db,
-        '--engine',
-        `trino://retain@127.0.0.1:${port}/lake/default`,
-      ]);
+      const result = retain(['at-risk', '--out', out, '--db', db, '--engine', unreachable.url]);
       expect(result.code).toBe(1);
-      expect(result.stderr.trim().split('\n')).toEqual([
-        `error: Trino at 127.0.0.1:${port} cannot be reached (ECONNREFUSED): is the cluster running, and is this the coordinator's address?`,
-      ]);
+      expect(result.stderr.trim().split('\n')).toEqual([unreachable.line]);
       expect(result.stderr).not.toMatch(STACK);
     }
     expect(fs.existsSync(out)).toBe(false);

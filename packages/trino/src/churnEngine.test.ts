@@ -1,4 +1,3 @@
-import net from 'node:net';
 import path from 'node:path';
 import { dbNumber, sql, Warehouse } from '@retain/warehouse';
 import { openTestWarehouse, tempDir } from '@retain/warehouse/testing';
@@ -6,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { testCluster } from './testing/cluster.ts';
 import { type MappedDemo, mapDemo } from './testing/mappedDemo.ts';
-import { retainCommand as retain, STACK_TRACE as STACK } from './testing/retainCommand.ts';
+import { retainCommand as retain, STACK_TRACE as STACK, unreachableEngine } from './testing/retainCommand.ts';
 
 /*
  * `retain train` and `retain score` with --engine: the features are extracted on the cluster from
@@ -17,16 +16,6 @@ import { retainCommand as retain, STACK_TRACE as STACK } from './testing/retainC
  */
 
 const cluster = testCluster();
-
-/** A loopback port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** A database file with Retain's schema and no data, as a cluster's user keeps beside it. */
 async function emptyDatabase(dir: string, name: string): Promise<string> {
@@ -153,20 +142,12 @@ describe.skipIf(cluster === null)('retain train and score with --engine on a Tri
   });
 
   it('exits 1 with one line naming the engine when the cluster cannot be reached, and saves no model', async () => {
-    const port = await closedPort();
+    const unreachable = await unreachableEngine();
     const file = await emptyDatabase(temp.dir, 'unreachable.duckdb');
     for (const verb of ['train', 'score']) {
-      const result = retain([
-        verb,
-        '--db',
-        file,
-        '--engine',
-        `trino://retain@127.0.0.1:${port}/lake/default`,
-      ]);
+      const result = retain([verb, '--db', file, '--engine', unreachable.url]);
       expect(result.code).toBe(1);
-      expect(result.stderr.trim().split('\n')).toEqual([
-        `error: Trino at 127.0.0.1:${port} cannot be reached (ECONNREFUSED): is the cluster running, and is this the coordinator's address?`,
-      ]);
+      expect(result.stderr.trim().split('\n')).toEqual([unreachable.line]);
       expect(result.stderr).not.toMatch(STACK);
     }
     expect((await readBack(file, '')).models).toBe(0);

@@ -1,10 +1,9 @@
-import net from 'node:net';
 import { sql } from '@retain/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCluster } from './testing/cluster.ts';
 import { figureDifferences } from './testing/figureDifferences.ts';
 import { type MappedDemo, mapDemo } from './testing/mappedDemo.ts';
-import { retainCommand, STACK_TRACE } from './testing/retainCommand.ts';
+import { retainCommand, STACK_TRACE, unreachableEngine } from './testing/retainCommand.ts';
 
 /*
  * The `retain` analytics verbs with --engine: the same seeded history read from the cluster's
@@ -13,17 +12,6 @@ import { retainCommand, STACK_TRACE } from './testing/retainCommand.ts';
  */
 
 const cluster = testCluster();
-
-/** The real command, started as a user would (the CLI is an app: run, never imported). */
-/** A loopback port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 describe.skipIf(cluster === null)('retain analytics verbs with --engine on a Trino cluster', () => {
   let demo: MappedDemo | null = null;
@@ -116,17 +104,10 @@ describe.skipIf(cluster === null)('retain analytics verbs with --engine on a Tri
   });
 
   it('exits 1 with one line naming the engine when the cluster cannot be reached', async () => {
-    const port = await closedPort();
-    const result = retainCommand([
-      'cohorts',
-      '--json',
-      '--engine',
-      `trino://retain@127.0.0.1:${port}/lake/default`,
-    ]);
+    const unreachable = await unreachableEngine();
+    const result = retainCommand(['cohorts', '--json', '--engine', unreachable.url]);
     expect(result.code).toBe(1);
-    expect(result.stderr.trim().split('\n')).toEqual([
-      `error: Trino at 127.0.0.1:${port} cannot be reached (ECONNREFUSED): is the cluster running, and is this the coordinator's address?`,
-    ]);
+    expect(result.stderr.trim().split('\n')).toEqual([unreachable.line]);
     expect(result.stderr).not.toMatch(STACK_TRACE);
   });
 

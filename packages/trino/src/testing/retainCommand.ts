@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,3 +32,22 @@ export function retainCommand(args: string[], env: Record<string, string> = {}):
  * cluster's own Java internals.
  */
 export const STACK_TRACE = /internal error|^\s+at |io\.trino|Exception/m;
+
+/** A loopback port nothing listens on: bound, then released. */
+export async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/** An engine URL on a loopback port nothing listens on, and the one line a verb prints for it. */
+export async function unreachableEngine(): Promise<{ url: string; line: string }> {
+  const port = await closedPort();
+  return {
+    url: `trino://retain@127.0.0.1:${port}/lake/default`,
+    line: `error: Trino at 127.0.0.1:${port} cannot be reached (ECONNREFUSED): is the cluster running, and is this the coordinator's address?`,
+  };
+}
