@@ -6,7 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { testCluster } from './testing/cluster.ts';
 import { type MappedDemo, mapDemo } from './testing/mappedDemo.ts';
-import { retainCommand as retain, STACK_TRACE as STACK, unreachableEngine } from './testing/retainCommand.ts';
+import {
+  retainCommand as retain,
+  STACK_TRACE as STACK,
+  trainBothWays,
+  unreachableEngine,
+} from './testing/retainCommand.ts';
 
 /*
  * `retain at-risk --engine`: the ranking on the local scores, the facts of the scored customers
@@ -113,13 +118,7 @@ describe.skipIf(cluster === null)('retain at-risk with --engine on a Trino clust
     );
     demo.warehouse.close();
     localDb = path.join(temp.dir, 'local.duckdb');
-    for (const args of [
-      ['train', '--json', '--db', demo.dbFile],
-      ['train', '--json', '--db', localDb, '--engine', demo.engineUrl],
-    ]) {
-      const run = retain(args);
-      if (run.code !== 0) throw new Error(`${args.join(' ')}: ${run.stderr}`);
-    }
+    trainBothWays(demo, localDb);
   }, 600_000);
 
   afterAll(async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { testCluster } from './testing/cluster.ts';
 import { type MappedDemo, mapDemo } from './testing/mappedDemo.ts';
-import { retainCommand as retain } from './testing/retainCommand.ts';
+import { retainCommand as retain, trainBothWays } from './testing/retainCommand.ts';
 
 /*
  * `retain kpis --engine`: at-risk revenue from the scores in the local file (as `retain at-risk
@@ -53,13 +53,7 @@ describe.skipIf(cluster === null)('retain kpis with --engine: at-risk revenue on
     channel = await most('channel');
     warehouse.close();
     localDb = path.join(temp.dir, 'local.duckdb');
-    for (const args of [
-      ['train', '--json', '--db', demo.dbFile],
-      ['train', '--json', '--db', localDb, '--engine', demo.engineUrl],
-    ]) {
-      const run = retain(args);
-      if (run.code !== 0) throw new Error(`${args.join(' ')}: ${run.stderr}`);
-    }
+    trainBothWays(demo, localDb);
   }, 600_000);
 
   afterAll(async () => {

@@ -51,3 +51,17 @@ export async function unreachableEngine(): Promise<{ url: string; line: string }
     line: `error: Trino at 127.0.0.1:${port} cannot be reached (ECONNREFUSED): is the cluster running, and is this the coordinator's address?`,
   };
 }
+
+/**
+ * Trains a churn model with the same (default) seed on the embedded file and, from the cluster, into
+ * `localDb`: the suites that compare what the scores give on both engines start here.
+ */
+export function trainBothWays(demo: { dbFile: string; engineUrl: string }, localDb: string): void {
+  for (const args of [
+    ['train', '--json', '--db', demo.dbFile],
+    ['train', '--json', '--db', localDb, '--engine', demo.engineUrl],
+  ]) {
+    const run = retainCommand(args);
+    if (run.code !== 0) throw new Error(`${args.join(' ')}: ${run.stderr}`);
+  }
+}
