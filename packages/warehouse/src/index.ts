@@ -13,7 +13,7 @@ export {
 export { type FilterValues, filterValues } from './filterValues.ts';
 export { warehouseInfo } from './info.ts';
 export { FALSE_WORDS, SEVERITY_WORDS, TRUE_WORDS, ZONE_ABBREVIATIONS } from './ingest/converters.ts';
-export { type IngestOptions, type IngestProgress, ingest } from './ingest/ingest.ts';
+export { checkedCurrency, type IngestOptions, type IngestProgress, ingest } from './ingest/ingest.ts';
 export { inspectSource } from './ingest/inspectSource.ts';
 export { mappingToRequests, parseMapping, readMappingFile, readMappingJson } from './ingest/mappingFile.ts';
 export type { SectionRequest } from './ingest/plan.ts';

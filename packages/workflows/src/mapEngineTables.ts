@@ -1,9 +1,7 @@
 import path from 'node:path';
-import { currencyCodeSchema } from '@retain/schemas';
 import { parseTrinoUrl } from '@retain/trino/engineUrl';
 import type { MapTablesSummary } from '@retain/trino/mapTables';
-import { parseMapping, readMappingJson } from '@retain/warehouse';
-import { BadInputError } from '@retain/warehouse/errors';
+import { checkedCurrency, parseMapping, readMappingJson } from '@retain/warehouse';
 
 export interface MapEngineTablesOptions {
   /** The engine URL (--engine or RETAIN_ENGINE). */
@@ -27,7 +25,7 @@ export async function mapEngineTables(options: MapEngineTablesOptions): Promise<
   const target = parseTrinoUrl(options.engine, { password: options.password });
   const label = path.basename(options.mapping);
   const mapping = parseMapping(readMappingJson(options.mapping), label);
-  const currency = checkedCurrency(options.currency);
+  const currency = options.currency === undefined ? undefined : checkedCurrency(options.currency);
   const [{ TrinoDb }, { mapTables }] = await Promise.all([
     import('@retain/trino'),
     import('@retain/trino/mapTables'),
@@ -36,19 +34,6 @@ export async function mapEngineTables(options: MapEngineTablesOptions): Promise<
     label,
     currency,
   });
-}
-
-/** The currency given, as a load checks it (upper case, ISO 4217), or undefined when none was. */
-function checkedCurrency(code: string | undefined): string | undefined {
-  const named = code?.trim().toUpperCase();
-  if (named === undefined) return undefined;
-  const checked = currencyCodeSchema.safeParse(named);
-  if (!checked.success)
-    throw new BadInputError(`currency "${code}" is not an ISO 4217 code such as EUR, USD or GBP.`, [], 0, {
-      code: 'currency',
-      field: 'currency',
-    });
-  return checked.data;
 }
 
 /** Whether a mapping file's sections all name tables (read in place on a cluster) rather than files. */

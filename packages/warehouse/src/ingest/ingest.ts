@@ -162,8 +162,16 @@ function loadCurrency(requests: SectionRequest[]): string | null {
       },
     );
   const [code] = named;
-  if (code === undefined) return null;
-  const checked = currencyCodeSchema.safeParse(code);
+  return code === undefined ? null : checkedCurrency(code);
+}
+
+/**
+ * A currency a load names (a mapping's "currency", --currency), upper-cased and checked as an ISO
+ * 4217 code; a BadInputError on the field `currency` when it is not one.
+ */
+export function checkedCurrency(code: string): string {
+  const named = code.trim().toUpperCase();
+  const checked = currencyCodeSchema.safeParse(named);
   if (!checked.success)
     throw new BadInputError(`currency "${code}" is not an ISO 4217 code such as EUR, USD or GBP.`, [], 0, {
       code: 'currency',
