@@ -15,8 +15,9 @@
 // /usr/lib/jvm. `start` prints the engine URL (trino://retain@127.0.0.1:PORT/lake/default) and
 // writes it to <cluster dir>/url once every node is active.
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -123,7 +124,7 @@ function properties(values) {
     .join('\n')}\n`;
 }
 
-function writeNode(name, { coordinator, port, pluginDir, lake }) {
+function writeNode(name, { coordinator, port, pluginDir, lake, environment }) {
   const root = path.join(DIR, name);
   const etc = path.join(root, 'etc');
   fs.mkdirSync(path.join(etc, 'catalog'), { recursive: true });
@@ -131,7 +132,7 @@ function writeNode(name, { coordinator, port, pluginDir, lake }) {
   fs.writeFileSync(
     path.join(etc, 'node.properties'),
     properties({
-      'node.environment': 'retain',
+      'node.environment': environment,
       'node.id': name,
       'node.data-dir': path.join(root, 'data'),
       'node.internal-address': '127.0.0.1',
@@ -227,10 +228,18 @@ async function start(workers) {
   fs.mkdirSync(pluginDir, { recursive: true });
   fs.mkdirSync(lake, { recursive: true });
   fs.symlinkSync(hive, path.join(pluginDir, 'hive'));
-  const roots = [writeNode('coordinator', { coordinator: true, port: PORT, pluginDir, lake })];
-  for (let i = 1; i <= workers; i += 1) {
-    roots.push(writeNode(`worker-${i}`, { coordinator: false, port: PORT + i, pluginDir, lake }));
+  // Every port the nodes take must be free: a node left over from another cluster on them would
+  // answer in this one's place.
+  for (let port = PORT; port <= PORT + workers; port += 1) {
+    if (await inUse(port))
+      fail(`port ${port} is in use (another Trino node?): stop it, or set RETAIN_TRINO_PORT`);
   }
+  // An environment of this start's own: a node of another cluster cannot join this one.
+  const environment = `retain_${randomBytes(4).toString('hex')}`;
+  const node = (name, coordinator, port) =>
+    writeNode(name, { coordinator, port, pluginDir, lake, environment });
+  const roots = [node('coordinator', true, PORT)];
+  for (let i = 1; i <= workers; i += 1) roots.push(node(`worker-${i}`, false, PORT + i));
   for (const root of roots) {
     const started = launcher(home, javaHome, root, 'start');
     if (started.status !== 0)
@@ -258,6 +267,18 @@ async function start(workers) {
   console.log(url);
 }
 
+/** Whether something accepts connections on a loopback port. */
+function inUse(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 function tail(file) {
   if (!fs.existsSync(file)) return `${file}: no log`;
   return `${file}:\n${fs.readFileSync(file, 'utf8').split('\n').slice(-15).join('\n')}`;
@@ -268,8 +289,11 @@ async function stop(quiet = false) {
   if (!fs.existsSync(home)) return;
   const javaHome = findJava();
   for (const name of nodeNames()) {
-    const result = launcher(home, javaHome, path.join(DIR, name), 'stop');
+    const root = path.join(DIR, name);
+    const result = launcher(home, javaHome, root, 'stop');
     if (!quiet) console.log(`${name}: ${(result.stdout || result.stderr).trim()}`);
+    // A node that did not stop when asked is killed: it must not outlive its cluster.
+    if (launcher(home, javaHome, root, 'status').status === 0) launcher(home, javaHome, root, 'kill');
   }
 }
 
