@@ -22,16 +22,18 @@ export const infoRouter = {
       const served = ctx.engine;
       if (!served) return { ...local, engine: null };
       const version = input?.refresh ? await served.results.refresh() : await served.results.version();
-      const facts = await analyticsRead(ctx, 'info.facts', null, () => engineFactsInfo(served.engine));
       // The currency stored with the facts by their mapping is the data's, unless RETAIN_CURRENCY
-      // is set: said so, as on the file (the services' currency merges the two).
-      const currency = apiEnv.currency
-        ? resolveCurrency(apiEnv.currency, null)
-        : resolveCurrency(null, await engineCurrency(served.engine.db));
+      // is set: said so, as on the file. Read with the counts, once per version of the facts.
+      const facts = await analyticsRead(ctx, 'info.facts', null, async () => ({
+        ...(await engineFactsInfo(served.engine)),
+        currency: resolveCurrency(
+          apiEnv.currency,
+          apiEnv.currency ? null : await engineCurrency(served.engine.db),
+        ),
+      }));
       return {
         ...local,
         ...facts,
-        currency,
         lastIngestAt: null,
         engine: { name: served.engine.name, sourceVersion: version.version, checkedAt: version.checkedAt },
       };
