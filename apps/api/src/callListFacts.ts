@@ -29,7 +29,8 @@ export async function callListFacts(
       z.string(),
     )
     .catch(() => ''); // no scores yet: the list says so itself
-  const key = `${scores}|${await engine.engine.version()}`;
+  // The facts' version as the server last read it (re-read at most every RETAIN_ENGINE_RECHECK_SECONDS).
+  const key = `${scores}|${(await engine.results.version()).version}`;
   const current = staged.get(engine);
   if (current?.key === key) return current.facts;
   const facts = stageEngineFacts(warehouse, engine.engine.db);
